@@ -1,0 +1,249 @@
+"""Configuration: cashbot.toml, then CASHBOT_* environment variables, then secret files.
+
+Precedence (highest first): environment, secret files, the TOML file, defaults. A secret file
+is named like its environment variable (`CASHBOT_TELEGRAM__TOKEN`, `CASHBOT_DEV_CODE`) and lives
+in the secrets directory (`CASHBOT_SECRETS_DIR`, default `/run/secrets` as Docker mounts them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NestedSecretsSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = "cashbot.toml"
+DEFAULT_SECRETS_DIR = "/run/secrets"
+TELEGRAM_API_BASE = "https://api.telegram.org"
+DEFAULT_CATEGORIES = [
+    "Онлайн-касса",
+    "Фискальный регистратор",
+    "Терминал эквайринга",
+    "Весы",
+    "Принтер кухонный",
+    "Планшет",
+    "Сканер",
+]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """Configuration cannot be used; the message is one line saying what to fix."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TelegramSettings(Section):
+    token: SecretStr | None = None
+    api_base: str = TELEGRAM_API_BASE
+    # Long-polling timeout (seconds) passed to getUpdates.
+    polling_timeout: int = Field(default=30, ge=0, le=60)
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_RE.match(value.get_secret_value().strip()):
+            raise ValueError("malformed token: expected '<digits>:<letters>' as @BotFather gives it")
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base_is_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"api_base must be an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+
+class DatabaseSettings(Section):
+    path: Path = Path("data/cashbot.sqlite3")
+
+
+class AccessSettings(Section):
+    # approval: admins approve every newcomer; open: a valid e-mail is enough.
+    mode: Literal["approval", "open"] = "approval"
+    # Allowed e-mail domains, e.g. ["example.ru"]; empty means any domain.
+    email_domains: list[str] = []
+
+    @field_validator("email_domains")
+    @classmethod
+    def _lower_domains(cls, value: list[str]) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in value if d.strip()]
+
+
+class UISettings(Section):
+    page_size: int = Field(default=8, ge=3, le=30)
+
+
+class QueueSettings(Section):
+    hold_hours: int = Field(default=24, ge=1, le=24 * 14)
+
+
+class RemindersSettings(Section):
+    enabled: bool = True
+    send_time: dt.time = dt.time(10, 0)
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = [
+        "mon", "tue", "wed", "thu", "fri",
+    ]
+    admin_digest: bool = True
+    # How often the background loop wakes up (queue offers expire between daily runs).
+    tick_seconds: float = Field(default=60, gt=0, le=3600)
+    # Telegram's limits: ~30 messages/s overall, ~1/s per chat. Stay under them.
+    global_rate: float = Field(default=25, gt=0, le=30)
+    per_chat_interval: float = Field(default=1.0, ge=0, le=60)
+
+
+class BackupSettings(Section):
+    enabled: bool = True
+    time: dt.time = dt.time(3, 0)
+    keep: int = Field(default=7, ge=1, le=365)
+    dir: Path | None = None  # default: <database dir>/backups
+
+
+class LoggingSettings(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    dir: Path | None = None  # default: <database dir>/logs
+    max_bytes: int = Field(default=5_000_000, ge=10_000)
+    backup_count: int = Field(default=5, ge=1, le=100)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CASHBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        secrets_nested_delimiter="__",
+        secrets_dir_missing="ok",
+    )
+
+    # Set by load_settings on a subclass; a ClassVar because sources are built per class.
+    toml_file: ClassVar[Path | None] = None
+
+    telegram: TelegramSettings = TelegramSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    timezone: str = "Europe/Moscow"
+    language: Literal["ru"] = "ru"
+    admins: list[int] = []
+    developers: list[int] = []
+    dev_code: SecretStr | None = None
+    access: AccessSettings = AccessSettings()
+    categories: list[str] = DEFAULT_CATEGORIES
+    ui: UISettings = UISettings()
+    queue: QueueSettings = QueueSettings()
+    reminders: RemindersSettings = RemindersSettings()
+    backups: BackupSettings = BackupSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, use an IANA name like 'Europe/Moscow'")
+        return value
+
+    @field_validator("dev_code")
+    @classmethod
+    def _strip_code(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return SecretStr(value.get_secret_value().strip())
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = cls.toml_file
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            env_settings,
+            NestedSecretsSettingsSource(file_secret_settings),
+        ]
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    # Derived values, so every caller agrees on them.
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.database.path.parent
+
+    @property
+    def log_dir(self) -> Path:
+        return self.logging.dir or self.data_dir / "logs"
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.backups.dir or self.data_dir / "backups"
+
+    def require_token(self) -> str:
+        if self.telegram.token is None:
+            raise ConfigError(
+                "telegram.token is not set: put the token from @BotFather into "
+                "CASHBOT_TELEGRAM__TOKEN (or a secret file of that name)"
+            )
+        return self.telegram.token.get_secret_value()
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "config"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling against README's configuration reference)"
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def load_settings(config_path: str | os.PathLike | None = None) -> Settings:
+    """Read settings; raise ConfigError with one line saying what to fix.
+
+    The file is `config_path`, else $CASHBOT_CONFIG, else ./cashbot.toml when it exists. A file
+    that was asked for explicitly must exist.
+    """
+    explicit = config_path or os.environ.get("CASHBOT_CONFIG")
+    toml_file: Path | None = None
+    if explicit:
+        toml_file = Path(explicit)
+        if not toml_file.is_file():
+            raise ConfigError(f"config file {str(toml_file)!r} not found (from --config or CASHBOT_CONFIG)")
+    elif Path(DEFAULT_CONFIG_FILE).is_file():
+        toml_file = Path(DEFAULT_CONFIG_FILE)
+    secrets_dir = os.environ.get("CASHBOT_SECRETS_DIR", DEFAULT_SECRETS_DIR)
+
+    bound = type("Settings", (Settings,), {"toml_file": toml_file})
+    try:
+        return bound(_secrets_dir=secrets_dir if Path(secrets_dir).is_dir() else None)
+    except ValidationError as error:
+        raise ConfigError(f"bad configuration: {_describe(error)}") from None
+    except ValueError as error:  # TOML syntax, undecodable JSON in an env var, ...
+        text = " ".join(str(error).split())
+        if "EnvSettingsSource" in text:
+            text = text.split(" from source")[0] + " from the environment (lists are JSON, e.g. [123, 456])"
+        elif toml_file is not None:
+            text = f"{toml_file}: {text}"
+        raise ConfigError(f"bad configuration: {text}") from None

@@ -1,0 +1,97 @@
+"""One SQLite connection on one database thread.
+
+Every unit of work is a sync function run on a single-worker executor, so the event loop never
+blocks on SQLite and writes never race each other inside the process (DESIGN.md, Database).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from peewee import SqliteDatabase
+from peewee_migrate import Router
+
+from cashbot.db.models import database_proxy
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+    "cache_size": -16000,  # KiB
+}
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+class CashbotDatabase(SqliteDatabase):
+    """SqliteDatabase whose transactions take the write lock up front (BEGIN IMMEDIATE):
+    a transaction that reads then writes can never fail half-way with SQLITE_BUSY."""
+
+    def __init__(self, path: str | Path):
+        super().__init__(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=5)
+        # telegram_id -> Viewer; see services.people. Lives on the database object so two
+        # databases in one process (tests) never share it.
+        self.viewer_cache: dict[int, Any] = {}
+
+
+def open_database(path: str | Path) -> CashbotDatabase:
+    """Create the database object and bind the models to it (connections open lazily)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database = CashbotDatabase(path)
+    database_proxy.initialize(database)
+    return database
+
+
+def apply_migrations(database: SqliteDatabase, migrate_dir: str | Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply pending migrations with foreign keys off around the run, then verify them.
+
+    peewee-migrate runs each migration in a transaction, where `PRAGMA foreign_keys` is a
+    no-op; a table rebuild would then DROP the parent and cascade-delete child rows.
+    """
+    database.connect(reuse_if_open=True)
+    database.pragma("foreign_keys", 0, permanent=False)
+    try:
+        router = Router(database, migrate_dir=str(migrate_dir), logger=log)
+        done = router.run()
+        broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise MigrationError(f"foreign key check failed after migrations: {broken[:5]}")
+        return done
+    finally:
+        database.pragma("foreign_keys", 1, permanent=False)
+
+
+def migration_status(database: SqliteDatabase, migrate_dir: str | Path = MIGRATIONS_DIR) -> tuple[list[str], list[str]]:
+    """(applied, pending) migration names."""
+    router = Router(database, migrate_dir=str(migrate_dir), logger=log)
+    return list(router.done), list(router.diff)
+
+
+class Db:
+    """The database thread. `await db.run(service_fn, *args)` runs one sync unit of work."""
+
+    def __init__(self, database: CashbotDatabase):
+        self.database = database
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        """Finish queued work, then close the thread's connection."""
+        self._executor.submit(self.database.close).result()
+        self._executor.shutdown(wait=True)
