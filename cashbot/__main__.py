@@ -1,0 +1,91 @@
+"""`python -m cashbot [--config FILE] [command]`: run the bot (default) or a maintenance command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from cashbot.config import ConfigError, Settings, load_settings
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from cashbot import app
+
+    token = settings.require_token()
+    secrets = [token] + ([settings.dev_code.get_secret_value()] if settings.dev_code else [])
+    app.setup_logging(settings, secrets)
+    return asyncio.run(app.run(settings))
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from cashbot.db.database import apply_migrations, migration_status, open_database
+
+    database = open_database(settings.database.path)
+    if args.status:
+        applied, pending = migration_status(database)
+        print(f"applied: {', '.join(applied) or '-'}")
+        print(f"pending: {', '.join(pending) or '-'}")
+        return 0
+    done = apply_migrations(database)
+    print(f"applied: {', '.join(done)}" if done else "database is up to date")
+    return 0
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from cashbot.db.database import migration_status, open_database
+    from cashbot.db.models import Device, Loan, Person, PersonStatus
+
+    print(f"config: ok (time zone {settings.timezone}, access {settings.access.mode}, "
+          f"{len(settings.admins)} admin(s))")
+    print(f"token: {'set' if settings.telegram.token else 'MISSING'}")
+    if not settings.database.path.exists():
+        print(f"database: {settings.database.path} does not exist yet (created on first run)")
+        return 0 if settings.telegram.token else 1
+    database = open_database(settings.database.path)
+    applied, pending = migration_status(database)
+    integrity = database.execute_sql("PRAGMA quick_check").fetchone()[0]
+    print(f"database: {settings.database.path}, integrity {integrity}, "
+          f"migrations applied {len(applied)}, pending {len(pending)}")
+    if not pending and applied:
+        print(f"devices: {Device.select().where(Device.deleted_at.is_null()).count()}, "
+              f"people: {Person.select().where(Person.status == PersonStatus.ACTIVE).count()} active, "
+              f"open loans: {Loan.select().where(Loan.returned_at.is_null()).count()}")
+    ok = integrity == "ok" and settings.telegram.token is not None
+    return 0 if ok else 1
+
+
+COMMANDS = {
+    "run": (cmd_run, "run the bot (default)"),
+    "migrate": (cmd_migrate, "apply database migrations, or show their status"),
+    "check": (cmd_check, "validate the config and database, print a health summary"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cashbot",
+                                     description="cashbot: where every shared device is.")
+    parser.add_argument("--config", help="config file (default: $CASHBOT_CONFIG or ./cashbot.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="command")
+    for name, (_, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "migrate":
+            command.add_argument("--status", action="store_true", help="show applied and pending")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings(args.config)
+        return COMMANDS[command][0](settings, args)
+    except ConfigError as error:
+        print(f"cashbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

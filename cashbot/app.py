@@ -1,0 +1,180 @@
+"""Wiring: database, bot, dispatcher, routers, background loop, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import sys
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.strategy import FSMStrategy
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+
+from cashbot.background import BackgroundLoop
+from cashbot.clock import Clock, make_clock
+from cashbot.config import Settings
+from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_database
+from cashbot.fsm_storage import SQLiteStorage
+from cashbot.handlers import ROUTERS, register_jobs
+from cashbot.middlewares import InFlight, ViewerMiddleware
+from cashbot.notify import Notifier
+from cashbot.services import people, setup
+from cashbot.texts import common as t
+
+log = logging.getLogger("cashbot")
+
+STAFF_COMMANDS = ("all", "categories", "mine", "wishlist", "help", "cancel")
+ADMIN_COMMANDS = ("add", "users")
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+class RedactToken(logging.Filter):
+    """The token never reaches a log line, whoever formats it (aiohttp errors carry URLs)."""
+
+    def __init__(self, secret: str):
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret and self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<token>"), None
+        return True
+
+
+def setup_logging(settings: Settings, secrets: list[str]) -> None:
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = [
+        logging.StreamHandler(sys.stderr),
+        logging.handlers.RotatingFileHandler(
+            settings.log_dir / "cashbot.log", maxBytes=settings.logging.max_bytes,
+            backupCount=settings.logging.backup_count, encoding="utf-8"),
+    ]
+    root = logging.getLogger()
+    root.handlers.clear()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        for secret in secrets:
+            handler.addFilter(RedactToken(secret))
+        root.addHandler(handler)
+    root.setLevel(settings.logging.level)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    logging.getLogger("peewee").setLevel(logging.WARNING)
+
+
+def prepare_database(settings: Settings, clock: Clock) -> CashbotDatabase:
+    """Open, migrate, seed: everything the process needs before the first update."""
+    database = open_database(settings.database.path)
+    applied = apply_migrations(database)
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    setup.seed_categories(settings.categories, clock.now())
+    people.sync_admins(settings.admins, clock.now())
+    return database
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    db: Db
+    bot: Bot
+    dispatcher: Dispatcher
+    notifier: Notifier
+    loop: BackgroundLoop
+    in_flight: InFlight
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_base))
+    return Bot(settings.require_token(), session=session,
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML,
+                                            link_preview_is_disabled=True))
+
+
+def build_dispatcher(settings: Settings, storage) -> tuple[Dispatcher, InFlight]:
+    dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(),
+                            fsm_strategy=FSMStrategy.USER_IN_CHAT)
+    in_flight = InFlight()
+    dispatcher.update.outer_middleware(in_flight)
+    viewer = ViewerMiddleware()
+    dispatcher.message.outer_middleware(viewer)
+    dispatcher.callback_query.outer_middleware(viewer)
+    for router in ROUTERS:  # module-level routers; tests and benchmarks build several dispatchers
+        if router.parent_router is not None:
+            router.parent_router.sub_routers.remove(router)
+            router._parent_router = None
+    dispatcher.include_routers(*ROUTERS)
+    return dispatcher, in_flight
+
+
+def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = None,
+              database: CashbotDatabase | None = None) -> App:
+    """Everything but polling; tests and benchmarks build the same app around their own bot."""
+    clock = clock or make_clock(settings.tz)
+    database = database or prepare_database(settings, clock)
+    db = Db(database)
+    bot = bot or build_bot(settings)
+    storage = SQLiteStorage(settings.database.path, key_builder=DefaultKeyBuilder(with_destiny=True, with_bot_id=True))
+    dispatcher, in_flight = build_dispatcher(settings, storage)
+    notifier = Notifier(bot, db, clock, rate=settings.reminders.global_rate,
+                        per_chat=settings.reminders.per_chat_interval)
+    loop = BackgroundLoop(settings.reminders.tick_seconds)
+    app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
+    dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
+                                    background=loop, app=app)
+    register_jobs(app)
+    return app
+
+
+async def set_commands(bot: Bot, settings: Settings) -> None:
+    staff = [BotCommand(command=c, description=t.COMMAND_DESCRIPTIONS[c]) for c in STAFF_COMMANDS]
+    admin = staff + [BotCommand(command=c, description=t.COMMAND_DESCRIPTIONS[c]) for c in ADMIN_COMMANDS]
+    await bot.set_my_commands(staff, scope=BotCommandScopeAllPrivateChats())
+    for admin_id in settings.admins:
+        try:
+            await bot.set_my_commands(admin, scope=BotCommandScopeChat(chat_id=admin_id))
+        except TelegramAPIError as error:  # the admin has not started the bot yet
+            log.info("admin menu for %s not set yet: %s", admin_id, error.message)
+
+
+async def run(settings: Settings) -> int:
+    app = build_app(settings)
+    await set_commands(app.bot, settings)
+    app.loop.start()
+    log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)
+    try:
+        # Pending updates are kept: people who wrote while the bot was down get answers.
+        await app.dispatcher.start_polling(
+            app.bot, polling_timeout=settings.telegram.polling_timeout, close_bot_session=False,
+            allowed_updates=app.dispatcher.resolve_used_update_types())
+    finally:
+        await shutdown(app)
+    return 0
+
+
+async def shutdown(app: App) -> None:
+    """Let in-flight updates and queued notifications finish, confirm what was handled to
+    Telegram, then close the database."""
+    await app.loop.stop()
+    await app.in_flight.drain(SHUTDOWN_GRACE_SECONDS)
+    await app.notifier.drain(SHUTDOWN_GRACE_SECONDS)
+    if app.in_flight.last_update_id:
+        try:  # without this, Telegram would deliver the last batch again after a restart
+            await app.bot.get_updates(offset=app.in_flight.last_update_id + 1, limit=1, timeout=0)
+        except Exception as error:
+            log.warning("could not confirm the last updates: %s", error)
+    await app.bot.session.close()
+    await app.dispatcher.storage.close()
+    app.db.close()
+    log.info("cashbot stopped")

@@ -1,0 +1,11 @@
+"""Callback data factories. Each prefix is short and unique: callback_data is ≤ 64 bytes and
+client-controlled, so buttons carry ids only and every handler re-checks who presses."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class ApprovalCb(CallbackData, prefix="ap"):
+    person_id: int
+    approve: bool

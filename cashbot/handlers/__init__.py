@@ -1,0 +1,22 @@
+"""Routers, in the order updates meet them. One router per flow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cashbot.handlers import common, registration
+
+if TYPE_CHECKING:
+    from cashbot.app import App
+
+ROUTERS = [
+    common.errors_router,
+    common.router,  # /help and /cancel work for everyone, in any state
+    registration.approval_router,
+    registration.router,  # everyone who is not an active person stops here
+    common.fallback_router,
+]
+
+
+def register_jobs(app: "App") -> None:
+    """Background jobs each flow contributes to the in-process loop."""

@@ -1,0 +1,60 @@
+"""Commands for everyone: /help, /cancel; the last-resort hint; the error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ErrorEvent, Message
+
+from cashbot.services.people import Viewer
+from cashbot.texts import common as t
+
+log = logging.getLogger(__name__)
+router = Router(name="common")
+
+
+@router.message(Command("help"))
+async def show_help(message: Message, viewer: Viewer | None, is_admin: bool) -> None:
+    if viewer is None or not viewer.is_active:
+        await message.answer(t.HELP_UNREGISTERED)
+        return
+    await message.answer(t.HELP_STAFF + (t.HELP_ADMIN if is_admin else ""))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext) -> None:
+    had_dialog = await state.get_state() is not None
+    await state.clear()
+    await message.answer(t.CANCELLED if had_dialog else t.NOTHING_TO_CANCEL)
+
+
+fallback_router = Router(name="fallback")
+
+
+@fallback_router.message()
+async def not_understood(message: Message) -> None:
+    await message.answer(t.NOT_UNDERSTOOD)
+
+
+@fallback_router.callback_query()
+async def stale_button(callback: CallbackQuery) -> None:
+    await callback.answer(t.STALE_BUTTON)
+
+
+errors_router = Router(name="errors")
+
+
+@errors_router.error()
+async def on_error(event: ErrorEvent) -> None:
+    update = event.update
+    log.error("update %s failed", update.update_id, exc_info=event.exception)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t.ERROR, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(t.ERROR)
+    except Exception:  # the apology itself failed (network, blocked): nothing more to do
+        log.warning("could not apologise for update %s", update.update_id)

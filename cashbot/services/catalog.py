@@ -1,0 +1,260 @@
+"""Reading the register: search, lists, device cards, my devices, my queues, history.
+
+Every list is paged in SQL and selects only what its screen shows (DESIGN.md, Performance).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from peewee import JOIN, fn
+
+from cashbot.db.models import Category, Device, Event, Handover, Loan, Person, QueueEntry
+from cashbot.services.common import fold
+from cashbot.services.errors import DeviceNotFound
+
+
+@dataclass(frozen=True)
+class DeviceItem:
+    device_id: int
+    number: int
+    name: str
+    category: str
+    holder_name: str | None
+    due_on: date | None
+    reserved: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int  # 0-based, clamped into range
+    pages: int
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category_id: int
+    name: str
+    devices: int
+
+
+@dataclass(frozen=True)
+class Holder:
+    person_id: int
+    full_name: str
+    username: str | None
+    email: str | None
+    since: datetime
+    due_on: date | None
+    location: str | None
+
+
+@dataclass(frozen=True)
+class DeviceCard:
+    device_id: int
+    number: int
+    name: str
+    category: str
+    serial: str
+    firmware: str | None
+    registered_on: date | None
+    comment: str | None
+    location: str | None
+    holder: Holder | None
+    waiting: int
+    reserved_for: str | None  # name of the person the device is offered to
+    reserved_for_me: bool
+    reserved_until: datetime | None
+    my_position: int | None  # 1-based place in the queue, None if not queued
+    pending_handover_to: str | None
+    is_mine: bool
+
+
+@dataclass(frozen=True)
+class MyLoan:
+    device_id: int
+    number: int
+    name: str
+    since: datetime
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class MyPlace:
+    device_id: int
+    number: int
+    name: str
+    position: int
+    offered_until: datetime | None
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    kind: str
+    actor_name: str | None
+    person_name: str | None
+    device_number: int | None
+    device_name: str | None
+    details: dict
+
+
+def _page(query, page: int, page_size: int, total: int, to_item) -> Page:
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 0), pages - 1)
+    rows = query.paginate(page + 1, page_size) if total else []
+    return Page([to_item(r) for r in rows], total, page, pages)
+
+
+def _device_items_query():
+    holder = Person.alias()
+    offered = QueueEntry.alias()
+    return (Device
+            .select(Device.id, Device.number, Device.name, Category.name.alias("category_name"),
+                    holder.full_name.alias("holder_name"), Loan.due_on,
+                    offered.id.alias("offer_id"))
+            .join(Category)
+            .switch(Device)
+            .join(Loan, JOIN.LEFT_OUTER, on=(Loan.device == Device.id) & Loan.returned_at.is_null())
+            .join(holder, JOIN.LEFT_OUTER, on=(holder.id == Loan.person))
+            .switch(Device)
+            .join(offered, JOIN.LEFT_OUTER,
+                  on=(offered.device == Device.id) & offered.offered_at.is_null(False))
+            .where(Device.deleted_at.is_null())
+            .order_by(Device.number))
+
+
+def _items(where, page: int, page_size: int) -> Page:
+    total = Device.select().join(Category).where(Device.deleted_at.is_null(), where).count()
+    query = _device_items_query().where(where).objects()
+    return _page(query, page, page_size, total, _object_item)
+
+
+def _object_item(row) -> DeviceItem:
+    return DeviceItem(row.id, row.number, row.name, row.category_name, row.holder_name,
+                      _as_date(row.due_on), row.offer_id is not None)
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def search_devices(text: str, page: int, page_size: int) -> Page:
+    """A whole number is the sticker number (exact); other text matches inside name, serial
+    and category, case-insensitively in any script."""
+    text = text.strip()
+    if text.isdigit():
+        return _items(Device.number == int(text), page, page_size)
+    needle = fold(text)
+    if not needle:
+        return Page([], 0, 0, 1)
+    return _items(fn.instr(Device.search_text, needle) > 0, page, page_size)
+
+
+def list_devices(page: int, page_size: int, category_id: int | None = None) -> Page:
+    where = (Device.category == category_id) if category_id is not None else True
+    return _items(where, page, page_size)
+
+
+def categories_with_counts() -> list[CategoryCount]:
+    count = fn.COUNT(Device.id)
+    rows = (Category.select(Category.id, Category.name, count.alias("n"))
+            .join(Device, JOIN.LEFT_OUTER, on=(Device.category == Category.id) & Device.deleted_at.is_null())
+            .group_by(Category.id).order_by(Category.name))
+    return [CategoryCount(r.id, r.name, r.n) for r in rows]
+
+
+def category_name(category_id: int) -> str | None:
+    category = Category.get_or_none(Category.id == category_id)
+    return category.name if category else None
+
+
+def device_id_by_number(number: int) -> int | None:
+    device = Device.select(Device.id).where(Device.number == number, Device.deleted_at.is_null()).first()
+    return device.id if device else None
+
+
+def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
+    device = (Device.select(Device, Category).join(Category)
+              .where(Device.id == device_id, Device.deleted_at.is_null()).first())
+    if device is None:
+        raise DeviceNotFound()
+    loan = (Loan.select(Loan, Person).join(Person)
+            .where(Loan.device == device_id, Loan.returned_at.is_null()).first())
+    queue = list(QueueEntry.select(QueueEntry.person, QueueEntry.offered_at, QueueEntry.offer_expires_at,
+                                   Person.full_name)
+                 .join(Person).where(QueueEntry.device == device_id)
+                 .order_by(QueueEntry.joined_at, QueueEntry.id))
+    offer = next((e for e in queue if e.offered_at is not None), None)
+    my_position = next((i for i, e in enumerate(queue, 1) if e.person_id == viewer_person_id), None)
+    handover = None
+    if loan is not None:
+        handover = (Handover.select(Handover, Person).join(Person, on=(Person.id == Handover.to_person))
+                    .where(Handover.device == device_id, Handover.resolved_at.is_null()).first())
+    holder = None
+    if loan is not None:
+        p = loan.person
+        holder = Holder(p.id, p.full_name, p.username, p.email, loan.taken_at, loan.due_on, loan.location)
+    return DeviceCard(
+        device.id, device.number, device.name, device.category.name, device.serial, device.firmware,
+        device.registered_on, device.comment, device.location, holder, len(queue),
+        offer.person.full_name if offer else None,
+        bool(offer and offer.person_id == viewer_person_id),
+        offer.offer_expires_at if offer else None,
+        my_position,
+        handover.to_person.full_name if handover else None,
+        bool(holder and holder.person_id == viewer_person_id),
+    )
+
+
+def my_loans(person_id: int) -> list[MyLoan]:
+    rows = (Loan.select(Loan.taken_at, Loan.due_on, Device.id, Device.number, Device.name)
+            .join(Device).where(Loan.person == person_id, Loan.returned_at.is_null())
+            .order_by(Loan.due_on.asc(nulls="LAST"), Device.number))
+    return [MyLoan(r.device.id, r.device.number, r.device.name, r.taken_at, r.due_on) for r in rows]
+
+
+def my_queue(person_id: int) -> list[MyPlace]:
+    mine = list(QueueEntry.select(QueueEntry, Device.number, Device.name).join(Device)
+                .where(QueueEntry.person == person_id, Device.deleted_at.is_null())
+                .order_by(QueueEntry.joined_at))
+    places = []
+    for entry in mine:
+        ahead = QueueEntry.select().where(
+            QueueEntry.device == entry.device_id,
+            (QueueEntry.joined_at < entry.joined_at)
+            | ((QueueEntry.joined_at == entry.joined_at) & (QueueEntry.id < entry.id))).count()
+        places.append(MyPlace(entry.device_id, entry.device.number, entry.device.name, ahead + 1,
+                              entry.offer_expires_at if entry.offered_at else None))
+    return places
+
+
+def history(*, device_id: int | None = None, person_id: int | None = None, limit: int = 10) -> list[HistoryLine]:
+    """Recent events about a device or a person (as actor or subject), newest first."""
+    actor, subject = Person.alias(), Person.alias()
+    query = (Event.select(Event, actor.full_name, subject.full_name, Device.number, Device.name)
+             .join(actor, JOIN.LEFT_OUTER, on=(actor.id == Event.actor))
+             .switch(Event).join(subject, JOIN.LEFT_OUTER, on=(subject.id == Event.person))
+             .switch(Event).join(Device, JOIN.LEFT_OUTER, on=(Device.id == Event.device)))
+    if device_id is not None:
+        query = query.where(Event.device == device_id)
+    if person_id is not None:
+        query = query.where((Event.person == person_id) | (Event.actor == person_id))
+    lines = []
+    for e in query.order_by(Event.id.desc()).limit(limit):
+        actor_row, subject_row, device_row = getattr(e, "actor", None), getattr(e, "person", None), getattr(e, "device", None)
+        lines.append(HistoryLine(
+            e.at, e.kind,
+            actor_row.full_name if actor_row else None,
+            subject_row.full_name if subject_row else None,
+            device_row.number if device_row else None,
+            device_row.name if device_row else None,
+            json.loads(e.details or "{}"),
+        ))
+    return lines

@@ -1,0 +1,363 @@
+"""Taking, returning, extending, queueing and handing over devices.
+
+Each public function is one transaction (BEGIN IMMEDIATE, see db.database) and re-checks the
+state it acts on: buttons can be stale, double-clicked or forged. The database holds the
+invariants too (one open loan per device, one queue entry per person, one offer per device).
+Functions return who must be told what; handlers render and send the messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from peewee import IntegrityError
+
+from cashbot.db.models import Device, Event, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
+from cashbot.services.common import check_due_date, record
+from cashbot.services.errors import (
+    AlreadyHolder,
+    AlreadyQueued,
+    DeviceFree,
+    DeviceNotFound,
+    DeviceReserved,
+    DeviceTaken,
+    HandoverNotPending,
+    HandoverTargetUnavailable,
+    HandoverToSelf,
+    NoOffer,
+    NotHolder,
+    NotQueued,
+)
+from cashbot.services.people import PersonBrief, brief
+
+
+@dataclass(frozen=True)
+class DeviceRef:
+    device_id: int
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The device is reserved for `person` until `expires_at` ("your turn")."""
+
+    device: DeviceRef
+    person: PersonBrief
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class TakeResult:
+    device: DeviceRef
+    loan_id: int
+    due_on: date | None
+    from_queue: bool
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    device: DeviceRef
+    offer: Offer | None  # who was offered the device next
+
+
+@dataclass(frozen=True)
+class ExtendResult:
+    device: DeviceRef
+    due_on: date | None
+    waiting: list[PersonBrief]  # to be told the new date
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    device: DeviceRef
+    position: int
+    holder_to_notify: PersonBrief | None  # at most once a day per device
+
+
+@dataclass(frozen=True)
+class OfferChange:
+    """An offer moved on (passed, expired, left): tell `previous` nothing, offer `offer`."""
+
+    device: DeviceRef
+    previous: PersonBrief
+    offer: Offer | None
+
+
+@dataclass(frozen=True)
+class HandoverRequest:
+    handover_id: int
+    device: DeviceRef
+    from_person: PersonBrief
+    to_person: PersonBrief
+
+
+@dataclass(frozen=True)
+class HandoverOutcome:
+    handover_id: int
+    device: DeviceRef
+    from_person: PersonBrief
+    to_person: PersonBrief
+    accepted: bool
+    due_on: date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _ref(device: Device) -> DeviceRef:
+    return DeviceRef(device.id, device.number, device.name)
+
+
+def _live_device(device_id: int) -> Device:
+    device = Device.get_or_none((Device.id == device_id) & Device.deleted_at.is_null())
+    if device is None:
+        raise DeviceNotFound()
+    return device
+
+
+def open_loan(device_id: int) -> Loan | None:
+    return (Loan.select(Loan, Person).join(Person)
+            .where(Loan.device == device_id, Loan.returned_at.is_null()).first())
+
+
+def current_offer(device_id: int) -> QueueEntry | None:
+    return (QueueEntry.select(QueueEntry, Person).join(Person)
+            .where(QueueEntry.device == device_id, QueueEntry.offered_at.is_null(False)).first())
+
+
+def _queue(device_id: int) -> list[QueueEntry]:
+    return list(QueueEntry.select(QueueEntry, Person).join(Person)
+                .where(QueueEntry.device == device_id).order_by(QueueEntry.joined_at, QueueEntry.id))
+
+
+def _offer_next(device: Device, now: datetime, hold_hours: int) -> Offer | None:
+    """Reserve the device for the first reachable person in the queue, or leave it free."""
+    for entry in _queue(device.id):
+        if entry.person.status != PersonStatus.ACTIVE:
+            entry.delete_instance()  # blocked or deleted people lose their place
+            continue
+        entry.offered_at = now
+        entry.offer_expires_at = now + timedelta(hours=hold_hours)
+        entry.save()
+        record("offer", now, device_id=device.id, person_id=entry.person_id,
+               until=entry.offer_expires_at.isoformat())
+        return Offer(_ref(device), brief(entry.person), entry.offer_expires_at)
+    return None
+
+
+def _start_loan(device: Device, person_id: int, due_on: date | None, location: str | None,
+                now: datetime) -> Loan:
+    try:
+        with database_proxy.atomic():  # a savepoint: the unique index decides a race
+            loan = Loan.create(device=device, person=person_id, taken_at=now, due_on=due_on,
+                               location=location)
+    except IntegrityError:
+        holder = open_loan(device.id)
+        raise DeviceTaken(holder.person.full_name if holder else "", holder.person_id if holder else 0)
+    if location:
+        device.location, device.updated_at = location, now
+        device.save()
+    return loan
+
+
+def _close_loan(loan: Loan, reason: str, now: datetime) -> None:
+    loan.returned_at, loan.close_reason = now, reason
+    loan.save()
+    Handover.update(resolved_at=now, outcome="cancelled").where(
+        Handover.loan == loan, Handover.resolved_at.is_null()).execute()
+
+
+def take(device_id: int, person_id: int, *, due_on: date | None, location: str | None,
+         today: date, now: datetime) -> TakeResult:
+    due_on = check_due_date(due_on, today)
+    with database_proxy.atomic():
+        device = _live_device(device_id)
+        holder = open_loan(device_id)
+        if holder is not None:
+            if holder.person_id == person_id:
+                raise AlreadyHolder()
+            raise DeviceTaken(holder.person.full_name, holder.person_id)
+        offer = current_offer(device_id)
+        if offer is not None and offer.person_id != person_id:
+            if offer.offer_expires_at > now:
+                raise DeviceReserved(offer.person.full_name, offer.offer_expires_at)
+        loan = _start_loan(device, person_id, due_on, location, now)
+        had_place = QueueEntry.delete().where(QueueEntry.device == device_id,
+                                              QueueEntry.person == person_id).execute()
+        if offer is not None and offer.person_id != person_id:
+            # An expired offer the loop has not processed yet: the device was free to take.
+            offer.offered_at = offer.offer_expires_at = None
+            offer.save()
+        record("take", now, actor_id=person_id, device_id=device_id, person_id=person_id,
+               due_on=due_on, location=location)
+    return TakeResult(_ref(device), loan.id, due_on, bool(had_place))
+
+
+def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: int,
+                  actor_id: int | None = None, reason: str = "returned") -> ReturnResult:
+    """Close the holder's loan and offer the device to the queue.
+
+    `person_id` must hold it; admins unassigning pass the holder's id, themselves as actor."""
+    with database_proxy.atomic():
+        device = _live_device(device_id)
+        loan = open_loan(device_id)
+        if loan is None or loan.person_id != person_id:
+            raise NotHolder()
+        _close_loan(loan, reason, now)
+        record("return" if reason == "returned" else reason, now, actor_id=actor_id or person_id,
+               device_id=device_id, person_id=person_id)
+        offer = _offer_next(device, now, hold_hours)
+    return ReturnResult(_ref(device), offer)
+
+
+def extend(device_id: int, person_id: int, *, due_on: date | None, today: date,
+           now: datetime) -> ExtendResult:
+    due_on = check_due_date(due_on, today)
+    with database_proxy.atomic():
+        device = _live_device(device_id)
+        loan = open_loan(device_id)
+        if loan is None or loan.person_id != person_id:
+            raise NotHolder()
+        old = loan.due_on
+        loan.due_on = due_on
+        loan.save()
+        record("extend", now, actor_id=person_id, device_id=device_id, person_id=person_id,
+               old_due_on=old, due_on=due_on)
+        waiting = [brief(e.person) for e in _queue(device_id)]
+    return ExtendResult(_ref(device), due_on, waiting)
+
+
+def waiting_count(device_id: int) -> int:
+    return QueueEntry.select().where(QueueEntry.device == device_id).count()
+
+
+def join_queue(device_id: int, person_id: int, *, now: datetime, today_start: datetime) -> JoinResult:
+    """`today_start`: the start of the local day, for "tell the holder at most once a day"."""
+
+    with database_proxy.atomic():
+        device = _live_device(device_id)
+        loan = open_loan(device_id)
+        offer = current_offer(device_id)
+        if loan is not None and loan.person_id == person_id:
+            raise AlreadyHolder()
+        if loan is None and (offer is None or offer.person_id == person_id):
+            raise DeviceFree()
+        try:
+            with database_proxy.atomic():
+                QueueEntry.create(device=device, person=person_id, joined_at=now)
+        except IntegrityError:
+            raise AlreadyQueued()
+        position = waiting_count(device_id)
+        record("queue_join", now, actor_id=person_id, device_id=device_id, person_id=person_id)
+        holder_to_notify = None
+        if loan is not None:
+            told_today = Event.select().where(
+                Event.kind == "holder_told_waiting", Event.device == device_id,
+                Event.person == loan.person_id, Event.at >= today_start).exists()
+            if not told_today:
+                record("holder_told_waiting", now, device_id=device_id, person_id=loan.person_id,
+                       waiting_person_id=person_id)
+                holder_to_notify = brief(loan.person)
+    return JoinResult(_ref(device), position, holder_to_notify)
+
+
+def leave_queue(device_id: int, person_id: int, *, now: datetime, hold_hours: int) -> OfferChange | None:
+    """Leave the queue; leaving while the device is reserved for me offers it to the next."""
+    with database_proxy.atomic():
+        device = _live_device(device_id)
+        entry = QueueEntry.get_or_none(QueueEntry.device == device_id, QueueEntry.person == person_id)
+        if entry is None:
+            raise NotQueued()
+        was_offered = entry.offered_at is not None
+        me = brief(Person.get_by_id(person_id))
+        entry.delete_instance()
+        record("queue_leave", now, actor_id=person_id, device_id=device_id, person_id=person_id)
+        if not was_offered:
+            return None
+        record("pass", now, actor_id=person_id, device_id=device_id, person_id=person_id)
+        return OfferChange(_ref(device), me, _offer_next(device, now, hold_hours))
+
+
+def pass_offer(device_id: int, person_id: int, *, now: datetime, hold_hours: int) -> OfferChange:
+    """"Pass" on "your turn": give the reservation to the next in line."""
+    with database_proxy.atomic():
+        offer = current_offer(device_id)
+        if offer is None or offer.person_id != person_id:
+            raise NoOffer()
+    change = leave_queue(device_id, person_id, now=now, hold_hours=hold_hours)
+    assert change is not None
+    return change
+
+
+def expire_offers(now: datetime, hold_hours: int) -> list[OfferChange]:
+    """Background loop: offers whose hold time passed move down the queue."""
+    changes = []
+    expired = list(QueueEntry.select(QueueEntry.device, QueueEntry.person).where(
+        QueueEntry.offered_at.is_null(False), QueueEntry.offer_expires_at <= now))
+    for entry in expired:
+        with database_proxy.atomic():
+            current = current_offer(entry.device_id)
+            if current is None or current.person_id != entry.person_id or current.offer_expires_at > now:
+                continue  # taken, passed or renewed meanwhile
+            device = Device.get_by_id(entry.device_id)
+            previous = brief(current.person)
+            current.delete_instance()
+            record("offer_expired", now, device_id=device.id, person_id=previous.person_id)
+            if open_loan(device.id) is not None:
+                continue
+            changes.append(OfferChange(_ref(device), previous, _offer_next(device, now, hold_hours)))
+    return changes
+
+
+def handover_candidates(device_id: int, holder_id: int, limit: int = 5) -> list[PersonBrief]:
+    """The queue first, in order: they are the natural recipients."""
+    return [brief(e.person) for e in _queue(device_id)
+            if e.person_id != holder_id and e.person.status == PersonStatus.ACTIVE][:limit]
+
+
+def request_handover(device_id: int, from_person_id: int, to_person_id: int, *,
+                     now: datetime) -> HandoverRequest:
+    if from_person_id == to_person_id:
+        raise HandoverToSelf()
+    with database_proxy.atomic():
+        device = _live_device(device_id)
+        loan = open_loan(device_id)
+        if loan is None or loan.person_id != from_person_id:
+            raise NotHolder()
+        target = Person.get_or_none(Person.id == to_person_id)
+        if target is None or target.status != PersonStatus.ACTIVE or target.telegram_id is None:
+            raise HandoverTargetUnavailable(target.full_name if target else "")
+        # A new request replaces an unanswered one.
+        Handover.update(resolved_at=now, outcome="cancelled").where(
+            Handover.device == device_id, Handover.resolved_at.is_null()).execute()
+        handover = Handover.create(device=device, loan=loan, from_person=from_person_id,
+                                   to_person=to_person_id, created_at=now)
+        record("handover_request", now, actor_id=from_person_id, device_id=device_id,
+               person_id=to_person_id)
+        return HandoverRequest(handover.id, _ref(device), brief(loan.person), brief(target))
+
+
+def answer_handover(handover_id: int, person_id: int, accept: bool, *, now: datetime) -> HandoverOutcome:
+    """The colleague accepts (the loan moves to them) or declines. Only they can answer, once."""
+    with database_proxy.atomic():
+        handover = Handover.get_or_none(Handover.id == handover_id)
+        if handover is None or handover.to_person_id != person_id or handover.resolved_at is not None:
+            raise HandoverNotPending()
+        loan = open_loan(handover.device_id)
+        if loan is None or loan.id != handover.loan_id:
+            raise HandoverNotPending()
+        device = Device.get_by_id(handover.device_id)
+        handover.resolved_at, handover.outcome = now, "accepted" if accept else "declined"
+        handover.save()
+        giver, receiver = brief(handover.from_person), brief(handover.to_person)
+        if not accept:
+            record("handover_declined", now, actor_id=person_id, device_id=device.id,
+                   person_id=giver.person_id)
+            return HandoverOutcome(handover.id, _ref(device), giver, receiver, False)
+        _close_loan(loan, "handed_over", now)
+        Loan.create(device=device, person=person_id, taken_at=now, due_on=loan.due_on,
+                    location=loan.location)
+        QueueEntry.delete().where(QueueEntry.device == device.id, QueueEntry.person == person_id).execute()
+        record("handover", now, actor_id=person_id, device_id=device.id, person_id=person_id,
+               from_person_id=giver.person_id, from_name=giver.full_name, to_name=receiver.full_name)
+        return HandoverOutcome(handover.id, _ref(device), giver, receiver, True, loan.due_on)
