@@ -9,3 +9,10 @@ from aiogram.filters.callback_data import CallbackData
 class ApprovalCb(CallbackData, prefix="ap"):
     person_id: int
     approve: bool
+
+
+class DeviceCb(CallbackData, prefix="d"):
+    """Device card buttons. action: open | refresh | take | ret | ext | q | unq | hand | hist."""
+
+    action: str
+    device_id: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cashbot.handlers import common, registration
+from cashbot.handlers import card, common, registration
 
 if TYPE_CHECKING:
     from cashbot.app import App
@@ -14,6 +14,9 @@ ROUTERS = [
     common.router,  # /help and /cancel work for everyone, in any state
     registration.approval_router,
     registration.router,  # everyone who is not an active person stops here
+    # developer routers (issue 6) go above approval; admin routers (issue 4) here
+    card.router,
+    # staff flow routers (issue 3) here; the search router (plain text) comes last of them
     common.fallback_router,
 ]
 

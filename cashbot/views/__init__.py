@@ -1,0 +1,1 @@
+"""Views: pure functions from service results to (text, keyboard). No I/O, no aiogram calls."""

@@ -1,0 +1,81 @@
+"""The device card: text and the buttons this viewer may press in this state."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from cashbot.callbacks import DeviceCb
+from cashbot.services.catalog import DeviceCard
+from cashbot.texts import card as t
+from cashbot.texts.common import esc
+from cashbot.views.format import fmt_date, fmt_datetime, overdue_days, person_link
+
+
+def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = None) -> str:
+    lines = [t.TITLE.format(number=card.number, name=esc(card.name)),
+             t.CATEGORY.format(category=esc(card.category)),
+             t.SERIAL.format(serial=esc(card.serial))]
+    if card.firmware:
+        lines.append(t.FIRMWARE.format(firmware=esc(card.firmware)))
+    if card.registered_on:
+        lines.append(t.REGISTERED.format(date=fmt_date(card.registered_on)))
+    if card.comment:
+        lines.append(t.COMMENT.format(comment=esc(card.comment)))
+    location = card.holder.location if card.holder and card.holder.location else card.location
+    if location:
+        lines.append(t.LOCATION.format(location=esc(location)))
+    lines.append("")
+    holder = card.holder
+    if holder is None:
+        lines.append(t.FREE)
+    else:
+        lines.append(t.HELD_BY_ME if card.is_mine else t.HELD_BY.format(
+            holder=person_link(holder.full_name, holder.username)))
+        if holder.email and not card.is_mine:
+            lines.append(t.HOLDER_EMAIL.format(email=esc(holder.email)))
+        lines.append(t.SINCE.format(since=fmt_datetime(holder.since, tz)))
+        lines.append(t.DUE.format(due=fmt_date(holder.due_on)) if holder.due_on else t.NO_DUE)
+        if days := overdue_days(holder.due_on, today):
+            lines.append(t.OVERDUE.format(days=days))
+        if card.pending_handover_to:
+            lines.append(t.HANDOVER_PENDING.format(name=esc(card.pending_handover_to)))
+    if card.reserved_for_me:
+        lines.append(t.RESERVED_FOR_ME.format(until=fmt_datetime(card.reserved_until, tz)))
+    elif card.reserved_for:
+        lines.append(t.RESERVED_FOR.format(name=esc(card.reserved_for),
+                                           until=fmt_datetime(card.reserved_until, tz)))
+    if card.waiting:
+        lines.append(t.WAITING.format(count=card.waiting))
+    if card.my_position:
+        lines.append(t.MY_POSITION.format(position=card.my_position))
+    if note:
+        lines += ["", f"<i>{note}</i>"]
+    return "\n".join(lines)
+
+
+def card_keyboard(card: DeviceCard, is_admin: bool = False) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+
+    def button(text: str, action: str) -> None:
+        kb.button(text=text, callback_data=DeviceCb(action=action, device_id=card.device_id))
+
+    free_for_me = card.holder is None and (card.reserved_for is None or card.reserved_for_me)
+    if free_for_me:
+        button(t.BTN_TAKE, "take")
+    if card.is_mine:
+        button(t.BTN_RETURN, "ret")
+        button(t.BTN_EXTEND, "ext")
+        button(t.BTN_HANDOVER, "hand")
+    elif card.my_position:
+        button(t.BTN_UNQUEUE, "unq")
+    elif not free_for_me:
+        button(t.BTN_QUEUE, "q")
+    button(t.BTN_HISTORY, "hist")
+    button(t.BTN_REFRESH, "refresh")
+    kb.adjust(2)
+    # Admin buttons (issue 4) are appended here when is_admin.
+    return kb.as_markup()

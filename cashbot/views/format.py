@@ -1,0 +1,26 @@
+"""Formatting shared by every view: dates, times, people."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from cashbot.texts.common import esc
+
+
+def fmt_date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def fmt_datetime(value: datetime | None, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%d.%m.%Y %H:%M") if value else "—"
+
+
+def person_link(full_name: str, username: str | None) -> str:
+    """Name, and @username as a link when there is one (people without one are fine)."""
+    name = esc(full_name or "—")
+    return f'{name} (<a href="https://t.me/{esc(username)}">@{esc(username)}</a>)' if username else name
+
+
+def overdue_days(due: date | None, today: date) -> int:
+    return (today - due).days if due and due < today else 0
