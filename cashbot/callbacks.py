@@ -16,3 +16,10 @@ class DeviceCb(CallbackData, prefix="d"):
 
     action: str
     device_id: int
+
+
+class CategoryAdminCb(CallbackData, prefix="ac"):
+    """Category management (admins). action: list | add | rename | delete; 0 = none."""
+
+    action: str
+    category_id: int = 0
