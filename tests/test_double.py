@@ -294,6 +294,31 @@ def test_blocked_user_gets_403_everywhere(api, alice):
     ok(api, "sendMessage", chat_id=101, text="снова")
 
 
+def test_reply_keyboard_and_press_by_data(api, alice):
+    ok(api, "sendMessage", chat_id=101, text="меню",
+       reply_markup={"keyboard": [["Мои устройства", {"text": "Поиск"}]],
+                     "resize_keyboard": True})
+    assert alice.keyboard() == (("Мои устройства", "Поиск"),)
+    assert "reply_markup" not in api.calls("sendMessage")[-1].result  # only inline is echoed
+    ok(api, "sendMessage", chat_id=101, text="убрал", reply_markup={"remove_keyboard": True})
+    assert alice.keyboard() is None
+    ok(api, "sendMessage", chat_id=101, text="выбор", reply_markup={"inline_keyboard": [
+        [{"text": "Взять", "callback_data": "take:1"}, {"text": "Взять", "callback_data": "take:2"}],
+        [{"text": "Сайт", "url": "https://example.com"}]]})
+    with pytest.raises(AssertionError, match="ambiguous"):
+        alice.press("Взять")
+    with pytest.raises(AssertionError, match="not a callback button"):
+        alice.press("Сайт")
+    alice.press(data="take:2")  # latest message with buttons
+    assert ok(api, "getUpdates")[-1]["callback_query"]["data"] == "take:2"
+    status, body = request(api, "sendMessage", form={"chat_id": "101", "text": "x",
+                                                     "reply_markup": "{not json"})
+    assert (status, body["description"]) == (
+        400, "Bad Request: can't parse reply keyboard markup JSON object")
+    fails(api, "sendMessage", 400, "Bad Request: text buttons are unallowed in the inline "
+          "keyboard", chat_id=101, text="x", reply_markup={"inline_keyboard": [[{"text": "a"}]]})
+
+
 def test_chat_action_validation(api, alice):
     assert ok(api, "sendChatAction", chat_id=101, action="typing") is True
     fails(api, "sendChatAction", 400, "Bad Request: wrong parameter action in request",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from cashbot.callbacks import DeviceCb
@@ -68,3 +69,14 @@ async def open_card(callback: CallbackQuery, callback_data: DeviceCb, viewer: Vi
         return
     await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock)
     await callback.answer(t.REFRESHED)
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.regexp(r"^d\d{1,9}$")))
+async def deep_link(message: Message, command: CommandObject, viewer: Viewer, is_admin: bool, db: Db,
+                    settings: Settings, clock: Clock) -> None:
+    """t.me/<bot>?start=d49 (printed on a sticker) opens device 49's card."""
+    device_id = await db.run(catalog.device_id_by_number, int(command.args[1:]))
+    if device_id is None:
+        await message.answer(t.NO_SUCH_NUMBER.format(number=command.args[1:]))
+        return
+    await send_card(message, device_id, viewer, is_admin, db, settings, clock)

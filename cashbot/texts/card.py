@@ -30,5 +30,6 @@ BTN_UNQUEUE = "🚶 Выйти из очереди"
 BTN_HISTORY = "📜 История"
 BTN_REFRESH = "🔄 Обновить"
 
+NO_SUCH_NUMBER = "Устройства с номером {number} нет в учёте. Все устройства — /all, по категориям — /categories."
 DEVICE_GONE = "Этого устройства больше нет в учёте."
 REFRESHED = "Карточка обновлена."

@@ -60,8 +60,10 @@ class RecordingSession(BaseSession):
         files: dict[str, InputFile] = {}
         params: dict[str, Any] = {}
         for key, value in method.model_dump(warnings=False).items():
-            value = self.prepare_value(value, bot=bot, files=files)
-            if not value:  # AiohttpSession drops empty values the same way
+            # Native values (no JSON round trip): after FakeTelegram's normalisation they
+            # equal what the HTTP front gets from AiohttpSession's form encoding.
+            value = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+            if value is None or value == "":  # AiohttpSession drops these as well
                 continue
             params[key] = value
         if files:
@@ -72,7 +74,7 @@ class RecordingSession(BaseSession):
                     params[key] = InputFileData(f.filename or key, data, None)
         api_method = method.__api_method__
         try:
-            if api_method == "getUpdates" and params.get("timeout") not in (None, "0"):
+            if api_method == "getUpdates" and params.get("timeout"):
                 result = await asyncio.to_thread(self.telegram.call, bot.token, api_method, params)
             else:
                 result = self.telegram.call(bot.token, api_method, params)

@@ -91,7 +91,7 @@ class BotApiDouble:
     def __getattr__(self, name: str) -> Any:
         # user(), calls(), wait_call(), commands(), wait_polling(), poll_count(),
         # inject_error(), set_flood_control(), pending_updates(), callback_answer(), ...
-        if name.startswith("__"):
+        if name.startswith("__") or name == "telegram":
             raise AttributeError(name)
         return getattr(self.telegram, name)
 
