@@ -697,7 +697,7 @@ class FakeTelegram:
                 return batch
             self._cond.wait(remaining)
 
-    def _scope_key(self, bot: _Bot, p: dict) -> tuple:
+    def _scope_key(self, bot: _Bot, p: dict, *, check_chat: bool = True) -> tuple:
         scope = p.get("scope") or {"type": "default"}
         if not isinstance(scope, dict) or "type" not in scope:
             raise _bad("can't parse BotCommandScope JSON object")
@@ -712,7 +712,7 @@ class FakeTelegram:
             except (TypeError, ValueError):
                 raise _bad("chat not found") from None
             chat = self._chats.get((bot.id, chat_id))
-            if chat is None or not chat.started:
+            if check_chat and (chat is None or not chat.started):
                 raise _bad("chat not found")
             key = (kind, chat_id)
             if kind == "chat_member":
@@ -991,7 +991,8 @@ class FakeTelegram:
             scope = {"type": scope}
         with self._cond:
             bot = self._bot_for_token(token or self.default_token)
-            key = self._scope_key(bot, {"scope": scope, "language_code": language_code})
+            key = self._scope_key(bot, {"scope": scope, "language_code": language_code},
+                                  check_chat=False)
             return [dict(c) for c in bot.commands.get(key, [])]
 
     def all_commands(self, *, token: str | None = None) -> dict[tuple, list[dict]]:
