@@ -130,8 +130,14 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
     dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
                                     background=loop, app=app)
+    loop.add("heartbeat", lambda: heartbeat(settings.data_dir / ".heartbeat"))
     register_jobs(app)
     return app
+
+
+async def heartbeat(path) -> None:
+    """The container healthcheck reads this file's age: the loop (and so the process) is alive."""
+    path.touch()
 
 
 async def run(settings: Settings) -> int:

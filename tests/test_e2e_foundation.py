@@ -115,3 +115,12 @@ def test_strangers_get_asked_for_email_and_nonsense_gets_a_hint(bot_factory, api
     zoya.wait_for("Доступ открыт")
     zoya.send_document("notes.txt", b"hello")
     zoya.wait_for("Я понимаю текст")
+
+
+def test_the_readme_run_command_starts_answers_and_stops_on_sigterm(bot_factory, api):
+    bot = bot_factory(command=["./run"])
+    nina = api.user(106, "Нина")
+    nina.send("/start")
+    nina.wait_for("рабочую почту")
+    assert bot.stop() == 0
+    assert "cashbot stopped" in bot.output()

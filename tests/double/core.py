@@ -19,6 +19,7 @@ import itertools
 import json
 import math
 import mimetypes
+import os
 import re
 import secrets
 import threading
@@ -42,7 +43,9 @@ __all__ = [
 ]
 
 DEFAULT_TOKEN = "123456:TEST-abcdefghijklmnopqrstuvwxyz012345"
-DEFAULT_TIMEOUT = 10.0
+# Waits are event-driven, so a generous default costs nothing when things work; it only
+# bounds how long a broken test hangs on a loaded machine. Override: BOT_DOUBLE_TIMEOUT=60.
+DEFAULT_TIMEOUT = float(os.environ.get("BOT_DOUBLE_TIMEOUT", "20"))
 
 _TOKEN_RE = re.compile(r"^(\d{1,20}):([A-Za-z0-9_-]{1,128})$")
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
