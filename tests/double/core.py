@@ -141,7 +141,8 @@ class Call:
         return self.params.get("chat_id")
 
     def __repr__(self) -> str:
-        outcome = "ok" if self.error is None else f"{self.error.error_code} {self.error.description}"
+        outcome = ("ok" if self.error is None
+                   else f"{self.error.error_code} {self.error.description}")
         shown = {k: (f"<{len(v.data)} bytes>" if isinstance(v, InputFileData) else v)
                  for k, v in self.params.items()}
         return f"<Call {self.method} {shown} -> {outcome}>"
@@ -448,11 +449,6 @@ class FakeTelegram:
             raise TelegramError(401, "Unauthorized")
         self.register_bot(token)
         return self._tokens[token]
-
-    def _bot_by_id(self, bot_id: int | None) -> _Bot:
-        if bot_id is None:
-            return self._tokens[self.default_token]
-        return self._bots[bot_id]
 
     def bot_id(self, token: str | None = None) -> int:
         return self._bot_for_token(token or self.default_token).id
@@ -1169,7 +1165,8 @@ class User:
         self._cursor = 0  # seq of the last event already "seen" by wait_for
 
     def __repr__(self) -> str:
-        return f"<User {self.id} {self.first_name!r}{' @' + self.username if self.username else ''}>"
+        handle = f" @{self.username}" if self.username else ""
+        return f"<User {self.id} {self.first_name!r}{handle}>"
 
     @property
     def user_dict(self) -> dict:
