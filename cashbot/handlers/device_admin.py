@@ -317,7 +317,7 @@ async def delete(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: 
     except DeviceHeld as error:  # taken between the confirmation and the click
         note = t.DEVICE_HELD.format(name=esc(error.holder_name))
         await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, note)
-        await callback.answer()
+        await callback.answer(note, show_alert=True)
         return
     except DeviceNotFound:
         await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
