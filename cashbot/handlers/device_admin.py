@@ -49,6 +49,8 @@ def _edit_refusal(error: DomainError) -> str:
         return t.DUPLICATE_SERIAL.format(number=error.number)
     if isinstance(error, BadValue):
         return t.BAD_VALUE.get(error.reason, t.BAD_VALUE["required"])
+    if isinstance(error, CategoryNotFound):
+        return t.CATEGORY_GONE
     return card_texts.DEVICE_GONE
 
 
@@ -115,8 +117,7 @@ async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, s
                               None if clearing else callback_data.arg, actor_id=viewer.person_id,
                               now=clock.now(), today=clock.today())
     except (BadValue, CategoryNotFound, DeviceNotFound) as error:
-        await callback.answer(_edit_refusal(error) if isinstance(error, BadValue) else card_texts.DEVICE_GONE,
-                              show_alert=True)
+        await callback.answer(_edit_refusal(error), show_alert=True)
         return
     await state.set_state(None)
     await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, _saved_note(result))

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatus, QueueEntry, database_proxy
+from cashbot.db.models import Category, Device, Event, Person, PersonStatus, QueueEntry, database_proxy
 from cashbot.services import catalog, inventory, people
 from cashbot.services.catalog import Page
 from cashbot.services.common import check_due_date, fold, parse_date, record
 from cashbot.services.errors import (
+    BadDate,
     BadValue,
     CategoryNotFound,
     DeviceFree,
@@ -105,7 +106,7 @@ def _clean(field: str, raw: str | int | None, device: Device, today: date):
     if field == "registered_on":
         try:
             value = parse_date(text, today)
-        except Exception:
+        except BadDate:
             raise BadValue(field, "date")
         if value > today:
             raise BadValue(field, "future")
@@ -211,11 +212,3 @@ def journal(device_id: int, page: int, page_size: int) -> tuple[DeviceRef, Page]
     lines = catalog.history(device_id=device_id, limit=page_size, offset=page * page_size)
     return _ref(device), Page(lines, total, page, pages)
 
-
-def held_by(device_id: int) -> PersonBrief | None:
-    loan = inventory.open_loan(device_id)
-    return brief(loan.person) if loan else None
-
-
-def is_held(device_id: int) -> bool:
-    return Loan.select().where(Loan.device == device_id, Loan.returned_at.is_null()).exists()
