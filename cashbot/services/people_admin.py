@@ -1,8 +1,7 @@
 """Managing people (/users): list and search, a person's card, e-mail, comment, block, delete.
 
-Each public function is one transaction and records an event. Callers drop the cached viewer
-(`people.refresh_viewer`) themselves only when they change a person outside these functions:
-every function here does it after committing.
+Each public function is one transaction and records an event; every function that changes a
+person drops the cached viewer (`people.refresh_viewer`) after committing.
 """
 
 from __future__ import annotations
@@ -100,6 +99,7 @@ def set_comment(person_id: int, comment: str | None, *, actor_id: int, now: date
         person.search_text = _search_text(person)
         person.save()
         record("comment_changed", now, actor_id=actor_id, person_id=person.id, old=old, new=comment)
+    people.refresh_viewer(person.telegram_id)
     return brief(person)
 
 
