@@ -258,6 +258,9 @@ async def test_assign_to_unregistered_email_and_pick_among_several(env):
     done = (await env.press(env.alice, "Пропустить"))[-1]
     assert "Выдано: Борис Второй" in done.text
     await env.press(env.alice, (await env.send(env.alice, "/start d50"))[-1], "Выдать")
+    person(104, "Гоша", "gosha@example.ru", status=PersonStatus.BLOCKED)
+    refused = (await env.send(env.alice, "gosha@example.ru"))[-1]
+    assert "не может получить устройство: заблокирован" in refused.text
     ask_due = (await env.send(env.alice, "new.person@example.ru"))[-1]
     assert "new.person@example.ru" in ask_due.text
     await env.press(env.alice, "Пропустить")

@@ -16,6 +16,7 @@ from cashbot.callbacks import DeviceAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
+from cashbot.db.models import PersonStatus
 from cashbot.filters import Admin
 from cashbot.handlers.card import edit_card, safe_edit, send_card
 from cashbot.notify import Notifier
@@ -40,6 +41,7 @@ router.callback_query.filter(Admin())
 
 NOT_A_COMMAND = F.text & ~F.text.startswith("/")
 MAX_CANDIDATES = 8
+ASSIGNABLE = {PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED}
 
 
 def _edit_refusal(error: DomainError) -> str:
@@ -188,6 +190,10 @@ async def assignee_given(message: Message, state: FSMContext, viewer: Viewer, db
         candidates = await db.run(people.find_people, text, limit=MAX_CANDIDATES)
     if not candidates:
         await message.answer(t.ASSIGNEE_NONE.format(query=esc(text)))
+    elif candidates[0].status not in ASSIGNABLE:  # say so now, not after two more questions
+        await message.answer(t.ASSIGN_UNAVAILABLE.format(name=esc(display_name(candidates[0])),
+                                                         status=t.STATUS.get(candidates[0].status, ""))
+                             + "\n" + t.ASSIGNEE_OTHER)
     elif len(candidates) > 1:
         text, markup = v.assignee_choice(device_id, candidates)
         await message.answer(text, reply_markup=markup)

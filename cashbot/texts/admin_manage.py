@@ -133,6 +133,7 @@ BAD_DUE = {
 ASSIGNED = "📤 Выдано: {name}."
 ASSIGN_TAKEN = "Устройство уже у {name}. Сначала заберите его."
 ASSIGN_UNAVAILABLE = "{name} не может получить устройство: {status}."
+ASSIGNEE_OTHER = "Напишите другого человека или /cancel."
 UNASSIGNED = "📥 Забрано у {name}."
 NOT_HELD = "Устройство и так свободно."
 CONFIRM_DELETE_DEVICE = "Удалить №{number} · {name} из учёта? Номер и серийный номер освободятся, история сохранится."
