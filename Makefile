@@ -1,20 +1,11 @@
-# Two entry points: `make run` and `make test`. Each sets up .venv on first use.
-PYTHON ?= python3
-VENV := .venv
-STAMP := $(VENV)/.installed
+# `make test` runs the whole test suite, setting up .venv on first use (scripts/bootstrap.sh).
+# The bot itself: ./run
+.PHONY: test bench setup
+setup:
+	scripts/bootstrap.sh
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+test: setup
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
-.PHONY: run test bench
-run: $(STAMP)
-	$(VENV)/bin/python -m cashbot run
-
-test: $(STAMP)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
-
-bench: $(STAMP)
-	$(VENV)/bin/python -m benchmarks
+bench: setup
+	.venv/bin/python -m benchmarks

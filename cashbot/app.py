@@ -13,11 +13,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from cashbot.background import BackgroundLoop
 from cashbot.clock import Clock, make_clock
@@ -25,15 +23,13 @@ from cashbot.config import Settings
 from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_database
 from cashbot.fsm_storage import SQLiteStorage
 from cashbot.handlers import ROUTERS, register_jobs
+from cashbot.menus import set_menus
 from cashbot.middlewares import InFlight, PinResponseTypes, ViewerMiddleware
 from cashbot.notify import Notifier
 from cashbot.services import people, setup
-from cashbot.texts import common as t
 
 log = logging.getLogger("cashbot")
 
-STAFF_COMMANDS = ("all", "categories", "mine", "wishlist", "help", "cancel")
-ADMIN_COMMANDS = ("add", "users")
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -70,6 +66,7 @@ def setup_logging(settings: Settings, secrets: list[str]) -> None:
     root.setLevel(settings.logging.level)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     logging.getLogger("peewee").setLevel(logging.WARNING)
+    logging.getLogger("peewee_migrate").setLevel(logging.WARNING)
 
 
 def prepare_database(settings: Settings, clock: Clock) -> CashbotDatabase:
@@ -134,24 +131,19 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
     dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
                                     background=loop, app=app)
+    loop.add("heartbeat", lambda: heartbeat(settings.data_dir / ".heartbeat"))
     register_jobs(app)
     return app
 
 
-async def set_commands(bot: Bot, settings: Settings) -> None:
-    staff = [BotCommand(command=c, description=t.COMMAND_DESCRIPTIONS[c]) for c in STAFF_COMMANDS]
-    admin = staff + [BotCommand(command=c, description=t.COMMAND_DESCRIPTIONS[c]) for c in ADMIN_COMMANDS]
-    await bot.set_my_commands(staff, scope=BotCommandScopeAllPrivateChats())
-    for admin_id in settings.admins:
-        try:
-            await bot.set_my_commands(admin, scope=BotCommandScopeChat(chat_id=admin_id))
-        except TelegramAPIError as error:  # the admin has not started the bot yet
-            log.info("admin menu for %s not set yet: %s", admin_id, error.message)
+async def heartbeat(path) -> None:
+    """The container healthcheck reads this file's age: the loop (and so the process) is alive."""
+    path.touch()
 
 
 async def run(settings: Settings) -> int:
     app = build_app(settings)
-    await set_commands(app.bot, settings)
+    await set_menus(app.bot, settings.admins)
     app.loop.start()
     log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)
     try:

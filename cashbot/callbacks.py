@@ -23,3 +23,22 @@ class CategoryAdminCb(CallbackData, prefix="ac"):
 
     action: str
     category_id: int = 0
+
+
+# --- Admin management: people and device administration (issue 4, part 2) ---
+
+class PersonAdminCb(CallbackData, prefix="au"):
+    """/users. action: page | find | open | ok | no | email | comment | block | unblock | del | delok."""
+
+    action: str
+    person_id: int = 0
+    page: int = 0
+
+
+class DeviceAdminCb(CallbackData, prefix="ae"):
+    """Admin row of a device card. action: edit | field | clear | cat | log | give | pick | skip |
+    take | del | delok | card. `arg`: field index, category id, page or person id by action."""
+
+    action: str
+    device_id: int
+    arg: int = 0

@@ -14,6 +14,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
+from cashbot.menus import set_admin_menu
 from cashbot.filters import Admin, Known, NotActive
 from cashbot.notify import Notifier
 from cashbot.services import people
@@ -42,7 +43,7 @@ async def known_but_inactive(message: Message, viewer: Viewer) -> None:
     await message.answer(_STATUS_REPLY.get(viewer.status, t.STILL_WAITING))
 
 
-@router.message(F.text.regexp(r"^\S+@\S+$"))
+@router.message(F.text.regexp(r"^\S*@\S*$"))
 async def email_given(message: Message, state: FSMContext, db: Db, settings: Settings, clock: Clock,
                       notifier: Notifier, bot: Bot, dispatcher: Dispatcher) -> None:
     user = message.from_user
@@ -69,6 +70,8 @@ async def email_given(message: Message, state: FSMContext, db: Db, settings: Set
             notifier.post(admin_id, text, markup)
         return
     await message.answer(t.ACTIVATED)
+    if result.viewer.is_admin:
+        await set_admin_menu(bot, user.id)
     if result.linked_devices:
         await message.answer(t.LINKED_DEVICES.format(count=result.linked_devices))
     if first:  # after this handler releases the user's event lock

@@ -235,7 +235,8 @@ def my_queue(person_id: int) -> list[MyPlace]:
     return places
 
 
-def history(*, device_id: int | None = None, person_id: int | None = None, limit: int = 10) -> list[HistoryLine]:
+def history(*, device_id: int | None = None, person_id: int | None = None, limit: int = 10,
+            offset: int = 0) -> list[HistoryLine]:
     """Recent events about a device or a person (as actor or subject), newest first."""
     actor, subject = Person.alias(), Person.alias()
     query = (Event.select(Event, actor.full_name, subject.full_name, Device.number, Device.name)
@@ -247,7 +248,7 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
     if person_id is not None:
         query = query.where((Event.person == person_id) | (Event.actor == person_id))
     lines = []
-    for e in query.order_by(Event.id.desc()).limit(limit):
+    for e in query.order_by(Event.id.desc()).limit(limit).offset(offset):
         actor_row, subject_row, device_row = getattr(e, "actor", None), getattr(e, "person", None), getattr(e, "device", None)
         lines.append(HistoryLine(
             e.at, e.kind,

@@ -97,3 +97,65 @@ class HandoverTargetUnavailable(DomainError):
 class DueDateRange:
     earliest: date
     latest: date
+
+
+# --- Admin management: people, device edits, categories (issue 4, part 2) ---
+
+@dataclass
+class PersonHoldsDevices(DomainError):
+    """A person can't be deleted while devices are recorded on them."""
+
+    devices: list[tuple[int, str]]  # (number, name)
+
+
+class CannotChangeSelf(DomainError):
+    """An admin can't block or delete themselves."""
+
+
+@dataclass
+class PersonUnavailable(DomainError):
+    """A blocked, rejected or deleted person can't be given a device."""
+
+    name: str
+    status: str
+
+
+@dataclass
+class DuplicateNumber(DomainError):
+    device_id: int
+    number: int
+
+
+@dataclass
+class DuplicateSerial(DomainError):
+    device_id: int
+    number: int
+
+
+@dataclass
+class BadValue(DomainError):
+    """An edited field's value is unacceptable; `reason` names which rule."""
+
+    field: str
+    reason: str  # "number" | "empty" | "date" | "required"
+
+
+@dataclass
+class DeviceHeld(DomainError):
+    """Deleting a device someone holds."""
+
+    holder_name: str
+
+
+@dataclass
+class CategoryExists(DomainError):
+    name: str
+
+
+@dataclass
+class CategoryNotEmpty(DomainError):
+    devices: int
+
+
+class CategoryNotFound(NotFound):
+    pass

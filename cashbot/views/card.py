@@ -11,6 +11,7 @@ from cashbot.callbacks import DeviceCb
 from cashbot.services.catalog import DeviceCard
 from cashbot.texts import card as t
 from cashbot.texts.common import esc
+from cashbot.views import device_admin
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days, person_link
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
@@ -78,4 +79,7 @@ def card_keyboard(card: DeviceCard, is_admin: bool = False) -> InlineKeyboardMar
     button(t.BTN_REFRESH, "refresh")
     kb.adjust(2)
     # Admin buttons (issue 4) are appended here when is_admin.
+    if is_admin:
+        for row in device_admin.admin_rows(card):
+            kb.row(*row)
     return kb.as_markup()

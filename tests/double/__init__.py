@@ -1,7 +1,10 @@
-"""A local Telegram Bot API double for cashbot's tests (see tests/double/README section in
-each module): core model, HTTP server, process harness, in-process aiogram session."""
+"""A local Telegram Bot API double for cashbot's tests: core model (core.py), HTTP server
+(server.py), process harness (process.py, fixtures.py), in-process aiogram session
+(recording_session.py). Each module's docstring shows its use."""
 
-from .core import DEFAULT_TOKEN, BotMessage, Button, Call, FakeTelegram, SentDocument, TelegramError, User
+from .core import (
+    DEFAULT_TOKEN, BotMessage, Button, Call, FakeTelegram, SentDocument, TelegramError, User,
+)
 from .process import ECHO_BOT_COMMAND, BotProcess
 from .recording_session import RecordingSession
 from .server import BotApiDouble

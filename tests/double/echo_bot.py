@@ -37,7 +37,8 @@ async def again(query: CallbackQuery) -> None:
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     session = AiohttpSession(
         api=TelegramAPIServer.from_base(os.environ["CASHBOT_TELEGRAM__API_BASE"])
     )

@@ -48,7 +48,7 @@ class BotProcess:
         env: Mapping[str, str] | None = None,
         command: Sequence[str] | None = None,
         now: dt.datetime | None = None,
-        start_timeout: float = 20.0,
+        start_timeout: float = 40.0,
     ) -> None:
         self.api = api
         self.workdir = Path(workdir)

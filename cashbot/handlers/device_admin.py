@@ -1,0 +1,333 @@
+"""Device administration from the card (admins): edit, journal, give, take back, delete.
+
+Dialog state (which device, which field, whom to give it) lives in FSM data, so it survives a
+restart; every step re-checks the device through the services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from cashbot.callbacks import DeviceAdminCb
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db
+from cashbot.db.models import PersonStatus
+from cashbot.filters import Admin
+from cashbot.handlers.card import edit_card, safe_edit, send_card
+from cashbot.notify import Notifier
+from cashbot.services import catalog, device_manage, people
+from cashbot.services.common import check_due_date, parse_date
+from cashbot.services.device_manage import FIELDS
+from cashbot.services.errors import (
+    BadDate, BadValue, CategoryNotFound, DeviceFree, DeviceHeld, DeviceNotFound, DeviceTaken, DomainError,
+    DuplicateNumber, DuplicateSerial, EmailDomainNotAllowed, InvalidEmail, PersonNotFound, PersonUnavailable,
+)
+from cashbot.services.people import Viewer
+from cashbot.states import AssignDevice, EditDevice
+from cashbot.texts import admin_manage as t
+from cashbot.texts import card as card_texts
+from cashbot.texts.common import esc
+from cashbot.views import device_admin as v
+from cashbot.views.users import display_name
+
+router = Router(name="device_admin")
+router.message.filter(Admin())
+router.callback_query.filter(Admin())
+
+NOT_A_COMMAND = F.text & ~F.text.startswith("/")
+MAX_CANDIDATES = 8
+ASSIGNABLE = {PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED}
+
+
+def _edit_refusal(error: DomainError) -> str:
+    if isinstance(error, DuplicateNumber):
+        return t.DUPLICATE_NUMBER.format(number=error.number)
+    if isinstance(error, DuplicateSerial):
+        return t.DUPLICATE_SERIAL.format(number=error.number)
+    if isinstance(error, BadValue):
+        return t.BAD_VALUE.get(error.reason, t.BAD_VALUE["required"])
+    if isinstance(error, CategoryNotFound):
+        return t.CATEGORY_GONE
+    return card_texts.DEVICE_GONE
+
+
+def _saved_note(result: device_manage.EditResult) -> str:
+    field = t.FIELD_NAMES[result.field]
+    if not result.changed:
+        return t.FIELD_SAME.format(field=field)
+    show = lambda value: esc(value.strftime("%d.%m.%Y") if isinstance(value, date) else  # noqa: E731
+                             value if value not in (None, "") else t.EMPTY_VALUE)
+    return t.FIELD_SAVED.format(field=field, old=show(result.old), new=show(result.new))
+
+
+async def _device_card(callback: CallbackQuery, device_id: int, viewer: Viewer, db: Db):
+    """The card data, or None after telling the admin the device is gone."""
+    try:
+        return await db.run(catalog.device_card, device_id, viewer.person_id)
+    except DeviceNotFound:
+        await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
+        return None
+
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "card"))
+async def back_to_card(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
+                       is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
+    if (await state.get_state() or "").startswith(("EditDevice", "AssignDevice")):
+        await state.set_state(None)
+    await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock)
+    await callback.answer()
+
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "edit"))
+async def edit_menu(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, db: Db) -> None:
+    if card := await _device_card(callback, callback_data.device_id, viewer, db):
+        await safe_edit(callback.message, *v.edit_menu(card))
+        await callback.answer()
+
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "field"))
+async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
+                    db: Db) -> None:
+    if not 0 <= callback_data.arg < len(FIELDS):
+        await callback.answer(t.BAD_VALUE["field"], show_alert=True)
+        return
+    if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
+        return
+    field = FIELDS[callback_data.arg]
+    if field == "category":
+        await safe_edit(callback.message, *v.category_picker(card, await db.run(catalog.categories_with_counts)))
+    else:
+        await state.set_state(EditDevice.value)
+        await state.update_data(device_id=card.device_id, field=field)
+        await safe_edit(callback.message, *v.ask_value(card, field))
+    await callback.answer()
+
+
+@router.callback_query(DeviceAdminCb.filter(F.action.in_({"clear", "cat"})))
+async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
+                        is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
+    """[Clear] an optional field, or a category picked from the buttons."""
+    clearing = callback_data.action == "clear"
+    field = FIELDS[callback_data.arg] if clearing and 0 <= callback_data.arg < len(FIELDS) else "category"
+    try:
+        result = await db.run(device_manage.edit_device, callback_data.device_id, field,
+                              None if clearing else callback_data.arg, actor_id=viewer.person_id,
+                              now=clock.now(), today=clock.today())
+    except (BadValue, CategoryNotFound, DeviceNotFound) as error:
+        await callback.answer(_edit_refusal(error), show_alert=True)
+        return
+    await state.set_state(None)
+    await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, _saved_note(result))
+    await callback.answer()
+
+
+@router.message(StateFilter(EditDevice.value), NOT_A_COMMAND)
+async def value_given(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
+                      settings: Settings, clock: Clock) -> None:
+    data = await state.get_data()
+    try:
+        result = await db.run(device_manage.edit_device, data.get("device_id", 0), data.get("field", ""),
+                              message.text, actor_id=viewer.person_id, now=clock.now(), today=clock.today())
+    except (BadValue, DuplicateNumber, DuplicateSerial) as error:
+        await message.answer(_edit_refusal(error))  # the dialog waits for another value
+        return
+    except DeviceNotFound:
+        await state.set_state(None)
+        await message.answer(card_texts.DEVICE_GONE)
+        return
+    await state.set_state(None)
+    await send_card(message, result.device.device_id, viewer, is_admin, db, settings, clock, _saved_note(result))
+
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "log"))
+async def journal(callback: CallbackQuery, callback_data: DeviceAdminCb, db: Db, settings: Settings) -> None:
+    try:
+        device, page = await db.run(device_manage.journal, callback_data.device_id, callback_data.arg,
+                                    settings.ui.page_size)
+    except DeviceNotFound:
+        await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
+        return
+    await safe_edit(callback.message, *v.journal(device, page, settings.tz))
+    await callback.answer()
+
+
+# --- giving a device to a person: who → until when → where → done
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "give"))
+async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
+                       is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
+    if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
+        return
+    if card.holder is not None:
+        note = t.ASSIGN_TAKEN.format(name=esc(card.holder.full_name))
+        await edit_card(callback, card.device_id, viewer, is_admin, db, settings, clock, note)
+        await callback.answer()
+        return
+    await state.set_state(AssignDevice.person)
+    await state.set_data({**await state.get_data(), "device_id": card.device_id})
+    await callback.message.answer(t.ASK_ASSIGNEE.format(number=card.number, name=esc(card.name)),
+                                  reply_markup=v.back_to_card(card.device_id))
+    await callback.answer()
+
+
+@router.message(StateFilter(AssignDevice.person), NOT_A_COMMAND)
+async def assignee_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
+                         clock: Clock) -> None:
+    text, device_id = message.text.strip(), (await state.get_data()).get("device_id", 0)
+    if "@" in text[1:]:  # an e-mail: someone registered with it, or invited by it now
+        try:
+            email = people.normalize_email(text, settings.access.email_domains)
+        except (InvalidEmail, EmailDomainNotAllowed):
+            await message.answer(t.ASSIGNEE_NONE.format(query=esc(text)))
+            return
+        candidates = [await db.run(device_manage.resolve_person, email, actor_id=viewer.person_id, now=clock.now())]
+    else:
+        candidates = await db.run(people.find_people, text, limit=MAX_CANDIDATES)
+    if not candidates:
+        await message.answer(t.ASSIGNEE_NONE.format(query=esc(text)))
+    elif candidates[0].status not in ASSIGNABLE:  # say so now, not after two more questions
+        await message.answer(t.ASSIGN_UNAVAILABLE.format(name=esc(display_name(candidates[0])),
+                                                         status=t.STATUS.get(candidates[0].status, ""))
+                             + "\n" + t.ASSIGNEE_OTHER)
+    elif len(candidates) > 1:
+        text, markup = v.assignee_choice(device_id, candidates)
+        await message.answer(text, reply_markup=markup)
+    else:
+        await _ask_due(message, state, candidates[0].person_id, display_name(candidates[0]), device_id)
+
+
+async def _ask_due(message: Message, state: FSMContext, person_id: int, name: str, device_id: int) -> None:
+    await state.set_state(AssignDevice.due)
+    await state.update_data(person_id=person_id)
+    await message.answer(t.ASK_DUE.format(name=esc(name)), reply_markup=v.skip_keyboard(device_id))
+
+
+@router.callback_query(StateFilter(AssignDevice.person), DeviceAdminCb.filter(F.action == "pick"))
+async def assignee_picked(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, db: Db) -> None:
+    try:
+        person = await db.run(people.get_brief, callback_data.arg)
+    except PersonNotFound:
+        await callback.answer(t.PERSON_GONE, show_alert=True)
+        return
+    await _ask_due(callback.message, state, person.person_id, display_name(person), callback_data.device_id)
+    await callback.answer()
+
+
+@router.message(StateFilter(AssignDevice.due), NOT_A_COMMAND)
+async def due_given(message: Message, state: FSMContext, clock: Clock) -> None:
+    try:
+        due = check_due_date(parse_date(message.text, clock.today()), clock.today())
+    except BadDate as error:
+        await message.answer(t.BAD_DUE[error.reason])
+        return
+    await state.set_state(AssignDevice.location)
+    await state.update_data(due_on=due.isoformat())
+    await message.answer(t.ASK_LOCATION, reply_markup=v.skip_keyboard((await state.get_data())["device_id"]))
+
+
+@router.callback_query(StateFilter(AssignDevice.due, AssignDevice.location), DeviceAdminCb.filter(F.action == "skip"))
+async def skip(callback: CallbackQuery, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
+               settings: Settings, clock: Clock, notifier: Notifier) -> None:
+    await callback.answer()
+    if await state.get_state() == AssignDevice.due.state:
+        await state.set_state(AssignDevice.location)
+        await state.update_data(due_on=None)
+        await callback.message.answer(t.ASK_LOCATION, reply_markup=v.skip_keyboard((await state.get_data())["device_id"]))
+        return
+    await _assign(callback.message, state, None, viewer, is_admin, db, settings, clock, notifier)
+
+
+@router.message(StateFilter(AssignDevice.location), NOT_A_COMMAND)
+async def location_given(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
+                         settings: Settings, clock: Clock, notifier: Notifier) -> None:
+    await _assign(message, state, message.text, viewer, is_admin, db, settings, clock, notifier)
+
+
+async def _assign(message: Message, state: FSMContext, location: str | None, viewer: Viewer, is_admin: bool,
+                  db: Db, settings: Settings, clock: Clock, notifier: Notifier) -> None:
+    data = await state.get_data()
+    await state.set_state(None)
+    due = date.fromisoformat(data["due_on"]) if data.get("due_on") else None
+    try:
+        result = await db.run(device_manage.assign, data.get("device_id", 0), data.get("person_id", 0),
+                              due_on=due, location=location, actor_id=viewer.person_id,
+                              today=clock.today(), now=clock.now())
+    except DeviceTaken as error:
+        note = t.ASSIGN_TAKEN.format(name=esc(error.holder_name))
+    except PersonUnavailable as error:
+        note = t.ASSIGN_UNAVAILABLE.format(name=esc(error.name), status=t.STATUS.get(error.status, error.status))
+    except BadDate as error:
+        note = t.BAD_DUE[error.reason]
+    except (DeviceNotFound, PersonNotFound):
+        await message.answer(card_texts.DEVICE_GONE)
+        return
+    else:
+        note = t.ASSIGNED.format(name=esc(display_name(result.person)))
+        notifier.post(result.person.telegram_id, *v.told_assigned(result.device, viewer.full_name, result.due_on))
+        if result.cancelled_offer is not None:
+            notifier.post(result.cancelled_offer.telegram_id, *v.told_reservation_cancelled(result.device))
+    await send_card(message, data.get("device_id", 0), viewer, is_admin, db, settings, clock, note)
+
+
+@router.message(StateFilter(AssignDevice, EditDevice))
+async def send_text_please(message: Message) -> None:
+    await message.answer(t.SEND_TEXT)
+
+
+# --- taking a device back, deleting it
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "take"))
+async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, is_admin: bool,
+                    db: Db, settings: Settings, clock: Clock, notifier: Notifier) -> None:
+    try:
+        result = await db.run(device_manage.unassign, callback_data.device_id, actor_id=viewer.person_id,
+                              now=clock.now(), hold_hours=settings.queue.hold_hours)
+    except DeviceFree:
+        note = t.NOT_HELD
+    except DeviceNotFound:
+        await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
+        return
+    else:
+        note = t.UNASSIGNED.format(name=esc(display_name(result.holder)))
+        notifier.post(result.holder.telegram_id, *v.told_unassigned(result.device, viewer.full_name))
+        if result.offer is not None:
+            notifier.post(result.offer.person.telegram_id,
+                          *v.your_turn(result.offer.device, result.offer.expires_at, settings.tz))
+    await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, note)
+    await callback.answer()
+
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "del"))
+async def ask_delete(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, is_admin: bool,
+                     db: Db, settings: Settings, clock: Clock) -> None:
+    if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
+        return
+    if card.holder is not None:
+        note = t.DEVICE_HELD.format(name=esc(card.holder.full_name))
+        await edit_card(callback, card.device_id, viewer, is_admin, db, settings, clock, note)
+    else:
+        await safe_edit(callback.message, *v.confirm_delete(card))
+    await callback.answer()
+
+
+@router.callback_query(DeviceAdminCb.filter(F.action == "delok"))
+async def delete(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, is_admin: bool,
+                 db: Db, settings: Settings, clock: Clock) -> None:
+    try:
+        device = await db.run(device_manage.delete_device, callback_data.device_id, actor_id=viewer.person_id,
+                              now=clock.now())
+    except DeviceHeld as error:  # taken between the confirmation and the click
+        note = t.DEVICE_HELD.format(name=esc(error.holder_name))
+        await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, note)
+        await callback.answer(note, show_alert=True)
+        return
+    except DeviceNotFound:
+        await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
+        return
+    await safe_edit(callback.message, t.DEVICE_DELETED.format(number=device.number, name=esc(device.name)))
+    await callback.answer()

@@ -1,0 +1,229 @@
+"""/users (admins): the people list and search, a person's card and its actions.
+
+The search query lives in FSM data ("users_query"), never in callback_data; buttons carry ids."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from cashbot.callbacks import PersonAdminCb
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db
+from cashbot.filters import Admin
+from cashbot.handlers.card import safe_edit
+from cashbot.handlers.registration import notify_decision
+from cashbot.notify import Notifier
+from cashbot.services import people, people_admin
+from cashbot.services.errors import (
+    CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
+)
+from cashbot.services.inventory import OfferChange
+from cashbot.services.people import Viewer
+from cashbot.states import EditPerson, UsersSearch
+from cashbot.texts import admin_manage as t
+from cashbot.texts.common import esc
+from cashbot.views import users as v
+from cashbot.views.device_admin import your_turn
+
+router = Router(name="users")
+router.message.filter(Admin())
+router.callback_query.filter(Admin())
+
+QUERY_KEY = "users_query"
+NOT_A_COMMAND = F.text & ~F.text.startswith("/")
+
+
+async def _list(db: Db, settings: Settings, state: FSMContext, page: int):
+    query = (await state.get_data()).get(QUERY_KEY)
+    result = await db.run(people_admin.list_people, query, page, settings.ui.page_size)
+    return v.people_list(result, query)
+
+
+async def _card(person_id: int, db: Db, settings: Settings, note: str | None = None, page: int = 0):
+    card = await db.run(people_admin.person_card, person_id, settings.admins)
+    return v.person_card(card, settings.tz, note, page)
+
+
+def tell_offers(offers: list[OfferChange], notifier: Notifier, settings: Settings) -> None:
+    """Reservations that moved on because someone lost their queue places."""
+    for change in offers:
+        if change.offer is not None:
+            notifier.post(change.offer.person.telegram_id,
+                          *your_turn(change.offer.device, change.offer.expires_at, settings.tz))
+
+
+@router.message(Command("users"))
+async def users(message: Message, command: CommandObject, state: FSMContext, db: Db, settings: Settings) -> None:
+    await state.set_state(None)
+    await state.update_data({QUERY_KEY: (command.args or "").strip() or None})
+    text, markup = await _list(db, settings, state, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(StateFilter(UsersSearch.query), NOT_A_COMMAND)
+async def search_text(message: Message, state: FSMContext, db: Db, settings: Settings) -> None:
+    await state.set_state(None)
+    await state.update_data({QUERY_KEY: message.text.strip()})
+    text, markup = await _list(db, settings, state, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(PersonAdminCb.filter(F.action == "page"))
+async def page(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext, db: Db,
+               settings: Settings) -> None:
+    if callback_data.page < 0:  # "all": forget the query
+        await state.update_data({QUERY_KEY: None})
+    text, markup = await _list(db, settings, state, max(callback_data.page, 0))
+    await safe_edit(callback.message, text, markup)
+    await callback.answer()
+
+
+@router.callback_query(PersonAdminCb.filter(F.action == "find"))
+async def find(callback: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(UsersSearch.query)
+    await callback.message.answer(t.ASK_QUERY)
+    await callback.answer()
+
+
+@router.callback_query(PersonAdminCb.filter(F.action == "open"))
+async def open_person(callback: CallbackQuery, callback_data: PersonAdminCb, db: Db, settings: Settings) -> None:
+    try:
+        text, markup = await _card(callback_data.person_id, db, settings, page=callback_data.page)
+    except PersonNotFound:
+        await callback.answer(t.PERSON_GONE, show_alert=True)
+        return
+    await safe_edit(callback.message, text, markup)
+    await callback.answer()
+
+
+@router.callback_query(PersonAdminCb.filter(F.action.in_({"ok", "no"})))
+async def decide(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db,
+                 clock: Clock, settings: Settings, notifier: Notifier, bot: Bot, dispatcher: Dispatcher) -> None:
+    approve = callback_data.action == "ok"
+    try:
+        person, first, changed = await db.run(people.decide, callback_data.person_id, approve,
+                                              viewer.person_id, clock.now())
+    except PersonNotFound:
+        await callback.answer(t.PERSON_GONE, show_alert=True)
+        return
+    note = (t.APPROVED if approve else t.REJECTED) if changed else t.ALREADY_DECIDED
+    await safe_edit(callback.message, *await _card(person.person_id, db, settings, note))
+    await callback.answer(note)
+    if changed:
+        await notify_decision(person, first, approve, notifier, dispatcher, bot)
+
+
+@router.callback_query(PersonAdminCb.filter(F.action.in_({"email", "comment"})))
+async def ask_edit(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext, db: Db) -> None:
+    try:
+        person = await db.run(people.get_brief, callback_data.person_id)
+    except PersonNotFound:
+        await callback.answer(t.PERSON_GONE, show_alert=True)
+        return
+    is_email = callback_data.action == "email"
+    await state.set_state(EditPerson.email if is_email else EditPerson.comment)
+    await state.update_data(person_id=person.person_id)
+    await callback.message.answer((t.ASK_EMAIL if is_email else t.ASK_COMMENT).format(name=esc(v.display_name(person))))
+    await callback.answer()
+
+
+@router.message(StateFilter(EditPerson.email), NOT_A_COMMAND)
+async def email_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
+                      clock: Clock) -> None:
+    person_id = (await state.get_data()).get("person_id", 0)
+    try:
+        await db.run(people_admin.set_email, person_id, message.text, settings.access.email_domains,
+                     actor_id=viewer.person_id, now=clock.now())
+    except InvalidEmail as error:
+        await message.answer(t.EMAIL_INVALID.format(email=esc(error.email)))
+        return
+    except EmailDomainNotAllowed as error:
+        await message.answer(t.EMAIL_DOMAIN.format(domains=", ".join("@" + d for d in error.allowed)))
+        return
+    except EmailTaken:
+        await message.answer(t.EMAIL_TAKEN)
+        return
+    except PersonNotFound:
+        await state.set_state(None)
+        await message.answer(t.PERSON_GONE)
+        return
+    await state.set_state(None)
+    text, markup = await _card(person_id, db, settings, t.EMAIL_SAVED)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(StateFilter(EditPerson.comment), NOT_A_COMMAND)
+async def comment_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
+                        clock: Clock) -> None:
+    person_id = (await state.get_data()).get("person_id", 0)
+    comment = None if message.text.strip() == "-" else message.text
+    await state.set_state(None)
+    try:
+        await db.run(people_admin.set_comment, person_id, comment, actor_id=viewer.person_id, now=clock.now())
+        text, markup = await _card(person_id, db, settings, t.COMMENT_SAVED)
+    except PersonNotFound:
+        await message.answer(t.PERSON_GONE)
+        return
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(StateFilter(EditPerson.email, EditPerson.comment, UsersSearch.query))
+async def send_text_please(message: Message) -> None:
+    """A photo or sticker mid-dialog: the dialog waits for text."""
+    await message.answer(t.SEND_TEXT)
+
+
+@router.callback_query(PersonAdminCb.filter(F.action.in_({"block", "unblock"})))
+async def block(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db, clock: Clock,
+                settings: Settings, notifier: Notifier) -> None:
+    blocking = callback_data.action == "block"
+    try:
+        change = await db.run(people_admin.set_blocked, callback_data.person_id, blocking,
+                              actor_id=viewer.person_id, now=clock.now(), hold_hours=settings.queue.hold_hours)
+    except (PersonNotFound, CannotChangeSelf) as error:
+        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
+                              show_alert=True)
+        return
+    note = (t.BLOCKED if blocking else t.UNBLOCKED) if change.changed else t.NOTHING_CHANGED
+    await safe_edit(callback.message, *await _card(change.person.person_id, db, settings, note))
+    await callback.answer(note)
+    if change.changed:
+        notifier.post(change.person.telegram_id, t.TOLD_BLOCKED if blocking else t.TOLD_UNBLOCKED)
+        tell_offers(change.offers, notifier, settings)
+
+
+@router.callback_query(PersonAdminCb.filter(F.action == "del"))
+async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, db: Db) -> None:
+    try:
+        person = await db.run(people.get_brief, callback_data.person_id)
+    except PersonNotFound:
+        await callback.answer(t.PERSON_GONE, show_alert=True)
+        return
+    await safe_edit(callback.message, *v.confirm_delete(person))
+    await callback.answer()
+
+
+@router.callback_query(PersonAdminCb.filter(F.action == "delok"))
+async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db, clock: Clock,
+                 settings: Settings, notifier: Notifier) -> None:
+    try:
+        change = await db.run(people_admin.delete_person, callback_data.person_id, actor_id=viewer.person_id,
+                              now=clock.now(), hold_hours=settings.queue.hold_hours)
+    except PersonHoldsDevices as error:
+        await safe_edit(callback.message, *await _card(callback_data.person_id, db, settings,
+                                                        v.holds_devices(error.devices)))
+        await callback.answer()
+        return
+    except (PersonNotFound, CannotChangeSelf) as error:
+        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
+                              show_alert=True)
+        return
+    await safe_edit(callback.message, t.PERSON_DELETED.format(name=esc(v.display_name(change.person))),
+                    v.back_to_list())
+    await callback.answer()
+    notifier.post(change.person.telegram_id, t.TOLD_DELETED)
+    tell_offers(change.offers, notifier, settings)

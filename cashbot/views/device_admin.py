@@ -1,0 +1,146 @@
+"""Device administration views: the admin rows of a card, the edit menu, pickers, the journal,
+and the messages people get when an admin gives or takes a device. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, DeviceCb
+from cashbot.services.catalog import CategoryCount, DeviceCard, Page
+from cashbot.services.device_manage import FIELDS, OPTIONAL
+from cashbot.services.inventory import DeviceRef
+from cashbot.services.people import PersonBrief
+from cashbot.texts import admin_manage as t
+from cashbot.texts.common import esc
+from cashbot.views.format import fmt_date, fmt_datetime
+from cashbot.views.users import display_name, history_line, page_row
+
+
+def _button(text: str, action: str, device_id: int, arg: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=DeviceAdminCb(action=action, device_id=device_id, arg=arg).pack())
+
+
+def admin_rows(card: DeviceCard) -> list[list[InlineKeyboardButton]]:
+    """The extra rows admins see on every device card."""
+    d = card.device_id
+    give_or_take = (_button(t.BTN_TAKE_BACK, "take", d) if card.holder is not None
+                    else _button(t.BTN_GIVE, "give", d))
+    return [[_button(t.BTN_EDIT, "edit", d), _button(t.BTN_JOURNAL, "log", d)],
+            [give_or_take, _button(t.BTN_DELETE_DEVICE, "del", d)]]
+
+
+def back_to_card(device_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(t.BTN_BACK_TO_CARD, "card", device_id)]])
+
+
+def edit_menu(card: DeviceCard) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for index, field in enumerate(FIELDS):
+        kb.add(_button(t.FIELD_NAMES[field], "field", card.device_id, index))
+    kb.adjust(2)
+    kb.row(_button(t.BTN_BACK_TO_CARD, "card", card.device_id))
+    return t.EDIT_MENU.format(number=card.number, name=esc(card.name)), kb.as_markup()
+
+
+def current_value(card: DeviceCard, field: str) -> str:
+    value = getattr(card, field)
+    if isinstance(value, date):
+        return fmt_date(value)
+    return esc(value) if value not in (None, "") else t.EMPTY_VALUE
+
+
+def ask_value(card: DeviceCard, field: str) -> tuple[str, InlineKeyboardMarkup]:
+    template = t.ASK_VALUE_DATE if field == "registered_on" else t.ASK_VALUE
+    text = template.format(field=t.FIELD_NAMES[field], current=current_value(card, field))
+    kb = InlineKeyboardBuilder()
+    if field in OPTIONAL:
+        kb.add(_button(t.BTN_CLEAR, "clear", card.device_id, FIELDS.index(field)))
+    kb.add(_button(t.BTN_CANCEL, "card", card.device_id))
+    return text, kb.as_markup()
+
+
+def category_picker(card: DeviceCard, categories: list[CategoryCount]) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for c in categories:
+        kb.add(_button(("• " if c.name == card.category else "") + c.name, "cat", card.device_id, c.category_id))
+    kb.adjust(2)
+    kb.row(_button(t.BTN_CANCEL, "card", card.device_id))
+    return t.ASK_CATEGORY.format(current=esc(card.category)), kb.as_markup()
+
+
+def journal(device: DeviceRef, page: Page, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t.JOURNAL_TITLE.format(number=device.number, name=esc(device.name), total=page.total)]
+    lines += [history_line(line, tz) for line in page.items] or [t.JOURNAL_EMPTY]
+    kb = InlineKeyboardBuilder()
+    if pager := page_row(page.page, page.pages, lambda p: DeviceAdminCb(action="log", device_id=device.device_id, arg=p)):
+        kb.row(*pager)
+    kb.row(_button(t.BTN_BACK_TO_CARD, "card", device.device_id))
+    return "\n".join(lines), kb.as_markup()
+
+
+def skip_keyboard(device_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(t.BTN_SKIP, "skip", device_id),
+                                                  _button(t.BTN_CANCEL, "card", device_id)]])
+
+
+def assignee_choice(device_id: int, candidates: list[PersonBrief]) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for person in candidates:
+        label = display_name(person) + (f" @{person.username}" if person.username else "")
+        kb.row(_button(label[:60], "pick", device_id, person.person_id))
+    kb.row(_button(t.BTN_CANCEL, "card", device_id))
+    return t.ASSIGNEE_MANY, kb.as_markup()
+
+
+def confirm_delete(card: DeviceCard) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    kb.add(_button(t.BTN_CONFIRM_DELETE, "delok", card.device_id), _button(t.BTN_CANCEL, "card", card.device_id))
+    return t.CONFIRM_DELETE_DEVICE.format(number=card.number, name=esc(card.name)), kb.as_markup()
+
+
+def _open_card(device_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=t.BTN_OPEN_CARD, callback_data=DeviceCb(action="open", device_id=device_id).pack())]])
+
+
+def told_assigned(device: DeviceRef, admin_name: str, due_on: date | None) -> tuple[str, InlineKeyboardMarkup]:
+    text = t.TOLD_ASSIGNED.format(admin=esc(admin_name), number=device.number, name=esc(device.name))
+    if due_on:
+        text += "\n" + t.TOLD_DUE.format(due=fmt_date(due_on))
+    return text, _open_card(device.device_id)
+
+
+def told_unassigned(device: DeviceRef, admin_name: str) -> tuple[str, InlineKeyboardMarkup]:
+    return (t.TOLD_UNASSIGNED.format(admin=esc(admin_name), number=device.number, name=esc(device.name)),
+            _open_card(device.device_id))
+
+
+def told_reservation_cancelled(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
+    return (t.TOLD_RESERVATION_CANCELLED.format(number=device.number, name=esc(device.name)),
+            _open_card(device.device_id))
+
+
+def your_turn(device: DeviceRef, until: datetime, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+    """"Your turn" after an admin took a device back. To be unified with views/actions.py
+    (the staff-actions flow owns the canonical one)."""
+    return (t.YOUR_TURN.format(number=device.number, name=esc(device.name), until=fmt_datetime(until, tz)),
+            _open_card(device.device_id))
+
+
+def categories_list(categories: list[CategoryCount], note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t.CATEGORIES_TITLE]
+    lines += [t.CATEGORY_LINE.format(name=esc(c.name), count=c.devices) for c in categories] or [t.CATEGORIES_EMPTY]
+    if note:
+        lines += ["", f"<i>{note}</i>"]
+    kb = InlineKeyboardBuilder()
+    for c in categories:
+        kb.row(InlineKeyboardButton(text=f"✏️ {c.name}"[:60], callback_data=CategoryAdminCb(
+                   action="rename", category_id=c.category_id).pack()),
+               InlineKeyboardButton(text="🗑", callback_data=CategoryAdminCb(
+                   action="delete", category_id=c.category_id).pack()))
+    kb.row(InlineKeyboardButton(text=t.BTN_ADD_CATEGORY, callback_data=CategoryAdminCb(action="add").pack()))
+    return "\n".join(lines), kb.as_markup()

@@ -1,0 +1,164 @@
+"""/users views: the people list (paged), a person's card, confirmations. Pure functions."""
+
+from __future__ import annotations
+
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from cashbot.callbacks import PersonAdminCb
+from cashbot.db.models import PersonStatus
+from cashbot.services.catalog import HistoryLine, Page
+from cashbot.services.people import PersonBrief
+from cashbot.services.people_admin import PersonCard
+from cashbot.texts import admin_manage as t
+from cashbot.texts.common import esc
+from cashbot.views.format import fmt_date, fmt_datetime
+
+PAGE_BUTTONS = 5  # page numbers shown around the current one
+
+
+def page_row(page: int, pages: int, make: Callable[[int], CallbackData]) -> list[InlineKeyboardButton]:
+    """◀️ 1 2 [3] 4 5 ▶️ — a small stand-in until views/pagination.py lands; swap it there."""
+    if pages <= 1:
+        return []
+    start = max(0, min(page - PAGE_BUTTONS // 2, pages - PAGE_BUTTONS))
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(text="◀️", callback_data=make(page - 1).pack()))
+    for p in range(start, min(pages, start + PAGE_BUTTONS)):
+        label = f"· {p + 1} ·" if p == page else str(p + 1)
+        row.append(InlineKeyboardButton(text=label, callback_data=make(p).pack()))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(text="▶️", callback_data=make(page + 1).pack()))
+    return row
+
+
+def display_name(person: PersonBrief) -> str:
+    return person.full_name or person.email or t.NO_NAME
+
+
+def people_list(page: Page, query: str | None) -> tuple[str, InlineKeyboardMarkup]:
+    title = (t.USERS_TITLE_QUERY.format(query=esc(query), total=page.total) if query
+             else t.USERS_TITLE.format(total=page.total))
+    lines = [title]
+    if not page.items:
+        lines.append(t.USERS_EMPTY)
+    if page.pages > 1:
+        lines.append(t.USERS_PAGE.format(page=page.page + 1, pages=page.pages))
+    lines.append(t.USERS_HINT)
+    kb = InlineKeyboardBuilder()
+    for person in page.items:
+        label = f"{t.STATUS_ICON.get(person.status, '')} {display_name(person)}"
+        if person.username:
+            label += f" @{person.username}"
+        kb.row(InlineKeyboardButton(text=label[:60], callback_data=PersonAdminCb(
+            action="open", person_id=person.person_id, page=page.page).pack()))
+    if pager := page_row(page.page, page.pages, lambda p: PersonAdminCb(action="page", page=p)):
+        kb.row(*pager)
+    kb.row(InlineKeyboardButton(text=t.BTN_SEARCH, callback_data=PersonAdminCb(action="find").pack()))
+    if query:
+        kb.add(InlineKeyboardButton(text=t.BTN_ALL, callback_data=PersonAdminCb(action="page", page=-1).pack()))
+    return "\n".join(lines), kb.as_markup()
+
+
+def history_line(line: HistoryLine, tz: ZoneInfo) -> str:
+    what = t.EVENT_KINDS.get(line.kind, line.kind)
+    parts = [esc(line.actor_name) + ":" if line.actor_name else "", what]
+    if line.device_number is not None:
+        parts.append(f"№{line.device_number} {esc(line.device_name or '')}")
+    if line.person_name and line.person_name != line.actor_name:
+        parts.append(f"→ {esc(line.person_name)}")
+    if line.kind == "device_edit":
+        field = t.FIELD_NAMES.get(line.details.get("field"), line.details.get("field", ""))
+        parts.append(f"{esc(field)}: {esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
+    elif line.kind in ("email_changed", "comment_changed"):
+        parts.append(f"{esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
+    return t.HISTORY_LINE.format(when=fmt_datetime(line.at, tz), text=" ".join(p for p in parts if p))
+
+
+def fit_lines(lines: list[str], limit: int = 3900) -> str:
+    """Whole lines up to Telegram's limit (cutting mid-line could break an HTML tag)."""
+    kept, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            kept.append("…")
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
+
+
+def _value(value: object) -> str:
+    return t.EMPTY_VALUE if value in (None, "") else str(value)
+
+
+def _username_link(username: str) -> str:
+    return f'<a href="https://t.me/{esc(username)}">@{esc(username)}</a>'
+
+
+def person_card(card: PersonCard, tz: ZoneInfo, note: str | None = None,
+                page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    p = card.person
+    lines = [t.PERSON_TITLE.format(name=esc(display_name(p))),
+             t.PERSON_USERNAME.format(username=_username_link(p.username) if p.username else t.NO_USERNAME),
+             t.PERSON_EMAIL.format(email=esc(p.email or t.NO_EMAIL)),
+             t.PERSON_STATUS.format(status=t.STATUS.get(p.status, p.status)),
+             t.PERSON_ROLE_ADMIN if card.is_admin else t.PERSON_ROLE_STAFF]
+    if card.comment:
+        lines.append(t.PERSON_COMMENT.format(comment=esc(card.comment)))
+    lines.append("")
+    if card.loans:
+        lines.append(t.PERSON_LOANS)
+        lines += [t.PERSON_LOAN.format(number=l.number, name=esc(l.name), due=fmt_date(l.due_on)) for l in card.loans]
+    else:
+        lines.append(t.PERSON_NO_LOANS)
+    if card.queue:
+        lines.append(t.PERSON_QUEUE)
+        lines += [t.PERSON_PLACE.format(number=q.number, name=esc(q.name), position=q.position) for q in card.queue]
+    if card.history:
+        lines += ["", t.PERSON_HISTORY] + [history_line(h, tz) for h in card.history]
+    if note:
+        lines += ["", f"<i>{note}</i>"]
+    return fit_lines(lines), person_keyboard(card, page)
+
+
+def person_keyboard(card: PersonCard, page: int = 0) -> InlineKeyboardMarkup:
+    pid, status = card.person.person_id, card.person.status
+    kb = InlineKeyboardBuilder()
+
+    def button(text: str, action: str) -> None:
+        kb.button(text=text, callback_data=PersonAdminCb(action=action, person_id=pid, page=page))
+
+    if status == PersonStatus.PENDING:
+        button(t.BTN_APPROVE, "ok")
+        button(t.BTN_REJECT, "no")
+    button(t.BTN_EMAIL, "email")
+    button(t.BTN_COMMENT, "comment")
+    if status == PersonStatus.BLOCKED:
+        button(t.BTN_UNBLOCK, "unblock")
+    elif status in (PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED):
+        button(t.BTN_BLOCK, "block")
+    button(t.BTN_DELETE, "del")
+    button(t.BTN_BACK_TO_LIST, "page")
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def confirm_delete(person: PersonBrief) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.BTN_CONFIRM_DELETE, callback_data=PersonAdminCb(action="delok", person_id=person.person_id))
+    kb.button(text=t.BTN_CANCEL, callback_data=PersonAdminCb(action="open", person_id=person.person_id))
+    return t.CONFIRM_DELETE_PERSON.format(name=esc(display_name(person))), kb.as_markup()
+
+
+def holds_devices(devices: list[tuple[int, str]]) -> str:
+    return t.PERSON_HOLDS.format(devices="\n".join(f"• №{n} {esc(name)}" for n, name in devices))
+
+
+def back_to_list() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=t.BTN_BACK_TO_LIST, callback_data=PersonAdminCb(action="page").pack())]])
