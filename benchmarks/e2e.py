@@ -13,6 +13,7 @@ The footprint (benchmarks/footprint.py) comes from the same two processes.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import tempfile
 import time
@@ -142,7 +143,8 @@ def drive(sessions: list, load: Load) -> None:
     load.seconds = time.perf_counter() - started
 
 
-def run(users: int = 50, rounds: int = 3, flows: Flows | None = None) -> dict:
+def run(users: int = 50, rounds: int | None = None, flows: Flows | None = None, replies: int = 1200) -> dict:
+    """`rounds` defaults to enough rounds for about `replies` answers with the flows present."""
     with tempfile.TemporaryDirectory(prefix="cashbot-e2e-") as tmp, BotApiDouble() as api:
         workdir = Path(tmp)
         cash = BotProcess(api, workdir / "cashbot", now=seeding.SEED_NOW)
@@ -151,6 +153,9 @@ def run(users: int = 50, rounds: int = 3, flows: Flows | None = None) -> dict:
         members, prober = seeded.staff[:users], seeded.staff[users]
         if flows is None:
             flows = asyncio.run(probe_database(cash.workdir, prober, seeded))
+        if rounds is None:  # answers per round: search, card, take and return with their steps
+            per_round = 1 + flows.search + 4 * flows.take_return
+            rounds = max(2, math.ceil(replies / (users * per_round)))
         try:
             # One at a time, so neither start competes with the other for the CPU.
             first = api.user(ECHO_ID_OFFSET, "Первый", token=ECHO_TOKEN)

@@ -425,9 +425,9 @@ async def measure(workdir: Path, *, people: int = 200, rounds: int = 3, actions_
                   paced_rate: float = 50.0, paced_seconds: float = 10.0) -> dict:
     """The whole in-process benchmark; see the module docstring."""
     root = logging.getLogger()
-    root.handlers.clear()
+    saved = root.handlers[:], root.level
     errors = ErrorCounter()
-    root.addHandler(errors)
+    root.handlers[:] = [errors]
     root.setLevel(logging.ERROR)
 
     settings = make_settings(workdir)
@@ -477,6 +477,8 @@ async def measure(workdir: Path, *, people: int = 200, rounds: int = 3, actions_
     finally:
         await app.dispatcher.storage.close()
         app.db.close()
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
     return {
         "people": people, "seed_seconds": seed_seconds, "seeded": seeded.counts,
         "flows": flows, "labels": flows.labels(),
