@@ -24,15 +24,16 @@ from pathlib import Path
 from benchmarks import footprint, seed as seeding
 from benchmarks.throughput import (
     CONFIRM_WORDS,
-    FREE_MARK,
-    HELD_BY_ME,
     SKIP_WORDS,
     Flows,
+    is_card,
     percentile,
     pick,
     probe_database,
+    return_button_data,
+    returned,
+    taken,
 )
-from benchmarks.throughput import is_card
 from cashbot.texts import card as card_texts
 from tests.double.core import BotMessage, User
 from tests.double.process import ECHO_BOT_COMMAND, BotProcess
@@ -95,7 +96,7 @@ def _walk(person: Person, reply: BotMessage, done, words: tuple[str, ...], steps
         button = pick(reply, words)
         if button is None:
             return False
-        reply = person.press(reply, button.callback_data)
+        reply = person.press(reply, button.callback_data, lambda m: done(m) or pick(m, words) is not None)
     return done(reply)
 
 
@@ -108,14 +109,17 @@ def cashbot_session(person: Person, member: seeding.StaffMember, flows: Flows, r
         card = person.send(f"/start d{number}", is_card)
         if not flows.take_return:
             continue
-        reply = person.press(card, card.find_button(card_texts.BTN_TAKE).callback_data)
-        if not _walk(person, reply, lambda m: is_card(m) and HELD_BY_ME in m.text, SKIP_WORDS):
+        take = card.find_button(card_texts.BTN_TAKE)
+        reply = person.press(card, take.callback_data, lambda m: taken(m) or pick(m, SKIP_WORDS) is not None)
+        if not _walk(person, reply, taken, SKIP_WORDS):
             raise AssertionError(f"take did not finish: {reply.describe()}")
-        mine = person.user.message(card) if person.user.message(card).has_button(card_texts.BTN_RETURN) else \
-            next(m for m in reversed(person.user.messages()) if m.has_button(card_texts.BTN_RETURN))
-        reply = person.press(mine, mine.find_button(card_texts.BTN_RETURN).callback_data)
-        if not _walk(person, reply, lambda m: FREE_MARK in m.text or (
-                is_card(m) and m.has_button(card_texts.BTN_TAKE)), CONFIRM_WORDS):
+        data = return_button_data(take.callback_data.rsplit(":", 1)[1])
+        with_return = lambda m: any(b.callback_data == data for b in m.all_buttons)  # noqa: E731
+        mine = next((m for m in reversed(person.user.messages()) if with_return(m)), None)
+        if mine is None:  # the flow left no card with Return on screen: open it, as a person would
+            mine = person.send(f"/start d{number}", with_return)
+        reply = person.press(mine, data, lambda m: returned(m) or pick(m, CONFIRM_WORDS) is not None)
+        if not _walk(person, reply, returned, CONFIRM_WORDS):
             raise AssertionError(f"return did not finish: {reply.describe()}")
 
 

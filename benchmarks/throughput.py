@@ -67,7 +67,6 @@ SKIP_WORDS = ("без срока", "без даты", "не указ", "бесс
               "не нужно", "skip")
 CONFIRM_WORDS = ("подтверд", "вернуть", "да, ", "да")
 CARD_MARK = re.sub(r"<[^>]+>", "", card_texts.SERIAL.split("{")[0]).strip()  # "Серийный номер:"
-HELD_BY_ME = "У вас"
 FREE_MARK = "Свободно"
 
 
@@ -266,21 +265,41 @@ class StaffMix:
                "take/return": self.take_return, "mine": self.mine}[kind](u, rng)
 
 
+def taken(m: BotMessage) -> bool:
+    """The take finished: the card says "У вас", or a confirmation says the device is mine."""
+    return "у вас" in m.text.lower()
+
+
+def returned(m: BotMessage) -> bool:
+    return "вернули" in m.text.lower() or FREE_MARK in m.text or (is_card(m) and m.has_button(card_texts.BTN_TAKE))
+
+
+def return_button_data(device_id: str) -> str:
+    return f"d:ret:{device_id}"
+
+
 async def take_and_return(feeder: Feeder, user: User, card_replies: list[BotMessage], kind: str) -> bool:
     """Take the device on this card through whatever dialog the take flow has (skipping the
-    optional date and note), then return it. True when the card said "У вас" and then free."""
+    optional date and note), then return it from its card (reopened by deep link if the
+    flow did not leave one with Return on screen). True when both finished."""
     card = next((m for m in reversed(card_replies) if m.has_button(card_texts.BTN_TAKE)), None)
     if card is None:
         return False
-    replies = await feeder.press(user, card, card.find_button(card_texts.BTN_TAKE), kind)
-    if not await _walk(feeder, user, replies, lambda m: HELD_BY_ME in m.text and is_card(m), SKIP_WORDS, kind):
+    take = card.find_button(card_texts.BTN_TAKE)
+    device_id = take.callback_data.rsplit(":", 1)[1]
+    replies = await feeder.press(user, card, take, kind)
+    if not await _walk(feeder, user, replies, taken, SKIP_WORDS, kind):
         return False
-    mine = next((m for m in reversed(user.messages()) if m.has_button(card_texts.BTN_RETURN)), None)
+    data = return_button_data(device_id)
+    mine = next((m for m in reversed(user.messages()) if any(b.callback_data == data for b in m.all_buttons)), None)
     if mine is None:
-        return False
-    replies = await feeder.press(user, mine, mine.find_button(card_texts.BTN_RETURN), kind)
-    return await _walk(feeder, user, replies, lambda m: FREE_MARK in m.text or (
-        is_card(m) and m.has_button(card_texts.BTN_TAKE)), CONFIRM_WORDS, kind)
+        number = re.search(r"№(\d+)", card.text)
+        replies = await feeder.send(user, f"/start d{number.group(1) if number else device_id}", "card")
+        mine = next((m for m in replies if any(b.callback_data == data for b in m.all_buttons)), None)
+        if mine is None:
+            return False
+    replies = await feeder.press(user, mine, mine.find_button(data=data), kind)
+    return await _walk(feeder, user, replies, returned, CONFIRM_WORDS, kind)
 
 
 async def _walk(feeder: Feeder, user: User, replies: list[BotMessage], done: Callable[[BotMessage], bool],
