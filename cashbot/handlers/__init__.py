@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cashbot.handlers import card, common, registration
+from cashbot.handlers import card, common, lists, registration, search
 
 if TYPE_CHECKING:
     from cashbot.app import App
@@ -17,6 +17,8 @@ ROUTERS = [
     # developer routers (issue 6) go above approval; admin routers (issue 4) here
     card.router,
     # staff flow routers (issue 3) here; the search router (plain text) comes last of them
+    lists.router,
+    search.router,  # every text no router above wanted: a search (keep it last of the staff)
     common.fallback_router,
 ]
 
