@@ -239,7 +239,7 @@ def my_loans(person_id: int) -> list[MyLoan]:
 
 
 def my_queue(person_id: int) -> list[MyPlace]:
-    mine = list(QueueEntry.select(QueueEntry, Device.number, Device.name).join(Device)
+    mine = list(QueueEntry.select(QueueEntry, Device.id, Device.number, Device.name).join(Device)
                 .where(QueueEntry.person == person_id, Device.deleted_at.is_null())
                 .order_by(QueueEntry.joined_at))
     places = []
