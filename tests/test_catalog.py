@@ -129,3 +129,19 @@ def test_history_of_a_deleted_or_unknown_device_is_not_found(database, now):
         catalog.device_history(d.id)
     with pytest.raises(DeviceNotFound):
         catalog.device_history(12345)
+
+
+def test_card_knows_my_place_in_the_queue_and_a_reservation_for_me(database, now):
+    holder = person(101, "Алиса", "alice@example.ru")
+    vera = person(102, "Вера", "vera@example.ru")
+    boris = person(103, "Борис", "boris@example.ru")
+    d = device(1, "Касса")
+    inventory.take(d.id, holder.id, due_on=None, location=None, today=now.date(), now=now)
+    inventory.join_queue(d.id, vera.id, now=now, today_start=now)
+    inventory.join_queue(d.id, boris.id, now=now + timedelta(seconds=1), today_start=now)
+    assert catalog.device_card(d.id, boris.id).my_position == 2
+    assert catalog.device_card(d.id, holder.id).my_position is None
+    inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
+    for_vera = catalog.device_card(d.id, vera.id)
+    assert (for_vera.reserved_for_me, for_vera.reserved_for, for_vera.my_position) == (True, "Вера", 1)
+    assert catalog.device_card(d.id, boris.id).reserved_for_me is False

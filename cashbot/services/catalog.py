@@ -205,8 +205,10 @@ def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
         raise DeviceNotFound()
     loan = (Loan.select(Loan, Person).join(Person)
             .where(Loan.device == device_id, Loan.returned_at.is_null()).first())
+    # Person.id must be selected: with the join, peewee builds entry.person from the selected
+    # columns only, and entry.person_id would be None (no position, no "reserved for me").
     queue = list(QueueEntry.select(QueueEntry.person, QueueEntry.offered_at, QueueEntry.offer_expires_at,
-                                   Person.full_name)
+                                   Person.id, Person.full_name)
                  .join(Person).where(QueueEntry.device == device_id)
                  .order_by(QueueEntry.joined_at, QueueEntry.id))
     offer = next((e for e in queue if e.offered_at is not None), None)

@@ -1,0 +1,198 @@
+"""Handler level: search and lists through Dispatcher.feed_update (pagination rules)."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from cashbot.services import inventory
+from cashbot.texts import find as t
+from cashbot.views.lists import not_found
+from tests.seed import device, person
+from tests.support import make_handler_env
+
+ADMIN_ID = 900
+
+
+@pytest.fixture
+async def env(tmp_path):
+    env = make_handler_env(tmp_path, admins=[ADMIN_ID])
+    yield env
+    await env.app.dispatcher.storage.close()
+    env.app.db.close()
+
+
+def staff(env, telegram_id: int, name: str, **kwargs):
+    """An active person (seeded) and the Telegram user behind them."""
+    seeded = person(telegram_id, name, f"user{telegram_id}@example.ru", **kwargs)
+    return seeded, env.user(telegram_id, name)
+
+
+def answer_text(env) -> str | None:
+    answer = env.session.telegram.callback_answer(env.session.last_query_id)
+    assert answer is not None, "the callback query was not answered"
+    return answer.get("text")
+
+
+def nav(message) -> list[str]:
+    """The last button row: the page navigation."""
+    return [b.text for b in message.buttons[-1]]
+
+
+async def test_a_search_pages_forward_and_back_and_the_current_page_is_a_no_op(env):
+    for n in range(1, 21):
+        device(n, f"Касса {n}")
+    _, alice = staff(env, 101, "Алиса")
+    [listing] = await env.send(alice, "КАССА")
+    assert "найдено: 20" in listing.text and "Страница 1 из 3" in listing.text
+    assert listing.button_texts[:8] == [f"№{n} · Касса {n}" for n in range(1, 9)]
+    assert nav(listing) == ["· 1 ·", "2", "3", "▶️"]
+    [page2] = await env.press(alice, listing, "▶️")
+    assert page2.message_id == listing.message_id and "Страница 2 из 3" in page2.text
+    assert nav(page2) == ["◀️", "1", "· 2 ·", "3", "▶️"]
+    assert "№9 · Касса 9" in page2.button_texts
+    # The current page: answered, nothing edited, no error.
+    assert await env.press(alice, page2, "· 2 ·") == []
+    assert answer_text(env) is None
+    [page3] = await env.press(alice, page2, "3")
+    assert nav(page3) == ["◀️", "1", "2", "· 3 ·"]
+    assert page3.button_texts[:4] == [f"№{n} · Касса {n}" for n in range(17, 21)]
+
+
+async def test_page_buttons_survive_cancel_and_old_lists_say_they_are_outdated(env):
+    for n in range(1, 12):
+        device(n, f"Касса {n}", serial=f"SER{n:03d}")
+    _, alice = staff(env, 101, "Алиса")
+    [first] = await env.send(alice, "касса")
+    await env.send(alice, "/cancel")
+    [page2] = await env.press(alice, first, "▶️")
+    assert "Страница 2 из 2" in page2.text
+    for _ in range(5):  # five newer searches push the first one out
+        await env.send(alice, "ser0")
+    assert await env.press(alice, first, "1") == []
+    assert answer_text(env) == t.LIST_OUTDATED
+
+
+async def test_non_admin_typing_admin_commands_gets_exactly_a_failed_search(env):
+    device(1, "Касса")
+    _, alice = staff(env, 101, "Алиса")
+    for command in ("/add", "/users", "/dev", "/add 49", "/frobnicate"):
+        [reply] = await env.send(alice, command)
+        assert reply.html == not_found(command, None)
+    [plain] = await env.send(alice, "принтер")
+    assert plain.html == not_found("принтер", None)
+    assert "/all" in plain.text and "/categories" in plain.text
+
+
+async def test_one_hit_opens_the_card_and_numbers_are_exact(env):
+    device(49, "MSPOS-N")
+    device(149, "Другая касса")
+    _, alice = staff(env, 101, "Алиса")
+    for query in ("49", "№49", "#49", "mspos"):
+        [card] = await env.send(alice, query)
+        assert "№49 · MSPOS-N" in card.text and card.has_button("История"), query
+    [missing] = await env.send(alice, "50")
+    assert missing.html == not_found("50", 50)
+    assert "номером 50 нет в учёте" in missing.text
+    [deep] = await env.send(alice, "/start d50")
+    assert deep.html == missing.html  # the deep link says the same
+
+
+async def test_start_without_payload_welcomes_an_active_person(env):
+    _, alice = staff(env, 101, "Алиса")
+    [reply] = await env.send(alice, "/start")
+    assert "номер с наклейки" in reply.text and "/mine" in reply.text
+
+
+async def test_no_message_exceeds_the_limit_with_long_names_and_the_largest_page(tmp_path):
+    env = make_handler_env(tmp_path, ui={"page_size": 30})
+    try:
+        for n in range(1, 41):
+            device(n, "Очень длинное название кассы " * 20 + str(n), serial=f"S{n}")
+        holder = person(101, "Алиса " * 50, "alice@example.ru")
+        for n in range(1, 31):
+            inventory.take(n, holder.id, due_on=date(2026, 12, 1), location=None,
+                           today=date(2026, 11, 27), now=env.clock.now())
+        alice = env.user(101, "Алиса")
+        for command in ("касса", "/all", "/mine"):
+            [reply] = await env.send(alice, command)
+            assert len(reply.text) <= 4096 and len(reply.html) <= 4096, command
+            assert all(len(text) <= 60 for text in reply.button_texts)
+            assert all(len(b.callback_data.encode()) <= 64 for b in reply.all_buttons)
+    finally:
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
+
+
+async def test_categories_list_a_category_and_come_back_admin_sees_management(env):
+    device(1, "Касса", "Онлайн-касса")
+    device(2, "Весы CAS", "Весы")
+    _, alice = staff(env, 101, "Алиса")
+    _, admin = staff(env, ADMIN_ID, "Админ", is_admin=True)
+    [overview] = await env.send(alice, "/categories")
+    assert "Весы (1)" in overview.button_texts and "Онлайн-касса (1)" in overview.button_texts
+    assert not overview.has_button("Управление")
+    [scales] = await env.press(alice, overview, "Весы (1)")
+    assert "Весы" in scales.text and scales.button_texts == ["№2 · Весы CAS", t.BTN_BACK_TO_CATEGORIES]
+    [card] = await env.press(alice, scales, "№2 · Весы CAS")
+    assert "№2 · Весы CAS" in card.text and card.message_id != scales.message_id
+    [back] = await env.press(alice, scales, t.BTN_BACK_TO_CATEGORIES)
+    assert back.message_id == overview.message_id and "Весы (1)" in back.button_texts
+    [admin_view] = await env.send(admin, "/categories")
+    assert admin_view.has_button(t.BTN_MANAGE_CATEGORIES)
+
+
+async def test_mine_marks_overdue_and_shows_my_history(env):
+    me, alice = staff(env, 101, "Алиса")
+    late, fine = device(1, "Касса"), device(2, "Терминал")
+    today = env.clock.today()
+    inventory.take(late.id, me.id, due_on=today, location=None, today=today, now=env.clock.now())
+    inventory.take(fine.id, me.id, due_on=None, location=None, today=today, now=env.clock.now())
+    env.clock.advance(days=3)
+    [mine] = await env.send(alice, "/mine")
+    assert "У вас на руках: 2" in mine.text
+    late_line = next(line for line in mine.text.split("\n\n") if "Касса" in line)
+    assert "⚠️ просрочено на 3 дн." in late_line
+    assert "срок не указан" in mine.text and "Терминал" in mine.text
+    [history] = await env.press(alice, mine, t.BTN_MY_HISTORY)
+    assert "Ваша история" in history.text and "№1 Касса: Алиса взял(а)" in history.text
+    [back] = await env.press(alice, history, t.BTN_BACK_TO_MINE)
+    assert "У вас на руках: 2" in back.text
+
+
+async def test_wishlist_shows_positions_and_a_reservation(env):
+    holder, _ = staff(env, 101, "Алиса")
+    other, _ = staff(env, 102, "Вера")
+    me, boris = staff(env, 103, "Борис")
+    a, b = device(1, "Касса"), device(2, "Терминал")
+    now = env.clock.now()
+    for d in (a, b):
+        inventory.take(d.id, holder.id, due_on=None, location=None, today=env.clock.today(), now=now)
+    inventory.join_queue(a.id, other.id, now=now, today_start=now)
+    inventory.join_queue(a.id, me.id, now=now + timedelta(seconds=1), today_start=now)
+    inventory.join_queue(b.id, me.id, now=now, today_start=now)
+    inventory.return_device(b.id, holder.id, now=now, hold_hours=24)
+    [wishlist] = await env.send(boris, "/wishlist")
+    assert "Ваши очереди: 2" in wishlist.text
+    assert "вы 2-й в очереди" in wishlist.text and "ваша очередь!" in wishlist.text
+    assert "28.11.2026 10:00" in wishlist.text  # reserved 24 h, shown in Moscow time
+    [card] = await env.press(boris, wishlist, "Касса")
+    assert "Вы в очереди: 2-й" in card.text
+    [empty] = await env.send(env.user(102, "Вера"), "/wishlist")  # Vera's one queue
+    assert "Ваши очереди: 1" in empty.text
+
+
+async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
+    alice_p, alice = staff(env, 101, "Алиса")
+    boris_p, _ = staff(env, 102, "Борис")
+    d = device(7, "Касса <b>")
+    now = env.clock.now()
+    inventory.take(d.id, boris_p.id, due_on=None, location=None, today=env.clock.today(), now=now)
+    inventory.return_device(d.id, boris_p.id, now=now + timedelta(hours=2), hold_hours=24)
+    [card] = await env.send(alice, "7")
+    [history] = await env.press(alice, card, "История")
+    assert history.message_id == card.message_id
+    assert "История №7 · Касса <b>" in history.text  # escaped, shown as typed
+    assert "Борис: 27.11.2026 10:00 — 27.11.2026 12:00" in history.text
+    assert "Борис вернул(а)" in history.text and "Борис взял(а)" in history.text
+    [back] = await env.press(alice, history, t.BTN_BACK_TO_CARD)
+    assert "Свободно" in back.text and back.has_button("История")
