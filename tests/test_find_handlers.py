@@ -196,3 +196,20 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
     assert "Борис вернул(а)" in history.text and "Борис взял(а)" in history.text
     [back] = await env.press(alice, history, t.BTN_BACK_TO_CARD)
     assert "Свободно" in back.text and back.has_button("История")
+
+
+async def test_a_strangers_first_search_is_answered_once_registered(tmp_path):
+    env = make_handler_env(tmp_path, access={"mode": "open"})
+    try:
+        for n in range(1, 4):
+            device(n, f"Терминал {n}")
+        vera = env.user(103, "Вера")
+        await env.send(vera, "терминал")  # remembered by registration, replayed when active
+        await env.send(vera, "vera@example.ru")
+        await env.app.notifier.drain(5)  # the replay is a background task after the handler
+        listing = vera.last_message()
+        assert "найдено: 3" in listing.text and listing.message_id > 0
+        assert listing.button_texts == [f"№{n} · Терминал {n}" for n in range(1, 4)]
+    finally:
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
