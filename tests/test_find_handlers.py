@@ -1,12 +1,15 @@
 """Handler level: search and lists through Dispatcher.feed_update (pagination rules)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from cashbot.callbacks import PageCb
+from cashbot.services.catalog import HistoryLine
 from cashbot.services import inventory
 from cashbot.texts import find as t
-from cashbot.views.lists import not_found
+from cashbot.views.lists import event_phrase, not_found
+from cashbot.views.pagination import nav_buttons, page_window
 from tests.seed import device, person
 from tests.support import make_handler_env
 
@@ -213,3 +216,37 @@ async def test_a_strangers_first_search_is_answered_once_registered(tmp_path):
     finally:
         await env.app.dispatcher.storage.close()
         env.app.db.close()
+
+
+# Pure views: the pagination window and event phrases.
+
+@pytest.mark.parametrize("page, pages, expected", [
+    (0, 1, [0]), (0, 3, [0, 1, 2]), (0, 25, [0, 1, 2, 3, 4]), (12, 25, [10, 11, 12, 13, 14]),
+    (24, 25, [20, 21, 22, 23, 24]), (23, 25, [20, 21, 22, 23, 24]), (1, 25, [0, 1, 2, 3, 4]),
+])
+def test_page_window_keeps_five_numbers_around_the_current_page(page, pages, expected):
+    assert page_window(page, pages) == expected
+
+
+def test_nav_row_marks_the_current_page_and_has_no_arrows_past_the_ends():
+    assert nav_buttons("s", 1, 0, 1) == []
+    first = [b.text for b in nav_buttons("s", 1, 0, 25)]
+    last = [b.text for b in nav_buttons("s", 1, 24, 25)]
+    assert first == ["· 1 ·", "2", "3", "4", "5", "▶️"]
+    assert last == ["◀️", "21", "22", "23", "24", "· 25 ·"]
+    assert nav_buttons("s", 7, 3, 25)[0].callback_data == PageCb(kind="s", ref=7, page=2).pack()
+
+
+def _event(kind, actor="Алиса", person="Борис", **details):
+    return HistoryLine(datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc), kind, actor, person, 7, "Касса", details)
+
+
+def test_event_phrases_read_as_russian_and_hide_bookkeeping():
+    assert event_phrase(_event("take", person="Алиса")) == "Алиса взял(а)"
+    assert event_phrase(_event("extend", person="Алиса", due_on="2026-12-25")) == "Алиса продлил(а) до 25.12.2026"
+    assert event_phrase(_event("extend", person="Алиса", due_on=None)) == "Алиса продлил(а) без срока"
+    assert event_phrase(_event("handover", from_name="Алиса", to_name="Борис")) == "передача: Алиса → Борис"
+    assert event_phrase(_event("handed_over")) is None
+    assert event_phrase(_event("holder_told_waiting")) is None
+    assert event_phrase(_event("device_renamed", actor="<Админ>")) == "&lt;Админ&gt;: device_renamed"
+    assert event_phrase(_event("offer_expired", actor=None, person=None)) == "кто-то: бронь истекла"

@@ -75,27 +75,27 @@ MY_HISTORY_TITLE = "📜 <b>Ваша история</b> (последние со
 EVENT_LINE = "{at} · {what}"
 EVENT_DEVICE = "№{number} {name}: "
 
-# Event kinds → phrases. {actor} did it, {person} it is about; details fill the rest.
+# Event kinds → phrases (names stay in the nominative: "Имя: что случилось"). {actor} did it, {person} it is about; details fill the rest.
 # Kinds mapped to None are bookkeeping and not shown; unknown kinds show EVENT_OTHER.
 EVENTS = {
     "take": "{person} взял(а)",
     "return": "{person} вернул(а)",
-    "unassigned": "{actor} снял(а) устройство с {person}",
+    "unassigned": "{person}: снято администратором {actor}",
     "handed_over": None,  # the "handover" event right after tells the story
     "extend": "{person} продлил(а) {due}",
     "queue_join": "{person} встал(а) в очередь",
     "queue_leave": "{person} вышел(ла) из очереди",
     "pass": "{person} пропустил(а) свою очередь",
-    "offer": "очередь дошла до {person}",
-    "offer_expired": "бронь для {person} истекла",
+    "offer": "{person}: подошла очередь, устройство забронировано",
+    "offer_expired": "{person}: бронь истекла",
     "holder_told_waiting": None,
-    "handover_request": "{actor} предложил(а) передать устройство {person}",
+    "handover_request": "{actor} предложил(а) передачу → {person}",
     "handover_declined": "{actor} отказал(ся/ась) принять устройство",
-    "handover": "{from_name} передал(а) устройство {to_name}",
+    "handover": "передача: {from_name} → {to_name}",
     "registered": "{person} зарегистрировал(ся/ась)",
-    "approved": "{actor} открыл(а) доступ {person}",
-    "rejected": "{actor} отклонил(а) заявку {person}",
-    "invited": "{person} добавлен(а) по почте",
+    "approved": "{person}: доступ открыт ({actor})",
+    "rejected": "{person}: заявка отклонена ({actor})",
+    "invited": "{person}: добавлен(а) по почте",
 }
 EVENT_OTHER = "{actor}: {kind}"
 DUE_UNTIL = "до {due}"
