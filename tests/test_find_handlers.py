@@ -107,18 +107,26 @@ async def test_start_without_payload_welcomes_an_active_person(env):
 
 
 async def test_no_message_exceeds_the_limit_with_long_names_and_the_largest_page(tmp_path):
+    """The worst case: 30 lines a page, long numbers, names that escape to 4× their length,
+    long holder names, every loan overdue, every queue place a reservation."""
     env = make_handler_env(tmp_path, ui={"page_size": 30})
     try:
+        long_name = "<Очень длинное & название кассы> " * 20
+        holder = person(101, "Алиса-" * 50, "alice@example.ru")
+        waiter = person(102, "Борис", "boris@example.ru")
+        today, now = env.clock.today(), env.clock.now()
         for n in range(1, 41):
-            device(n, "Очень длинное название кассы " * 20 + str(n), serial=f"S{n}")
-        holder = person(101, "Алиса " * 50, "alice@example.ru")
-        for n in range(1, 31):
-            inventory.take(n, holder.id, due_on=date(2026, 12, 1), location=None,
-                           today=date(2026, 11, 27), now=env.clock.now())
-        alice = env.user(101, "Алиса")
-        for command in ("касса", "/all", "/mine"):
-            [reply] = await env.send(alice, command)
-            assert len(reply.text) <= 4096 and len(reply.html) <= 4096, command
+            d = device(999_900_000 + n, long_name + str(n), serial=f"S{n}")
+            if n <= 30:
+                inventory.take(d.id, holder.id, due_on=today, location=None, today=today, now=now)
+                inventory.join_queue(d.id, waiter.id, now=now, today_start=now)
+                inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
+                inventory.take(d.id, waiter.id, due_on=today, location=None, today=today, now=now)
+                inventory.join_queue(d.id, holder.id, now=now, today_start=now)
+        env.clock.advance(days=400)
+        for user_id, command in ((101, "касса"), (101, "/all"), (102, "/mine"), (101, "/wishlist")):
+            [reply] = await env.send(env.user(user_id, "X"), command)
+            assert len(reply.text) <= 4096, (command, len(reply.text))
             assert all(len(text) <= 60 for text in reply.button_texts)
             assert all(len(b.callback_data.encode()) <= 64 for b in reply.all_buttons)
     finally:

@@ -19,9 +19,10 @@ from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days
 from cashbot.views.pagination import add_nav
 
-NAME_IN_TEXT = 60
+# Worst case at the largest page (30 lines): ~125 visible characters a line, under 4096.
+NAME_IN_TEXT = 40
 NAME_IN_BUTTON = 40
-PERSON_IN_TEXT = 40
+PERSON_IN_TEXT = 30
 QUERY_SHOWN = 60
 
 
