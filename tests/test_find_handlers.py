@@ -1,6 +1,6 @@
 """Handler level: search and lists through Dispatcher.feed_update (pagination rules)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
