@@ -29,8 +29,8 @@ class CategoryAdminCb(CallbackData, prefix="ac"):
 
 
 class PageCb(CallbackData, prefix="pg"):
-    """A page of a list. kind names the list (s search, a all, c category, m mine,
-    w wishlist; other flows add theirs, e.g. u users); ref is a list id or category id kept
+    """A page of a list. kind names the list (s search, a all, c category, g categories,
+    m mine, w wishlist; other flows add theirs, e.g. u users); ref is a list id or category id kept
     server-side: the query itself never travels in callback_data."""
 
     kind: str

@@ -258,3 +258,21 @@ def test_event_phrases_read_as_russian_and_hide_bookkeeping():
     assert event_phrase(_event("holder_told_waiting")) is None
     assert event_phrase(_event("device_renamed", actor="<Админ>")) == "&lt;Админ&gt;: device_renamed"
     assert event_phrase(_event("offer_expired", actor=None, person=None)) == "кто-то: бронь истекла"
+
+
+async def test_many_categories_are_paged_too(env):
+    for n in range(1, 13):
+        device(n, f"Устройство {n}", f"Категория {n:02d}")
+    _, alice = staff(env, 101, "Алиса")
+    [screen] = await env.send(alice, "/categories")  # 12 + the 7 default categories
+    assert nav(screen) == ["· 1 ·", "2", "3", "▶️"]
+    seen = []
+    while True:
+        seen += [b.text for row in screen.buttons[:-1] for b in row]
+        if "▶️" not in nav(screen):
+            break
+        [screen] = await env.press(alice, screen, "▶️")
+    assert len(seen) == 19 and all(f"Категория {n:02d} (1)" in seen for n in range(1, 13))
+    [screen] = await env.press(alice, screen, "1")  # sorted by name: the 12th is on page 1
+    [category] = await env.press(alice, screen, "Категория 07 (1)")
+    assert "№7 · Устройство 7" in category.button_texts

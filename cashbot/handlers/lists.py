@@ -32,7 +32,7 @@ router.callback_query.filter(ActiveUser())
 
 LISTS_DESTINY = "lists"
 KEEP_SEARCHES = 5  # older search lists' page buttons answer "outdated"
-MY_KINDS = {"s", "a", "c", "m", "w"}
+MY_KINDS = {"s", "a", "c", "g", "m", "w"}  # search, all, category, cateGories, mine, wishlist
 
 
 def lists_state(state: FSMContext) -> FSMContext:
@@ -67,6 +67,11 @@ async def category_screen(category_id: int, page: int, db: Db, settings: Setting
     return views.category_devices(name, category_id, found, clock.today())
 
 
+async def categories_screen(page: int, is_admin: bool, db: Db, settings: Settings):
+    found = await db.run(catalog.categories_with_counts)
+    return views.categories(page_of(found, page, settings.ui.page_size), is_admin)
+
+
 async def all_screen(page: int, db: Db, settings: Settings, clock: Clock):
     return views.all_devices(await db.run(catalog.list_devices, page, settings.ui.page_size), clock.today())
 
@@ -88,8 +93,8 @@ async def show_all(message: Message, db: Db, settings: Settings, clock: Clock) -
 
 
 @router.message(Command("categories"))
-async def show_categories(message: Message, is_admin: bool, db: Db) -> None:
-    text, markup = views.categories(await db.run(catalog.categories_with_counts), is_admin)
+async def show_categories(message: Message, is_admin: bool, db: Db, settings: Settings) -> None:
+    text, markup = await categories_screen(0, is_admin, db, settings)
     await message.answer(text, reply_markup=markup)
 
 
@@ -109,7 +114,7 @@ async def show_wishlist(message: Message, viewer: Viewer, db: Db, settings: Sett
 async def open_category(callback: CallbackQuery, callback_data: CategoryCb, is_admin: bool, db: Db,
                         settings: Settings, clock: Clock) -> None:
     if callback_data.category_id == 0:  # back to the overview
-        screen = views.categories(await db.run(catalog.categories_with_counts), is_admin)
+        screen = await categories_screen(0, is_admin, db, settings)
     else:
         screen = await category_screen(callback_data.category_id, 0, db, settings, clock)
     if screen is None:
@@ -121,7 +126,7 @@ async def open_category(callback: CallbackQuery, callback_data: CategoryCb, is_a
 
 @router.callback_query(PageCb.filter(F.kind.in_(MY_KINDS)))
 async def turn_page(callback: CallbackQuery, callback_data: PageCb, state: FSMContext, viewer: Viewer,
-                    db: Db, settings: Settings, clock: Clock) -> None:
+                    is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
     kind, ref, page = callback_data.kind, callback_data.ref, callback_data.page
     if kind == "s":
         query = await recall_search(state, ref)
@@ -130,6 +135,8 @@ async def turn_page(callback: CallbackQuery, callback_data: PageCb, state: FSMCo
         screen = await category_screen(ref, page, db, settings, clock)
     elif kind == "a":
         screen = await all_screen(page, db, settings, clock)
+    elif kind == "g":
+        screen = await categories_screen(page, is_admin, db, settings)
     elif kind == "m":
         screen = await mine_screen(page, viewer, db, settings, clock)
     else:

@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import CategoryAdminCb, CategoryCb, DeviceCb, MyHistoryCb, PageCb
-from cashbot.services.catalog import CategoryCount, DeviceItem, HistoryLine, MyLoan, MyPlace, Page, PastHolder
+from cashbot.services.catalog import DeviceItem, HistoryLine, MyLoan, MyPlace, Page, PastHolder
 from cashbot.texts import find as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days
@@ -102,16 +102,17 @@ def category_devices(name: str, category_id: int, page: Page, today: date) -> tu
                        page, "c", category_id, today, back)
 
 
-def categories(items: list[CategoryCount], is_admin: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+def categories(page: Page, is_admin: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Category buttons with counts (a page of them), then the admins' management button."""
     kb = InlineKeyboardBuilder()
-    for c in items:
-        kb.button(text=t.CATEGORY_BUTTON.format(name=shorten(c.name, NAME_IN_BUTTON), count=c.devices),
-                  callback_data=CategoryCb(category_id=c.category_id))
+    for c in page.items:
+        kb.row(_button(t.CATEGORY_BUTTON.format(name=shorten(c.name, NAME_IN_BUTTON), count=c.devices),
+                       CategoryCb(category_id=c.category_id).pack()))
+    add_nav(kb, "g", 0, page.page, page.pages)
     if is_admin:
-        kb.button(text=t.BTN_MANAGE_CATEGORIES, callback_data=CategoryAdminCb(action="list"))
-    kb.adjust(1)
-    text = t.CATEGORIES_TITLE if items else t.CATEGORIES_EMPTY
-    return text, (kb.as_markup() if items or is_admin else None)
+        kb.row(_button(t.BTN_MANAGE_CATEGORIES, CategoryAdminCb(action="list").pack()))
+    text = t.CATEGORIES_TITLE if page.total else t.CATEGORIES_EMPTY
+    return text, (kb.as_markup() if page.total or is_admin else None)
 
 
 def mine(page: Page, today: date, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
