@@ -44,7 +44,7 @@ def test_cyrillic_search_ignores_case_and_200_results_page_to_the_end(bot_factor
     assert bot.stop() == 0
 
 
-def test_all_categories_card_and_a_stale_page_button(bot_factory, api):
+def test_all_categories_card_a_list_across_a_restart_and_a_stale_page_button(bot_factory, api):
     bot = bot_factory(start=False, now=NOW, admins=[900])
 
     def build():
@@ -76,13 +76,17 @@ def test_all_categories_card_and_a_stale_page_button(bot_factory, api):
     admin.send("/categories")
     assert admin.wait_for("Категории").has_button("Управление категориями")
 
-    # A stale page button: five newer searches push the first list out; its buttons say so.
+    # A search list's query lives server-side in the database: its buttons survive a restart.
     alice.send("касса")
     first = alice.wait_for("найдено: 10")
+    bot.restart()
+    alice.press(first, "▶️")
+    first = alice.wait_for(lambda m: m.message_id == first.message_id and page_label(2, 2) in m.text)
+    # A stale page button: five newer searches push the first list out; its buttons say so.
     for n in range(5):
         alice.send("касса")
         alice.wait_for("найдено: 10")
-    query = alice.press(first, "▶️")
+    query = alice.press(first, "◀️")
     assert alice.wait_answer(query)["text"] == t.LIST_OUTDATED
     assert alice.message(first).text == first.text  # the old list is left as it was
     assert bot.stop() == 0

@@ -81,6 +81,8 @@ async def test_non_admin_typing_admin_commands_gets_exactly_a_failed_search(env)
     for command in ("/add", "/users", "/dev", "/add 49", "/frobnicate"):
         [reply] = await env.send(alice, command)
         assert reply.html == not_found(command, None)
+    [html] = await env.send(alice, "<b>касса & co</b>")  # escaped, shown as typed
+    assert "«<b>касса & co</b>»" in html.text
     [plain] = await env.send(alice, "принтер")
     assert plain.html == not_found("принтер", None)
     assert "/all" in plain.text and "/categories" in plain.text
