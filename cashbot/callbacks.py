@@ -42,3 +42,25 @@ class DeviceAdminCb(CallbackData, prefix="ae"):
     action: str
     device_id: int
     arg: int = 0
+
+# --- Finding devices (issue 3, part 1): lists, pages, categories, history -----------------
+
+
+class PageCb(CallbackData, prefix="pg"):
+    """A page of a list. kind names the list (s search, a all, c category, g categories,
+    m mine, w wishlist; other flows add theirs, e.g. u users); ref is a list id or category id kept
+    server-side: the query itself never travels in callback_data."""
+
+    kind: str
+    ref: int
+    page: int
+
+
+class CategoryCb(CallbackData, prefix="ct"):
+    """A category's device list; 0 = back to the category overview."""
+
+    category_id: int
+
+
+class MyHistoryCb(CallbackData, prefix="hs"):
+    """My recent history (from /mine)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cashbot.handlers import card, categories, common, device_admin, registration, users
+from cashbot.handlers import card, categories, common, device_admin, lists, registration, search, users
 
 if TYPE_CHECKING:
     from cashbot.app import App
@@ -20,6 +20,8 @@ ROUTERS = [
     categories.router,
     card.router,
     # staff flow routers (issue 3) here; the search router (plain text) comes last of them
+    lists.router,
+    search.router,  # every text no router above wanted: a search (keep it last of the staff)
     common.fallback_router,
 ]
 

@@ -93,6 +93,22 @@ class MyPlace:
 
 
 @dataclass(frozen=True)
+class PastHolder:
+    full_name: str
+    since: datetime
+    until: datetime | None  # None: holds it now
+
+
+@dataclass(frozen=True)
+class DeviceHistory:
+    device_id: int
+    number: int
+    name: str
+    holders: list[PastHolder]
+    events: list[HistoryLine]
+
+
+@dataclass(frozen=True)
 class HistoryLine:
     at: datetime
     kind: str
@@ -149,7 +165,9 @@ def search_devices(text: str, page: int, page_size: int) -> Page:
     """A whole number is the sticker number (exact); other text matches inside name, serial
     and category, case-insensitively in any script."""
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to Python, not a sticker number
+        if len(text) > 18:  # beyond SQLite's integer range: no such sticker
+            return Page([], 0, 0, 1)
         return _items(Device.number == int(text), page, page_size)
     needle = fold(text)
     if not needle:
@@ -187,8 +205,10 @@ def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
         raise DeviceNotFound()
     loan = (Loan.select(Loan, Person).join(Person)
             .where(Loan.device == device_id, Loan.returned_at.is_null()).first())
+    # Person.id must be selected: with the join, peewee builds entry.person from the selected
+    # columns only, and entry.person_id would be None (no position, no "reserved for me").
     queue = list(QueueEntry.select(QueueEntry.person, QueueEntry.offered_at, QueueEntry.offer_expires_at,
-                                   Person.full_name)
+                                   Person.id, Person.full_name)
                  .join(Person).where(QueueEntry.device == device_id)
                  .order_by(QueueEntry.joined_at, QueueEntry.id))
     offer = next((e for e in queue if e.offered_at is not None), None)
@@ -221,7 +241,7 @@ def my_loans(person_id: int) -> list[MyLoan]:
 
 
 def my_queue(person_id: int) -> list[MyPlace]:
-    mine = list(QueueEntry.select(QueueEntry, Device.number, Device.name).join(Device)
+    mine = list(QueueEntry.select(QueueEntry, Device.id, Device.number, Device.name).join(Device)
                 .where(QueueEntry.person == person_id, Device.deleted_at.is_null())
                 .order_by(QueueEntry.joined_at))
     places = []
@@ -259,3 +279,19 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
             json.loads(e.details or "{}"),
         ))
     return lines
+
+
+def device_holders(device_id: int, limit: int = 5) -> list[PastHolder]:
+    """Who held the device, from and to, newest first (the card's history)."""
+    rows = (Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name).join(Person)
+            .where(Loan.device == device_id).order_by(Loan.taken_at.desc(), Loan.id.desc()).limit(limit))
+    return [PastHolder(r.person.full_name, r.taken_at, r.returned_at) for r in rows]
+
+
+def device_history(device_id: int, limit: int = 10) -> DeviceHistory:
+    """The card's [History]: recent holders (who, from, to) and recent events."""
+    device = Device.get_or_none((Device.id == device_id) & Device.deleted_at.is_null())
+    if device is None:
+        raise DeviceNotFound()
+    return DeviceHistory(device.id, device.number, device.name, device_holders(device_id, limit=5),
+                         history(device_id=device_id, limit=limit))
