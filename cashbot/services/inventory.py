@@ -101,6 +101,7 @@ class HandoverRequest:
     device: DeviceRef
     from_person: PersonBrief
     to_person: PersonBrief
+    due_on: date | None = None  # the loan's date, which moves with it
 
 
 @dataclass(frozen=True)
@@ -365,7 +366,7 @@ def request_handover(device_id: int, from_person_id: int, to_person_id: int, *,
                                    to_person=to_person_id, created_at=now)
         record("handover_request", now, actor_id=from_person_id, device_id=device_id,
                person_id=to_person_id)
-        return HandoverRequest(handover.id, _ref(device), brief(loan.person), brief(target))
+        return HandoverRequest(handover.id, _ref(device), brief(loan.person), brief(target), loan.due_on)
 
 
 def answer_handover(handover_id: int, person_id: int, accept: bool, *, now: datetime) -> HandoverOutcome:
