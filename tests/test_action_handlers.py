@@ -173,3 +173,32 @@ async def test_handover_by_typed_name_accept_and_decline(env):
     await settled(env)
     assert "Борис принял(а)" in alice.last_message().text
     assert Loan.get(Loan.returned_at.is_null()).person.full_name == "Борис"
+
+
+async def test_someone_who_blocked_the_bot_is_passed_over_at_once(env):
+    alice, boris, vera = (env.user(i, n, username=f"user{i}") for i, n in
+                          ((101, "Алиса"), (102, "Борис"), (103, "Вера")))
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    mine = (await env.press(alice, (await env.press(alice, prompt, "Без срока"))[-1], "Пропустить"))[-1]
+    for user in (boris, vera):
+        await env.press(user, await card(env, user), "Встать в очередь")
+    boris.block()
+    await env.press(alice, mine, "Вернуть")
+    await settled(env)
+    await settled(env)  # the pass for Boris starts a second delivery
+    assert "Ваша очередь" in vera.last_message().text
+    from cashbot.db.models import Event
+    passed = Event.get(Event.kind == "pass")
+    assert passed.actor_id is None and "unreachable" in passed.details
+
+
+async def test_notifications_open_the_current_card(env):
+    alice, boris = env.user(101, "Алиса", username="user101"), env.user(102, "Борис", username="user102")
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    await env.press(alice, (await env.press(alice, prompt, "Без срока"))[-1], "Пропустить")
+    await env.press(boris, await card(env, boris), "Встать в очередь")
+    await settled(env)
+    told = alice.last_message()
+    assert "Борис ждёт" in told.text
+    opened = (await env.press(alice, told, "Открыть карточку"))[-1]
+    assert "У вас" in opened.text and "В очереди: 1" in opened.text

@@ -133,5 +133,6 @@ async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, 
         notifier.post(outcome.from_person.telegram_id, t.HANDOVER_ACCEPTED_GIVER.format(name=me, device=device))
     else:
         await card.safe_edit(callback.message, t.HANDOVER_DECLINED_YOU.format(device=device))
-        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_DECLINED_GIVER.format(name=me, device=device))
+        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_DECLINED_GIVER.format(name=me, device=device),
+                      v.open_card_markup(outcome.device.device_id))
     await callback.answer()

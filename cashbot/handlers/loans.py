@@ -22,10 +22,11 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
-from cashbot.notify import Notifier
+from cashbot.notify import Delivery, Notifier
 from cashbot.services import inventory
 from cashbot.services.common import check_due_date, parse_date
-from cashbot.services.errors import BadDate, DeviceNotFound, DomainError
+from cashbot.services.errors import BadDate, DeviceNotFound, DomainError, NoOffer
+from cashbot.services.inventory import Offer, OfferChange
 from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog
 from cashbot.texts import actions as t
@@ -52,6 +53,34 @@ async def show_card(message: Message, device_id: int, note: str | None, *, edit:
         await card.safe_edit(message, text, markup)
     else:
         await message.answer(text, reply_markup=markup)
+
+
+def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *,
+             timed_out: bool) -> None:
+    """An offer moved on: the next in line gets their turn; on a timeout, the one whose time
+    ran out is told."""
+    if timed_out:
+        text = t.OFFER_EXPIRED if change.offer else t.OFFER_EXPIRED_FREE
+        notifier.post(change.previous.telegram_id, text.format(device=v.device_label(change.device)),
+                      v.open_card_markup(change.device.device_id))
+    if change.offer is not None:
+        offer_turn(change.offer, notifier, db, settings, clock)
+
+
+def offer_turn(offer: Offer, notifier: Notifier, db: Db, settings: Settings, clock: Clock) -> None:
+    """Send "your turn" in the background. Someone who blocked the bot can never answer: the
+    bot passes for them at once instead of holding the device for `hold_hours`."""
+    async def send() -> None:
+        delivery = await notifier.deliver(offer.person.telegram_id, *v.your_turn(offer, settings.tz))
+        if delivery is not Delivery.BLOCKED:
+            return
+        try:
+            change = await db.run(inventory.pass_offer, offer.device.device_id, offer.person.person_id,
+                                  now=clock.now(), hold_hours=settings.queue.hold_hours, unreachable=True)
+        except NoOffer:  # taken or passed meanwhile
+            return
+        announce(change, notifier, db, settings, clock, timed_out=False)
+    notifier.run_later(send())
 
 
 async def dialog_device(state: FSMContext, device_id: int, *states) -> int | None:
@@ -141,8 +170,9 @@ async def location_typed(message: Message, state: FSMContext, **deps) -> None:
 
 
 @router.message(StateFilter(TakeDialog.due, ExtendDialog.due, TakeDialog.location), ~F.text)
-async def not_text_in_dialog(message: Message) -> None:
-    await message.answer(t.LOCATION_NOT_TEXT if message.text is None else t.BAD_DATE_FORMAT)
+async def not_text_in_dialog(message: Message, raw_state: str | None) -> None:
+    """A sticker or a photo inside the dialog: say what is expected; the dialog stays."""
+    await message.answer(t.LOCATION_NOT_TEXT if raw_state == TakeDialog.location.state else t.DATE_NOT_TEXT)
 
 
 async def finish_take(message: Message, location: str | None, *, edit: bool, state: FSMContext,
@@ -188,7 +218,7 @@ async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: D
         note = t.RETURNED
         if result.offer is not None:
             note = t.RETURNED_OFFERED.format(name=esc(result.offer.person.full_name))
-            notifier.post(result.offer.person.telegram_id, *v.your_turn(result.offer, settings.tz))
+            offer_turn(result.offer, notifier, db, settings, clock)
     await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
                     settings=settings, clock=clock, **deps)
     await callback.answer()
@@ -226,7 +256,8 @@ async def finish_extend(message: Message, due: date | None, *, edit: bool, state
     else:
         note = v.extended_note(result.due_on)
         for person in result.waiting:
-            notifier.post(person.telegram_id, v.waiting_new_due(result.device, viewer.full_name, result.due_on))
+            notifier.post(person.telegram_id, v.waiting_new_due(result.device, viewer.full_name, result.due_on),
+                          v.open_card_markup(device_id))
     await state.clear()
     await show_card(message, device_id, note, edit=edit, db=db, viewer=viewer, settings=settings,
                     clock=clock, **deps)

@@ -19,11 +19,10 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.loans import show_card, start_take
+from cashbot.handlers.loans import announce, show_card, start_take
 from cashbot.notify import Notifier
 from cashbot.services import inventory
 from cashbot.services.errors import DomainError, NoOffer
-from cashbot.services.inventory import OfferChange
 from cashbot.services.people import Viewer
 from cashbot.texts import actions as t
 from cashbot.texts.common import esc
@@ -39,16 +38,6 @@ def local_day_start(clock: Clock, settings: Settings) -> datetime:
     return datetime.combine(clock.today(), time(0), tzinfo=settings.tz).astimezone(timezone.utc)
 
 
-def announce(change: OfferChange, notifier: Notifier, settings: Settings, *, timed_out: bool) -> None:
-    """Tell the next in line it is their turn; on a timeout, tell the one whose time ran out."""
-    device = v.device_label(change.device)
-    if timed_out:
-        text = t.OFFER_EXPIRED if change.offer else t.OFFER_EXPIRED_FREE
-        notifier.post(change.previous.telegram_id, text.format(device=device))
-    if change.offer is not None:
-        notifier.post(change.offer.person.telegram_id, *v.your_turn(change.offer, settings.tz))
-
-
 @router.callback_query(DeviceCb.filter(F.action == "q"))
 async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
                        settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
@@ -62,7 +51,8 @@ async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db,
         note = t.QUEUED.format(position=result.position)
         if result.holder_to_notify is not None:
             notifier.post(result.holder_to_notify.telegram_id, t.HOLDER_SOMEONE_WAITS.format(
-                name=esc(viewer.full_name), device=v.device_label(result.device)))
+                name=esc(viewer.full_name), device=v.device_label(result.device)),
+                v.open_card_markup(device_id))
     await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
                     settings=settings, clock=clock, **deps)
     await callback.answer()
@@ -80,7 +70,7 @@ async def leave_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db
     else:
         note = t.LEFT_QUEUE
         if change is not None:  # I was offered it: the next gets their turn
-            announce(change, notifier, settings, timed_out=False)
+            announce(change, notifier, db, settings, clock, timed_out=False)
     await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
                     settings=settings, clock=clock, **deps)
     await callback.answer()
@@ -103,7 +93,7 @@ async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, db: Db, vi
         return
     await card.safe_edit(callback.message, t.PASSED.format(device=v.device_label(change.device)))
     await callback.answer()
-    announce(change, notifier, settings, timed_out=False)
+    announce(change, notifier, db, settings, clock, timed_out=False)
 
 
 def expiry_job(app) -> callable:
@@ -111,5 +101,5 @@ def expiry_job(app) -> callable:
     async def expire() -> None:
         changes = await app.db.run(inventory.expire_offers, app.clock.now(), app.settings.queue.hold_hours)
         for change in changes:
-            announce(change, app.notifier, app.settings, timed_out=True)
+            announce(change, app.notifier, app.db, app.settings, app.clock, timed_out=True)
     return expire

@@ -290,15 +290,18 @@ def join_queue(device_id: int, person_id: int, *, now: datetime, today_start: da
     return JoinResult(_ref(device), position, holder_to_notify)
 
 
-def _leave(device_id: int, entry: QueueEntry, now: datetime, hold_hours: int) -> OfferChange | None:
+def _leave(device_id: int, entry: QueueEntry, now: datetime, hold_hours: int,
+           by_system: bool = False) -> OfferChange | None:
     device = _live_device(device_id)
     was_offered = entry.offered_at is not None
     me = brief(Person.get_by_id(entry.person_id))
     entry.delete_instance()
-    record("queue_leave", now, actor_id=me.person_id, device_id=device_id, person_id=me.person_id)
+    actor = None if by_system else me.person_id
+    reason = {"reason": "unreachable"} if by_system else {}
+    record("queue_leave", now, actor_id=actor, device_id=device_id, person_id=me.person_id, **reason)
     if not was_offered:
         return None
-    record("pass", now, actor_id=me.person_id, device_id=device_id, person_id=me.person_id)
+    record("pass", now, actor_id=actor, device_id=device_id, person_id=me.person_id, **reason)
     return OfferChange(_ref(device), me, _offer_next(device, now, hold_hours))
 
 
@@ -312,13 +315,16 @@ def leave_queue(device_id: int, person_id: int, *, now: datetime, hold_hours: in
         return _leave(device_id, entry, now, hold_hours)
 
 
-def pass_offer(device_id: int, person_id: int, *, now: datetime, hold_hours: int) -> OfferChange:
-    """"Pass" on "your turn": give the reservation to the next in line."""
+def pass_offer(device_id: int, person_id: int, *, now: datetime, hold_hours: int,
+               unreachable: bool = False) -> OfferChange:
+    """"Pass" on "your turn": give the reservation to the next in line.
+
+    `unreachable`: the bot passes for someone who blocked it (they could never answer)."""
     with database_proxy.atomic():
         offer = current_offer(device_id)
         if offer is None or offer.person_id != person_id:
             raise NoOffer()
-        change = _leave(device_id, offer, now, hold_hours)
+        change = _leave(device_id, offer, now, hold_hours, by_system=unreachable)
         assert change is not None
         return change
 

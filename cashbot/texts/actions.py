@@ -40,6 +40,7 @@ ASK_LOCATION = (
     "или нажмите «Пропустить»."
 )
 LOCATION_TOO_LONG = "Слишком длинно: не больше {limit} символов. Напишите короче или нажмите «Пропустить»."
+DATE_NOT_TEXT = "Напишите дату текстом, например <code>25.12</code>, или выберите кнопку выше."
 LOCATION_NOT_TEXT = "Напишите место текстом или нажмите «Пропустить»."
 
 # Outcomes shown as a note on the refreshed card (no HTML inside: the card wraps it in <i>)
@@ -61,6 +62,7 @@ NOT_QUEUED = "Вас уже нет в этой очереди."
 STATE_CHANGED = "Карточка изменилась — проверьте и нажмите ещё раз."
 
 # Messages to other people
+BTN_OPEN_CARD = "📇 Открыть карточку"
 HOLDER_SOMEONE_WAITS = (
     "🕒 {name} ждёт <b>{device}</b>, которое у вас. Когда вернёте — я предложу его следующему в очереди."
 )

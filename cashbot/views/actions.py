@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from cashbot.callbacks import DueCb, HandoverCb, OfferCb
+from cashbot.callbacks import DeviceCb, DueCb, HandoverCb, OfferCb
 from cashbot.services.errors import (
     AlreadyHolder,
     AlreadyQueued,
@@ -31,6 +31,13 @@ QUICK_DUE_DAYS = ((t.BTN_TODAY, 0), (t.BTN_TOMORROW, 1), (t.BTN_WEEK, 7), (t.BTN
 
 def device_label(device: DeviceRef) -> str:
     return t.DEVICE.format(number=device.number, name=esc(device.name))
+
+
+def open_card_markup(device_id: int) -> InlineKeyboardMarkup:
+    """On messages to other people: one tap to the device's current card."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.BTN_OPEN_CARD, callback_data=DeviceCb(action="open", device_id=device_id))
+    return kb.as_markup()
 
 
 def due_keyboard(device_id: int) -> InlineKeyboardMarkup:
