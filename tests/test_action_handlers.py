@@ -1,10 +1,8 @@
 """Handler level: take / return / extend / queue / hand-over through Dispatcher.feed_update."""
 
-from datetime import timedelta
-
 import pytest
 
-from cashbot.db.models import Loan
+from cashbot.db.models import Event, Loan
 from tests.seed import device, person
 from tests.support import make_handler_env
 
@@ -187,7 +185,6 @@ async def test_someone_who_blocked_the_bot_is_passed_over_at_once(env):
     await settled(env)
     await settled(env)  # the pass for Boris starts a second delivery
     assert "Ваша очередь" in vera.last_message().text
-    from cashbot.db.models import Event
     passed = Event.get(Event.kind == "pass")
     assert passed.actor_id is None and "unreachable" in passed.details
 

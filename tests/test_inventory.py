@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from peewee import IntegrityError
 
-from cashbot.db.models import Event, Handover, Loan, PersonStatus, QueueEntry, database_proxy
+from cashbot.db.models import Event, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
 from cashbot.services import inventory
 from cashbot.services.errors import (
     AlreadyHolder,
@@ -180,7 +180,6 @@ def test_leaving_while_offered_passes_and_blocked_people_are_skipped(world, now)
     join(world, world.boris, now + timedelta(minutes=1))
     join(world, world.vera, now + timedelta(minutes=2))
     join(world, world.gleb, now + timedelta(minutes=3))
-    from cashbot.db.models import Person
     Person.update(status=PersonStatus.BLOCKED).where(Person.id == world.vera).execute()
     inventory.return_device(world.dev, world.alice, now=now, hold_hours=HOLD)
     change = inventory.leave_queue(world.dev, world.boris, now=now, hold_hours=HOLD)
