@@ -45,10 +45,14 @@ async def test_take_in_three_taps_shows_the_updated_card(env):
 async def test_typed_dates_are_checked_and_nothing_is_lost(env):
     alice = env.user(101, "Алиса", username="user101")
     await env.press(alice, await card(env, alice), "Взять")
+    prompt = alice.last_message()
     assert "Не понял дату" in (await env.send(alice, "когда-нибудь"))[-1].text
+    document = await env.session.send_document(env.app.dispatcher, env.app.bot, alice, "x.txt", b"x")
+    assert "Напишите дату текстом" in document[-1].text
     assert "уже прошла" in (await env.send(alice, "01.01.2026"))[-1].text
     assert "дальше чем через год" in (await env.send(alice, "2030-01-01"))[-1].text
     assert "Где будет" in (await env.send(alice, "25.12"))[-1].text
+    assert alice.message(prompt).buttons == ()  # answered by typing: its buttons are gone
     assert "не больше" in (await env.send(alice, "х" * 101))[-1].text
     done = (await env.send(alice, "офис <Екб>"))[-1]
     # The handler-level bot has no parse mode: the HTML shows the note escaped.

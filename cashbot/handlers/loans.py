@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
 from cashbot.callbacks import DeviceCb, DueCb
@@ -83,6 +84,19 @@ def offer_turn(offer: Offer, notifier: Notifier, db: Db, settings: Settings, clo
     notifier.run_later(send())
 
 
+async def retire_prompt(message: Message, state: FSMContext) -> None:
+    """A typed answer moved the dialog on: take the buttons off the question it answered, so
+    no stale button is left behind (they would only say "устарела" anyway)."""
+    prompt_id = (await state.get_data()).get("prompt_id")
+    if prompt_id is None or prompt_id == message.message_id:
+        return
+    try:
+        await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=prompt_id,
+                                                    reply_markup=None)
+    except TelegramBadRequest:  # deleted, too old, already without buttons: nothing to tidy
+        pass
+
+
 async def dialog_device(state: FSMContext, device_id: int, *states) -> int | None:
     """The device of the open dialog if it is in one of `states` and about `device_id`."""
     if await state.get_state() not in {s.state for s in states}:
@@ -102,10 +116,10 @@ async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext,
         await show_card(callback.message, device_id, v.refusal_note(error, deps["settings"].tz), edit=True, **deps)
         await callback.answer()
         return
-    await state.set_state(TakeDialog.due)
-    await state.set_data({"device_id": device_id})
     text, markup = v.ask_due_take(device)
-    await callback.message.answer(text, reply_markup=markup)
+    prompt = await callback.message.answer(text, reply_markup=markup)
+    await state.set_state(TakeDialog.due)
+    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id})
     await callback.answer()
 
 
@@ -143,12 +157,13 @@ async def date_chosen(message: Message, due: date | None, *, edit: bool, state: 
         return
     await state.set_state(TakeDialog.location)
     await state.update_data(due=due.isoformat() if due else None)
-    data = await state.get_data()
-    text, markup = v.ask_location(data["device_id"])
+    text, markup = v.ask_location((await state.get_data())["device_id"])
     if edit:
         await card.safe_edit(message, text, markup)
-    else:
-        await message.answer(text, reply_markup=markup)
+        return
+    await retire_prompt(message, state)
+    prompt = await message.answer(text, reply_markup=markup)
+    await state.update_data(prompt_id=prompt.message_id)
 
 
 @router.callback_query(DueCb.filter(F.action == "skip"))
@@ -189,6 +204,8 @@ async def finish_take(message: Message, location: str | None, *, edit: bool, sta
         return
     except DomainError as error:
         note = v.refusal_note(error, settings.tz)
+    if not edit:
+        await retire_prompt(message, state)
     await state.clear()
     await show_card(message, device_id, note, edit=edit, db=db, viewer=viewer, settings=settings,
                     clock=clock, **deps)
@@ -238,10 +255,10 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
                         viewer=viewer, settings=settings, **deps)
         await callback.answer()
         return
-    await state.set_state(ExtendDialog.due)
-    await state.set_data({"device_id": device_id})
     text, markup = v.ask_due_extend(check)
-    await callback.message.answer(text, reply_markup=markup)
+    prompt = await callback.message.answer(text, reply_markup=markup)
+    await state.set_state(ExtendDialog.due)
+    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id})
     await callback.answer()
 
 
@@ -258,6 +275,8 @@ async def finish_extend(message: Message, due: date | None, *, edit: bool, state
         for person in result.waiting:
             notifier.post(person.telegram_id, v.waiting_new_due(result.device, viewer.full_name, result.due_on),
                           v.open_card_markup(device_id))
+    if not edit:
+        await retire_prompt(message, state)
     await state.clear()
     await show_card(message, device_id, note, edit=edit, db=db, viewer=viewer, settings=settings,
                     clock=clock, **deps)
