@@ -203,3 +203,16 @@ async def test_notifications_open_the_current_card(env):
     assert "Борис ждёт" in told.text
     opened = (await env.press(alice, told, "Открыть карточку"))[-1]
     assert "У вас" in opened.text and "В очереди: 1" in opened.text
+
+
+async def test_handover_to_someone_the_bot_cannot_reach_is_cancelled_and_the_holder_told(env):
+    alice = env.user(101, "Алиса", username="user101")  # Вера never started the bot
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    await env.press(alice, (await env.press(alice, prompt, "Без срока"))[-1], "Пропустить")
+    await env.press(alice, alice.last_message(), "Передать")
+    await env.press(alice, (await env.send(alice, "Вера"))[-1], "Вера")
+    await settled(env)
+    await settled(env)
+    assert "Не смог написать Вера" in alice.last_message().text
+    assert Event.get(Event.kind == "handover_cancelled").details.count("undeliverable") == 1
+    assert "Ждёт подтверждения" not in (await card(env, alice)).text

@@ -231,3 +231,15 @@ def test_handover_to_someone_who_cannot_receive_is_refused(world, now):
     with pytest.raises(HandoverTargetUnavailable) as refused:
         inventory.request_handover(world.dev, world.alice, pending, now=now)
     assert refused.value.name == "Дина"
+
+
+def test_handover_to_someone_who_blocked_the_bot_is_refused_and_undeliverable_ones_cancel(world, now):
+    take(world, world.alice, now)
+    Person.update(unreachable_at=now).where(Person.id == world.gleb).execute()
+    with pytest.raises(HandoverTargetUnavailable):
+        inventory.request_handover(world.dev, world.alice, world.gleb, now=now)
+    request = inventory.request_handover(world.dev, world.alice, world.boris, now=now)
+    assert inventory.cancel_handover(request.handover_id, now=now)
+    assert not inventory.cancel_handover(request.handover_id, now=now)
+    with pytest.raises(HandoverNotPending):
+        inventory.answer_handover(request.handover_id, world.boris, True, now=now)

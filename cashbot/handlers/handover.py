@@ -18,7 +18,7 @@ from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
 from cashbot.handlers.loans import TYPED, dialog_device, show_card
-from cashbot.notify import Notifier
+from cashbot.notify import Delivery, Notifier
 from cashbot.services import inventory, people
 from cashbot.services.errors import (
     DomainError,
@@ -26,6 +26,7 @@ from cashbot.services.errors import (
     HandoverTargetUnavailable,
     HandoverToSelf,
 )
+from cashbot.services.inventory import HandoverRequest
 from cashbot.services.people import Viewer
 from cashbot.states import HandoverDialog
 from cashbot.texts import actions as t
@@ -102,7 +103,20 @@ async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, s
     await state.clear()
     await card.safe_edit(callback.message, t.HANDOVER_SENT.format(name=esc(request.to_person.full_name)))
     await callback.answer()
-    notifier.post(request.to_person.telegram_id, *v.handover_request(request))
+    notifier.run_later(send_request(request, callback.message.chat.id, notifier, db, clock))
+
+
+async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: Notifier, db: Db,
+                       clock: Clock) -> None:
+    """Deliver the request; if it cannot reach the colleague (blocked the bot, never started
+    it), close it and tell the holder, who keeps the device and can choose someone else."""
+    delivery = await notifier.deliver(request.to_person.telegram_id, *v.handover_request(request))
+    if delivery is Delivery.SENT:
+        return
+    if await db.run(inventory.cancel_handover, request.handover_id, now=clock.now()):
+        notifier.post(holder_chat_id, t.HANDOVER_UNDELIVERABLE.format(
+            name=esc(request.to_person.full_name), device=v.device_label(request.device)),
+            v.open_card_markup(request.device.device_id))
 
 
 @router.callback_query(HandoverCb.filter(F.action == "cancel"))

@@ -363,7 +363,8 @@ def request_handover(device_id: int, from_person_id: int, to_person_id: int, *,
     with database_proxy.atomic():
         device, loan = _require_holder(device_id, from_person_id)
         target = Person.get_or_none(Person.id == to_person_id)
-        if target is None or target.status != PersonStatus.ACTIVE or target.telegram_id is None:
+        if (target is None or target.status != PersonStatus.ACTIVE or target.telegram_id is None
+                or target.unreachable_at is not None):  # blocked the bot: could never answer
             raise HandoverTargetUnavailable(target.full_name if target else "")
         # A new request replaces an unanswered one.
         Handover.update(resolved_at=now, outcome="cancelled").where(
@@ -373,6 +374,19 @@ def request_handover(device_id: int, from_person_id: int, to_person_id: int, *,
         record("handover_request", now, actor_id=from_person_id, device_id=device_id,
                person_id=to_person_id)
         return HandoverRequest(handover.id, _ref(device), brief(loan.person), brief(target), loan.due_on)
+
+
+def cancel_handover(handover_id: int, *, now: datetime) -> bool:
+    """The request could not be delivered: close it so the holder can ask someone else.
+    False if it was answered or replaced meanwhile."""
+    with database_proxy.atomic():
+        changed = Handover.update(resolved_at=now, outcome="cancelled").where(
+            Handover.id == handover_id, Handover.resolved_at.is_null()).execute()
+        if changed:
+            handover = Handover.get_by_id(handover_id)
+            record("handover_cancelled", now, device_id=handover.device_id,
+                   person_id=handover.to_person_id, reason="undeliverable")
+    return bool(changed)
 
 
 def answer_handover(handover_id: int, person_id: int, accept: bool, *, now: datetime) -> HandoverOutcome:

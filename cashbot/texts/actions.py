@@ -99,4 +99,8 @@ HANDOVER_ACCEPTED_YOU = "✅ Теперь <b>{device}</b> у вас."
 HANDOVER_ACCEPTED_GIVER = "✅ {name} принял(а) <b>{device}</b>. Устройство больше не числится за вами."
 HANDOVER_DECLINED_YOU = "Вы отказались от <b>{device}</b>."
 HANDOVER_DECLINED_GIVER = "❌ {name} отказался(ась) принять <b>{device}</b>. Устройство по-прежнему у вас."
+HANDOVER_UNDELIVERABLE = (
+    "⚠️ Не смог написать {name}: похоже, бот у него/неё заблокирован или ещё не запущен. "
+    "Запрос на передачу <b>{device}</b> отменён, устройство по-прежнему у вас."
+)
 HANDOVER_NOT_PENDING = "Эта передача уже неактуальна."
