@@ -68,6 +68,9 @@ async def test_double_take_press_opens_one_dialog_and_cancel_leaves_it(env):
     assert len(first) == 1 and second == []
     answer = env.telegram.callback_answer(env.session.last_query_id)
     assert "Уже начали" in answer["text"]
+    # Take on a freshly opened card starts afresh: an old dialog never gets in the way.
+    again = await env.press(alice, await card(env, alice), "Взять")
+    assert "До какого числа" in again[-1].text
     assert "отменил" in (await env.send(alice, "/cancel"))[-1].text
     # The dialog's buttons are stale after /cancel: pressing one takes nothing.
     assert await env.press(alice, first[-1], "Без срока") == []

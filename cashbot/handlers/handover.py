@@ -17,7 +17,7 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.loans import TYPED, dialog_device, show_card
+from cashbot.handlers.loans import TYPED, dialog_device, pressed_again, show_card
 from cashbot.notify import Delivery, Notifier
 from cashbot.services import inventory, people
 from cashbot.services.errors import (
@@ -44,6 +44,9 @@ MAX_FOUND = 8
 async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, db: Db,
                            viewer: Viewer, settings: Settings, **deps) -> None:
     device_id = callback_data.device_id
+    if await pressed_again(callback, device_id, state, HandoverDialog.who):
+        await callback.answer(t.HANDOVER_DIALOG_OPEN)  # one question is enough
+        return
     try:
         check = await db.run(inventory.check_holder, device_id, viewer.person_id)
         candidates = await db.run(inventory.handover_candidates, device_id, viewer.person_id)
@@ -53,7 +56,7 @@ async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, sta
         await callback.answer()
         return
     await state.set_state(HandoverDialog.who)
-    await state.set_data({"device_id": device_id})
+    await state.set_data({"device_id": device_id, "from_id": callback.message.message_id})
     text, markup = v.ask_handover(check.device, candidates)
     await callback.message.answer(text, reply_markup=markup)
     await callback.answer()

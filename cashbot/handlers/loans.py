@@ -105,10 +105,18 @@ async def dialog_device(state: FSMContext, device_id: int, *states) -> int | Non
     return data.get("device_id") if data.get("device_id") == device_id else None
 
 
+async def pressed_again(callback: CallbackQuery, device_id: int, state: FSMContext, *states) -> bool:
+    """The same button on the same message started the open dialog: a double click. (A press on
+    another card starts afresh, so a dialog abandoned long ago never gets in the way.)"""
+    if await dialog_device(state, device_id, *states) is None:
+        return False
+    return (await state.get_data()).get("from_id") == callback.message.message_id
+
+
 async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext, **deps) -> None:
     """Shared by the card's [✋ Взять] and "your turn" [✋ Взять]."""
-    if await dialog_device(state, device_id, TakeDialog.due, TakeDialog.location):
-        await callback.answer(t.DIALOG_OPEN)  # a double click: one dialog is enough
+    if await pressed_again(callback, device_id, state, TakeDialog.due, TakeDialog.location):
+        await callback.answer(t.DIALOG_OPEN)  # one dialog is enough
         return
     try:
         device = await deps["db"].run(inventory.ensure_can_take, device_id, deps["viewer"].person_id)
@@ -119,7 +127,8 @@ async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext,
     text, markup = v.ask_due_take(device)
     prompt = await callback.message.answer(text, reply_markup=markup)
     await state.set_state(TakeDialog.due)
-    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id})
+    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
+                          "from_id": callback.message.message_id})
     await callback.answer()
 
 
@@ -245,7 +254,7 @@ async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: D
 async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, db: Db,
                          viewer: Viewer, settings: Settings, **deps) -> None:
     device_id = callback_data.device_id
-    if await dialog_device(state, device_id, ExtendDialog.due):
+    if await pressed_again(callback, device_id, state, ExtendDialog.due):
         await callback.answer(t.DIALOG_OPEN)
         return
     try:
@@ -258,7 +267,8 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
     text, markup = v.ask_due_extend(check)
     prompt = await callback.message.answer(text, reply_markup=markup)
     await state.set_state(ExtendDialog.due)
-    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id})
+    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
+                          "from_id": callback.message.message_id})
     await callback.answer()
 
 
