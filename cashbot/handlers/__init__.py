@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cashbot.handlers import card, categories, common, device_admin, lists, registration, search, users
+from cashbot.handlers import (
+    card, categories, common, device_admin, handover, lists, loans, queue, registration, search, users,
+)
 
 if TYPE_CHECKING:
     from cashbot.app import App
@@ -19,6 +21,9 @@ ROUTERS = [
     device_admin.router,
     categories.router,
     card.router,
+    loans.router,  # take / return / extend and the date dialog (issue 3, actions)
+    queue.router,
+    handover.router,
     # staff flow routers (issue 3) here; the search router (plain text) comes last of them
     lists.router,
     search.router,  # every text no router above wanted: a search (keep it last of the staff)
@@ -28,3 +33,4 @@ ROUTERS = [
 
 def register_jobs(app: "App") -> None:
     """Background jobs each flow contributes to the in-process loop."""
+    app.loop.add("queue-offers", queue.expiry_job(app))  # reservations whose time ran out
