@@ -1,0 +1,295 @@
+"""Importing a device CSV file into the register: plan (preview) and apply (all or nothing).
+
+`device_csv` parses and validates the bytes; this module adds what only the database knows
+(numbers and serials already used, categories, people, who holds what) and writes.
+Both functions are plain sync code meant for the database thread (`db.run`).
+
+Decisions where the issue is silent:
+- With "update existing", a row whose number exists updates that device. Empty optional
+  cells leave the stored value as it is (the file cannot tell "clear" from "not given").
+- A row that names a holder for a device held by someone else is a problem: reassigning
+  silently would take a device out of a colleague's hands. Same holder: due date updated.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from peewee import IntegrityError
+
+from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatus, database_proxy
+from cashbot.services import device_csv, people
+from cashbot.services.common import fold
+from cashbot.services.device_csv import DeviceRow, Problem
+from cashbot.texts import admin_add as T
+from cashbot.texts.csv_import import COLUMN_TITLES
+
+_BATCH = 500  # rows per INSERT: well under SQLite's bound-variable limit
+_UPDATABLE = ("name", "serial", "firmware", "registered_on", "comment", "location")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    email: str
+    name: str | None  # the registered person's name; None: not registered yet (invited)
+    devices: int
+
+
+@dataclass
+class ImportPlan:
+    to_add: int = 0
+    to_update: int = 0
+    assignments: list[Assignment] = field(default_factory=list)
+    new_categories: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = ""
+    # Rows to write, by kind; not part of the preview.
+    add_rows: list[DeviceRow] = field(default_factory=list, repr=False)
+    update_rows: list[DeviceRow] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def report(self) -> str:
+        """Plain text, one problem per line (escape it before sending as HTML)."""
+        return device_csv.format_problems(self.problems)
+
+
+@dataclass(frozen=True)
+class HolderNotice:
+    telegram_id: int
+    devices: list[tuple[int, str]]  # (number, name)
+
+
+@dataclass
+class ImportResult:
+    plan: ImportPlan
+    applied: bool
+    added: int = 0
+    updated: int = 0
+    assigned: int = 0
+    invited: int = 0
+    notices: list[HolderNotice] = field(default_factory=list)
+
+
+def plan_import(data: bytes, *, update_existing: bool, today: date) -> ImportPlan:
+    """What importing `data` would do; nothing is written."""
+    parsed = device_csv.parse_devices(data, today=today)
+    plan = ImportPlan(problems=list(parsed.problems), warnings=list(parsed.warnings),
+                      encoding=parsed.encoding)
+    if plan.problems:
+        return plan
+    existing = {number: (serial, device_id) for number, serial, device_id in
+                Device.select(Device.number, Device.serial, Device.id)
+                .where(Device.deleted_at.is_null()).tuples()}
+    plan.problems += device_csv.check_against_existing(
+        parsed.rows, existing_numbers={n: s for n, (s, _) in existing.items()},
+        existing_serials={s: n for n, (s, _) in existing.items()}, update_existing=update_existing)
+    for row in parsed.rows:
+        (plan.update_rows if row.number in existing else plan.add_rows).append(row)
+    plan.problems += _holder_conflicts(plan.update_rows, {n: d for n, (_, d) in existing.items()})
+    plan.to_add, plan.to_update = len(plan.add_rows), len(plan.update_rows)
+    plan.new_categories = _new_categories(parsed.rows)
+    plan.assignments = _assignments(parsed.rows)
+    return plan
+
+
+def apply_import(data: bytes, *, update_existing: bool, today: date, now: datetime,
+                 actor_id: int | None) -> ImportResult:
+    """Re-plan and write everything in one transaction, or nothing if there is a problem."""
+    try:
+        with database_proxy.atomic():
+            plan = plan_import(data, update_existing=update_existing, today=today)
+            if not plan.ok:
+                return ImportResult(plan, applied=False)
+            return _write(plan, now, actor_id)
+    except IntegrityError:  # another writer (the CLI next to the bot) took a number or serial
+        plan = plan_import(data, update_existing=update_existing, today=today)
+        if plan.ok:
+            raise
+        return ImportResult(plan, applied=False)
+
+
+# ------------------------------------------------------------------------------ planning
+
+
+def _holder_conflicts(rows: list[DeviceRow], device_ids: dict[int, int]) -> list[Problem]:
+    held = [r for r in rows if r.holder_email]
+    if not held:
+        return []
+    loans = {device_id: (email, name) for device_id, email, name in
+             Loan.select(Loan.device, Person.email, Person.full_name).join(Person)
+             .where(Loan.returned_at.is_null(), Loan.device.in_([device_ids[r.number] for r in held]))
+             .tuples()}
+    title = COLUMN_TITLES["holder_email"]
+    problems = []
+    for row in held:
+        holder = loans.get(device_ids[row.number])
+        if holder is not None and holder[0] != row.holder_email:
+            problems.append(Problem(row.line, title, T.IMPORT_HELD_BY_OTHER.format(
+                number=row.number, holder=holder[1] or holder[0] or "—")))
+    return problems
+
+
+def _new_categories(rows: list[DeviceRow]) -> list[str]:
+    known = {s for (s,) in Category.select(Category.search_text).tuples()}
+    new: dict[str, str] = {}
+    for row in rows:
+        key = fold(row.category)
+        if key not in known and key not in new:
+            new[key] = row.category
+    return list(new.values())
+
+
+def _assignments(rows: list[DeviceRow]) -> list[Assignment]:
+    counts = Counter(r.holder_email for r in rows if r.holder_email)
+    if not counts:
+        return []
+    names = {email: (name, status) for email, name, status in
+             Person.select(Person.email, Person.full_name, Person.status)
+             .where(Person.email.in_(list(counts)), Person.status != PersonStatus.DELETED).tuples()}
+    result = []
+    for email, count in sorted(counts.items()):
+        name, status = names.get(email, (None, None))
+        result.append(Assignment(email, name if status not in (None, PersonStatus.INVITED) else None, count))
+    return result
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResult:
+    result = ImportResult(plan, applied=True)
+    categories = _ensure_categories(plan.add_rows + plan.update_rows, now, actor_id)
+    holders = _ensure_holders(plan.add_rows + plan.update_rows, now, actor_id, result)
+    events: list[dict] = []
+    _insert_devices(plan.add_rows, categories, now, actor_id, events)
+    result.added = len(plan.add_rows)
+    result.updated = _update_devices(plan.update_rows, categories, now, actor_id, events)
+    device_ids = _live_device_ids([r.number for r in plan.add_rows + plan.update_rows])
+    loans = _open_loans(plan.add_rows + plan.update_rows, device_ids, holders, now, actor_id, events)
+    result.assigned = len(loans)
+    for batch in _batches(events):
+        Event.insert_many(batch).execute()
+    by_person: dict[int, list[tuple[int, str]]] = {}
+    for row, person in loans:
+        if person.telegram_id is not None and person.status == PersonStatus.ACTIVE:
+            by_person.setdefault(person.telegram_id, []).append((row.number, row.name))
+    result.notices = [HolderNotice(tid, devices) for tid, devices in by_person.items()]
+    return result
+
+
+def _batches(items: list) -> list[list]:
+    return [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
+
+
+def _event(kind: str, now: datetime, actor_id: int | None, device_id: int | None = None,
+           person_id: int | None = None, **details: object) -> dict:
+    return {"at": now, "kind": kind, "actor": actor_id, "device": device_id, "person": person_id,
+            "details": json.dumps(details, ensure_ascii=False, default=str)}
+
+
+def _ensure_categories(rows: list[DeviceRow], now: datetime, actor_id: int | None) -> dict[str, int]:
+    """fold(name) -> category id, creating the ones the database lacks."""
+    ids = {s: i for i, s in Category.select(Category.id, Category.search_text).tuples()}
+    for row in rows:
+        key = fold(row.category)
+        if key not in ids:
+            ids[key] = Category.create(name=row.category, search_text=key, created_at=now).id
+            Event.create(**_event("category_added", now, actor_id, name=row.category, source="import"))
+    return ids
+
+
+def _ensure_holders(rows: list[DeviceRow], now: datetime, actor_id: int | None,
+                    result: ImportResult) -> dict[str, Person]:
+    """e-mail -> person; unknown e-mails become invited people who claim them on registering."""
+    holders: dict[str, Person] = {}
+    for email in sorted({r.holder_email for r in rows if r.holder_email}):
+        known = Person.get_or_none((Person.email == email) & (Person.status != PersonStatus.DELETED))
+        holders[email] = known or people.invite_by_email(email, now, actor_id)
+        result.invited += known is None
+    return holders
+
+
+def _device_values(row: DeviceRow, category_id: int, category_name: str) -> dict:
+    return {"number": row.number, "serial": row.serial, "name": row.name, "category": category_id,
+            "firmware": row.firmware, "registered_on": row.registered_on, "comment": row.comment,
+            "location": row.location, "search_text": fold(row.name, row.serial, category_name)}
+
+
+def _insert_devices(rows: list[DeviceRow], categories: dict[str, int], now: datetime,
+                    actor_id: int | None, events: list[dict]) -> None:
+    for batch in _batches(rows):
+        Device.insert_many([{**_device_values(r, categories[fold(r.category)], r.category),
+                             "created_at": now, "updated_at": now} for r in batch]).execute()
+    ids = _live_device_ids([r.number for r in rows])
+    events += [_event("device_added", now, actor_id, ids[r.number], number=r.number, name=r.name,
+                      source="import") for r in rows]
+
+
+def _update_devices(rows: list[DeviceRow], categories: dict[str, int], now: datetime,
+                    actor_id: int | None, events: list[dict]) -> int:
+    """Non-empty cells overwrite; returns how many devices actually changed."""
+    changed_devices = 0
+    for row in rows:
+        device = (Device.select(Device, Category).join(Category)
+                  .where(Device.number == row.number, Device.deleted_at.is_null()).get())
+        changes: dict[str, list] = {}
+        for key in _UPDATABLE:
+            new = getattr(row, key)
+            if new is not None and new != getattr(device, key):
+                changes[key] = [getattr(device, key), new]
+                setattr(device, key, new)
+        category_id = categories[fold(row.category)]
+        if category_id != device.category_id:
+            changes["category"] = [device.category.name, row.category]
+            device.category = category_id
+        if not changes:
+            continue
+        device.search_text = fold(device.name, device.serial, changes.get("category", [None, device.category.name])[1])
+        device.updated_at = now
+        device.save()
+        changed_devices += 1
+        events.append(_event("device_updated", now, actor_id, device.id, changes=changes, source="import"))
+    return changed_devices
+
+
+def _live_device_ids(numbers: list[int]) -> dict[int, int]:
+    ids: dict[int, int] = {}
+    for batch in _batches(numbers):
+        ids.update(Device.select(Device.number, Device.id)
+                   .where(Device.number.in_(batch), Device.deleted_at.is_null()).tuples())
+    return ids
+
+
+def _open_loans(rows: list[DeviceRow], device_ids: dict[int, int], holders: dict[str, Person],
+                now: datetime, actor_id: int | None, events: list[dict]) -> list[tuple[DeviceRow, Person]]:
+    """New loans for rows with a holder; a device already with that holder gets the due date."""
+    held = [r for r in rows if r.holder_email]
+    open_now = {d: loan for d, loan in ((loan.device_id, loan) for loan in Loan.select().where(
+        Loan.returned_at.is_null(), Loan.device.in_([device_ids[r.number] for r in held])))}
+    created, new_loans = [], []
+    for row in held:
+        device_id, person = device_ids[row.number], holders[row.holder_email]
+        loan = open_now.get(device_id)
+        if loan is not None:  # planning refused other holders: this is the same person
+            if row.due_date and loan.due_on != row.due_date:
+                loan.due_on = row.due_date
+                loan.save()
+                events.append(_event("due_changed", now, actor_id, device_id, person.id,
+                                     due_on=row.due_date, source="import"))
+            continue
+        new_loans.append({"device": device_id, "person": person.id, "taken_at": now,
+                          "due_on": row.due_date})
+        events.append(_event("assigned", now, actor_id, device_id, person.id, due_on=row.due_date,
+                             source="import"))
+        created.append((row, person))
+    for batch in _batches(new_loans):
+        Loan.insert_many(batch).execute()
+    return created
