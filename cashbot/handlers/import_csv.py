@@ -144,7 +144,7 @@ async def run_import(message: Message, state: FSMContext, data: dict, db: Db, cl
         return
     await forget_upload(state, settings)
     await state.clear()
-    await safe_edit(message, views.import_done(result.added, result.updated, result.assigned, result.invited))
+    await safe_edit(message, views.import_done(result))
     for notice in result.notices:
         if notice.telegram_id != viewer.telegram_id:
             notifier.post(notice.telegram_id, views.import_notice(notice.devices))

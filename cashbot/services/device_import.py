@@ -72,7 +72,8 @@ class ImportResult:
     plan: ImportPlan
     applied: bool
     added: int = 0
-    updated: int = 0
+    updated: int = 0  # devices whose fields changed
+    unchanged: int = 0  # rows of existing devices that already matched
     assigned: int = 0
     invited: int = 0
     notices: list[HolderNotice] = field(default_factory=list)
@@ -172,6 +173,7 @@ def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResul
     _insert_devices(plan.add_rows, categories, now, actor_id, events)
     result.added = len(plan.add_rows)
     result.updated = _update_devices(plan.update_rows, categories, now, actor_id, events)
+    result.unchanged = len(plan.update_rows) - result.updated
     device_ids = _live_device_ids([r.number for r in plan.add_rows + plan.update_rows])
     loans = _open_loans(plan.add_rows + plan.update_rows, device_ids, holders, now, actor_id, events)
     result.assigned = len(loans)

@@ -9,7 +9,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import AddCb, CategoryAdminCb, ImportCb
 from cashbot.services.catalog import CategoryCount
-from cashbot.services.device_import import ImportPlan
+from cashbot.services.device_import import ImportPlan, ImportResult
 from cashbot.services.people import PersonBrief
 from cashbot.texts import admin_add as t
 from cashbot.texts.common import esc
@@ -142,9 +142,11 @@ def import_preview(plan: ImportPlan, file_name: str, update_existing: bool,
     return "\n".join(lines), kb.as_markup(), attachment
 
 
-def import_done(added: int, updated: int, assigned: int, invited: int) -> str:
-    text = t.DONE.format(added=added, updated=updated, assigned=assigned)
-    return text + (t.DONE_INVITED.format(invited=invited) if invited else "")
+def import_done(result: ImportResult) -> str:
+    text = t.DONE.format(added=result.added, updated=result.updated, assigned=result.assigned)
+    if result.unchanged:
+        text += t.DONE_UNCHANGED.format(unchanged=result.unchanged)
+    return text + (t.DONE_INVITED.format(invited=result.invited) if result.invited else "")
 
 
 def import_notice(devices: list[tuple[int, str]]) -> str:
