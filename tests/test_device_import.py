@@ -124,3 +124,26 @@ def test_holder_candidates_skip_blocked_people(database):
     person(301, "Ольга Петрова", "olga@example.ru")
     person(302, "Ольга Блок", "blocked@example.ru", status=PersonStatus.BLOCKED)
     assert [p.full_name for p in device_admin.holder_candidates("ольга")] == ["Ольга Петрова"]
+
+
+def test_cli_import_is_a_dry_run_unless_applied(tmp_path, monkeypatch, capsys):
+    from cashbot.__main__ import main
+    from cashbot.db.database import open_database
+
+    monkeypatch.setenv("CASHBOT_DATABASE__PATH", str(tmp_path / "cli.sqlite3"))
+    monkeypatch.setenv("CASHBOT_CLOCK_FILE", str(tmp_path / "clock"))
+    (tmp_path / "clock").write_text("2026-11-27T10:00:00+03:00")
+    sample = str(DATA / "devices_cp1251_semicolon.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "abc;Касса;Онлайн-касса;S1;;;\n", encoding="utf-8")
+
+    assert main(["import", sample]) == 0
+    assert "to add: 8" in capsys.readouterr().out
+    assert main(["import", str(bad), "--apply"]) == 1
+    assert "Строка 2, «Номер»" in capsys.readouterr().out
+    assert main(["import", sample, "--apply"]) == 0
+    assert "added 8" in capsys.readouterr().out
+    assert main(["import", sample, "--apply", "--update-existing"]) == 0
+    assert "unchanged 8" in capsys.readouterr().out
+    open_database(tmp_path / "cli.sqlite3")  # rebind the models: the CLI closed nothing we share
+    assert Device.select().count() == 8

@@ -22,12 +22,11 @@ from peewee import IntegrityError
 
 from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatus, database_proxy
 from cashbot.services import device_csv, people
-from cashbot.services.common import fold
+from cashbot.services.common import fold, record
 from cashbot.services.device_csv import DeviceRow, Problem
 from cashbot.texts import admin_add as T
 from cashbot.texts.csv_import import COLUMN_TITLES
 
-_BATCH = 500  # rows per INSERT: well under SQLite's bound-variable limit
 _UPDATABLE = ("name", "serial", "firmware", "registered_on", "comment", "location")
 
 
@@ -117,6 +116,23 @@ def apply_import(data: bytes, *, update_existing: bool, today: date, now: dateti
         return ImportResult(plan, applied=False)
 
 
+def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
+    """Plain-text summary of a plan for the command line (the bot has its own view)."""
+    lines = [f"encoding: {plan.encoding or '-'}"]
+    lines += [f"warning: {w}" for w in plan.warnings]
+    if not plan.ok:
+        lines.append(f"problems: {len(plan.problems)} (nothing can be imported)")
+        lines.append(plan.report)
+        return "\n".join(lines)
+    lines.append(f"to add: {plan.to_add}")
+    lines.append(f"to update: {plan.to_update}" if update_existing else "existing devices: not updated")
+    lines += [f"assign to {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
+              for a in plan.assignments]
+    if plan.new_categories:
+        lines.append("new categories: " + ", ".join(plan.new_categories))
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------------------ planning
 
 
@@ -126,8 +142,7 @@ def _holder_conflicts(rows: list[DeviceRow], device_ids: dict[int, int]) -> list
         return []
     loans = {device_id: (email, name) for device_id, email, name in
              Loan.select(Loan.device, Person.email, Person.full_name).join(Person)
-             .where(Loan.returned_at.is_null(), Loan.device.in_([device_ids[r.number] for r in held]))
-             .tuples()}
+             .where(Loan.returned_at.is_null()).tuples()}  # all open loans: cheaper than IN (…)
     title = COLUMN_TITLES["holder_email"]
     problems = []
     for row in held:
@@ -167,18 +182,20 @@ def _assignments(rows: list[DeviceRow]) -> list[Assignment]:
 
 def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResult:
     result = ImportResult(plan, applied=True)
-    categories = _ensure_categories(plan.add_rows + plan.update_rows, now, actor_id)
-    holders = _ensure_holders(plan.add_rows + plan.update_rows, now, actor_id, result)
-    events: list[dict] = []
-    _insert_devices(plan.add_rows, categories, now, actor_id, events)
+    rows = plan.add_rows + plan.update_rows
+    categories = _ensure_categories(rows, now, actor_id)
+    holders = _ensure_holders(rows, now, actor_id, result)
+    events = _Events(now, actor_id)
+    _insert_devices(plan.add_rows, categories, now)
+    device_ids = _live_device_ids()
+    for r in plan.add_rows:
+        events.add("device_added", device_ids[r.number], number=r.number, name=r.name, source="import")
     result.added = len(plan.add_rows)
-    result.updated = _update_devices(plan.update_rows, categories, now, actor_id, events)
+    result.updated = _update_devices(plan.update_rows, categories, now, events)
     result.unchanged = len(plan.update_rows) - result.updated
-    device_ids = _live_device_ids([r.number for r in plan.add_rows + plan.update_rows])
-    loans = _open_loans(plan.add_rows + plan.update_rows, device_ids, holders, now, actor_id, events)
+    loans = _open_loans(rows, device_ids, holders, now, events)
     result.assigned = len(loans)
-    for batch in _batches(events):
-        Event.insert_many(batch).execute()
+    _bulk_insert("events", ("at", "kind", "actor_id", "device_id", "person_id", "details"), events.rows)
     by_person: dict[int, list[tuple[int, str]]] = {}
     for row, person in loans:
         if person.telegram_id is not None and person.status == PersonStatus.ACTIVE:
@@ -187,14 +204,42 @@ def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResul
     return result
 
 
-def _batches(items: list) -> list[list]:
-    return [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
+def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT many rows with one prepared statement. peewee's insert_many spent most of a
+    10,000-row import building SQL text; callers pass values already in storage form."""
+    if rows:
+        sql = f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+        database_proxy.connection().executemany(sql, rows)
 
 
-def _event(kind: str, now: datetime, actor_id: int | None, device_id: int | None = None,
-           person_id: int | None = None, **details: object) -> dict:
-    return {"at": now, "kind": kind, "actor": actor_id, "device": device_id, "person": person_id,
-            "details": json.dumps(details, ensure_ascii=False, default=str)}
+def _stored(value: datetime) -> str:
+    return Event.at.db_value(value)  # the UTC text form every timestamp column uses
+
+
+class _Events:
+    """Event rows collected during the import, written in one statement at the end."""
+
+    def __init__(self, now: datetime, actor_id: int | None):
+        self.at, self.actor_id, self.rows = _stored(now), actor_id, []
+
+    def add(self, kind: str, device_id: int | None = None, person_id: int | None = None, **details) -> None:
+        self.rows.append((self.at, kind, self.actor_id, device_id, person_id,
+                          json.dumps(details, ensure_ascii=False, default=str)))
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _insert_devices(rows: list[DeviceRow], categories: dict[str, int], now: datetime) -> None:
+    at, folded = _stored(now), {}
+    values = []
+    for r in rows:
+        key = folded.get(r.category) or folded.setdefault(r.category, fold(r.category))
+        values.append((r.number, r.serial, r.name, categories[key], r.firmware, _iso(r.registered_on),
+                       r.comment, r.location, fold(r.name, r.serial, r.category), at, at))
+    _bulk_insert("devices", ("number", "serial", "name", "category_id", "firmware", "registered_on",
+                             "comment", "location", "search_text", "created_at", "updated_at"), values)
 
 
 def _ensure_categories(rows: list[DeviceRow], now: datetime, actor_id: int | None) -> dict[str, int]:
@@ -204,7 +249,7 @@ def _ensure_categories(rows: list[DeviceRow], now: datetime, actor_id: int | Non
         key = fold(row.category)
         if key not in ids:
             ids[key] = Category.create(name=row.category, search_text=key, created_at=now).id
-            Event.create(**_event("category_added", now, actor_id, name=row.category, source="import"))
+            record("category_added", now, actor_id=actor_id, name=row.category, source="import")
     return ids
 
 
@@ -219,24 +264,8 @@ def _ensure_holders(rows: list[DeviceRow], now: datetime, actor_id: int | None,
     return holders
 
 
-def _device_values(row: DeviceRow, category_id: int, category_name: str) -> dict:
-    return {"number": row.number, "serial": row.serial, "name": row.name, "category": category_id,
-            "firmware": row.firmware, "registered_on": row.registered_on, "comment": row.comment,
-            "location": row.location, "search_text": fold(row.name, row.serial, category_name)}
-
-
-def _insert_devices(rows: list[DeviceRow], categories: dict[str, int], now: datetime,
-                    actor_id: int | None, events: list[dict]) -> None:
-    for batch in _batches(rows):
-        Device.insert_many([{**_device_values(r, categories[fold(r.category)], r.category),
-                             "created_at": now, "updated_at": now} for r in batch]).execute()
-    ids = _live_device_ids([r.number for r in rows])
-    events += [_event("device_added", now, actor_id, ids[r.number], number=r.number, name=r.name,
-                      source="import") for r in rows]
-
-
 def _update_devices(rows: list[DeviceRow], categories: dict[str, int], now: datetime,
-                    actor_id: int | None, events: list[dict]) -> int:
+                    events: _Events) -> int:
     """Non-empty cells overwrite; returns how many devices actually changed."""
     changed_devices = 0
     for row in rows:
@@ -258,24 +287,22 @@ def _update_devices(rows: list[DeviceRow], categories: dict[str, int], now: date
         device.updated_at = now
         device.save()
         changed_devices += 1
-        events.append(_event("device_updated", now, actor_id, device.id, changes=changes, source="import"))
+        events.add("device_updated", device.id, changes=changes, source="import")
     return changed_devices
 
 
-def _live_device_ids(numbers: list[int]) -> dict[int, int]:
-    ids: dict[int, int] = {}
-    for batch in _batches(numbers):
-        ids.update(Device.select(Device.number, Device.id)
-                   .where(Device.number.in_(batch), Device.deleted_at.is_null()).tuples())
-    return ids
+def _live_device_ids() -> dict[int, int]:
+    """number -> id of every live device (one query; cheaper than IN (…) over thousands)."""
+    return dict(Device.select(Device.number, Device.id).where(Device.deleted_at.is_null()).tuples())
 
 
 def _open_loans(rows: list[DeviceRow], device_ids: dict[int, int], holders: dict[str, Person],
-                now: datetime, actor_id: int | None, events: list[dict]) -> list[tuple[DeviceRow, Person]]:
+                now: datetime, events: _Events) -> list[tuple[DeviceRow, Person]]:
     """New loans for rows with a holder; a device already with that holder gets the due date."""
     held = [r for r in rows if r.holder_email]
-    open_now = {d: loan for d, loan in ((loan.device_id, loan) for loan in Loan.select().where(
-        Loan.returned_at.is_null(), Loan.device.in_([device_ids[r.number] for r in held])))}
+    wanted = {device_ids[r.number] for r in held}
+    open_now = {loan.device_id: loan for loan in Loan.select().where(Loan.returned_at.is_null())
+                if loan.device_id in wanted}
     created, new_loans = [], []
     for row in held:
         device_id, person = device_ids[row.number], holders[row.holder_email]
@@ -284,14 +311,10 @@ def _open_loans(rows: list[DeviceRow], device_ids: dict[int, int], holders: dict
             if row.due_date and loan.due_on != row.due_date:
                 loan.due_on = row.due_date
                 loan.save()
-                events.append(_event("due_changed", now, actor_id, device_id, person.id,
-                                     due_on=row.due_date, source="import"))
+                events.add("due_changed", device_id, person.id, due_on=row.due_date, source="import")
             continue
-        new_loans.append({"device": device_id, "person": person.id, "taken_at": now,
-                          "due_on": row.due_date})
-        events.append(_event("assigned", now, actor_id, device_id, person.id, due_on=row.due_date,
-                             source="import"))
+        new_loans.append((device_id, person.id, _stored(now), _iso(row.due_date)))
+        events.add("assigned", device_id, person.id, due_on=row.due_date, source="import")
         created.append((row, person))
-    for batch in _batches(new_loans):
-        Loan.insert_many(batch).execute()
+    _bulk_insert("loans", ("device_id", "person_id", "taken_at", "due_on"), new_loans)
     return created
