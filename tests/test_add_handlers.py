@@ -57,6 +57,9 @@ async def test_full_dialog_with_back_skip_duplicate_and_a_holder(env):
     assert "Категории «Нет такой» нет" in (await env.send(admin, "Нет такой"))[-1].text
     prompt = (await env.press(admin, prompt, "Новая категория"))[-1]
     assert "название новой категории" in prompt.text
+    prompt = (await env.press(admin, prompt, "Назад"))[-1]  # back to the category buttons
+    assert "Онлайн-касса" in prompt.button_texts
+    prompt = (await env.press(admin, prompt, "Новая категория"))[-1]
     prompt = (await env.send(admin, "Кассы-мини"))[-1]
     assert "прошивки" in prompt.text
     prompt = (await env.press(admin, prompt, "Пропустить"))[-1]  # firmware

@@ -245,7 +245,10 @@ async def navigate(callback: CallbackQuery, callback_data: AddCb, state: FSMCont
         await callback.message.answer(t.NOTHING_ADDED)
     elif callback_data.action == "back":
         await state.update_data(new_category_mode=False)
-        await ask(callback.message, state, db, step_before(index, data) if index else STEPS[0])
+        if data.get("new_category_mode"):  # from typing a new category back to the list
+            await ask(callback.message, state, db, "category")
+        else:
+            await ask(callback.message, state, db, step_before(index, data) if index else STEPS[0])
     elif STEPS[index] in views.OPTIONAL:
         cleared = dict.fromkeys(HOLDER_FIELDS) if STEPS[index] == "holder" else {STEPS[index]: None}
         await state.update_data(cleared)
