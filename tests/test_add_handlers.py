@@ -176,3 +176,47 @@ async def forge(env, user, data, message_id=None):
         env.telegram._chats[(user.bot_id, user.id)].messages[message_id].reply_markup = {
             "inline_keyboard": [[{"text": "x", "callback_data": data}]]}
     return await env.press(user, message_id, data=data)
+
+
+async def test_number_taken_while_the_dialog_was_open_returns_to_that_step(env):
+    admin = await register(env, 101, "Админ", "admin@example.ru")
+    await env.press(admin, (await env.send(admin, "/add"))[-1], "Одно устройство")
+    for answer in ("60", "SN-60", "Касса"):
+        await env.send(admin, answer)
+    await env.press(admin, "Онлайн-касса")
+    for _ in range(5):  # firmware, registration date, comment, holder, location
+        await env.press(admin, "Пропустить")
+    preview = admin.last_message()
+    await seed(env, lambda: device(60, "Чужая касса", serial="OTHER"))  # another admin was faster
+    reply = (await env.press(admin, preview, "Добавить"))[-1]
+    assert "Номер 60 уже занят" in reply.text and "Чужая касса" in reply.text
+    assert "Номер с наклейки" in reply.text
+    await env.send(admin, "61")  # the rest of the answers are kept
+    preview = admin.last_message()
+    assert "Номер: 61" in preview.text and "SN-60" in preview.text
+    await env.press(admin, preview, "Добавить")
+    assert await env.app.db.run(lambda: Device.get(Device.number == 61).serial) == "SN-60"
+
+
+async def test_long_report_comes_as_a_file_and_a_double_import_click_is_stale(env):
+    admin = await register(env, 101, "Админ", "admin@example.ru")
+    bad = "Номер;Название;Категория;Серийный номер\n" + "".join(f"x{i};К;Сканер;S{i}\n" for i in range(200))
+    replies = await env.session.send_document(env.app.dispatcher, env.app.bot, admin, "bad.csv", bad.encode())
+    assert "Ошибок: 200" in replies[-2].text and "в файле ниже" in replies[-2].text
+    assert replies[-1].document.text.count("«Номер»") == 200
+
+    good = "Номер;Название;Категория;Серийный номер\n1;Касса;Сканер;S1\n"
+    replies = await env.session.send_document(env.app.dispatcher, env.app.bot, admin, "good.csv", good.encode())
+    preview = replies[-1]
+    go = preview.find_button("Импортировать").callback_data
+    assert "Готово" in (await env.press(admin, preview, "Импортировать"))[-1].text
+    await forge(env, admin, go, preview.message_id)
+    assert env.telegram.callback_answer(env.session.last_query_id)["text"] == "Эта кнопка устарела."
+    assert await env.app.db.run(lambda: Device.select().count()) == 1
+
+
+async def test_waiting_for_a_file_lets_commands_through(env):
+    admin = await register(env, 101, "Админ", "admin@example.ru")
+    await env.press(admin, (await env.send(admin, "/add"))[-1], "Загрузить CSV")
+    assert "Пришлите CSV" in (await env.send(admin, "привет"))[-1].text
+    assert "Пришлите CSV" not in (await env.send(admin, "/mine"))[-1].text

@@ -77,6 +77,7 @@ async def ask(message: Message, state: FSMContext, db: Db, name: str, prefix: st
     """Move the dialog to step `name` ("confirm": the preview) and ask its question."""
     if name == "confirm":
         await state.set_state(AddDevice.confirm)
+        await state.update_data(resume_preview=False)
         text, markup = views.preview(await state.get_data())
     else:
         await state.set_state(getattr(AddDevice, name))
@@ -96,6 +97,8 @@ async def current_step(state: FSMContext) -> int | None:
 
 
 def step_after(index: int, data: dict) -> str:
+    if data.get("resume_preview"):  # one answer fixed after a refused save: back to the preview
+        return "confirm"
     following = STEPS[index + 1] if index + 1 < CONFIRM else "confirm"
     if following == "due_on" and not (data.get("holder_id") or data.get("holder_email")):
         return "confirm"
@@ -300,6 +303,7 @@ async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext,
                                now=clock.now(), actor_id=viewer.person_id)
     except (DuplicateNumber, DuplicateSerial, CategoryNotFound, PersonNotFound, BadDate) as error:
         step, prefix = await refusal(error, data, db, settings, clock, viewer, is_admin)
+        await state.update_data(resume_preview=True)
         await ask(callback.message, state, db, step, prefix + "\n\n")
         return
     await state.clear()

@@ -87,8 +87,9 @@ async def receive_file(message: Message, state: FSMContext, bot: Bot, db: Db, cl
     await show_preview(progress, state, db, clock, settings)
 
 
-@router.message(StateFilter(ImportCsv.waiting_file))
+@router.message(StateFilter(ImportCsv.waiting_file), ~F.text.startswith("/"))
 async def not_a_file(message: Message) -> None:
+    """Anything but a file (commands pass on to their own handlers)."""
     await message.answer(t.ASK_FILE.format(limit=limit_text()))
 
 
