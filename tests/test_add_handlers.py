@@ -42,6 +42,10 @@ async def test_full_dialog_with_back_skip_duplicate_and_a_holder(env):
 
     menu = (await env.send(admin, "/add"))[-1]
     assert menu.button_texts == ["➕ Одно устройство", "📄 Загрузить CSV", "📋 Шаблон CSV", "⚙️ Категории"]
+    first = (await env.press(admin, menu, "Одно устройство"))[-1]
+    assert "Номер с наклейки" in first.text
+    menu = (await env.press(admin, first, "Назад"))[-1]  # the first step goes back to the menu
+    assert "Что добавить" in menu.text
     assert "Номер с наклейки" in (await env.press(admin, menu, "Одно устройство"))[-1].text
     assert "не номер" in (await env.send(admin, "49а"))[-1].text
     assert "уже занят" in (await env.send(admin, "7"))[-1].text

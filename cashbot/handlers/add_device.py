@@ -250,8 +250,12 @@ async def navigate(callback: CallbackQuery, callback_data: AddCb, state: FSMCont
         await state.update_data(new_category_mode=False)
         if data.get("new_category_mode"):  # from typing a new category back to the list
             await ask(callback.message, state, db, "category")
+        elif index == 0:
+            await state.clear()
+            text, markup = views.menu()
+            await callback.message.answer(text, reply_markup=markup)
         else:
-            await ask(callback.message, state, db, step_before(index, data) if index else STEPS[0])
+            await ask(callback.message, state, db, step_before(index, data))
     elif STEPS[index] in views.OPTIONAL:
         cleared = dict.fromkeys(HOLDER_FIELDS) if STEPS[index] == "holder" else {STEPS[index]: None}
         await state.update_data(cleared)

@@ -37,8 +37,7 @@ def _nav(kb: InlineKeyboardBuilder, step: int, optional: bool) -> None:
     row = []
     if optional:
         row.append(("skip", t.BTN_SKIP))
-    if step > 0:
-        row.append(("back", t.BTN_BACK))
+    row.append(("back", t.BTN_BACK))  # from the first step: back to the /add menu
     row.append(("cancel", t.BTN_CANCEL))
     for action, text in row:
         kb.button(text=text, callback_data=AddCb(action=action, step=step))
