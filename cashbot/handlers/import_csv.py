@@ -73,7 +73,7 @@ async def receive_file(message: Message, state: FSMContext, bot: Bot, db: Db, cl
                        settings: Settings) -> None:
     document = message.document
     if document.file_size and document.file_size > MAX_BYTES:
-        size = device_csv._fmt_size(document.file_size)
+        size = SIZE_MB.format(value=f"{document.file_size / 1_000_000:.1f}".replace(".", ","))
         await message.answer(t.FILE_TOO_BIG.format(size=size, limit=limit_text()))
         return
     progress = await message.answer(t.CHECKING.format(name=esc(document.file_name or "")))
