@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from cashbot.db.models import Category, Device, Event, Loan, Person
+from cashbot.db.models import Device, Event, Loan, Person
 from cashbot.db.models import database_proxy
-from tests.seed import device, person
+from tests.seed import device
 from tests.support import make_handler_env
 
 DATA = Path(__file__).parent / "data"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatus
+from cashbot.db.models import Category, Device, Event, Loan, PersonStatus
 from cashbot.services import device_admin, people
 from cashbot.services.device_import import apply_import, plan_import
 from cashbot.services.errors import BadDate, DuplicateNumber, DuplicateSerial
