@@ -47,3 +47,25 @@ class HandoverDialog(StatesGroup):
     """Hand over: typing a colleague's name, @username or e-mail. Data: device_id."""
 
     who = State()
+
+class AddDevice(StatesGroup):
+    """/add → one device: one state per field, then the preview (issue 4)."""
+
+    number = State()
+    serial = State()
+    name = State()
+    category = State()
+    firmware = State()
+    registered_on = State()
+    comment = State()
+    holder = State()
+    location = State()
+    due_on = State()
+    confirm = State()
+
+
+class ImportCsv(StatesGroup):
+    """/add → CSV file: waiting for the file, then its preview (issue 4)."""
+
+    waiting_file = State()
+    preview = State()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cashbot.handlers import (
-    card, categories, common, device_admin, handover, lists, loans, queue, registration, search, users,
+    add_device, card, categories, common, device_admin, handover, import_csv, lists, loans, queue,
+    registration, search, users,
 )
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ ROUTERS = [
     users.router,
     device_admin.router,
     categories.router,
+    add_device.router,  # /add menu and the one-device dialog
+    import_csv.router,  # CSV template, upload, preview, import
     card.router,
     loans.router,  # take / return / extend and the date dialog (issue 3, actions)
     queue.router,
