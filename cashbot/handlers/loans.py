@@ -22,12 +22,12 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
+from cashbot import turns
 from cashbot.handlers import card
-from cashbot.notify import Delivery, Notifier
+from cashbot.notify import Notifier
 from cashbot.services import inventory
 from cashbot.services.common import check_due_date, parse_date
-from cashbot.services.errors import BadDate, DeviceNotFound, DomainError, NoOffer
-from cashbot.services.inventory import Offer, OfferChange
+from cashbot.services.errors import BadDate, DeviceNotFound, DomainError
 from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog
 from cashbot.texts import actions as t
@@ -54,34 +54,6 @@ async def show_card(message: Message, device_id: int, note: str | None, *, edit:
         await card.safe_edit(message, text, markup)
     else:
         await message.answer(text, reply_markup=markup)
-
-
-def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *,
-             timed_out: bool) -> None:
-    """An offer moved on: the next in line gets their turn; on a timeout, the one whose time
-    ran out is told."""
-    if timed_out:
-        text = t.OFFER_EXPIRED if change.offer else t.OFFER_EXPIRED_FREE
-        notifier.post(change.previous.telegram_id, text.format(device=v.device_label(change.device)),
-                      v.open_card_markup(change.device.device_id))
-    if change.offer is not None:
-        offer_turn(change.offer, notifier, db, settings, clock)
-
-
-def offer_turn(offer: Offer, notifier: Notifier, db: Db, settings: Settings, clock: Clock) -> None:
-    """Send "your turn" in the background. Someone who blocked the bot can never answer: the
-    bot passes for them at once instead of holding the device for `hold_hours`."""
-    async def send() -> None:
-        delivery = await notifier.deliver(offer.person.telegram_id, *v.your_turn(offer, settings.tz))
-        if delivery is not Delivery.BLOCKED:
-            return
-        try:
-            change = await db.run(inventory.pass_offer, offer.device.device_id, offer.person.person_id,
-                                  now=clock.now(), hold_hours=settings.queue.hold_hours, unreachable=True)
-        except NoOffer:  # taken or passed meanwhile
-            return
-        announce(change, notifier, db, settings, clock, timed_out=False)
-    notifier.run_later(send())
 
 
 async def retire_prompt(message: Message, state: FSMContext) -> None:
@@ -244,7 +216,7 @@ async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: D
         note = t.RETURNED
         if result.offer is not None:
             note = t.RETURNED_OFFERED.format(name=esc(result.offer.person.full_name))
-            offer_turn(result.offer, notifier, db, settings, clock)
+            turns.offer_turn(result.offer, notifier, db, settings, clock)
     await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
                     settings=settings, clock=clock, **deps)
     await callback.answer()

@@ -119,7 +119,7 @@ class HistoryLine:
     details: dict
 
 
-def _page(query, page: int, page_size: int, total: int, to_item) -> Page:
+def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
     pages = max(1, -(-total // page_size))
     page = min(max(page, 0), pages - 1)
     rows = query.paginate(page + 1, page_size) if total else []
@@ -147,7 +147,7 @@ def _device_items_query():
 def _items(where, page: int, page_size: int) -> Page:
     total = Device.select().join(Category).where(Device.deleted_at.is_null(), where).count()
     query = _device_items_query().where(where).objects()
-    return _page(query, page, page_size, total, _object_item)
+    return paged(query, page, page_size, total, _object_item)
 
 
 def _object_item(row) -> DeviceItem:

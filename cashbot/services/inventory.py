@@ -114,11 +114,11 @@ class HandoverOutcome:
     due_on: date | None = None
 
 
-def _ref(device: Device) -> DeviceRef:
+def device_ref(device: Device) -> DeviceRef:
     return DeviceRef(device.id, device.number, device.name)
 
 
-def _live_device(device_id: int) -> Device:
+def live_device(device_id: int) -> Device:
     device = Device.get_or_none((Device.id == device_id) & Device.deleted_at.is_null())
     if device is None:
         raise DeviceNotFound()
@@ -153,11 +153,11 @@ def _offer_next(device: Device, now: datetime, hold_hours: int) -> Offer | None:
         entry.save()
         record("offer", now, device_id=device.id, person_id=entry.person_id,
                until=entry.offer_expires_at.isoformat())
-        return Offer(_ref(device), brief(entry.person), entry.offer_expires_at)
+        return Offer(device_ref(device), brief(entry.person), entry.offer_expires_at)
     return None
 
 
-def _start_loan(device: Device, person_id: int, due_on: date | None, location: str | None,
+def start_loan(device: Device, person_id: int, due_on: date | None, location: str | None,
                 now: datetime) -> Loan:
     try:
         with database_proxy.atomic():  # a savepoint: the unique index decides a race
@@ -181,7 +181,7 @@ def _close_loan(loan: Loan, reason: str, now: datetime) -> None:
 
 def _check_takeable(device_id: int, person_id: int) -> tuple[Device, QueueEntry | None]:
     """The device if `person_id` may take it now, with the current offer (if any)."""
-    device = _live_device(device_id)
+    device = live_device(device_id)
     holder = open_loan(device_id)
     if holder is not None:
         if holder.person_id == person_id:
@@ -198,7 +198,7 @@ def _check_takeable(device_id: int, person_id: int) -> tuple[Device, QueueEntry 
 def ensure_can_take(device_id: int, person_id: int) -> DeviceRef:
     """Read-only check before the take dialog starts (the take itself checks again)."""
     device, _ = _check_takeable(device_id, person_id)
-    return _ref(device)
+    return device_ref(device)
 
 
 def take(device_id: int, person_id: int, *, due_on: date | None, location: str | None,
@@ -206,12 +206,12 @@ def take(device_id: int, person_id: int, *, due_on: date | None, location: str |
     due_on = check_due_date(due_on, today)
     with database_proxy.atomic():
         device, _ = _check_takeable(device_id, person_id)
-        loan = _start_loan(device, person_id, due_on, location, now)
+        loan = start_loan(device, person_id, due_on, location, now)
         had_place = QueueEntry.delete().where(QueueEntry.device == device_id,
                                               QueueEntry.person == person_id).execute()
         record("take", now, actor_id=person_id, device_id=device_id, person_id=person_id,
                due_on=due_on, location=location)
-    return TakeResult(_ref(device), loan.id, due_on, bool(had_place))
+    return TakeResult(device_ref(device), loan.id, due_on, bool(had_place))
 
 
 def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: int,
@@ -225,11 +225,11 @@ def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: 
         record("return" if reason == "returned" else reason, now, actor_id=actor_id or person_id,
                device_id=device_id, person_id=person_id)
         offer = _offer_next(device, now, hold_hours)
-    return ReturnResult(_ref(device), offer)
+    return ReturnResult(device_ref(device), offer)
 
 
 def _require_holder(device_id: int, person_id: int) -> tuple[Device, Loan]:
-    device = _live_device(device_id)
+    device = live_device(device_id)
     loan = open_loan(device_id)
     if loan is None or loan.person_id != person_id:
         raise NotHolder()
@@ -239,7 +239,7 @@ def _require_holder(device_id: int, person_id: int) -> tuple[Device, Loan]:
 def check_holder(device_id: int, person_id: int) -> HolderCheck:
     """Read-only: raises NotHolder unless `person_id` holds the device now."""
     device, loan = _require_holder(device_id, person_id)
-    return HolderCheck(_ref(device), loan.due_on, waiting_count(device_id))
+    return HolderCheck(device_ref(device), loan.due_on, waiting_count(device_id))
 
 
 def extend(device_id: int, person_id: int, *, due_on: date | None, today: date,
@@ -253,7 +253,7 @@ def extend(device_id: int, person_id: int, *, due_on: date | None, today: date,
         record("extend", now, actor_id=person_id, device_id=device_id, person_id=person_id,
                old_due_on=old, due_on=due_on)
         waiting = [brief(e.person) for e in _queue(device_id)]
-    return ExtendResult(_ref(device), due_on, waiting)
+    return ExtendResult(device_ref(device), due_on, waiting)
 
 
 def waiting_count(device_id: int) -> int:
@@ -264,7 +264,7 @@ def join_queue(device_id: int, person_id: int, *, now: datetime, today_start: da
     """`today_start`: the start of the local day, for "tell the holder at most once a day"."""
 
     with database_proxy.atomic():
-        device = _live_device(device_id)
+        device = live_device(device_id)
         loan = open_loan(device_id)
         offer = current_offer(device_id)
         if loan is not None and loan.person_id == person_id:
@@ -287,12 +287,12 @@ def join_queue(device_id: int, person_id: int, *, now: datetime, today_start: da
                 record("holder_told_waiting", now, device_id=device_id, person_id=loan.person_id,
                        waiting_person_id=person_id)
                 holder_to_notify = brief(loan.person)
-    return JoinResult(_ref(device), position, holder_to_notify)
+    return JoinResult(device_ref(device), position, holder_to_notify)
 
 
 def _leave(device_id: int, entry: QueueEntry, now: datetime, hold_hours: int,
            by_system: bool = False) -> OfferChange | None:
-    device = _live_device(device_id)
+    device = live_device(device_id)
     was_offered = entry.offered_at is not None
     me = brief(Person.get_by_id(entry.person_id))
     entry.delete_instance()
@@ -302,7 +302,7 @@ def _leave(device_id: int, entry: QueueEntry, now: datetime, hold_hours: int,
     if not was_offered:
         return None
     record("pass", now, actor_id=actor, device_id=device_id, person_id=me.person_id, **reason)
-    return OfferChange(_ref(device), me, _offer_next(device, now, hold_hours))
+    return OfferChange(device_ref(device), me, _offer_next(device, now, hold_hours))
 
 
 def leave_queue(device_id: int, person_id: int, *, now: datetime, hold_hours: int) -> OfferChange | None:
@@ -310,7 +310,7 @@ def leave_queue(device_id: int, person_id: int, *, now: datetime, hold_hours: in
     with database_proxy.atomic():
         entry = QueueEntry.get_or_none(QueueEntry.device == device_id, QueueEntry.person == person_id)
         if entry is None:
-            _live_device(device_id)
+            live_device(device_id)
             raise NotQueued()
         return _leave(device_id, entry, now, hold_hours)
 
@@ -345,7 +345,7 @@ def expire_offers(now: datetime, hold_hours: int) -> list[OfferChange]:
             record("offer_expired", now, device_id=device.id, person_id=previous.person_id)
             if open_loan(device.id) is not None:
                 continue
-            changes.append(OfferChange(_ref(device), previous, _offer_next(device, now, hold_hours)))
+            changes.append(OfferChange(device_ref(device), previous, _offer_next(device, now, hold_hours)))
     return changes
 
 
@@ -373,7 +373,7 @@ def request_handover(device_id: int, from_person_id: int, to_person_id: int, *,
                                    to_person=to_person_id, created_at=now)
         record("handover_request", now, actor_id=from_person_id, device_id=device_id,
                person_id=to_person_id)
-        return HandoverRequest(handover.id, _ref(device), brief(loan.person), brief(target), loan.due_on)
+        return HandoverRequest(handover.id, device_ref(device), brief(loan.person), brief(target), loan.due_on)
 
 
 def cancel_handover(handover_id: int, *, now: datetime) -> bool:
@@ -405,11 +405,11 @@ def answer_handover(handover_id: int, person_id: int, accept: bool, *, now: date
         if not accept:
             record("handover_declined", now, actor_id=person_id, device_id=device.id,
                    person_id=giver.person_id)
-            return HandoverOutcome(handover.id, _ref(device), giver, receiver, False)
+            return HandoverOutcome(handover.id, device_ref(device), giver, receiver, False)
         _close_loan(loan, "handed_over", now)
         Loan.create(device=device, person=person_id, taken_at=now, due_on=loan.due_on,
                     location=loan.location)
         QueueEntry.delete().where(QueueEntry.device == device.id, QueueEntry.person == person_id).execute()
         record("handover", now, actor_id=person_id, device_id=device.id, person_id=person_id,
                from_person_id=giver.person_id, from_name=giver.full_name, to_name=receiver.full_name)
-        return HandoverOutcome(handover.id, _ref(device), giver, receiver, True, loan.due_on)
+        return HandoverOutcome(handover.id, device_ref(device), giver, receiver, True, loan.due_on)
