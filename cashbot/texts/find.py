@@ -96,6 +96,19 @@ EVENTS = {
     "approved": "{person}: доступ открыт ({actor})",
     "rejected": "{person}: заявка отклонена ({actor})",
     "invited": "{person}: добавлен(а) по почте",
+    "queue_dropped": "{person}: убран(а) из очереди",
+    "handover_cancelled": "передача отменена",
+    "assigned": "{actor} выдал(а) → {person} {due}",
+    "due_changed": "{person}: срок изменён, {due}",
+    "device_added": "{actor} добавил(а) устройство",
+    "device_updated": "{actor} обновил(а) данные устройства (импорт)",
+    "device_edit": "{actor} изменил(а) карточку",
+    "device_deleted": "{actor} удалил(а) устройство из учёта",
+    "email_changed": "{actor} изменил(а) почту: {person}",
+    "comment_changed": "{actor} изменил(а) комментарий: {person}",
+    "blocked": "{person}: доступ закрыт ({actor})",
+    "unblocked": "{person}: доступ снова открыт ({actor})",
+    "person_deleted": "{person}: удалён(а) ({actor})",
 }
 EVENT_OTHER = "{actor}: {kind}"
 DUE_UNTIL = "до {due}"
