@@ -42,3 +42,68 @@ class DeviceAdminCb(CallbackData, prefix="ae"):
     action: str
     device_id: int
     arg: int = 0
+
+# --- Finding devices (issue 3, part 1): lists, pages, categories, history -----------------
+
+
+class PageCb(CallbackData, prefix="pg"):
+    """A page of a list. kind names the list (s search, a all, c category, g categories,
+    m mine, w wishlist; other flows add theirs, e.g. u users); ref is a list id or category id kept
+    server-side: the query itself never travels in callback_data."""
+
+    kind: str
+    ref: int
+    page: int
+
+
+class CategoryCb(CallbackData, prefix="ct"):
+    """A category's device list; 0 = back to the category overview."""
+
+    category_id: int
+
+
+class MyHistoryCb(CallbackData, prefix="hs"):
+    """My recent history (from /mine)."""
+
+# Staff actions (issue 3, part 2): the date/location dialog, "your turn", hand-over.
+class DueCb(CallbackData, prefix="tk"):
+    """Take/extend dialog. action: due (days ahead; -1 = no date) | skip (no location) | cancel."""
+
+    action: str
+    device_id: int
+    days: int = -1
+
+
+class OfferCb(CallbackData, prefix="of"):
+    """"Your turn" message. action: take | pass."""
+
+    action: str
+    device_id: int
+
+
+class HandoverCb(CallbackData, prefix="ho"):
+    """action: to (holder picks person `ref` for device `device_id`) | yes | no (`ref` is the
+    hand-over id) | cancel."""
+
+    action: str
+    ref: int
+    device_id: int = 0
+
+# --- adding devices (issue 4: /add and CSV import) -----------------------------------
+
+
+class AddCb(CallbackData, prefix="aa"):
+    """/add menu and dialog. action: one | csv | tpl | skip | back | cancel | cat | newcat |
+    holder | save. `step` is the dialog step the button belongs to (stale buttons are
+    refused); `value` a category or person id."""
+
+    action: str
+    step: int = 0
+    value: int = 0
+
+
+class ImportCb(CallbackData, prefix="ai"):
+    """CSV preview. action: go | upd | cancel; `token` names the server-side file (hex)."""
+
+    action: str
+    token: str = ""

@@ -1,4 +1,5 @@
-"""FSM states. One StatesGroup per dialog; flows add their own classes."""
+"""FSM dialogs, one StatesGroup each. Data stored with a state is JSON (it survives
+restarts): ids, ISO dates, text."""
 
 from __future__ import annotations
 
@@ -28,3 +29,43 @@ class AssignDevice(StatesGroup):
 
 class CategoryEdit(StatesGroup):
     name = State()  # data: category_id (0 = a new category)
+
+class TakeDialog(StatesGroup):
+    """Take: return date, then an optional location note. Data: device_id, due (ISO or None)."""
+
+    due = State()
+    location = State()
+
+
+class ExtendDialog(StatesGroup):
+    """Extend: a new return date. Data: device_id."""
+
+    due = State()
+
+
+class HandoverDialog(StatesGroup):
+    """Hand over: typing a colleague's name, @username or e-mail. Data: device_id."""
+
+    who = State()
+
+class AddDevice(StatesGroup):
+    """/add → one device: one state per field, then the preview (issue 4)."""
+
+    number = State()
+    serial = State()
+    name = State()
+    category = State()
+    firmware = State()
+    registered_on = State()
+    comment = State()
+    holder = State()
+    location = State()
+    due_on = State()
+    confirm = State()
+
+
+class ImportCsv(StatesGroup):
+    """/add → CSV file: waiting for the file, then its preview (issue 4)."""
+
+    waiting_file = State()
+    preview = State()

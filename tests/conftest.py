@@ -2,7 +2,6 @@ from tests.double.fixtures import *  # noqa: F401,F403  (api, bot, bot_factory)
 
 import pytest
 
-from cashbot.clock import FixedClock
 from cashbot.db.database import apply_migrations, open_database
 from tests.support import DEFAULT_NOW, make_handler_env
 

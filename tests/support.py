@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aiogram.client.default import DefaultBotProperties
+
 from cashbot.app import App, build_app, prepare_database
 from cashbot.clock import FixedClock
 from cashbot.config import Settings
@@ -49,7 +51,10 @@ def make_handler_env(tmp_path: Path, **settings_overrides) -> HandlerEnv:
     clock = FixedClock(ZoneInfo(settings.timezone), DEFAULT_NOW)
     telegram = FakeTelegram()
     session = RecordingSession(telegram)
-    bot = session.bot(TOKEN)
+    # The same defaults as the real bot (HTML parse mode): the double then parses and checks
+    # every message's HTML, as Telegram would.
+    # (A plain "HTML": the in-process session passes values natively, not form-encoded.)
+    bot = session.bot(TOKEN, default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True))
     database = prepare_database(settings, clock)
     app = build_app(settings, bot=bot, clock=clock, database=database)
     return HandlerEnv(app, telegram, session, clock)

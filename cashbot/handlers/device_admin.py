@@ -12,6 +12,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from cashbot import turns
 from cashbot.callbacks import DeviceAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
@@ -296,8 +297,7 @@ async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, viewe
         note = t.UNASSIGNED.format(name=esc(display_name(result.holder)))
         notifier.post(result.holder.telegram_id, *v.told_unassigned(result.device, viewer.full_name))
         if result.offer is not None:
-            notifier.post(result.offer.person.telegram_id,
-                          *v.your_turn(result.offer.device, result.offer.expires_at, settings.tz))
+            turns.offer_turn(result.offer, notifier, db, settings, clock)
     await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, note)
     await callback.answer()
 

@@ -9,6 +9,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from cashbot import turns
 from cashbot.callbacks import PersonAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
@@ -27,7 +28,6 @@ from cashbot.states import EditPerson, UsersSearch
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views import users as v
-from cashbot.views.device_admin import your_turn
 
 router = Router(name="users")
 router.message.filter(Admin())
@@ -48,12 +48,11 @@ async def _card(person_id: int, db: Db, settings: Settings, note: str | None = N
     return v.person_card(card, settings.tz, note, page)
 
 
-def tell_offers(offers: list[OfferChange], notifier: Notifier, settings: Settings) -> None:
+def tell_offers(offers: list[OfferChange], notifier: Notifier, db: Db, settings: Settings,
+                clock: Clock) -> None:
     """Reservations that moved on because someone lost their queue places."""
     for change in offers:
-        if change.offer is not None:
-            notifier.post(change.offer.person.telegram_id,
-                          *your_turn(change.offer.device, change.offer.expires_at, settings.tz))
+        turns.announce(change, notifier, db, settings, clock, timed_out=False)
 
 
 @router.message(Command("users"))
@@ -193,7 +192,7 @@ async def block(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: V
     await callback.answer(note)
     if change.changed:
         notifier.post(change.person.telegram_id, t.TOLD_BLOCKED if blocking else t.TOLD_UNBLOCKED)
-        tell_offers(change.offers, notifier, settings)
+        tell_offers(change.offers, notifier, db, settings, clock)
 
 
 @router.callback_query(PersonAdminCb.filter(F.action == "del"))
@@ -226,4 +225,4 @@ async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: 
                     v.back_to_list())
     await callback.answer()
     notifier.post(change.person.telegram_id, t.TOLD_DELETED)
-    tell_offers(change.offers, notifier, settings)
+    tell_offers(change.offers, notifier, db, settings, clock)

@@ -93,6 +93,22 @@ class MyPlace:
 
 
 @dataclass(frozen=True)
+class PastHolder:
+    full_name: str
+    since: datetime
+    until: datetime | None  # None: holds it now
+
+
+@dataclass(frozen=True)
+class DeviceHistory:
+    device_id: int
+    number: int
+    name: str
+    holders: list[PastHolder]
+    events: list[HistoryLine]
+
+
+@dataclass(frozen=True)
 class HistoryLine:
     at: datetime
     kind: str
@@ -103,7 +119,7 @@ class HistoryLine:
     details: dict
 
 
-def _page(query, page: int, page_size: int, total: int, to_item) -> Page:
+def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
     pages = max(1, -(-total // page_size))
     page = min(max(page, 0), pages - 1)
     rows = query.paginate(page + 1, page_size) if total else []
@@ -131,7 +147,7 @@ def _device_items_query():
 def _items(where, page: int, page_size: int) -> Page:
     total = Device.select().join(Category).where(Device.deleted_at.is_null(), where).count()
     query = _device_items_query().where(where).objects()
-    return _page(query, page, page_size, total, _object_item)
+    return paged(query, page, page_size, total, _object_item)
 
 
 def _object_item(row) -> DeviceItem:
@@ -149,7 +165,9 @@ def search_devices(text: str, page: int, page_size: int) -> Page:
     """A whole number is the sticker number (exact); other text matches inside name, serial
     and category, case-insensitively in any script."""
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to Python, not a sticker number
+        if len(text) > 18:  # beyond SQLite's integer range: no such sticker
+            return Page([], 0, 0, 1)
         return _items(Device.number == int(text), page, page_size)
     needle = fold(text)
     if not needle:
@@ -237,7 +255,7 @@ def my_loans(person_id: int) -> list[MyLoan]:
 
 
 def my_queue(person_id: int) -> list[MyPlace]:
-    mine = list(QueueEntry.select(QueueEntry, Device.number, Device.name).join(Device)
+    mine = list(QueueEntry.select(QueueEntry, Device.id, Device.number, Device.name).join(Device)
                 .where(QueueEntry.person == person_id, Device.deleted_at.is_null())
                 .order_by(QueueEntry.joined_at))
     places = []
@@ -275,3 +293,19 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
             json.loads(e.details or "{}"),
         ))
     return lines
+
+
+def device_holders(device_id: int, limit: int = 5) -> list[PastHolder]:
+    """Who held the device, from and to, newest first (the card's history)."""
+    rows = (Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name).join(Person)
+            .where(Loan.device == device_id).order_by(Loan.taken_at.desc(), Loan.id.desc()).limit(limit))
+    return [PastHolder(r.person.full_name, r.taken_at, r.returned_at) for r in rows]
+
+
+def device_history(device_id: int, limit: int = 10) -> DeviceHistory:
+    """The card's [History]: recent holders (who, from, to) and recent events."""
+    device = Device.get_or_none((Device.id == device_id) & Device.deleted_at.is_null())
+    if device is None:
+        raise DeviceNotFound()
+    return DeviceHistory(device.id, device.number, device.name, device_holders(device_id, limit=5),
+                         history(device_id=device_id, limit=limit))

@@ -19,14 +19,13 @@ from cashbot.services.errors import (
     CategoryNotFound,
     DeviceFree,
     DeviceHeld,
-    DeviceNotFound,
     DeviceTaken,
     DuplicateNumber,
     DuplicateSerial,
     PersonNotFound,
     PersonUnavailable,
 )
-from cashbot.services.inventory import DeviceRef, Offer, ReturnResult
+from cashbot.services.inventory import DeviceRef, Offer, ReturnResult, device_ref, live_device, start_loan
 from cashbot.services.people import PersonBrief, brief
 
 # Editable fields, in the order the edit menu shows them; buttons carry the index.
@@ -58,17 +57,6 @@ class UnassignResult:
     device: DeviceRef
     holder: PersonBrief
     offer: Offer | None  # the next in the queue, now reserved
-
-
-def _ref(device: Device) -> DeviceRef:
-    return DeviceRef(device.id, device.number, device.name)
-
-
-def _live_device(device_id: int) -> Device:
-    device = Device.get_or_none((Device.id == device_id) & Device.deleted_at.is_null())
-    if device is None:
-        raise DeviceNotFound()
-    return device
 
 
 def device_search_text(name: str, serial: str, category_name: str) -> str:
@@ -120,7 +108,7 @@ def edit_device(device_id: int, field: str, raw: str | int | None, *, actor_id: 
     if field not in FIELDS:
         raise BadValue(field, "field")
     with database_proxy.atomic():
-        device = _live_device(device_id)
+        device = live_device(device_id)
         value = _clean(field, raw, device, today)
         if field == "category":
             old, new = device.category.name, value.name
@@ -135,7 +123,7 @@ def edit_device(device_id: int, field: str, raw: str | int | None, *, actor_id: 
             device.updated_at = now
             device.save()
             record("device_edit", now, actor_id=actor_id, device_id=device.id, field=field, old=old, new=new)
-    return EditResult(_ref(device), field, old, new, changed)
+    return EditResult(device_ref(device), field, old, new, changed)
 
 
 def resolve_person(email: str, *, actor_id: int, now: datetime) -> PersonBrief:
@@ -151,7 +139,7 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
     due_on = check_due_date(due_on, today)
     location = (location or "").strip() or None
     with database_proxy.atomic():
-        device = _live_device(device_id)
+        device = live_device(device_id)
         person = Person.get_or_none(Person.id == person_id)
         if person is None:
             raise PersonNotFound()
@@ -166,18 +154,18 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
             cancelled = brief(offer.person)
             offer.offered_at = offer.offer_expires_at = None
             offer.save()
-        inventory._start_loan(device, person_id, due_on, location, now)
+        start_loan(device, person_id, due_on, location, now)
         QueueEntry.delete().where(QueueEntry.device == device_id, QueueEntry.person == person_id).execute()
         record("assigned", now, actor_id=actor_id, device_id=device_id, person_id=person_id,
                due_on=due_on, location=location)
-    return AssignResult(_ref(device), brief(person), due_on, location, cancelled)
+    return AssignResult(device_ref(device), brief(person), due_on, location, cancelled)
 
 
 def unassign(device_id: int, *, actor_id: int, now: datetime, hold_hours: int) -> UnassignResult:
     """Close the holder's loan as "unassigned" and offer the device to the queue, exactly
     like a return (inventory.return_device runs as a savepoint here)."""
     with database_proxy.atomic():
-        _live_device(device_id)
+        live_device(device_id)
         loan = inventory.open_loan(device_id)
         if loan is None:
             raise DeviceFree()
@@ -191,7 +179,7 @@ def unassign(device_id: int, *, actor_id: int, now: datetime, hold_hours: int) -
 def delete_device(device_id: int, *, actor_id: int, now: datetime) -> DeviceRef:
     """Soft delete: the number and serial become free, history stays. Refused while held."""
     with database_proxy.atomic():
-        device = _live_device(device_id)
+        device = live_device(device_id)
         loan = inventory.open_loan(device_id)
         if loan is not None:
             raise DeviceHeld(loan.person.full_name)
@@ -200,15 +188,15 @@ def delete_device(device_id: int, *, actor_id: int, now: datetime) -> DeviceRef:
         device.save()
         record("device_deleted", now, actor_id=actor_id, device_id=device.id, number=device.number,
                name=device.name, serial=device.serial)
-    return _ref(device)
+    return device_ref(device)
 
 
 def journal(device_id: int, page: int, page_size: int) -> tuple[DeviceRef, Page]:
     """The device's whole history, newest first, one page at a time."""
-    device = _live_device(device_id)
+    device = live_device(device_id)
     total = Event.select().where(Event.device == device_id).count()
     pages = max(1, -(-total // page_size))
     page = min(max(page, 0), pages - 1)
     lines = catalog.history(device_id=device_id, limit=page_size, offset=page * page_size)
-    return _ref(device), Page(lines, total, page, pages)
+    return device_ref(device), Page(lines, total, page, pages)
 

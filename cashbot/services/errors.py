@@ -99,7 +99,7 @@ class DueDateRange:
     latest: date
 
 
-# --- Admin management: people, device edits, categories (issue 4, part 2) ---
+# --- Admin: adding and managing people, devices, categories (issue 4) ---
 
 @dataclass
 class PersonHoldsDevices(DomainError):
@@ -122,14 +122,18 @@ class PersonUnavailable(DomainError):
 
 @dataclass
 class DuplicateNumber(DomainError):
+    """A live device already has this sticker number (the existing device's id)."""
+
     device_id: int
-    number: int
+    number: int | None = None
 
 
 @dataclass
 class DuplicateSerial(DomainError):
+    """A live device already has this serial (the existing device's id and number)."""
+
     device_id: int
-    number: int
+    number: int | None = None
 
 
 @dataclass

@@ -62,7 +62,7 @@ def list_people(query: str | None, page: int, page_size: int) -> Page:
     rows = (Person.select(Person.id, Person.telegram_id, Person.full_name, Person.username,
                           Person.email, Person.status)
             .where(where).order_by(pending_first, fn.lower(Person.full_name), Person.email, Person.id))
-    return catalog._page(rows, page, page_size, total, brief)
+    return catalog.paged(rows, page, page_size, total, brief)
 
 
 def person_card(person_id: int, admin_ids: list[int]) -> PersonCard:

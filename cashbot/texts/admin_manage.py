@@ -148,7 +148,6 @@ TOLD_RESERVATION_CANCELLED = (
     "Администратор выдал <b>№{number} · {name}</b> другому сотруднику, бронь для вас снята. "
     "Ваше место в очереди сохранено."
 )
-YOUR_TURN = "⏳ <b>Ваша очередь!</b> №{number} · {name} свободно и ждёт вас до {until}."
 BTN_OPEN_CARD = "Открыть карточку"
 
 # --- categories

@@ -1,5 +1,7 @@
 """The device card. Russian, HTML."""
 
+from cashbot.texts import find as _find
+
 TITLE = "<b>№{number} · {name}</b>"
 CATEGORY = "Категория: {category}"
 SERIAL = "Серийный номер: <code>{serial}</code>"
@@ -30,6 +32,7 @@ BTN_UNQUEUE = "🚶 Выйти из очереди"
 BTN_HISTORY = "📜 История"
 BTN_REFRESH = "🔄 Обновить"
 
-NO_SUCH_NUMBER = "Устройства с номером {number} нет в учёте. Все устройства — /all, по категориям — /categories."
+# The same words a failed search by number gives (texts/find.py).
+NO_SUCH_NUMBER = _find.NOT_FOUND_NUMBER + _find.NOT_FOUND_HINT
 DEVICE_GONE = "Этого устройства больше нет в учёте."
 REFRESHED = "Карточка обновлена."

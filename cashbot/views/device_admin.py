@@ -3,7 +3,7 @@ and the messages people get when an admin gives or takes a device. Pure function
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -16,7 +16,7 @@ from cashbot.services.inventory import DeviceRef
 from cashbot.services.people import PersonBrief
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
-from cashbot.views.format import fmt_date, fmt_datetime
+from cashbot.views.format import fmt_date
 from cashbot.views.users import display_name, history_line, page_row
 
 
@@ -121,13 +121,6 @@ def told_unassigned(device: DeviceRef, admin_name: str) -> tuple[str, InlineKeyb
 
 def told_reservation_cancelled(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
     return (t.TOLD_RESERVATION_CANCELLED.format(number=device.number, name=esc(device.name)),
-            _open_card(device.device_id))
-
-
-def your_turn(device: DeviceRef, until: datetime, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
-    """"Your turn" after an admin took a device back. To be unified with views/actions.py
-    (the staff-actions flow owns the canonical one)."""
-    return (t.YOUR_TURN.format(number=device.number, name=esc(device.name), until=fmt_datetime(until, tz)),
             _open_card(device.device_id))
 
 

@@ -1,0 +1,54 @@
+"""One pagination component for every list (search, /all, categories, /mine, /wishlist,
+admins' /users): ◀️, a small window of page numbers with the current one marked, ▶️.
+
+Buttons carry only PageCb(kind, ref, page): the list's query stays server-side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardButton
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from cashbot.callbacks import PageCb
+from cashbot.services.catalog import Page
+
+WINDOW = 5
+PREV, NEXT = "◀️", "▶️"
+
+
+def page_of(items: Sequence, page: int, page_size: int) -> Page:
+    """Page an already small in-memory list (one person's loans or queues) like the SQL lists:
+    0-based page clamped into range."""
+    total = len(items)
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 0), pages - 1)
+    return Page(list(items[page * page_size:(page + 1) * page_size]), total, page, pages)
+
+
+def page_window(page: int, pages: int, width: int = WINDOW) -> list[int]:
+    """0-based page numbers to show: `width` of them around `page`, shifted at the ends."""
+    start = max(0, min(page - width // 2, pages - width))
+    return list(range(start, min(pages, start + width)))
+
+
+def nav_buttons(kind: str, ref: int, page: int, pages: int) -> list[InlineKeyboardButton]:
+    """The navigation row; empty for a single page."""
+    if pages <= 1:
+        return []
+
+    def button(text: str, target: int) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=PageCb(kind=kind, ref=ref, page=target).pack())
+
+    row = [button(PREV, page - 1)] if page > 0 else []
+    row += [button(f"· {n + 1} ·" if n == page else str(n + 1), n) for n in page_window(page, pages)]
+    if page < pages - 1:
+        row.append(button(NEXT, page + 1))
+    return row
+
+
+def add_nav(builder: InlineKeyboardBuilder, kind: str, ref: int, page: int, pages: int) -> None:
+    """Append the navigation row to a keyboard being built (after its item rows)."""
+    row = nav_buttons(kind, ref, page, pages)
+    if row:
+        builder.row(*row)

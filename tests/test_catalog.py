@@ -1,0 +1,147 @@
+"""Service level: search, lists, cards and history on a real SQLite file."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from cashbot.services import catalog, inventory
+from cashbot.services.errors import DeviceNotFound
+from tests.seed import category, device, person
+
+
+def test_cyrillic_search_is_case_insensitive_in_name_serial_and_category(database):
+    device(1, "Касса АТОЛ 30Ф", "ККТ", serial="ab-123")
+    device(2, "Терминал Ingenico", "Терминал эквайринга", serial="XY-777")
+    device(3, "Сканер Honeywell", "Сканер")
+    assert [i.number for i in catalog.search_devices("ккт", 0, 10).items] == [1]
+    assert [i.number for i in catalog.search_devices("атол", 0, 10).items] == [1]
+    assert [i.number for i in catalog.search_devices("AB-123", 0, 10).items] == [1]
+    assert [i.number for i in catalog.search_devices("ingenICO", 0, 10).items] == [2]
+    assert [i.number for i in catalog.search_devices("ЭКВАЙР", 0, 10).items] == [2]
+    assert catalog.search_devices("принтер", 0, 10).total == 0
+
+
+def test_a_whole_number_is_the_sticker_number_exactly(database):
+    device(4, "Касса 49 в названии")
+    device(49, "MSPOS-N")
+    device(149, "Другая")
+    found = catalog.search_devices(" 49 ", 0, 10)
+    assert [i.number for i in found.items] == [49]
+    assert catalog.search_devices("0049", 0, 10).items[0].number == 49
+    assert catalog.search_devices("50", 0, 10).total == 0
+
+
+@pytest.mark.parametrize("query", ["²", "99999999999999999999999", "%", "_", "' OR 1=1 --", "/add", ""])
+def test_odd_queries_find_nothing_and_never_fail(database, query):
+    device(1, "Касса")
+    assert catalog.search_devices(query, 0, 10).total == 0
+
+
+def test_search_and_lists_skip_deleted_devices_and_page_in_order(database, now):
+    for n in range(1, 24):
+        device(n, f"Касса {n}")
+    gone = device(24, "Касса удалённая")
+    gone.deleted_at = now
+    gone.save()
+    first = catalog.search_devices("касса", 0, 10)
+    assert (first.total, first.pages, first.page) == (23, 3, 0)
+    assert [i.number for i in first.items] == list(range(1, 11))
+    last = catalog.search_devices("касса", 2, 10)
+    assert [i.number for i in last.items] == [21, 22, 23]
+    assert catalog.search_devices("касса", 99, 10).page == 2  # a page past the end is clamped
+    assert catalog.search_devices("касса", -5, 10).page == 0
+    assert catalog.list_devices(0, 10).total == 23
+    assert catalog.search_devices("удалённая", 0, 10).total == 0
+
+
+def test_list_items_show_holder_due_date_and_reservation(database, now):
+    alice = person(101, "Алиса", "alice@example.ru")
+    boris = person(102, "Борис", "boris@example.ru")
+    held, reserved, free = device(1, "Касса"), device(2, "Терминал"), device(3, "Сканер")
+    inventory.take(held.id, alice.id, due_on=date(2026, 12, 1), location=None, today=now.date(), now=now)
+    inventory.take(reserved.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    inventory.join_queue(reserved.id, boris.id, now=now, today_start=now)
+    inventory.return_device(reserved.id, alice.id, now=now, hold_hours=24)
+    items = {i.number: i for i in catalog.list_devices(0, 10).items}
+    assert (items[1].holder_name, items[1].due_on, items[1].reserved) == ("Алиса", date(2026, 12, 1), False)
+    assert (items[2].holder_name, items[2].reserved) == (None, True)
+    assert (items[3].holder_name, items[3].reserved) == (None, False)
+
+
+def test_categories_count_live_devices_and_list_by_category(database, now):
+    category("Весы")
+    device(1, "Касса", "Онлайн-касса")
+    device(2, "Касса 2", "Онлайн-касса")
+    gone = device(3, "Касса 3", "Онлайн-касса")
+    gone.deleted_at = now
+    gone.save()
+    counts = {c.name: c.devices for c in catalog.categories_with_counts()}
+    assert counts == {"Весы": 0, "Онлайн-касса": 2}
+    cash = next(c for c in catalog.categories_with_counts() if c.name == "Онлайн-касса")
+    assert [i.number for i in catalog.list_devices(0, 10, cash.category_id).items] == [1, 2]
+
+
+def test_my_loans_and_my_queue_with_positions_and_offer(database, now):
+    alice = person(101, "Алиса", "alice@example.ru")
+    boris = person(102, "Борис", "boris@example.ru")
+    vera = person(103, "Вера", "vera@example.ru")
+    a, b = device(1, "Касса"), device(2, "Терминал")
+    inventory.take(a.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    inventory.take(b.id, alice.id, due_on=now.date() + timedelta(days=3), location=None,
+                   today=now.date(), now=now)
+    later = now + timedelta(minutes=1)
+    inventory.join_queue(a.id, vera.id, now=now, today_start=now)
+    inventory.join_queue(a.id, boris.id, now=later, today_start=now)
+    inventory.join_queue(b.id, boris.id, now=later, today_start=now)
+    # Loans with a due date come first, then those without.
+    assert [(m.number, m.due_on) for m in catalog.my_loans(alice.id)] == [
+        (2, now.date() + timedelta(days=3)), (1, None)]
+    # Boris joined device 1 after Vera; the ids must be real (each line opens a card).
+    assert [(p.device_id, p.position, p.offered_until) for p in catalog.my_queue(boris.id)] == [
+        (a.id, 2, None), (b.id, 1, None)]
+    inventory.return_device(b.id, alice.id, now=later, hold_hours=24)
+    places = {p.number: p for p in catalog.my_queue(boris.id)}
+    assert places[2].offered_until == later + timedelta(hours=24)
+
+
+def test_device_history_tells_who_held_it_from_when_to_when(database, now):
+    alice = person(101, "Алиса", "alice@example.ru")
+    boris = person(102, "Борис", "boris@example.ru")
+    d = device(7, "Касса")
+    day = timedelta(days=1)
+    inventory.take(d.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    inventory.return_device(d.id, alice.id, now=now + day, hold_hours=24)
+    inventory.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now + 2 * day)
+    h = catalog.device_history(d.id)
+    assert (h.number, h.name) == (7, "Касса")
+    assert [(p.full_name, p.since, p.until) for p in h.holders] == [
+        ("Борис", now + 2 * day, None), ("Алиса", now, now + day)]
+    assert [e.kind for e in h.events] == ["take", "return", "take"]
+    mine = catalog.history(person_id=alice.id)
+    assert [e.kind for e in mine] == ["return", "take"] and mine[0].device_number == 7
+
+
+def test_history_of_a_deleted_or_unknown_device_is_not_found(database, now):
+    d = device(7, "Касса")
+    d.deleted_at = now
+    d.save()
+    with pytest.raises(DeviceNotFound):
+        catalog.device_history(d.id)
+    with pytest.raises(DeviceNotFound):
+        catalog.device_history(12345)
+
+
+def test_card_knows_my_place_in_the_queue_and_a_reservation_for_me(database, now):
+    holder = person(101, "Алиса", "alice@example.ru")
+    vera = person(102, "Вера", "vera@example.ru")
+    boris = person(103, "Борис", "boris@example.ru")
+    d = device(1, "Касса")
+    inventory.take(d.id, holder.id, due_on=None, location=None, today=now.date(), now=now)
+    inventory.join_queue(d.id, vera.id, now=now, today_start=now)
+    inventory.join_queue(d.id, boris.id, now=now + timedelta(seconds=1), today_start=now)
+    assert catalog.device_card(d.id, boris.id).my_position == 2
+    assert catalog.device_card(d.id, holder.id).my_position is None
+    inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
+    for_vera = catalog.device_card(d.id, vera.id)
+    assert (for_vera.reserved_for_me, for_vera.reserved_for, for_vera.my_position) == (True, "Вера", 1)
+    assert catalog.device_card(d.id, boris.id).reserved_for_me is False
