@@ -3,15 +3,17 @@
 Both dispatchers are fed through one RecordingSession (tests/double): each simulated person
 pushes an update into the in-memory Bot API, the benchmark takes it out and awaits
 `Dispatcher.feed_update`, exactly what polling does after the HTTP round trip. Per-update
-latency is that await (update parsing included); throughput is updates / wall time.
+latency is that await (update parsing included); throughput is updates / wall time, the
+simulated people's own work excluded.
 
-Two phases per bot, in one run, against one seeded database:
+Two phases per bot, in one run, against one seeded database (benchmarks/seed.py):
 - saturated: 200 people act back to back (no think time). Gives updates/s. Latency here is
   mostly queueing (200 updates in flight on one event loop: Little's law), so it is shown
   but not judged.
 - paced: the same 200 people as an open-loop Poisson stream of actions offering a fixed
-  update rate (default 50 updates/s: each of 200 people acting every 4 s, far above a busy team; a person who is
-  still waiting for an answer acts when it comes). The p99 target is judged here.
+  update rate (default 50 updates/s: each of 200 people acting every 4 s, far above a busy
+  team; a person still waiting for an answer acts when it comes). The p99 target is judged
+  here.
 
 Saturated rounds alternate between the bots, and CPU time per update is reported next to
 wall-clock rates: on a shared machine a neighbour's load lowers both rates, not their ratio
@@ -30,7 +32,6 @@ import logging
 import math
 import random
 import re
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -175,7 +176,7 @@ class Flows:
             "card": "card via the list's open button" if self.list_open else "card via deep link /start d<n>",
             "page": "page flip (next button)" if self.pagination else
             "SUBSTITUTE card refresh button (no pagination yet)",
-            "take/return": "take + return, all dialog steps" if self.take_return else
+            "take/return": "card by deep link, take, its dialog, return" if self.take_return else
             "SUBSTITUTE two card refreshes (no take/return yet)",
             "mine": "/mine" if self.mine else "SUBSTITUTE card by deep link (no /mine yet)",
         }
@@ -255,7 +256,7 @@ class StaffMix:
         self.pairs_attempted += 1
         number = u.member.free_devices[u.free_index % len(u.member.free_devices)]
         u.free_index += 1
-        replies = await self.deep_link(u, number, "card")
+        replies = await self.deep_link(u, number, "take/return")  # the sticker on the device
         if await take_and_return(self.feeder, u.user, replies, "take/return"):
             self.pairs_completed += 1
 
@@ -546,10 +547,6 @@ def details(r: dict) -> list[str]:
                          f"  p99 {percentile(values, 99) * 1000:6.1f} ms  — {label}")
         else:
             lines.append(f"  {kind:<12}     0 updates — {label}")
-    extra = {k: v for k, v in ss.by_kind.items() if k not in MIX}
-    for kind, values in extra.items():
-        lines.append(f"  {kind:<12} {len(values):>5} updates  p50 {percentile(values, 50) * 1000:6.1f} ms"
-                     f"  (card opens that start a take/return pair)")
     attempted, completed = r["pairs"]
     if r["flows"].take_return:
         lines.append(f"  take/return pairs completed: {completed}/{attempted}")
