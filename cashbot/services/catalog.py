@@ -126,33 +126,39 @@ def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
     return Page([to_item(r) for r in rows], total, page, pages)
 
 
-def _device_items_query():
-    holder = Person.alias()
-    offered = QueueEntry.alias()
-    return (Device
-            .select(Device.id, Device.number, Device.name, Category.name.alias("category_name"),
-                    holder.full_name.alias("holder_name"), Loan.due_on,
-                    offered.id.alias("offer_id"))
-            .join(Category)
-            .switch(Device)
-            .join(Loan, JOIN.LEFT_OUTER, on=(Loan.device == Device.id) & Loan.returned_at.is_null())
-            .join(holder, JOIN.LEFT_OUTER, on=(holder.id == Loan.person))
-            .switch(Device)
-            .join(offered, JOIN.LEFT_OUTER,
-                  on=(offered.device == Device.id) & offered.offered_at.is_null(False))
-            .where(Device.deleted_at.is_null())
-            .order_by(Device.number))
+# Lists (search results, /all, a category) are the busiest screens after the card: like the
+# card, their two statements are constant SQL, because building them with peewee cost about
+# as much as the search itself (benchmarks/README.md). `{where}` is one of _LIST_FILTERS.
+_LIST_PAGE_SQL = """
+SELECT d.id, d.number, d.name, c.name, p.full_name, l.due_on, o.id
+FROM devices d
+JOIN categories c ON c.id = d.category_id
+LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
+LEFT JOIN people p ON p.id = l.person_id
+LEFT JOIN queue_entries o ON o.device_id = d.id AND o.offered_at IS NOT NULL
+WHERE d.deleted_at IS NULL AND {where}
+ORDER BY d.number
+LIMIT ? OFFSET ?
+"""
+_LIST_COUNT_SQL = "SELECT COUNT(*) FROM devices d WHERE d.deleted_at IS NULL AND {where}"
+_LIST_FILTERS = {
+    "number": "d.number = ?",
+    "text": "instr(d.search_text, ?) > 0",
+    "category": "d.category_id = ?",
+    "all": "?",  # always true: the parameter is 1
+}
 
 
-def _items(where, page: int, page_size: int) -> Page:
-    total = Device.select().join(Category).where(Device.deleted_at.is_null(), where).count()
-    query = _device_items_query().where(where).objects()
-    return paged(query, page, page_size, total, _object_item)
-
-
-def _object_item(row) -> DeviceItem:
-    return DeviceItem(row.id, row.number, row.name, row.category_name, row.holder_name,
-                      _as_date(row.due_on), row.offer_id is not None)
+def _items(kind: str, value: object, page: int, page_size: int) -> Page:
+    where = _LIST_FILTERS[kind]
+    total = database_proxy.execute_sql(_LIST_COUNT_SQL.format(where=where), (value,)).fetchone()[0]
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 0), pages - 1)
+    rows = database_proxy.execute_sql(_LIST_PAGE_SQL.format(where=where),
+                                      (value, page_size, page * page_size)).fetchall() if total else []
+    items = [DeviceItem(device_id, number, name, category, holder, _as_date(due_on), offer_id is not None)
+             for device_id, number, name, category, holder, due_on, offer_id in rows]
+    return Page(items, total, page, pages)
 
 
 def _as_date(value) -> date | None:
@@ -168,16 +174,17 @@ def search_devices(text: str, page: int, page_size: int) -> Page:
     if text.isascii() and text.isdigit():  # "²" is a digit to Python, not a sticker number
         if len(text) > 18:  # beyond SQLite's integer range: no such sticker
             return Page([], 0, 0, 1)
-        return _items(Device.number == int(text), page, page_size)
+        return _items("number", int(text), page, page_size)
     needle = fold(text)
     if not needle:
         return Page([], 0, 0, 1)
-    return _items(fn.instr(Device.search_text, needle) > 0, page, page_size)
+    return _items("text", needle, page, page_size)
 
 
 def list_devices(page: int, page_size: int, category_id: int | None = None) -> Page:
-    where = (Device.category == category_id) if category_id is not None else True
-    return _items(where, page, page_size)
+    if category_id is not None:
+        return _items("category", category_id, page, page_size)
+    return _items("all", 1, page, page_size)
 
 
 def categories_with_counts() -> list[CategoryCount]:
