@@ -24,6 +24,8 @@ from pathlib import Path
 from benchmarks import footprint, seed as seeding
 from benchmarks.throughput import (
     CONFIRM_WORDS,
+    ECHO_ID_OFFSET,
+    ECHO_TOKEN,
     SKIP_WORDS,
     Flows,
     is_card,
@@ -39,8 +41,6 @@ from tests.double.core import BotMessage, User
 from tests.double.process import ECHO_BOT_COMMAND, BotProcess
 from tests.double.server import BotApiDouble
 
-ECHO_TOKEN = "654321:ECHO-abcdefghijklmnopqrstuvwxyz012345"
-ECHO_ID_OFFSET = 100_000_000
 WAIT = 30.0  # seconds a person waits for one answer before the step counts as failed
 
 
