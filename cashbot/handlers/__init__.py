@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cashbot.handlers import card, common, registration
+from cashbot.handlers import reminders
 
 if TYPE_CHECKING:
     from cashbot.app import App
@@ -23,3 +24,4 @@ ROUTERS = [
 
 def register_jobs(app: "App") -> None:
     """Background jobs each flow contributes to the in-process loop."""
+    reminders.register(app)  # issue 5: daily reminders and the admin digest
