@@ -31,22 +31,28 @@ def sends(env, chat_id):
     return env.telegram.calls("sendMessage", chat_id=chat_id)
 
 
-async def test_429_holds_everyone_for_retry_after_then_the_message_is_retried(env):
-    alice, boris = await staff(env, 101, "Алиса"), await staff(env, 102, "Борис")
-    env.telegram.clear_calls()
-    env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=1)
-    notifier = env.app.notifier
+async def test_429_holds_everyone_for_retry_after_then_the_message_is_retried(tmp_path):
+    # Two sends a second: Boris's slot comes 0.5 s after Alice's, well inside a 3 s hold.
+    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0.05, "global_rate": 2})
+    try:
+        alice, boris = await staff(env, 101, "Алиса"), await staff(env, 102, "Борис")
+        env.telegram.clear_calls()
+        env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=3)
+        notifier = env.app.notifier
 
-    outcomes = await asyncio.gather(notifier.deliver(101, "для Алисы"), notifier.deliver(102, "для Бориса"))
+        outcomes = await asyncio.gather(notifier.deliver(101, "для Алисы"),
+                                        notifier.deliver(102, "для Бориса"))
 
-    assert outcomes == [Delivery.SENT, Delivery.SENT]
-    first, retried = sends(env, 101)
-    assert first.error.error_code == 429 and retried.ok
-    assert notifier.retry_after_count == 1
-    # Boris's slot came 1/30 s after Alice's, inside the hold: he waited for it too.
-    (boris_call,) = sends(env, 102)
-    assert boris_call.time - first.time >= 0.9
-    assert alice.last_message().text == "для Алисы" and boris.last_message().text == "для Бориса"
+        assert outcomes == [Delivery.SENT, Delivery.SENT]
+        first, retried = sends(env, 101)
+        assert first.error.error_code == 429 and retried.ok
+        assert notifier.retry_after_count == 1
+        (boris_call,) = sends(env, 102)  # he waited for the hold too, though his chat was fine
+        assert boris_call.time - first.time >= 2.5 and retried.time - first.time >= 2.5
+        assert alice.last_message().text == "для Алисы" and boris.last_message().text == "для Бориса"
+    finally:
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
 
 
 async def test_403_marks_unreachable_until_the_person_writes_again(env):
