@@ -46,8 +46,10 @@ def test_pressing_returned_in_a_reminder_returns_the_device_and_moves_the_queue(
     assert "№101" in reminder.text and "просрочено на 4 дн." in reminder.text
     alice.press(reminder, "Вернул")
 
-    turn = boris.wait_for("Касса 101")  # "your turn": the device is reserved for Boris
-    assert turn.has_button("Взять")
+    # Alice's reminder turns into the card with what happened; Boris gets his turn.
+    assert "Вы вернули устройство" in alice.wait_for("Вы вернули устройство").text
+    turn = boris.wait_for("Ваша очередь")
+    assert "Касса 101" in turn.text and turn.has_button("Взять")
     assert query(bot, "SELECT close_reason FROM loans WHERE device_id = 101") == [("returned",)]
     assert query(bot, "SELECT count(*) FROM queue_entries WHERE offered_at IS NOT NULL") == [(1,)]
     assert bot.stop() == 0
