@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from peewee import fn
+
 from cashbot.config import WEEKDAYS
 from cashbot.db.models import (
     Device,
@@ -138,13 +140,16 @@ def claim_once(job: str, day: date, now: datetime) -> bool:
 def _due_loans_query(today: date, horizon: date):
     """Open loans with a due date up to `horizon` held by reachable, active people, on live
     devices, not yet claimed today."""
-    claimed = ReminderDelivery.select(ReminderDelivery.loan).where(ReminderDelivery.day == today)
+    # Correlated NOT EXISTS: answered by the UNIQUE (loan_id, day) index however long the
+    # deliveries table grows (a NOT IN over "day = ?" would scan it).
+    claimed = ReminderDelivery.select(ReminderDelivery.id).where(
+        ReminderDelivery.loan == Loan.id, ReminderDelivery.day == today)
     return (Loan.select(Loan, Device, Person)
             .join(Device).switch(Loan).join(Person)
             .where(Loan.returned_at.is_null(), Loan.due_on.is_null(False), Loan.due_on <= horizon,
                    Device.deleted_at.is_null(), Person.status == PersonStatus.ACTIVE,
                    Person.telegram_id.is_null(False), Person.unreachable_at.is_null(),
-                   Loan.id.not_in(claimed)))
+                   ~fn.EXISTS(claimed)))
 
 
 def recipients(today: date, horizon: date) -> list[Recipient]:
