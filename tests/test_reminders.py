@@ -179,3 +179,21 @@ def test_many_devices_are_capped_with_a_pointer_to_mine():
     assert "и ещё 5" in text and "/mine" in text
     assert sum(len(row) for row in markup.inline_keyboard) == 40
     assert all(len(b.callback_data.encode()) <= 64 for row in markup.inline_keyboard for b in row)
+
+
+def test_blocked_people_are_skipped_until_they_write_again(database):
+    from cashbot.services import people
+
+    alice = person(101, "Алиса", "alice@example.ru", is_admin=True)
+    loan(device(1, "A"), alice, FRIDAY)
+    horizon = r.next_run_day(FRIDAY, WEEKDAYS)
+    assert people.load_viewer(101).unreachable is False  # cached now
+
+    people.mark_unreachable(101, NOW)
+    assert r.recipients(FRIDAY, horizon) == [] and r.digest_recipients() == []
+    assert people.load_viewer(101).unreachable is True  # the cache was refreshed
+
+    people.touch_profile(101, "Алиса", None, NOW)  # what the middleware does when they write
+    assert people.load_viewer(101).unreachable is False
+    assert r.recipients(FRIDAY, horizon) == [r.Recipient(alice.id, 101)]
+    assert r.digest_recipients() == [101]
