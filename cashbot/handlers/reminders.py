@@ -96,8 +96,10 @@ class DailyReminders:
         if not await db.run(reminders.claim_once, reminders.DIGEST_JOB, today, self.app.clock.now()):
             return
         messages = digest_messages(await db.run(reminders.overdue_loans, today), today)
-        for admin_id in (await db.run(reminders.digest_recipients)) if messages else []:
-            for text in messages:
+        if not messages:  # nothing overdue: no digest at all
+            return
+        for admin_id in await db.run(reminders.digest_recipients):
+            for text in messages:  # a long digest is several messages; stop at the first failure
                 if await self.app.notifier.deliver(admin_id, text) is not Delivery.SENT:
                     break
 
