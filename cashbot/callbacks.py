@@ -23,3 +23,28 @@ class CategoryAdminCb(CallbackData, prefix="ac"):
 
     action: str
     category_id: int = 0
+
+
+# Staff actions (issue 3, part 2): the date/location dialog, "your turn", hand-over.
+class DueCb(CallbackData, prefix="tk"):
+    """Take/extend dialog. action: due (days ahead; -1 = no date) | skip (no location) | cancel."""
+
+    action: str
+    device_id: int
+    days: int = -1
+
+
+class OfferCb(CallbackData, prefix="of"):
+    """"Your turn" message. action: take | pass."""
+
+    action: str
+    device_id: int
+
+
+class HandoverCb(CallbackData, prefix="ho"):
+    """action: to (holder picks person `ref` for device `device_id`) | yes | no (`ref` is the
+    hand-over id) | cancel."""
+
+    action: str
+    ref: int
+    device_id: int = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cashbot.handlers import card, common, registration
+from cashbot.handlers import card, common, handover, loans, queue, registration
 from cashbot.handlers import reminders
 
 if TYPE_CHECKING:
@@ -17,6 +17,9 @@ ROUTERS = [
     registration.router,  # everyone who is not an active person stops here
     # developer routers (issue 6) go above approval; admin routers (issue 4) here
     card.router,
+    loans.router,  # take / return / extend and the date dialog (issue 3, actions)
+    queue.router,
+    handover.router,
     # staff flow routers (issue 3) here; the search router (plain text) comes last of them
     common.fallback_router,
 ]
@@ -24,4 +27,5 @@ ROUTERS = [
 
 def register_jobs(app: "App") -> None:
     """Background jobs each flow contributes to the in-process loop."""
+    app.loop.add("queue-offers", queue.expiry_job(app))  # reservations whose time ran out
     reminders.register(app)  # issue 5: daily reminders and the admin digest

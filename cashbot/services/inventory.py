@@ -8,7 +8,7 @@ Functions return who must be told what; handlers render and send the messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from peewee import IntegrityError
@@ -70,6 +70,15 @@ class ExtendResult:
 
 
 @dataclass(frozen=True)
+class HolderCheck:
+    """What the holder is shown before extending or handing over."""
+
+    device: DeviceRef
+    due_on: date | None
+    waiting: int
+
+
+@dataclass(frozen=True)
 class JoinResult:
     device: DeviceRef
     position: int
@@ -78,7 +87,8 @@ class JoinResult:
 
 @dataclass(frozen=True)
 class OfferChange:
-    """An offer moved on (passed, expired, left): tell `previous` nothing, offer `offer`."""
+    """An offer moved on (passed, expired, left): `offer` is the next person's turn (None: the
+    device is free now). `previous` is told only when their time ran out; they passed themselves."""
 
     device: DeviceRef
     previous: PersonBrief
@@ -91,6 +101,7 @@ class HandoverRequest:
     device: DeviceRef
     from_person: PersonBrief
     to_person: PersonBrief
+    due_on: date | None = None  # the loan's date, which moves with it
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,6 @@ class HandoverOutcome:
     to_person: PersonBrief
     accepted: bool
     due_on: date | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def _ref(device: Device) -> DeviceRef:
@@ -135,6 +145,8 @@ def _offer_next(device: Device, now: datetime, hold_hours: int) -> Offer | None:
     for entry in _queue(device.id):
         if entry.person.status != PersonStatus.ACTIVE:
             entry.delete_instance()  # blocked or deleted people lose their place
+            record("queue_dropped", now, device_id=device.id, person_id=entry.person_id,
+                   status=entry.person.status)
             continue
         entry.offered_at = now
         entry.offer_expires_at = now + timedelta(hours=hold_hours)
@@ -167,27 +179,36 @@ def _close_loan(loan: Loan, reason: str, now: datetime) -> None:
         Handover.loan == loan, Handover.resolved_at.is_null()).execute()
 
 
+def _check_takeable(device_id: int, person_id: int) -> tuple[Device, QueueEntry | None]:
+    """The device if `person_id` may take it now, with the current offer (if any)."""
+    device = _live_device(device_id)
+    holder = open_loan(device_id)
+    if holder is not None:
+        if holder.person_id == person_id:
+            raise AlreadyHolder()
+        raise DeviceTaken(holder.person.full_name, holder.person_id)
+    offer = current_offer(device_id)
+    # A reservation stands until the background loop moves it on, even a few seconds past its
+    # expiry: otherwise a passer-by could take the device ahead of the whole queue.
+    if offer is not None and offer.person_id != person_id:
+        raise DeviceReserved(offer.person.full_name, offer.offer_expires_at)
+    return device, offer
+
+
+def ensure_can_take(device_id: int, person_id: int) -> DeviceRef:
+    """Read-only check before the take dialog starts (the take itself checks again)."""
+    device, _ = _check_takeable(device_id, person_id)
+    return _ref(device)
+
+
 def take(device_id: int, person_id: int, *, due_on: date | None, location: str | None,
          today: date, now: datetime) -> TakeResult:
     due_on = check_due_date(due_on, today)
     with database_proxy.atomic():
-        device = _live_device(device_id)
-        holder = open_loan(device_id)
-        if holder is not None:
-            if holder.person_id == person_id:
-                raise AlreadyHolder()
-            raise DeviceTaken(holder.person.full_name, holder.person_id)
-        offer = current_offer(device_id)
-        if offer is not None and offer.person_id != person_id:
-            if offer.offer_expires_at > now:
-                raise DeviceReserved(offer.person.full_name, offer.offer_expires_at)
+        device, _ = _check_takeable(device_id, person_id)
         loan = _start_loan(device, person_id, due_on, location, now)
         had_place = QueueEntry.delete().where(QueueEntry.device == device_id,
                                               QueueEntry.person == person_id).execute()
-        if offer is not None and offer.person_id != person_id:
-            # An expired offer the loop has not processed yet: the device was free to take.
-            offer.offered_at = offer.offer_expires_at = None
-            offer.save()
         record("take", now, actor_id=person_id, device_id=device_id, person_id=person_id,
                due_on=due_on, location=location)
     return TakeResult(_ref(device), loan.id, due_on, bool(had_place))
@@ -199,10 +220,7 @@ def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: 
 
     `person_id` must hold it; admins unassigning pass the holder's id, themselves as actor."""
     with database_proxy.atomic():
-        device = _live_device(device_id)
-        loan = open_loan(device_id)
-        if loan is None or loan.person_id != person_id:
-            raise NotHolder()
+        device, loan = _require_holder(device_id, person_id)
         _close_loan(loan, reason, now)
         record("return" if reason == "returned" else reason, now, actor_id=actor_id or person_id,
                device_id=device_id, person_id=person_id)
@@ -210,14 +228,25 @@ def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: 
     return ReturnResult(_ref(device), offer)
 
 
+def _require_holder(device_id: int, person_id: int) -> tuple[Device, Loan]:
+    device = _live_device(device_id)
+    loan = open_loan(device_id)
+    if loan is None or loan.person_id != person_id:
+        raise NotHolder()
+    return device, loan
+
+
+def check_holder(device_id: int, person_id: int) -> HolderCheck:
+    """Read-only: raises NotHolder unless `person_id` holds the device now."""
+    device, loan = _require_holder(device_id, person_id)
+    return HolderCheck(_ref(device), loan.due_on, waiting_count(device_id))
+
+
 def extend(device_id: int, person_id: int, *, due_on: date | None, today: date,
            now: datetime) -> ExtendResult:
     due_on = check_due_date(due_on, today)
     with database_proxy.atomic():
-        device = _live_device(device_id)
-        loan = open_loan(device_id)
-        if loan is None or loan.person_id != person_id:
-            raise NotHolder()
+        device, loan = _require_holder(device_id, person_id)
         old = loan.due_on
         loan.due_on = due_on
         loan.save()
@@ -261,32 +290,43 @@ def join_queue(device_id: int, person_id: int, *, now: datetime, today_start: da
     return JoinResult(_ref(device), position, holder_to_notify)
 
 
+def _leave(device_id: int, entry: QueueEntry, now: datetime, hold_hours: int,
+           by_system: bool = False) -> OfferChange | None:
+    device = _live_device(device_id)
+    was_offered = entry.offered_at is not None
+    me = brief(Person.get_by_id(entry.person_id))
+    entry.delete_instance()
+    actor = None if by_system else me.person_id
+    reason = {"reason": "unreachable"} if by_system else {}
+    record("queue_leave", now, actor_id=actor, device_id=device_id, person_id=me.person_id, **reason)
+    if not was_offered:
+        return None
+    record("pass", now, actor_id=actor, device_id=device_id, person_id=me.person_id, **reason)
+    return OfferChange(_ref(device), me, _offer_next(device, now, hold_hours))
+
+
 def leave_queue(device_id: int, person_id: int, *, now: datetime, hold_hours: int) -> OfferChange | None:
     """Leave the queue; leaving while the device is reserved for me offers it to the next."""
     with database_proxy.atomic():
-        device = _live_device(device_id)
         entry = QueueEntry.get_or_none(QueueEntry.device == device_id, QueueEntry.person == person_id)
         if entry is None:
+            _live_device(device_id)
             raise NotQueued()
-        was_offered = entry.offered_at is not None
-        me = brief(Person.get_by_id(person_id))
-        entry.delete_instance()
-        record("queue_leave", now, actor_id=person_id, device_id=device_id, person_id=person_id)
-        if not was_offered:
-            return None
-        record("pass", now, actor_id=person_id, device_id=device_id, person_id=person_id)
-        return OfferChange(_ref(device), me, _offer_next(device, now, hold_hours))
+        return _leave(device_id, entry, now, hold_hours)
 
 
-def pass_offer(device_id: int, person_id: int, *, now: datetime, hold_hours: int) -> OfferChange:
-    """"Pass" on "your turn": give the reservation to the next in line."""
+def pass_offer(device_id: int, person_id: int, *, now: datetime, hold_hours: int,
+               unreachable: bool = False) -> OfferChange:
+    """"Pass" on "your turn": give the reservation to the next in line.
+
+    `unreachable`: the bot passes for someone who blocked it (they could never answer)."""
     with database_proxy.atomic():
         offer = current_offer(device_id)
         if offer is None or offer.person_id != person_id:
             raise NoOffer()
-    change = leave_queue(device_id, person_id, now=now, hold_hours=hold_hours)
-    assert change is not None
-    return change
+        change = _leave(device_id, offer, now, hold_hours, by_system=unreachable)
+        assert change is not None
+        return change
 
 
 def expire_offers(now: datetime, hold_hours: int) -> list[OfferChange]:
@@ -310,7 +350,8 @@ def expire_offers(now: datetime, hold_hours: int) -> list[OfferChange]:
 
 
 def handover_candidates(device_id: int, holder_id: int, limit: int = 5) -> list[PersonBrief]:
-    """The queue first, in order: they are the natural recipients."""
+    """The queue first, in order: they are the natural recipients. Only the holder asks."""
+    _require_holder(device_id, holder_id)
     return [brief(e.person) for e in _queue(device_id)
             if e.person_id != holder_id and e.person.status == PersonStatus.ACTIVE][:limit]
 
@@ -320,12 +361,10 @@ def request_handover(device_id: int, from_person_id: int, to_person_id: int, *,
     if from_person_id == to_person_id:
         raise HandoverToSelf()
     with database_proxy.atomic():
-        device = _live_device(device_id)
-        loan = open_loan(device_id)
-        if loan is None or loan.person_id != from_person_id:
-            raise NotHolder()
+        device, loan = _require_holder(device_id, from_person_id)
         target = Person.get_or_none(Person.id == to_person_id)
-        if target is None or target.status != PersonStatus.ACTIVE or target.telegram_id is None:
+        if (target is None or target.status != PersonStatus.ACTIVE or target.telegram_id is None
+                or target.unreachable_at is not None):  # blocked the bot: could never answer
             raise HandoverTargetUnavailable(target.full_name if target else "")
         # A new request replaces an unanswered one.
         Handover.update(resolved_at=now, outcome="cancelled").where(
@@ -334,7 +373,20 @@ def request_handover(device_id: int, from_person_id: int, to_person_id: int, *,
                                    to_person=to_person_id, created_at=now)
         record("handover_request", now, actor_id=from_person_id, device_id=device_id,
                person_id=to_person_id)
-        return HandoverRequest(handover.id, _ref(device), brief(loan.person), brief(target))
+        return HandoverRequest(handover.id, _ref(device), brief(loan.person), brief(target), loan.due_on)
+
+
+def cancel_handover(handover_id: int, *, now: datetime) -> bool:
+    """The request could not be delivered: close it so the holder can ask someone else.
+    False if it was answered or replaced meanwhile."""
+    with database_proxy.atomic():
+        changed = Handover.update(resolved_at=now, outcome="cancelled").where(
+            Handover.id == handover_id, Handover.resolved_at.is_null()).execute()
+        if changed:
+            handover = Handover.get_by_id(handover_id)
+            record("handover_cancelled", now, device_id=handover.device_id,
+                   person_id=handover.to_person_id, reason="undeliverable")
+    return bool(changed)
 
 
 def answer_handover(handover_id: int, person_id: int, accept: bool, *, now: datetime) -> HandoverOutcome:

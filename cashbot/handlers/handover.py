@@ -1,0 +1,155 @@
+"""Hand over: the holder passes a device straight to a colleague, who accepts or declines.
+
+The holder picks from the queue (first in line first) or types a name, @username or e-mail.
+The colleague gets [✅ Принять] / [❌ Отказаться]; on accept the loan moves (the service closes
+the old one, opens theirs and removes their queue place) and both are told.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from cashbot.callbacks import DeviceCb, HandoverCb
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db
+from cashbot.filters import ActiveUser
+from cashbot.handlers import card
+from cashbot.handlers.loans import TYPED, dialog_device, pressed_again, show_card
+from cashbot.notify import Delivery, Notifier
+from cashbot.services import inventory, people
+from cashbot.services.errors import (
+    DomainError,
+    HandoverNotPending,
+    HandoverTargetUnavailable,
+    HandoverToSelf,
+)
+from cashbot.services.inventory import HandoverRequest
+from cashbot.services.people import Viewer
+from cashbot.states import HandoverDialog
+from cashbot.texts import actions as t
+from cashbot.texts.common import STALE_BUTTON, esc
+from cashbot.views import actions as v
+
+router = Router(name="handover")
+router.message.filter(ActiveUser())
+router.callback_query.filter(ActiveUser())
+
+MAX_FOUND = 8
+
+
+@router.callback_query(DeviceCb.filter(F.action == "hand"))
+async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, db: Db,
+                           viewer: Viewer, settings: Settings, **deps) -> None:
+    device_id = callback_data.device_id
+    if await pressed_again(callback, device_id, state, HandoverDialog.who):
+        await callback.answer(t.HANDOVER_DIALOG_OPEN)  # one question is enough
+        return
+    try:
+        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
+        candidates = await db.run(inventory.handover_candidates, device_id, viewer.person_id)
+    except DomainError as error:
+        await show_card(callback.message, device_id, v.refusal_note(error, settings.tz), edit=True, db=db,
+                        viewer=viewer, settings=settings, **deps)
+        await callback.answer()
+        return
+    await state.set_state(HandoverDialog.who)
+    await state.set_data({"device_id": device_id, "from_id": callback.message.message_id})
+    text, markup = v.ask_handover(check.device, candidates)
+    await callback.message.answer(text, reply_markup=markup)
+    await callback.answer()
+
+
+@router.message(HandoverDialog.who, TYPED)
+async def colleague_typed(message: Message, state: FSMContext, db: Db, viewer: Viewer, settings: Settings,
+                          **deps) -> None:
+    device_id = (await state.get_data())["device_id"]
+    try:
+        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
+    except DomainError as error:  # returned or handed over meanwhile
+        await state.clear()
+        await show_card(message, device_id, v.refusal_note(error, settings.tz), edit=False, db=db,
+                        viewer=viewer, settings=settings, **deps)
+        return
+    query = message.text.strip()
+    found = await db.run(people.find_people, query, limit=MAX_FOUND + 1)
+    others = [p for p in found if p.person_id != viewer.person_id][:MAX_FOUND]
+    if not others:
+        template = t.HANDOVER_ONLY_YOU if found else t.HANDOVER_NOT_FOUND
+        await message.answer(template.format(query=esc(query)))
+        return
+    await message.answer(t.HANDOVER_FOUND.format(device=v.device_label(check.device)),
+                         reply_markup=v.handover_choices(device_id, others))
+
+
+@router.callback_query(HandoverCb.filter(F.action == "to"))
+async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext, db: Db,
+                           viewer: Viewer, clock: Clock, notifier: Notifier, **deps) -> None:
+    device_id = callback_data.device_id
+    try:
+        request = await db.run(inventory.request_handover, device_id, viewer.person_id, callback_data.ref,
+                               now=clock.now())
+    except HandoverToSelf:
+        await callback.answer(t.HANDOVER_SELF, show_alert=True)
+        return
+    except HandoverTargetUnavailable as error:
+        await callback.answer(t.HANDOVER_UNAVAILABLE.format(name=error.name or "—"), show_alert=True)
+        return
+    except DomainError as error:
+        await state.clear()
+        await show_card(callback.message, device_id, v.refusal_note(error, deps["settings"].tz), edit=True,
+                        db=db, viewer=viewer, clock=clock, **deps)
+        await callback.answer()
+        return
+    await state.clear()
+    await card.safe_edit(callback.message, t.HANDOVER_SENT.format(name=esc(request.to_person.full_name)))
+    await callback.answer()
+    notifier.run_later(send_request(request, callback.message.chat.id, notifier, db, clock))
+
+
+async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: Notifier, db: Db,
+                       clock: Clock) -> None:
+    """Deliver the request; if it cannot reach the colleague (blocked the bot, never started
+    it), close it and tell the holder, who keeps the device and can choose someone else."""
+    delivery = await notifier.deliver(request.to_person.telegram_id, *v.handover_request(request))
+    if delivery is Delivery.SENT:
+        return
+    if await db.run(inventory.cancel_handover, request.handover_id, now=clock.now()):
+        notifier.post(holder_chat_id, t.HANDOVER_UNDELIVERABLE.format(
+            name=esc(request.to_person.full_name), device=v.device_label(request.device)),
+            v.open_card_markup(request.device.device_id))
+
+
+@router.callback_query(HandoverCb.filter(F.action == "cancel"))
+async def handover_cancelled(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext) -> None:
+    if await dialog_device(state, callback_data.device_id, HandoverDialog.who) is None:
+        await callback.answer(STALE_BUTTON)
+        return
+    await state.clear()
+    await card.safe_edit(callback.message, t.DIALOG_CANCELLED)
+    await callback.answer()
+
+
+@router.callback_query(HandoverCb.filter(F.action.in_({"yes", "no"})))
+async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, db: Db, viewer: Viewer,
+                            clock: Clock, notifier: Notifier, **deps) -> None:
+    accept = callback_data.action == "yes"
+    try:
+        outcome = await db.run(inventory.answer_handover, callback_data.ref, viewer.person_id, accept,
+                               now=clock.now())
+    except HandoverNotPending:
+        await card.safe_edit(callback.message, t.HANDOVER_NOT_PENDING)
+        await callback.answer()
+        return
+    device, me = v.device_label(outcome.device), esc(viewer.full_name)
+    if accept:
+        await show_card(callback.message, outcome.device.device_id, t.HANDOVER_ACCEPTED_YOU.format(device=device),
+                        edit=True, db=db, viewer=viewer, clock=clock, **deps)
+        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_ACCEPTED_GIVER.format(name=me, device=device))
+    else:
+        await card.safe_edit(callback.message, t.HANDOVER_DECLINED_YOU.format(device=device))
+        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_DECLINED_GIVER.format(name=me, device=device),
+                      v.open_card_markup(outcome.device.device_id))
+    await callback.answer()

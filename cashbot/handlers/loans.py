@@ -1,0 +1,292 @@
+"""Take, return and extend from the device card, with the return-date / location dialog.
+
+Take is three taps in the common case: [✋ Взять] → a quick date → [Пропустить]. The take itself
+happens at the last step, in one transaction that re-checks the device: whoever finishes first
+gets it, the others see who did. The dialog lives in the FSM (it survives restarts).
+
+Handlers take `**deps` (aiogram passes all workflow data) only to hand them to `show_card`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+
+from cashbot.callbacks import DeviceCb, DueCb
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db
+from cashbot.filters import ActiveUser
+from cashbot.handlers import card
+from cashbot.notify import Delivery, Notifier
+from cashbot.services import inventory
+from cashbot.services.common import check_due_date, parse_date
+from cashbot.services.errors import BadDate, DeviceNotFound, DomainError, NoOffer
+from cashbot.services.inventory import Offer, OfferChange
+from cashbot.services.people import Viewer
+from cashbot.states import ExtendDialog, TakeDialog
+from cashbot.texts import actions as t
+from cashbot.texts import card as card_texts
+from cashbot.texts.common import STALE_BUTTON, esc
+from cashbot.views import actions as v
+
+router = Router(name="loans")
+router.message.filter(ActiveUser())
+router.callback_query.filter(ActiveUser())
+
+LOCATION_LIMIT = 100
+TYPED = F.text & ~F.text.startswith("/")  # commands keep working inside a dialog
+
+
+async def show_card(message: Message, device_id: int, note: str | None, *, edit: bool, viewer: Viewer,
+                    is_admin: bool, db: Db, settings: Settings, clock: Clock, **_) -> None:
+    """The card as it is now, with a note saying what happened (edited in place or sent)."""
+    try:
+        text, markup = await card.render(device_id, viewer, is_admin, db, settings, clock, note)
+    except DeviceNotFound:
+        text, markup = card_texts.DEVICE_GONE, None
+    if edit:
+        await card.safe_edit(message, text, markup)
+    else:
+        await message.answer(text, reply_markup=markup)
+
+
+def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *,
+             timed_out: bool) -> None:
+    """An offer moved on: the next in line gets their turn; on a timeout, the one whose time
+    ran out is told."""
+    if timed_out:
+        text = t.OFFER_EXPIRED if change.offer else t.OFFER_EXPIRED_FREE
+        notifier.post(change.previous.telegram_id, text.format(device=v.device_label(change.device)),
+                      v.open_card_markup(change.device.device_id))
+    if change.offer is not None:
+        offer_turn(change.offer, notifier, db, settings, clock)
+
+
+def offer_turn(offer: Offer, notifier: Notifier, db: Db, settings: Settings, clock: Clock) -> None:
+    """Send "your turn" in the background. Someone who blocked the bot can never answer: the
+    bot passes for them at once instead of holding the device for `hold_hours`."""
+    async def send() -> None:
+        delivery = await notifier.deliver(offer.person.telegram_id, *v.your_turn(offer, settings.tz))
+        if delivery is not Delivery.BLOCKED:
+            return
+        try:
+            change = await db.run(inventory.pass_offer, offer.device.device_id, offer.person.person_id,
+                                  now=clock.now(), hold_hours=settings.queue.hold_hours, unreachable=True)
+        except NoOffer:  # taken or passed meanwhile
+            return
+        announce(change, notifier, db, settings, clock, timed_out=False)
+    notifier.run_later(send())
+
+
+async def retire_prompt(message: Message, state: FSMContext) -> None:
+    """A typed answer moved the dialog on: take the buttons off the question it answered, so
+    no stale button is left behind (they would only say "устарела" anyway)."""
+    prompt_id = (await state.get_data()).get("prompt_id")
+    if prompt_id is None or prompt_id == message.message_id:
+        return
+    try:
+        await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=prompt_id,
+                                                    reply_markup=None)
+    except TelegramBadRequest:  # deleted, too old, already without buttons: nothing to tidy
+        pass
+
+
+async def dialog_device(state: FSMContext, device_id: int, *states) -> int | None:
+    """The device of the open dialog if it is in one of `states` and about `device_id`."""
+    if await state.get_state() not in {s.state for s in states}:
+        return None
+    data = await state.get_data()
+    return data.get("device_id") if data.get("device_id") == device_id else None
+
+
+async def pressed_again(callback: CallbackQuery, device_id: int, state: FSMContext, *states) -> bool:
+    """The same button on the same message started the open dialog: a double click. (A press on
+    another card starts afresh, so a dialog abandoned long ago never gets in the way.)"""
+    if await dialog_device(state, device_id, *states) is None:
+        return False
+    return (await state.get_data()).get("from_id") == callback.message.message_id
+
+
+async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext, **deps) -> None:
+    """Shared by the card's [✋ Взять] and "your turn" [✋ Взять]."""
+    if await pressed_again(callback, device_id, state, TakeDialog.due, TakeDialog.location):
+        await callback.answer(t.DIALOG_OPEN)  # one dialog is enough
+        return
+    try:
+        device = await deps["db"].run(inventory.ensure_can_take, device_id, deps["viewer"].person_id)
+    except DomainError as error:
+        await show_card(callback.message, device_id, v.refusal_note(error, deps["settings"].tz), edit=True, **deps)
+        await callback.answer()
+        return
+    text, markup = v.ask_due_take(device)
+    prompt = await callback.message.answer(text, reply_markup=markup)
+    await state.set_state(TakeDialog.due)
+    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
+                          "from_id": callback.message.message_id})
+    await callback.answer()
+
+
+@router.callback_query(DeviceCb.filter(F.action == "take"))
+async def take_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, **deps) -> None:
+    await start_take(callback, callback_data.device_id, state, **deps)
+
+
+@router.callback_query(DueCb.filter(F.action == "due"))
+async def due_button(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, clock: Clock,
+                     **deps) -> None:
+    device_id = await dialog_device(state, callback_data.device_id, TakeDialog.due, ExtendDialog.due)
+    if device_id is None:
+        await callback.answer(STALE_BUTTON)
+        return
+    days = callback_data.days
+    due = clock.today() + timedelta(days=days) if days >= 0 else None
+    await callback.answer()
+    await date_chosen(callback.message, due, edit=True, state=state, clock=clock, **deps)
+
+
+@router.message(StateFilter(TakeDialog.due, ExtendDialog.due), TYPED)
+async def due_typed(message: Message, state: FSMContext, clock: Clock, **deps) -> None:
+    try:
+        due = check_due_date(parse_date(message.text, clock.today()), clock.today())
+    except BadDate as error:
+        await message.answer(v.bad_date(error))  # the dialog stays where it was
+        return
+    await date_chosen(message, due, edit=False, state=state, clock=clock, **deps)
+
+
+async def date_chosen(message: Message, due: date | None, *, edit: bool, state: FSMContext, **deps) -> None:
+    if await state.get_state() == ExtendDialog.due.state:
+        await finish_extend(message, due, edit=edit, state=state, **deps)
+        return
+    await state.set_state(TakeDialog.location)
+    await state.update_data(due=due.isoformat() if due else None)
+    text, markup = v.ask_location((await state.get_data())["device_id"])
+    if edit:
+        await card.safe_edit(message, text, markup)
+        return
+    await retire_prompt(message, state)
+    prompt = await message.answer(text, reply_markup=markup)
+    await state.update_data(prompt_id=prompt.message_id)
+
+
+@router.callback_query(DueCb.filter(F.action == "skip"))
+async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, **deps) -> None:
+    if await dialog_device(state, callback_data.device_id, TakeDialog.location) is None:
+        await callback.answer(STALE_BUTTON)
+        return
+    await callback.answer()
+    await finish_take(callback.message, None, edit=True, state=state, **deps)
+
+
+@router.message(TakeDialog.location, TYPED)
+async def location_typed(message: Message, state: FSMContext, **deps) -> None:
+    location = " ".join(message.text.split())
+    if len(location) > LOCATION_LIMIT:
+        await message.answer(t.LOCATION_TOO_LONG.format(limit=LOCATION_LIMIT))
+        return
+    await finish_take(message, location or None, edit=False, state=state, **deps)
+
+
+@router.message(StateFilter(TakeDialog.due, ExtendDialog.due, TakeDialog.location), ~F.text)
+async def not_text_in_dialog(message: Message, raw_state: str | None) -> None:
+    """A sticker or a photo inside the dialog: say what is expected; the dialog stays."""
+    await message.answer(t.LOCATION_NOT_TEXT if raw_state == TakeDialog.location.state else t.DATE_NOT_TEXT)
+
+
+async def finish_take(message: Message, location: str | None, *, edit: bool, state: FSMContext,
+                      db: Db, viewer: Viewer, settings: Settings, clock: Clock, **deps) -> None:
+    data = await state.get_data()
+    device_id, due = data["device_id"], date.fromisoformat(data["due"]) if data.get("due") else None
+    try:
+        result = await db.run(inventory.take, device_id, viewer.person_id, due_on=due, location=location,
+                              today=clock.today(), now=clock.now())
+        note = v.taken_note(result.due_on)
+    except BadDate as error:  # the chosen day passed while the dialog was open
+        await state.set_state(TakeDialog.due)
+        await message.answer(v.bad_date(error), reply_markup=v.due_keyboard(device_id))
+        return
+    except DomainError as error:
+        note = v.refusal_note(error, settings.tz)
+    if not edit:
+        await retire_prompt(message, state)
+    await state.clear()
+    await show_card(message, device_id, note, edit=edit, db=db, viewer=viewer, settings=settings,
+                    clock=clock, **deps)
+
+
+@router.callback_query(DueCb.filter(F.action == "cancel"))
+async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state: FSMContext) -> None:
+    if await dialog_device(state, callback_data.device_id, TakeDialog.due, TakeDialog.location,
+                           ExtendDialog.due) is None:
+        await callback.answer(STALE_BUTTON)
+        return
+    await state.clear()
+    await card.safe_edit(callback.message, t.DIALOG_CANCELLED)
+    await callback.answer()
+
+
+@router.callback_query(DeviceCb.filter(F.action == "ret"))
+async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
+                         settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
+    device_id = callback_data.device_id
+    try:
+        result = await db.run(inventory.return_device, device_id, viewer.person_id, now=clock.now(),
+                              hold_hours=settings.queue.hold_hours)
+    except DomainError as error:
+        note = v.refusal_note(error, settings.tz)
+    else:
+        note = t.RETURNED
+        if result.offer is not None:
+            note = t.RETURNED_OFFERED.format(name=esc(result.offer.person.full_name))
+            offer_turn(result.offer, notifier, db, settings, clock)
+    await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
+                    settings=settings, clock=clock, **deps)
+    await callback.answer()
+
+
+@router.callback_query(DeviceCb.filter(F.action == "ext"))
+async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, db: Db,
+                         viewer: Viewer, settings: Settings, **deps) -> None:
+    device_id = callback_data.device_id
+    if await pressed_again(callback, device_id, state, ExtendDialog.due):
+        await callback.answer(t.DIALOG_OPEN)
+        return
+    try:
+        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
+    except DomainError as error:
+        await show_card(callback.message, device_id, v.refusal_note(error, settings.tz), edit=True, db=db,
+                        viewer=viewer, settings=settings, **deps)
+        await callback.answer()
+        return
+    text, markup = v.ask_due_extend(check)
+    prompt = await callback.message.answer(text, reply_markup=markup)
+    await state.set_state(ExtendDialog.due)
+    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
+                          "from_id": callback.message.message_id})
+    await callback.answer()
+
+
+async def finish_extend(message: Message, due: date | None, *, edit: bool, state: FSMContext, db: Db,
+                        viewer: Viewer, settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
+    device_id = (await state.get_data())["device_id"]
+    try:
+        result = await db.run(inventory.extend, device_id, viewer.person_id, due_on=due,
+                              today=clock.today(), now=clock.now())
+    except DomainError as error:
+        note = v.refusal_note(error, settings.tz)
+    else:
+        note = v.extended_note(result.due_on)
+        for person in result.waiting:
+            notifier.post(person.telegram_id, v.waiting_new_due(result.device, viewer.full_name, result.due_on),
+                          v.open_card_markup(device_id))
+    if not edit:
+        await retire_prompt(message, state)
+    await state.clear()
+    await show_card(message, device_id, note, edit=edit, db=db, viewer=viewer, settings=settings,
+                    clock=clock, **deps)

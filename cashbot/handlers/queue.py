@@ -1,0 +1,105 @@
+"""The queue: join and leave from the card, "your turn" take/pass, and offer expiry.
+
+When a device comes back and someone waits, the first in line gets "your turn" and the device
+is reserved for them (`queue.hold_hours`). Passing, leaving or letting the time run out offers
+it to the next; an empty queue leaves it free. Expiry runs in the background loop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+
+from cashbot.callbacks import DeviceCb, OfferCb
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db
+from cashbot.filters import ActiveUser
+from cashbot.handlers import card
+from cashbot.handlers.loans import announce, show_card, start_take
+from cashbot.notify import Notifier
+from cashbot.services import inventory
+from cashbot.services.errors import DomainError, NoOffer
+from cashbot.services.people import Viewer
+from cashbot.texts import actions as t
+from cashbot.texts.common import esc
+from cashbot.views import actions as v
+
+router = Router(name="queue")
+router.message.filter(ActiveUser())
+router.callback_query.filter(ActiveUser())
+
+
+def local_day_start(clock: Clock, settings: Settings) -> datetime:
+    """Midnight of today in the team's time zone, in UTC ("tell the holder once a day")."""
+    return datetime.combine(clock.today(), time(0), tzinfo=settings.tz).astimezone(timezone.utc)
+
+
+@router.callback_query(DeviceCb.filter(F.action == "q"))
+async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
+                       settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
+    device_id = callback_data.device_id
+    try:
+        result = await db.run(inventory.join_queue, device_id, viewer.person_id, now=clock.now(),
+                              today_start=local_day_start(clock, settings))
+    except DomainError as error:
+        note = v.refusal_note(error, settings.tz)
+    else:
+        note = t.QUEUED.format(position=result.position)
+        if result.holder_to_notify is not None:
+            notifier.post(result.holder_to_notify.telegram_id, t.HOLDER_SOMEONE_WAITS.format(
+                name=esc(viewer.full_name), device=v.device_label(result.device)),
+                v.open_card_markup(device_id))
+    await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
+                    settings=settings, clock=clock, **deps)
+    await callback.answer()
+
+
+@router.callback_query(DeviceCb.filter(F.action == "unq"))
+async def leave_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
+                        settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
+    device_id = callback_data.device_id
+    try:
+        change = await db.run(inventory.leave_queue, device_id, viewer.person_id, now=clock.now(),
+                              hold_hours=settings.queue.hold_hours)
+    except DomainError as error:
+        note = v.refusal_note(error, settings.tz)
+    else:
+        note = t.LEFT_QUEUE
+        if change is not None:  # I was offered it: the next gets their turn
+            announce(change, notifier, db, settings, clock, timed_out=False)
+    await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
+                    settings=settings, clock=clock, **deps)
+    await callback.answer()
+
+
+@router.callback_query(OfferCb.filter(F.action == "take"))
+async def offer_take(callback: CallbackQuery, callback_data: OfferCb, state: FSMContext, **deps) -> None:
+    await start_take(callback, callback_data.device_id, state, **deps)
+
+
+@router.callback_query(OfferCb.filter(F.action == "pass"))
+async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, db: Db, viewer: Viewer,
+                     settings: Settings, clock: Clock, notifier: Notifier) -> None:
+    try:
+        change = await db.run(inventory.pass_offer, callback_data.device_id, viewer.person_id,
+                              now=clock.now(), hold_hours=settings.queue.hold_hours)
+    except NoOffer:
+        await card.safe_edit(callback.message, t.OFFER_GONE)
+        await callback.answer()
+        return
+    await card.safe_edit(callback.message, t.PASSED.format(device=v.device_label(change.device)))
+    await callback.answer()
+    announce(change, notifier, db, settings, clock, timed_out=False)
+
+
+def expiry_job(app) -> callable:
+    """Background job: move expired reservations down their queues and tell the people."""
+    async def expire() -> None:
+        changes = await app.db.run(inventory.expire_offers, app.clock.now(), app.settings.queue.hold_hours)
+        for change in changes:
+            announce(change, app.notifier, app.db, app.settings, app.clock, timed_out=True)
+    return expire

@@ -1,0 +1,140 @@
+"""Texts and keyboards of the action dialogs and of the messages sent to other people."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from cashbot.callbacks import DeviceCb, DueCb, HandoverCb, OfferCb
+from cashbot.services.errors import (
+    AlreadyHolder,
+    AlreadyQueued,
+    BadDate,
+    DeviceFree,
+    DeviceReserved,
+    DeviceTaken,
+    DomainError,
+    NotHolder,
+    NotQueued,
+)
+from cashbot.services.inventory import DeviceRef, HolderCheck, HandoverRequest, Offer
+from cashbot.services.people import PersonBrief
+from cashbot.texts import actions as t
+from cashbot.texts.common import esc
+from cashbot.views.format import fmt_date, fmt_datetime
+
+QUICK_DUE_DAYS = ((t.BTN_TODAY, 0), (t.BTN_TOMORROW, 1), (t.BTN_WEEK, 7), (t.BTN_NO_DUE, -1))
+
+
+def device_label(device: DeviceRef) -> str:
+    return t.DEVICE.format(number=device.number, name=esc(device.name))
+
+
+def open_card_markup(device_id: int) -> InlineKeyboardMarkup:
+    """On messages to other people: one tap to the device's current card."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.BTN_OPEN_CARD, callback_data=DeviceCb(action="open", device_id=device_id))
+    return kb.as_markup()
+
+
+def due_keyboard(device_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for label, days in QUICK_DUE_DAYS:
+        kb.button(text=label, callback_data=DueCb(action="due", device_id=device_id, days=days))
+    kb.button(text=t.BTN_CANCEL, callback_data=DueCb(action="cancel", device_id=device_id))
+    kb.adjust(2, 2, 1)
+    return kb.as_markup()
+
+
+def ask_due_take(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
+    return t.ASK_DUE_TAKE.format(device=device_label(device)), due_keyboard(device.device_id)
+
+
+def ask_due_extend(check: HolderCheck) -> tuple[str, InlineKeyboardMarkup]:
+    current = t.CURRENT_DUE.format(due=fmt_date(check.due_on)) if check.due_on else t.CURRENT_NO_DUE
+    text = t.ASK_DUE_EXTEND.format(device=device_label(check.device), current=current)
+    if check.waiting:
+        text += t.EXTEND_WAITING.format(count=check.waiting)
+    return text, due_keyboard(check.device.device_id)
+
+
+def ask_location(device_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.BTN_SKIP, callback_data=DueCb(action="skip", device_id=device_id))
+    kb.button(text=t.BTN_CANCEL, callback_data=DueCb(action="cancel", device_id=device_id))
+    return t.ASK_LOCATION, kb.as_markup()
+
+
+def bad_date(error: BadDate) -> str:
+    if error.reason == "past":
+        return t.BAD_DATE_PAST.format(date=fmt_date(date.fromisoformat(error.value)))
+    if error.reason == "too_far":
+        return t.BAD_DATE_TOO_FAR.format(date=fmt_date(date.fromisoformat(error.value)))
+    return t.BAD_DATE_FORMAT.format(value=esc(error.value))
+
+
+def taken_note(due_on: date | None) -> str:
+    return t.TAKEN_DUE.format(due=fmt_date(due_on)) if due_on else t.TAKEN
+
+
+def extended_note(due_on: date | None) -> str:
+    return t.EXTENDED.format(due=fmt_date(due_on)) if due_on else t.EXTENDED_NO_DUE
+
+
+def waiting_new_due(device: DeviceRef, holder_name: str, due_on: date | None) -> str:
+    due = t.NEW_DUE_DATE.format(due=fmt_date(due_on)) if due_on else t.NEW_NO_DUE
+    return t.WAITING_NEW_DUE.format(device=device_label(device), holder=esc(holder_name), due=due)
+
+
+def your_turn(offer: Offer, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.BTN_OFFER_TAKE, callback_data=OfferCb(action="take", device_id=offer.device.device_id))
+    kb.button(text=t.BTN_OFFER_PASS, callback_data=OfferCb(action="pass", device_id=offer.device.device_id))
+    text = t.YOUR_TURN.format(device=device_label(offer.device), until=fmt_datetime(offer.expires_at, tz))
+    return text, kb.as_markup()
+
+
+def reserved_note(name: str, until: datetime, tz: ZoneInfo) -> str:
+    return t.RESERVED_FOR.format(name=esc(name), until=fmt_datetime(until, tz))
+
+
+def handover_choices(device_id: int, people: list[PersonBrief]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for p in people:
+        label = p.full_name or p.email or "—"
+        if p.username:
+            label += f" (@{p.username})"
+        kb.button(text=label, callback_data=HandoverCb(action="to", ref=p.person_id, device_id=device_id))
+    kb.button(text=t.BTN_CANCEL, callback_data=HandoverCb(action="cancel", ref=0, device_id=device_id))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def ask_handover(device: DeviceRef, candidates: list[PersonBrief]) -> tuple[str, InlineKeyboardMarkup]:
+    text = t.ASK_HANDOVER.format(device=device_label(device))
+    if candidates:
+        text += t.ASK_HANDOVER_QUEUE
+    return text, handover_choices(device.device_id, candidates)
+
+
+def handover_request(request: HandoverRequest) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.BTN_ACCEPT, callback_data=HandoverCb(action="yes", ref=request.handover_id))
+    kb.button(text=t.BTN_DECLINE, callback_data=HandoverCb(action="no", ref=request.handover_id))
+    due = t.HANDOVER_REQUEST_DUE.format(due=fmt_date(request.due_on)) if request.due_on else ""
+    text = t.HANDOVER_REQUEST.format(name=esc(request.from_person.full_name),
+                                     device=device_label(request.device), due=due)
+    return text, kb.as_markup()
+
+
+def refusal_note(error: DomainError, tz: ZoneInfo) -> str:
+    """Why an action did not happen, as a note on the refreshed card (HTML-safe)."""
+    if isinstance(error, DeviceTaken):
+        return t.ALREADY_TAKEN_BY.format(name=esc(error.holder_name))
+    if isinstance(error, DeviceReserved):
+        return reserved_note(error.for_name, error.until, tz)
+    return {AlreadyHolder: t.ALREADY_YOURS, NotHolder: t.NOT_HOLDER, DeviceFree: t.DEVICE_FREE,
+            AlreadyQueued: t.ALREADY_QUEUED, NotQueued: t.NOT_QUEUED}.get(type(error), t.STATE_CHANGED)
