@@ -1,6 +1,6 @@
-"""Pressing [Вернул] in a reminder runs the normal return: the device is returned and the
-queue moves. The return handler itself belongs to the staff flow (branch staff-act); until it
-is wired in, this test is skipped rather than failing on a button nobody handles yet."""
+"""The reminder's buttons run the normal flows: [Продлить] the extend dialog, [Вернул] the
+return, which moves the queue. Those handlers belong to the staff flow (branch staff-act); where
+they are not wired in, this test is skipped rather than failing on buttons nobody handles."""
 
 from datetime import date
 
@@ -8,10 +8,10 @@ import pytest
 from aiogram.filters.callback_data import CallbackQueryFilter
 
 from cashbot.callbacks import DeviceCb
-from cashbot.db.models import Device, QueueEntry
+from cashbot.db.models import Device, Loan, Person, QueueEntry
 from cashbot.handlers import ROUTERS
 from tests.e2e_reminders_support import FAST_TICKS, is_reminder, moscow, query, seed_loans, start_chats
-from tests.seed import SEED_NOW, person, seed_file
+from tests.seed import SEED_NOW, device, person, seed_file
 
 
 def _return_handler_wired() -> bool:
@@ -29,27 +29,39 @@ def _return_handler_wired() -> bool:
 
 @pytest.mark.skipif(not _return_handler_wired(), reason="the device card's return handler "
                     "(staff flow, branch staff-act) is not merged yet")
-def test_pressing_returned_in_a_reminder_returns_the_device_and_moves_the_queue(bot_factory, api):
+def test_reminder_buttons_extend_and_return_through_the_normal_flows(bot_factory, api):
+    """[Продлить] opens the extend dialog; [Вернул] returns the device and moves the queue."""
     bot = bot_factory(start=False, now=moscow(2026, 12, 1, 9), env=FAST_TICKS)
     seed_loans(bot, [(101, "Алиса", date(2026, 11, 27))])
 
-    def queue_boris():
+    def second_loan_and_a_queue():
+        Loan.create(device=device(300, "Сканер 300"), person=Person.get(Person.telegram_id == 101),
+                    taken_at=SEED_NOW, due_on=date(2026, 12, 1))
         boris = person(102, "Борис", "boris@example.ru")
         QueueEntry.create(device=Device.get(Device.number == 101), person=boris, joined_at=SEED_NOW)
-    seed_file(bot.db_path, queue_boris)
+    seed_file(bot.db_path, second_loan_and_a_queue)
     bot.start()
     alice, boris = api.user(101, "Алиса"), api.user(102, "Борис")
     start_chats([alice, boris])
 
     bot.set_now(moscow(2026, 12, 1, 10))
     reminder = alice.wait_for(is_reminder)
-    assert "№101" in reminder.text and "просрочено на 4 дн." in reminder.text
-    alice.press(reminder, "Вернул")
+    assert "№101 · Касса 101 — просрочено на 4 дн." in reminder.text
+    assert "№300 · Сканер 300 — вернуть сегодня" in reminder.text
+
+    alice.press(reminder, "Продлить №300")
+    alice.wait_for("До какого числа продлить")
+    alice.press(None, "Через неделю")
+    alice.wait_for("Срок продлён до 08.12.2026")
+    assert query(bot, "SELECT due_on FROM loans WHERE returned_at IS NULL ORDER BY id") == [
+        ("2026-11-27",), ("2026-12-08",)]
+
+    alice.press(reminder, "Вернул №101")
 
     # Alice's reminder turns into the card with what happened; Boris gets his turn.
     assert "Вы вернули устройство" in alice.wait_for("Вы вернули устройство").text
     turn = boris.wait_for("Ваша очередь")
     assert "Касса 101" in turn.text and turn.has_button("Взять")
-    assert query(bot, "SELECT close_reason FROM loans") == [("returned",)]
+    assert query(bot, "SELECT close_reason FROM loans ORDER BY id") == [("returned",), (None,)]
     assert query(bot, "SELECT count(*) FROM queue_entries WHERE offered_at IS NOT NULL") == [(1,)]
     assert bot.stop() == 0
