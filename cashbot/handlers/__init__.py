@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from cashbot.handlers import (
     add_device, card, categories, common, device_admin, handover, import_csv, lists, loans, queue,
-    registration, search, users,
+    registration, reminders, search, users,
 )
 
 if TYPE_CHECKING:
@@ -37,3 +37,4 @@ ROUTERS = [
 def register_jobs(app: "App") -> None:
     """Background jobs each flow contributes to the in-process loop."""
     app.loop.add("queue-offers", queue.expiry_job(app))  # reservations whose time ran out
+    reminders.register(app)  # issue 5: daily reminders and the admin digest
