@@ -12,7 +12,8 @@ class ApprovalCb(CallbackData, prefix="ap"):
 
 
 class DeviceCb(CallbackData, prefix="d"):
-    """Device card buttons. action: open | refresh | take | ret | ext | q | unq | hand | hist."""
+    """Device card buttons. action: open | refresh | take | ret | ext | q | unq | hand | hist;
+    rret is "returned" pressed in a reminder (answered with a new card, not an edit)."""
 
     action: str
     device_id: int

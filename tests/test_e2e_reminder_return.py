@@ -37,8 +37,10 @@ def test_reminder_buttons_extend_and_return_through_the_normal_flows(bot_factory
 
     alice.press(reminder, "Вернул №101")
 
-    # Alice's reminder turns into the card with what happened; Boris gets his turn.
+    # Alice gets the card with what happened, and her reminder keeps the other device's
+    # buttons; Boris gets his turn.
     assert "Вы вернули устройство" in alice.wait_for("Вы вернули устройство").text
+    assert alice.message(reminder).has_button("Продлить №300")
     turn = boris.wait_for("Ваша очередь")
     assert "Касса 101" in turn.text and turn.has_button("Взять")
     assert query(bot, "SELECT close_reason FROM loans ORDER BY id") == [("returned",), (None,)]
