@@ -23,3 +23,10 @@ class CategoryAdminCb(CallbackData, prefix="ac"):
 
     action: str
     category_id: int = 0
+
+
+# Developer tools (issue 6)
+class DevCb(CallbackData, prefix="dv"):
+    """/dev menu. action: logfile | logtail | export | backup | migrations | dump | delfree | reset."""
+
+    action: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cashbot.handlers import card, common, registration
+from cashbot.handlers import card, common, dev, registration
 
 if TYPE_CHECKING:
     from cashbot.app import App
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 ROUTERS = [
     common.errors_router,
     common.router,  # /help and /cancel work for everyone, in any state
+    dev.router,  # developer routers (issue 6): above approval, so a developer need not register
     registration.approval_router,
     registration.router,  # everyone who is not an active person stops here
     # developer routers (issue 6) go above approval; admin routers (issue 4) here
@@ -23,3 +24,4 @@ ROUTERS = [
 
 def register_jobs(app: "App") -> None:
     """Background jobs each flow contributes to the in-process loop."""
+    app.loop.add("backup", lambda: dev.scheduled_backup(app.settings, app.db, app.clock))  # issue 6
