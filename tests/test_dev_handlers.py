@@ -144,7 +144,7 @@ async def test_without_a_configured_code_dangerous_actions_are_disabled(make_env
     assert "почту" in replies[-1].text
 
 
-async def test_cancel_ends_the_code_dialog(make_env, tmp_path):
+async def test_cancel_or_a_new_menu_ends_the_code_dialog(make_env, tmp_path):
     env = make_env()
     dev = env.user(DEV, "Dev")
     await _press_menu(env, dev, "Сбросить базу")
@@ -152,6 +152,11 @@ async def test_cancel_ends_the_code_dialog(make_env, tmp_path):
     replies = await env.send(dev, CODE)
     assert "База сброшена" not in replies[-1].text
     assert not [m for m in dev.transcript() if not m.outgoing and m.text == CODE][0].deleted
+    # A new /dev menu ends an open prompt too: later text is not taken for a code.
+    await _press_menu(env, dev, "Полный дамп")
+    await env.send(dev, "/dev")
+    await env.send(dev, "49")
+    assert _dev_events() == []
 
 
 async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_env, tmp_path):

@@ -51,7 +51,8 @@ async def _send_file(bot: Bot, chat_id: int, data: bytes, name: str, caption: st
 
 
 @router.message(Command("dev"))
-async def dev_menu(message: Message) -> None:
+async def dev_menu(message: Message, state: FSMContext) -> None:
+    await state.clear()  # a fresh menu ends an unanswered code prompt
     text, markup = view.menu()
     await message.answer(text, reply_markup=markup)
 
