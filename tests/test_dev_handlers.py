@@ -190,3 +190,31 @@ async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_
     assert Device.select().where(Device.deleted_at.is_null()).count() == 1
     assert not list(tmp_path.glob("backups/*"))
     assert Person.select().count() == 2
+
+
+async def test_scheduled_backup_runs_once_a_day_after_its_time_and_keeps_the_last_n(make_env, tmp_path):
+    from datetime import datetime, timezone
+
+    from cashbot.handlers.dev import scheduled_backup
+
+    env = make_env(backups={"time": "03:00:00", "keep": 2})
+    app = env.app
+    env.clock.value = datetime(2026, 11, 26, 23, 0, tzinfo=timezone.utc)  # 02:00 in Moscow
+    await app.loop.tick()
+    assert not list(tmp_path.glob("backups/*"))
+    env.clock.advance(hours=1)  # 03:00 local
+    await app.loop.tick()
+    await app.loop.tick()
+    assert len(list(tmp_path.glob("backups/*-daily.sqlite3"))) == 1
+    for _ in range(3):  # three more days
+        env.clock.advance(days=1)
+        await scheduled_backup(app.settings, app.db, app.clock)
+    daily = sorted(p.name for p in tmp_path.glob("backups/*-daily.sqlite3"))
+    assert daily == ["cashbot-20261129-000000Z-daily.sqlite3", "cashbot-20261130-000000Z-daily.sqlite3"]
+    assert Event.select().where(Event.kind == "backup_done").count() == 4
+
+
+async def test_scheduled_backup_can_be_switched_off(make_env, tmp_path):
+    env = make_env(backups={"enabled": False})
+    await env.app.loop.tick()
+    assert not list(tmp_path.glob("backups/*"))
