@@ -109,12 +109,51 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Dry run by default: the same plan and report the bot shows; --apply writes it."""
+    from pathlib import Path
+
+    from cashbot.clock import make_clock
+    from cashbot.db.database import apply_migrations, open_database
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"cashbot: no such file: {path}", file=sys.stderr)
+        return 2
+    data = path.read_bytes()
+    database = open_database(settings.database.path)
+    apply_migrations(database)
+    try:
+        return _import(data, args, make_clock(settings.tz))
+    finally:
+        database.close()
+
+
+def _import(data: bytes, args: argparse.Namespace, clock) -> int:
+    from cashbot.services import device_import
+
+    plan = device_import.plan_import(data, update_existing=args.update_existing, today=clock.today())
+    print(device_import.describe_plan(plan, update_existing=args.update_existing))
+    if not plan.ok or not args.apply:
+        return 0 if plan.ok else 1
+    result = device_import.apply_import(data, update_existing=args.update_existing, today=clock.today(),
+                                        now=clock.now(), actor_id=None)
+    if not result.applied:
+        print(result.plan.report)
+        return 1
+    print(f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
+          f"assigned {result.assigned}, invited {result.invited} "
+          "(holders are not notified from the command line)")
+    return 0
+
+
 COMMANDS = {
     "run": (cmd_run, "run the bot (default)"),
     "migrate": (cmd_migrate, "apply database migrations, or show their status"),
     "check": (cmd_check, "validate the config and database, print a health summary"),
     "export": (cmd_export, "write the devices as CSV in the import format (stdout by default)"),
     "backup": (cmd_backup, "write a consistent copy of the database (safe while the bot runs)"),
+    "import": (cmd_import, "import devices from a CSV file (dry run unless --apply)"),
 }
 
 
@@ -134,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("file", nargs="?", metavar="FILE",
                                  help="where to write the copy (default: a timestamped file in the "
                                       "backup directory)")
+        elif name == "import":
+            command.add_argument("file", help="CSV file (cp1251, UTF-8, UTF-16; , ; or tab)")
+            command.add_argument("--apply", action="store_true", help="write it (default: only check)")
+            command.add_argument("--update-existing", action="store_true",
+                                 help="rows whose number exists update that device")
     return parser
 
 

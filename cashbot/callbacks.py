@@ -30,3 +30,23 @@ class DevCb(CallbackData, prefix="dv"):
     """/dev menu. action: logfile | logtail | export | backup | migrations | dump | delfree | reset."""
 
     action: str
+
+
+# --- adding devices (issue 4: /add and CSV import) -----------------------------------
+
+
+class AddCb(CallbackData, prefix="aa"):
+    """/add menu and dialog. action: one | csv | tpl | skip | back | cancel | cat | newcat |
+    holder | save. `step` is the dialog step the button belongs to (stale buttons are
+    refused); `value` a category or person id."""
+
+    action: str
+    step: int = 0
+    value: int = 0
+
+
+class ImportCb(CallbackData, prefix="ai"):
+    """CSV preview. action: go | upd | cancel; `token` names the server-side file (hex)."""
+
+    action: str
+    token: str = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cashbot.handlers import card, common, dev, registration
+from cashbot.handlers import add_device, card, common, dev, import_csv, registration
 
 if TYPE_CHECKING:
     from cashbot.app import App
@@ -16,6 +16,8 @@ ROUTERS = [
     registration.approval_router,
     registration.router,  # everyone who is not an active person stops here
     # developer routers (issue 6) go above approval; admin routers (issue 4) here
+    add_device.router,  # issue 4: /add menu and the one-device dialog
+    import_csv.router,  # issue 4: CSV template, upload, preview, import
     card.router,
     # staff flow routers (issue 3) here; the search router (plain text) comes last of them
     common.fallback_router,

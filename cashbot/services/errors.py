@@ -97,3 +97,22 @@ class HandoverTargetUnavailable(DomainError):
 class DueDateRange:
     earliest: date
     latest: date
+
+
+# --- adding devices (issue 4, /add and CSV import) ----------------------------------
+
+
+@dataclass
+class DuplicateNumber(DomainError):
+    """A live device already has this sticker number."""
+
+    device_id: int
+
+
+@dataclass
+class DuplicateSerial(DomainError):
+    device_id: int
+
+
+class CategoryNotFound(NotFound):
+    pass

@@ -1,0 +1,149 @@
+"""Services: CSV import plan/apply and create_device on a real SQLite file."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cashbot.db.models import Category, Device, Event, Loan, PersonStatus
+from cashbot.services import device_admin, people
+from cashbot.services.device_import import apply_import, plan_import
+from cashbot.services.errors import BadDate, DuplicateNumber, DuplicateSerial
+from tests.seed import device, person
+
+DATA = Path(__file__).parent / "data"
+TODAY = date(2026, 11, 27)
+HEADER = "Номер;Название;Категория;Серийный номер;Email держателя;Дата возврата;Комментарий\n"
+
+
+def csv(*rows: str) -> bytes:
+    return (HEADER + "\n".join(rows) + "\n").encode("utf-8")
+
+
+def test_both_samples_plan_and_import_the_same_devices(database, now):
+    for name in ("devices_cp1251_semicolon.csv", "devices_original_format_utf8.csv"):
+        plan = plan_import((DATA / name).read_bytes(), update_existing=False, today=TODAY)
+        assert plan.ok, plan.report
+    data = (DATA / "devices_cp1251_semicolon.csv").read_bytes()
+    plan = plan_import(data, update_existing=False, today=TODAY)
+    assert plan.to_add == 8 and plan.to_update == 0
+    assert [(a.email, a.name, a.devices) for a in plan.assignments] == [
+        ("ivanova@example.ru", None, 1), ("petrov@example.ru", None, 1)]
+    assert set(plan.new_categories) == {"Онлайн-касса", "Фискальный регистратор", "Терминал эквайринга",
+                                        "Весы", "Сканер", "Планшет"}
+    assert Device.select().count() == 0  # planning writes nothing
+
+    result = apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
+    assert result.applied and (result.added, result.assigned, result.invited) == (8, 2, 2)
+    evotor = Device.get(Device.number == 50)
+    assert (evotor.name, evotor.serial, evotor.comment, evotor.location) == (
+        "Эвотор 7.3", "00106707012345", "после ремонта", "дома")
+    loan = Loan.get(Loan.device == evotor)
+    assert loan.person.status == PersonStatus.INVITED and loan.due_on == date(2026, 12, 10)
+    assert Event.select().where(Event.kind == "device_added").count() == 8
+    assert result.notices == []  # invited people have no chat yet
+
+
+def test_invited_holder_gets_the_devices_when_registering(database, now):
+    apply_import(csv("7;Касса;Онлайн-касса;S7;new@example.ru;01.12.2026;"),
+                 update_existing=False, today=TODAY, now=now, actor_id=None)
+    result = people.register(555, "Нина", None, "New@Example.ru", None, open_access=True,
+                             admin_ids=[], allowed_domains=[], now=now)
+    assert result.linked_devices == 1 and result.viewer.is_active
+
+
+def test_registered_holder_is_named_in_the_plan_and_notified(database, now):
+    person(301, "Ольга Петрова", "olga@example.ru")
+    data = csv("7;Касса;Онлайн-касса;S7;olga@example.ru;;", "8;Касса 2;Онлайн-касса;S8;olga@example.ru;;")
+    plan = plan_import(data, update_existing=False, today=TODAY)
+    assert [(a.name, a.devices) for a in plan.assignments] == [("Ольга Петрова", 2)]
+    result = apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
+    assert [(n.telegram_id, n.devices) for n in result.notices] == [(301, [(7, "Касса"), (8, "Касса 2")])]
+
+
+def test_problems_against_the_database_write_nothing(database, now):
+    device(7, "Старая касса", serial="S7")
+    data = csv("7;Новая;Онлайн-касса;X1;;;", "9;Другая;Онлайн-касса;S7;;;", "10;Верная;Новая категория;S10;;;")
+    result = apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
+    assert not result.applied
+    assert [p.line for p in result.plan.problems] == [2, 3]
+    assert "уже есть в базе" in result.plan.report
+    assert Device.select().count() == 1 and Category.select().where(Category.name == "Новая категория").count() == 0
+
+
+def test_update_existing_changes_fields_and_records_events(database, now):
+    device(7, "Старая касса", serial="S7", comment="было")
+    data = csv("7;Новая касса;Сканер;S7;;;", "8;Ещё одна;Сканер;S8;;;")
+    assert not plan_import(data, update_existing=False, today=TODAY).ok
+    plan = plan_import(data, update_existing=True, today=TODAY)
+    assert plan.ok and (plan.to_add, plan.to_update) == (1, 1)
+    result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None)
+    assert (result.added, result.updated) == (1, 1)
+    changed = Device.get(Device.number == 7)
+    assert changed.name == "Новая касса" and changed.category.name == "Сканер"
+    assert changed.comment == "было"  # an empty cell keeps the stored value
+    assert "сканер" in changed.search_text
+    assert Event.select().where(Event.kind == "device_updated", Event.device == changed).count() == 1
+
+
+def test_update_cannot_take_a_device_from_its_holder(database, now):
+    d = device(7, "Касса", serial="S7")
+    holder = person(301, "Ольга", "olga@example.ru")
+    Loan.create(device=d, person=holder, taken_at=now)
+    plan = plan_import(csv("7;Касса;Онлайн-касса;S7;other@example.ru;;"), update_existing=True, today=TODAY)
+    assert not plan.ok and "сейчас у «Ольга»" in plan.report
+
+
+def test_create_device_with_new_category_and_invited_holder(database, now):
+    created = device_admin.create_device(
+        number=49, serial="0049", name="MSPOS-N", new_category="Планшет", holder_email="x@example.ru",
+        due_on=date(2026, 12, 1), today=TODAY, now=now, actor_id=None)
+    d = Device.get_by_id(created.device_id)
+    assert d.serial == "0049" and d.category.name == "Планшет"
+    assert created.holder.status == PersonStatus.INVITED and created.due_on == date(2026, 12, 1)
+    assert Event.select().where(Event.kind == "device_added", Event.device == d).exists()
+
+
+def test_create_device_refuses_duplicates_and_bad_dates(database, now):
+    existing = device(49, "Касса", serial="S49")
+    cat = Category.get()
+    with pytest.raises(DuplicateNumber) as error:
+        device_admin.create_device(number=49, serial="other", name="x", category_id=cat.id,
+                                   today=TODAY, now=now, actor_id=None)
+    assert error.value.device_id == existing.id
+    with pytest.raises(DuplicateSerial):
+        device_admin.create_device(number=50, serial="S49", name="x", category_id=cat.id,
+                                   today=TODAY, now=now, actor_id=None)
+    with pytest.raises(BadDate):
+        device_admin.create_device(number=50, serial="S50", name="x", category_id=cat.id,
+                                   registered_on=date(2027, 1, 1), today=TODAY, now=now, actor_id=None)
+    assert Device.select().count() == 1
+
+
+def test_holder_candidates_skip_blocked_people(database):
+    person(301, "Ольга Петрова", "olga@example.ru")
+    person(302, "Ольга Блок", "blocked@example.ru", status=PersonStatus.BLOCKED)
+    assert [p.full_name for p in device_admin.holder_candidates("ольга")] == ["Ольга Петрова"]
+
+
+def test_cli_import_is_a_dry_run_unless_applied(tmp_path, monkeypatch, capsys):
+    from cashbot.__main__ import main
+    from cashbot.db.database import open_database
+
+    monkeypatch.setenv("CASHBOT_DATABASE__PATH", str(tmp_path / "cli.sqlite3"))
+    monkeypatch.setenv("CASHBOT_CLOCK_FILE", str(tmp_path / "clock"))
+    (tmp_path / "clock").write_text("2026-11-27T10:00:00+03:00")
+    sample = str(DATA / "devices_cp1251_semicolon.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "abc;Касса;Онлайн-касса;S1;;;\n", encoding="utf-8")
+
+    assert main(["import", sample]) == 0
+    assert "to add: 8" in capsys.readouterr().out
+    assert main(["import", str(bad), "--apply"]) == 1
+    assert "Строка 2, «Номер»" in capsys.readouterr().out
+    assert main(["import", sample, "--apply"]) == 0
+    assert "added 8" in capsys.readouterr().out
+    assert main(["import", sample, "--apply", "--update-existing"]) == 0
+    assert "unchanged 8" in capsys.readouterr().out
+    open_database(tmp_path / "cli.sqlite3")  # rebind the models: the CLI closed nothing we share
+    assert Device.select().count() == 8
