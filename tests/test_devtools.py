@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
+from peewee import JOIN
 
 from cashbot.db.database import migration_status
 from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, ScheduledRun
@@ -174,3 +175,32 @@ def test_log_tail_returns_whole_last_lines(tmp_path):
     tail = devtools.log_tail(tmp_path, max_chars=500)
     assert tail.endswith("line 1999 <b>&") and len(tail) <= 500
     assert all(line in lines for line in tail.splitlines())
+
+
+def test_export_then_import_into_an_empty_database_reproduces_devices_and_holders(database, now, tmp_path):
+    from cashbot.db.database import apply_migrations, open_database
+    from cashbot.services import device_import
+
+    _fleet(now)
+    exported, _ = devtools.export_devices_csv()
+    before = _holdings()
+    empty = open_database(tmp_path / "empty.sqlite3")  # binds the models to the new file
+    try:
+        apply_migrations(empty)
+        result = device_import.apply_import(exported, update_existing=False, today=TODAY, now=now,
+                                            actor_id=None)
+        assert result.applied and result.added == 3 and result.assigned == 1
+        assert devtools.export_devices_csv()[0] == exported
+        assert _holdings() == before
+    finally:
+        empty.close()
+
+
+def _holdings():
+    """(number, name, serial, category, holder e-mail, due date) of every live device."""
+    query = (Device.select(Device.number, Device.name, Device.serial, Category.name, Person.email, Loan.due_on)
+             .join(Category).switch(Device)
+             .join(Loan, on=((Loan.device == Device.id) & Loan.returned_at.is_null()), join_type=JOIN.LEFT_OUTER)
+             .join(Person, join_type=JOIN.LEFT_OUTER)
+             .where(Device.deleted_at.is_null()).order_by(Device.number).tuples())
+    return list(query)

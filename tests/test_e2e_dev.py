@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import date, datetime, timedelta, timezone
 
 from cashbot.db.models import Loan
 from cashbot.services.device_csv import parse_devices
+from tests.double.process import REPO_ROOT
 from tests.forge import forge_press
 from tests.seed import device, person, seed_file
 
@@ -34,6 +38,14 @@ def _read(db_path, sql):
         return connection.execute(sql).fetchall()
     finally:
         connection.close()
+
+
+def _cli(db_path, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
+    env.update(CASHBOT_DATABASE__PATH=str(db_path), CASHBOT_SECRETS_DIR=str(db_path.parent / "no-secrets"),
+               CASHBOT_CLOCK_FILE="/nonexistent")
+    return subprocess.run([sys.executable, "-m", "cashbot", *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, timeout=60)
 
 
 def _dev_events(db_path):
@@ -62,6 +74,14 @@ def test_developer_gets_logs_export_and_a_consistent_backup_while_people_registe
     assert (rows[1].holder_email, rows[1].due_date, rows[1].location) == (
         "alice@example.ru", date(2026, 12, 10), "Офис клиента")
     assert rows[2].holder_email is None and rows[2].location == "Склад"
+    # Re-import into an empty database with the self-hoster's CLI: the same file comes back.
+    csv_path, empty = bot.workdir / "export.csv", bot.workdir / "empty" / "cashbot.sqlite3"
+    csv_path.write_bytes(export.data)
+    assert _cli(empty, "import", str(csv_path), "--apply").returncode == 0
+    assert _cli(empty, "export").stdout == export.data
+    assert _read(empty, "SELECT d.number, p.email, l.due_on FROM loans l JOIN devices d ON d.id = l.device_id "
+                        "JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL") == [
+        (1, "alice@example.ru", "2026-12-10")]
 
     # A backup while twelve people register at once (each registration writes a person and
     # an event in one transaction: a consistent copy has exactly one event per person).
