@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
+from pathlib import Path
+
+from peewee import DatabaseError
 
 from cashbot.config import ConfigError, Settings, load_settings
 
@@ -55,6 +59,56 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _existing_database(settings: Settings):
+    """The bot's database, opened only if it exists: maintenance never creates an empty one."""
+    from cashbot.db.database import open_database
+
+    if not settings.database.path.exists():
+        print(f"cashbot: database {settings.database.path} does not exist", file=sys.stderr)
+        return None
+    return open_database(settings.database.path)
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from cashbot.db.database import migration_status
+    from cashbot.services import devtools
+
+    database = _existing_database(settings)
+    if database is None:
+        return 1
+    if migration_status(database)[1]:
+        print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first",
+              file=sys.stderr)
+        return 1
+    data, count = devtools.export_devices_csv()
+    if args.file in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(args.file).write_bytes(data)
+    print(f"exported {count} device(s)" + (f" to {args.file}" if args.file not in (None, "-") else ""),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from cashbot.services import devtools
+
+    source = settings.database.path
+    if not source.exists():
+        print(f"cashbot: database {source} does not exist", file=sys.stderr)
+        return 1
+    now = datetime.now(timezone.utc)
+    if args.file:
+        target = devtools.backup_to(source, Path(args.file))
+    else:
+        target = devtools.backup_into_dir(source, settings.backup_dir, now, "manual")
+    print(f"backup written to {target}")
+    return 0
+
+
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     """Dry run by default: the same plan and report the bot shows; --apply writes it."""
     from pathlib import Path
@@ -97,6 +151,8 @@ COMMANDS = {
     "run": (cmd_run, "run the bot (default)"),
     "migrate": (cmd_migrate, "apply database migrations, or show their status"),
     "check": (cmd_check, "validate the config and database, print a health summary"),
+    "export": (cmd_export, "write the devices as CSV in the import format (stdout by default)"),
+    "backup": (cmd_backup, "write a consistent copy of the database (safe while the bot runs)"),
     "import": (cmd_import, "import devices from a CSV file (dry run unless --apply)"),
 }
 
@@ -110,7 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         if name == "migrate":
             command.add_argument("--status", action="store_true", help="show applied and pending")
-        if name == "import":
+        elif name == "export":
+            command.add_argument("file", nargs="?", metavar="FILE",
+                                 help="where to write the CSV (default or '-': standard output)")
+        elif name == "backup":
+            command.add_argument("file", nargs="?", metavar="FILE",
+                                 help="where to write the copy (default: a timestamped file in the "
+                                      "backup directory)")
+        elif name == "import":
             command.add_argument("file", help="CSV file (cp1251, UTF-8, UTF-16; , ; or tab)")
             command.add_argument("--apply", action="store_true", help="write it (default: only check)")
             command.add_argument("--update-existing", action="store_true",
@@ -129,6 +192,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+    except (OSError, sqlite3.Error, DatabaseError) as error:  # unreadable file, broken database
+        print(f"cashbot: {command} failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        _close_database()
+
+
+def _close_database() -> None:
+    """Maintenance commands leave no connection (and no -wal file) behind."""
+    from cashbot.db.models import database_proxy
+
+    if database_proxy.obj is not None:
+        database_proxy.obj.close()
 
 
 if __name__ == "__main__":

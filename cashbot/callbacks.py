@@ -12,7 +12,8 @@ class ApprovalCb(CallbackData, prefix="ap"):
 
 
 class DeviceCb(CallbackData, prefix="d"):
-    """Device card buttons. action: open | refresh | take | ret | ext | q | unq | hand | hist."""
+    """Device card buttons. action: open | refresh | take | ret | ext | q | unq | hand | hist;
+    rret is "returned" pressed in a reminder (answered with a new card, not an edit)."""
 
     action: str
     device_id: int
@@ -25,7 +26,7 @@ class CategoryAdminCb(CallbackData, prefix="ac"):
     category_id: int = 0
 
 
-# --- Admin management: people and device administration (issue 4, part 2) ---
+# --- Admin: people and device administration ---
 
 class PersonAdminCb(CallbackData, prefix="au"):
     """/users. action: page | find | open | ok | no | email | comment | block | unblock | del | delok."""
@@ -43,8 +44,8 @@ class DeviceAdminCb(CallbackData, prefix="ae"):
     device_id: int
     arg: int = 0
 
-# --- Finding devices (issue 3, part 1): lists, pages, categories, history -----------------
 
+# --- Staff: lists, pages, categories, history ---
 
 class PageCb(CallbackData, prefix="pg"):
     """A page of a list. kind names the list (s search, a all, c category, g categories,
@@ -65,7 +66,9 @@ class CategoryCb(CallbackData, prefix="ct"):
 class MyHistoryCb(CallbackData, prefix="hs"):
     """My recent history (from /mine)."""
 
-# Staff actions (issue 3, part 2): the date/location dialog, "your turn", hand-over.
+
+# --- Staff: the take/extend dialog, "your turn", hand-over ---
+
 class DueCb(CallbackData, prefix="tk"):
     """Take/extend dialog. action: due (days ahead; -1 = no date) | skip (no location) | cancel."""
 
@@ -89,8 +92,16 @@ class HandoverCb(CallbackData, prefix="ho"):
     ref: int
     device_id: int = 0
 
-# --- adding devices (issue 4: /add and CSV import) -----------------------------------
 
+# --- Developer tools ---
+
+class DevCb(CallbackData, prefix="dv"):
+    """/dev menu. action: logfile | logtail | export | backup | migrations | dump | delfree | reset."""
+
+    action: str
+
+
+# --- Admin: adding devices (/add, CSV import) ---
 
 class AddCb(CallbackData, prefix="aa"):
     """/add menu and dialog. action: one | csv | tpl | skip | back | cancel | cat | newcat |

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
-    NestedSecretsSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -120,17 +119,49 @@ class LoggingSettings(Section):
     backup_count: int = Field(default=5, ge=1, le=100)
 
 
+# Secret file name -> where its value goes in the settings.
+SECRET_FILES = {"CASHBOT_TELEGRAM__TOKEN": ("telegram", "token"), "CASHBOT_DEV_CODE": ("dev_code",)}
+
+
+class SecretFilesSource(PydanticBaseSettingsSource):
+    """Reads only cashbot's own secret files, so a shared secrets folder (Docker, Kubernetes)
+    may hold anything else, binary files included."""
+
+    def __init__(self, settings_cls: type[BaseSettings], secrets_dir: Path | None):
+        super().__init__(settings_cls)
+        self.secrets_dir = secrets_dir
+
+    def get_field_value(self, field, field_name):  # required by the base class; unused
+        return None, field_name, False
+
+    def __call__(self) -> dict:
+        values: dict = {}
+        if self.secrets_dir is None or not self.secrets_dir.is_dir():
+            return values
+        files = {f.name.upper(): f for f in self.secrets_dir.iterdir() if f.is_file()}
+        for name, path in SECRET_FILES.items():
+            if name in files:
+                try:
+                    value = files[name].read_text(encoding="utf-8").strip()
+                except (OSError, UnicodeDecodeError) as error:
+                    raise ValueError(f"secret file {files[name]} is unreadable: {error}") from None
+                target = values
+                for key in path[:-1]:
+                    target = target.setdefault(key, {})
+                target[path[-1]] = value
+        return values
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CASHBOT_",
         env_nested_delimiter="__",
         extra="forbid",
-        secrets_nested_delimiter="__",
-        secrets_dir_missing="ok",
     )
 
-    # Set by load_settings on a subclass; a ClassVar because sources are built per class.
+    # Set by load_settings on a subclass; ClassVars because sources are built per class.
     toml_file: ClassVar[Path | None] = None
+    secrets_dir: ClassVar[Path | None] = None
 
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -172,14 +203,13 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = cls.toml_file
         sources: list[PydanticBaseSettingsSource] = [
             init_settings,
             env_settings,
-            NestedSecretsSettingsSource(file_secret_settings),
+            SecretFilesSource(settings_cls, cls.secrets_dir),
         ]
-        if toml_file is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        if cls.toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.toml_file))
         return tuple(sources)
 
     # Derived values, so every caller agrees on them.
@@ -233,17 +263,17 @@ def load_settings(config_path: str | os.PathLike | None = None) -> Settings:
             raise ConfigError(f"config file {str(toml_file)!r} not found (from --config or CASHBOT_CONFIG)")
     elif Path(DEFAULT_CONFIG_FILE).is_file():
         toml_file = Path(DEFAULT_CONFIG_FILE)
-    secrets_dir = os.environ.get("CASHBOT_SECRETS_DIR", DEFAULT_SECRETS_DIR)
+    secrets_dir = Path(os.environ.get("CASHBOT_SECRETS_DIR", DEFAULT_SECRETS_DIR))
 
-    bound = type("Settings", (Settings,), {"toml_file": toml_file})
+    bound = type("Settings", (Settings,), {"toml_file": toml_file, "secrets_dir": secrets_dir})
     try:
-        return bound(_secrets_dir=secrets_dir if Path(secrets_dir).is_dir() else None)
+        return bound()
     except ValidationError as error:
         raise ConfigError(f"bad configuration: {_describe(error)}") from None
     except ValueError as error:  # TOML syntax, undecodable JSON in an env var, ...
         text = " ".join(str(error).split())
         if "EnvSettingsSource" in text:
             text = text.split(" from source")[0] + " from the environment (lists are JSON, e.g. [123, 456])"
-        elif toml_file is not None:
+        elif toml_file is not None and "secret file" not in text:
             text = f"{toml_file}: {text}"
         raise ConfigError(f"bad configuration: {text}") from None

@@ -54,7 +54,8 @@ class ViewerMiddleware(BaseMiddleware):
             viewer = db.database.viewer_cache.get(user.id)  # no thread hop on a hit
             if viewer is None:
                 viewer = await db.run(people.load_viewer, user.id)
-            if viewer is not None and (viewer.full_name != user.full_name or viewer.username != user.username):
+            if viewer is not None and (viewer.full_name != user.full_name or viewer.username != user.username
+                                       or viewer.unreachable):  # they write: reachable again
                 viewer = await db.run(people.touch_profile, user.id, user.full_name, user.username, clock.now())
             data["is_admin"] = user.id in settings.admins
             data["is_developer"] = user.id in settings.developers

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.fsm.state import State, StatesGroup
 
 
-# --- Admin management (issue 4, part 2) ---
+# --- Admin: people and device administration ---
 
 class UsersSearch(StatesGroup):
     query = State()  # the next text is a /users search
@@ -30,6 +30,9 @@ class AssignDevice(StatesGroup):
 class CategoryEdit(StatesGroup):
     name = State()  # data: category_id (0 = a new category)
 
+
+# --- Staff: take, extend, hand-over ---
+
 class TakeDialog(StatesGroup):
     """Take: return date, then an optional location note. Data: device_id, due (ISO or None)."""
 
@@ -47,6 +50,17 @@ class HandoverDialog(StatesGroup):
     """Hand over: typing a colleague's name, @username or e-mail. Data: device_id."""
 
     who = State()
+
+
+# --- Developer tools ---
+
+class DevConfirm(StatesGroup):
+    """A developer was asked for the confirmation code of a dangerous action (issue 6)."""
+
+    code = State()
+
+
+# --- Admin: adding devices ---
 
 class AddDevice(StatesGroup):
     """/add → one device: one state per field, then the preview (issue 4)."""

@@ -97,3 +97,15 @@ def test_the_committed_example_config_is_valid(monkeypatch):
     example = Path(__file__).resolve().parents[1] / "cashbot.toml"
     settings = load_settings(example)
     assert settings.timezone == "Europe/Moscow"
+
+
+def test_other_files_in_a_shared_secrets_folder_are_ignored(monkeypatch, tmp_path):
+    secrets = tmp_path / "shared-secrets"
+    secrets.mkdir()
+    (secrets / "postgres.key").write_bytes(b"\xff\xfe\x00 binary")
+    (secrets / "cashbot_telegram__token").write_text(TOKEN)
+    monkeypatch.setenv("CASHBOT_SECRETS_DIR", str(secrets))
+    assert load_settings().require_token() == TOKEN
+    (secrets / "cashbot_telegram__token").write_bytes(b"\xff\xfe")
+    with pytest.raises(ConfigError, match="secret file .*cashbot_telegram__token is unreadable"):
+        load_settings()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cashbot.handlers import (
-    add_device, card, categories, common, device_admin, handover, import_csv, lists, loans, queue,
-    registration, search, users,
+    add_device, card, categories, common, dev, device_admin, handover, import_csv, lists, loans, queue,
+    registration, reminders, search, users,
 )
 
 if TYPE_CHECKING:
@@ -15,21 +15,22 @@ if TYPE_CHECKING:
 ROUTERS = [
     common.errors_router,
     common.router,  # /help and /cancel work for everyone, in any state
+    dev.router,  # hidden developer role: config ids, no registration needed
     registration.approval_router,
     registration.router,  # everyone who is not an active person stops here
-    # developer routers (issue 6) go above approval; admin routers (issue 4) here
+    # Admins (config ids and active): people, device administration, categories, /add, import.
     users.router,
     device_admin.router,
     categories.router,
-    add_device.router,  # /add menu and the one-device dialog
-    import_csv.router,  # CSV template, upload, preview, import
+    add_device.router,
+    import_csv.router,
+    # Staff: the card and what can be done with it.
     card.router,
-    loans.router,  # take / return / extend and the date dialog (issue 3, actions)
+    loans.router,  # take / return / extend and the date dialog
     queue.router,
     handover.router,
-    # staff flow routers (issue 3) here; the search router (plain text) comes last of them
-    lists.router,
-    search.router,  # every text no router above wanted: a search (keep it last of the staff)
+    lists.router,  # /all, /categories, /mine, /wishlist, pages, history
+    search.router,  # every text no router above wanted is a search: keep it last of the staff
     common.fallback_router,
 ]
 
@@ -37,3 +38,5 @@ ROUTERS = [
 def register_jobs(app: "App") -> None:
     """Background jobs each flow contributes to the in-process loop."""
     app.loop.add("queue-offers", queue.expiry_job(app))  # reservations whose time ran out
+    reminders.register(app)  # daily reminders and the admin digest
+    app.loop.add("backup", lambda: dev.scheduled_backup(app.settings, app.db, app.clock))

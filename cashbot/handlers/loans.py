@@ -203,7 +203,7 @@ async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state:
     await callback.answer()
 
 
-@router.callback_query(DeviceCb.filter(F.action == "ret"))
+@router.callback_query(DeviceCb.filter(F.action.in_({"ret", "rret"})))
 async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
                          settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
     device_id = callback_data.device_id
@@ -217,8 +217,10 @@ async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: D
         if result.offer is not None:
             note = t.RETURNED_OFFERED.format(name=esc(result.offer.person.full_name))
             turns.offer_turn(result.offer, notifier, db, settings, clock)
-    await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
-                    settings=settings, clock=clock, **deps)
+    # From a reminder ("rret") the card comes as a new message: the reminder keeps the
+    # buttons of the holder's other devices.
+    await show_card(callback.message, device_id, note, edit=callback_data.action == "ret", db=db,
+                    viewer=viewer, settings=settings, clock=clock, **deps)
     await callback.answer()
 
 

@@ -21,6 +21,7 @@ from cashbot.services.errors import EmailDomainNotAllowed, EmailTaken, InvalidEm
 from cashbot.services.people import PersonBrief, Viewer
 from cashbot.texts import common as t
 from cashbot.texts.common import esc
+from cashbot.views.format import email_problem
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
 router = Router(name="registration")
@@ -53,14 +54,8 @@ async def email_given(message: Message, state: FSMContext, db: Db, settings: Set
             people.register, user.id, user.full_name, user.username, message.text, first,
             open_access=settings.access.mode == "open", admin_ids=settings.admins,
             allowed_domains=settings.access.email_domains, now=clock.now())
-    except InvalidEmail as error:
-        await message.answer(t.EMAIL_INVALID.format(email=esc(error.email)))
-        return
-    except EmailDomainNotAllowed as error:
-        await message.answer(t.EMAIL_DOMAIN.format(domains=", ".join("@" + d for d in error.allowed)))
-        return
-    except EmailTaken:
-        await message.answer(t.EMAIL_TAKEN)
+    except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
+        await message.answer(email_problem(error, t))
         return
     await state.set_data({})
     if not result.activated:

@@ -27,6 +27,7 @@ from cashbot.services.people import Viewer
 from cashbot.states import EditPerson, UsersSearch
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
+from cashbot.views.format import email_problem
 from cashbot.views import users as v
 
 router = Router(name="users")
@@ -137,14 +138,8 @@ async def email_given(message: Message, state: FSMContext, viewer: Viewer, db: D
     try:
         await db.run(people_admin.set_email, person_id, message.text, settings.access.email_domains,
                      actor_id=viewer.person_id, now=clock.now())
-    except InvalidEmail as error:
-        await message.answer(t.EMAIL_INVALID.format(email=esc(error.email)))
-        return
-    except EmailDomainNotAllowed as error:
-        await message.answer(t.EMAIL_DOMAIN.format(domains=", ".join("@" + d for d in error.allowed)))
-        return
-    except EmailTaken:
-        await message.answer(t.EMAIL_TAKEN)
+    except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
+        await message.answer(email_problem(error, t))
         return
     except PersonNotFound:
         await state.set_state(None)

@@ -31,6 +31,8 @@ class Viewer:
     email: str | None
     status: str
     is_admin: bool
+    # Telegram answered 403 to us earlier; writing to the bot makes them reachable again.
+    unreachable: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -66,7 +68,7 @@ def _forget(telegram_id: int | None) -> None:
 
 def _viewer(person: Person) -> Viewer:
     return Viewer(person.id, person.telegram_id, person.full_name, person.username, person.email,
-                  person.status, bool(person.is_admin))
+                  person.status, bool(person.is_admin), person.unreachable_at is not None)
 
 
 def brief(person: Person) -> PersonBrief:
@@ -189,6 +191,7 @@ def sync_admins(admin_ids: list[int], now: datetime) -> None:
 def mark_unreachable(telegram_id: int, now: datetime) -> None:
     Person.update(unreachable_at=now).where(
         Person.telegram_id == telegram_id, Person.unreachable_at.is_null()).execute()
+    _forget(telegram_id)  # the cached viewer must show it, so their next message clears it
 
 
 def find_people(query: str, *, limit: int = 10, active_only: bool = True) -> list[PersonBrief]:

@@ -1,5 +1,7 @@
 """Adding devices (/add: one device, CSV import). Russian, HTML; values are escaped by callers."""
 
+from cashbot.texts.card import FIELD_NAMES
+
 MENU = "Что добавить?"
 BTN_ONE = "➕ Одно устройство"
 BTN_CSV = "📄 Загрузить CSV"
@@ -59,18 +61,7 @@ NOT_REGISTERED = "ещё не зарегистрирован"
 EMAIL_INVALID = "«{value}» не похоже на почту. Нужен адрес вида <code>ivanova@company.ru</code>."
 
 PREVIEW = "<b>Проверьте устройство перед добавлением</b>\n\n{body}"
-FIELD_LABELS = {
-    "number": "Номер",
-    "serial": "Серийный номер",
-    "name": "Название",
-    "category": "Категория",
-    "firmware": "Прошивка",
-    "registered_on": "Дата регистрации",
-    "comment": "Комментарий",
-    "holder": "Держатель",
-    "location": "Где",
-    "due_on": "Вернуть до",
-}
+FIELD_LABELS = FIELD_NAMES  # the preview names fields as the rest of the bot does
 NEW_MARK = " (новая)"
 ADDED = "✅ Устройство №{number} · {name} добавлено."
 NOTHING_ADDED = "Отменил, ничего не добавлено."

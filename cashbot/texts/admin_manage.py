@@ -1,5 +1,7 @@
 """Admin management: /users, device administration, categories. Russian, HTML."""
 
+from cashbot.texts.card import FIELD_NAMES  # noqa: F401  (views use t.FIELD_NAMES)
+
 # --- /users: list and search
 USERS_TITLE = "<b>Сотрудники</b> — {total}"
 USERS_TITLE_QUERY = "<b>Сотрудники по запросу «{query}»</b> — {total}"
@@ -85,16 +87,6 @@ BTN_TAKE_BACK = "📥 Забрать"
 BTN_DELETE_DEVICE = "🗑 Удалить"
 BTN_BACK_TO_CARD = "⬅️ К карточке"
 
-FIELD_NAMES = {
-    "number": "Номер",
-    "serial": "Серийный номер",
-    "name": "Название",
-    "category": "Категория",
-    "firmware": "Прошивка",
-    "registered_on": "Дата регистрации",
-    "comment": "Комментарий",
-    "location": "Где находится",
-}
 EDIT_MENU = "Что изменить в №{number} · {name}?"
 ASK_VALUE = "{field}: сейчас — {current}.\nПришлите новое значение. /cancel — отмена."
 ASK_VALUE_DATE = "{field}: сейчас — {current}.\nПришлите дату, например <code>25.12.2024</code>. /cancel — отмена."

@@ -36,3 +36,17 @@ BTN_REFRESH = "🔄 Обновить"
 NO_SUCH_NUMBER = _find.NOT_FOUND_NUMBER + _find.NOT_FOUND_HINT
 DEVICE_GONE = "Этого устройства больше нет в учёте."
 REFRESHED = "Карточка обновлена."
+
+# Device fields as every dialog names them (add, edit, history).
+FIELD_NAMES = {
+    "number": "Номер",
+    "serial": "Серийный номер",
+    "name": "Название",
+    "category": "Категория",
+    "firmware": "Прошивка",
+    "registered_on": "Дата регистрации",
+    "comment": "Комментарий",
+    "holder": "Держатель",
+    "location": "Где находится",
+    "due_on": "Вернуть до",
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from cashbot.services.errors import EmailDomainNotAllowed, InvalidEmail
 from cashbot.texts.common import esc
 
 
@@ -24,3 +25,13 @@ def person_link(full_name: str, username: str | None) -> str:
 
 def overdue_days(due: date | None, today: date) -> int:
     return (today - due).days if due and due < today else 0
+
+
+def email_problem(error: Exception, texts) -> str:
+    """Why an e-mail was refused, in the wording of the flow that asked (`texts` has
+    EMAIL_INVALID, EMAIL_DOMAIN, EMAIL_TAKEN)."""
+    if isinstance(error, InvalidEmail):
+        return texts.EMAIL_INVALID.format(email=esc(error.email))
+    if isinstance(error, EmailDomainNotAllowed):
+        return texts.EMAIL_DOMAIN.format(domains=", ".join("@" + d for d in error.allowed))
+    return texts.EMAIL_TAKEN

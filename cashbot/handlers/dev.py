@@ -1,0 +1,205 @@
+"""Developer tools (/dev): logs, export, dump, backups, migrations, bulk delete, reset.
+
+Developers are Telegram ids from config and need not be registered people. The router filters
+on Developer() at router level: for anyone else /dev and "dv" buttons fall through to what a
+non-developer sees. Dangerous actions ask for the confirmation code (DevConfirm.code).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+
+from cashbot.callbacks import DevCb
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db, migration_status
+from cashbot.filters import Developer
+from cashbot.services import devtools
+from cashbot.services.people import Viewer
+from cashbot.states import DevConfirm
+from cashbot.texts import dev as t
+from cashbot.texts.common import esc
+from cashbot.views import dev as view
+
+log = logging.getLogger(__name__)
+router = Router(name="dev")
+router.message.filter(Developer())
+router.callback_query.filter(Developer())
+
+TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024
+
+
+def _actor(viewer: Viewer | None) -> int | None:
+    return viewer.person_id if viewer is not None else None
+
+
+async def _record(db: Db, clock: Clock, kind: str, user_id: int, viewer: Viewer | None, **details) -> None:
+    await db.run(devtools.record_action, kind, clock.now(), _actor(viewer), user_id, **details)
+
+
+async def _send_file(bot: Bot, chat_id: int, data: bytes, name: str, caption: str) -> None:
+    await bot.send_document(chat_id, BufferedInputFile(data, filename=name), caption=caption)
+
+
+@router.message(Command("dev"))
+async def dev_menu(message: Message, state: FSMContext) -> None:
+    await state.clear()  # a fresh menu ends an unanswered code prompt
+    text, markup = view.menu()
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(DevCb.filter(F.action == "logfile"))
+async def log_file(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db, clock: Clock,
+                   viewer: Viewer | None) -> None:
+    await callback.answer()
+    path = devtools.current_log_file(settings.log_dir)
+    await _record(db, clock, "dev_logs", callback.from_user.id, viewer, form="file")
+    if path is None:
+        await bot.send_message(callback.from_user.id, t.LOG_EMPTY.format(path=esc(str(settings.log_dir))))
+        return
+    data = await asyncio.to_thread(path.read_bytes)
+    await _send_file(bot, callback.from_user.id, data, path.name, t.LOG_CAPTION.format(name=path.name))
+
+
+@router.callback_query(DevCb.filter(F.action == "logtail"))
+async def log_tail(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db, clock: Clock,
+                   viewer: Viewer | None) -> None:
+    await callback.answer()
+    lines = await asyncio.to_thread(devtools.log_tail, settings.log_dir)
+    await _record(db, clock, "dev_logs", callback.from_user.id, viewer, form="tail")
+    text = view.log_tail(lines) if lines else t.LOG_EMPTY.format(path=esc(str(settings.log_dir)))
+    await bot.send_message(callback.from_user.id, text)
+
+
+@router.callback_query(DevCb.filter(F.action == "export"))
+async def export_devices(callback: CallbackQuery, bot: Bot, db: Db, clock: Clock,
+                         viewer: Viewer | None) -> None:
+    await callback.answer()
+    data, count = await db.run(devtools.export_devices_csv)
+    await _record(db, clock, "dev_export", callback.from_user.id, viewer, devices=count)
+    name = f"devices-{clock.local_now():%Y%m%d-%H%M}.csv"
+    await _send_file(bot, callback.from_user.id, data, name, t.EXPORT_CAPTION.format(count=count))
+
+
+@router.callback_query(DevCb.filter(F.action == "backup"))
+async def backup(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db, clock: Clock,
+                 viewer: Viewer | None) -> None:
+    await callback.answer(t.BACKUP_WORKING)
+    # Its own connection on a worker thread: the bot keeps serving while the copy is made.
+    path = await asyncio.to_thread(devtools.backup_into_dir, settings.database.path,
+                                   settings.backup_dir, clock.now(), "manual")
+    await _record(db, clock, "dev_backup", callback.from_user.id, viewer, file=path.name)
+    await _send_backup(bot, callback.from_user.id, path)
+
+
+async def _send_backup(bot: Bot, chat_id: int, path: Path) -> None:
+    if path.stat().st_size > TELEGRAM_UPLOAD_LIMIT:
+        await bot.send_message(chat_id, t.BACKUP_TOO_BIG.format(path=esc(str(path))))
+        return
+    data = await asyncio.to_thread(path.read_bytes)
+    await _send_file(bot, chat_id, data, path.name, t.BACKUP_CAPTION.format(name=path.name))
+
+
+@router.callback_query(DevCb.filter(F.action == "migrations"))
+async def migrations(callback: CallbackQuery, bot: Bot, db: Db, clock: Clock,
+                     viewer: Viewer | None) -> None:
+    await callback.answer()
+    applied, pending = await db.run(migration_status, db.database)
+    await _record(db, clock, "dev_migrations", callback.from_user.id, viewer)
+    await bot.send_message(callback.from_user.id, view.migrations(applied, pending))
+
+
+@router.callback_query(DevCb.filter(F.action.in_(view.DANGEROUS)))
+async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, state: FSMContext,
+                   settings: Settings, db: Db, clock: Clock) -> None:
+    if settings.dev_code is None:
+        await callback.answer(t.NO_CODE, show_alert=True)
+        return
+    until = await db.run(devtools.locked_until, callback.from_user.id, clock.now())
+    if until is not None:
+        await callback.answer(t.LOCKED.format(until=view.until(until, settings.tz)), show_alert=True)
+        return
+    free = await db.run(devtools.count_free_devices) if callback_data.action == "delfree" else 0
+    await state.set_state(DevConfirm.code)
+    await state.set_data({"action": callback_data.action})
+    await callback.answer()
+    await bot.send_message(callback.from_user.id, view.ask_code(callback_data.action, free))
+
+
+@router.message(DevConfirm.code)
+async def code_given(message: Message, state: FSMContext, settings: Settings, db: Db, clock: Clock,
+                     viewer: Viewer | None, bot: Bot, dispatcher: Dispatcher) -> None:
+    try:  # the code must not stay in the chat
+        await message.delete()
+    except TelegramBadRequest as error:
+        log.warning("could not delete a confirmation code message: %s", error.message)
+    action = (await state.get_data()).get("action")
+    if settings.dev_code is None or action not in view.DANGEROUS:
+        await state.clear()
+        await message.answer(t.NO_CODE if settings.dev_code is None else t.CODE_AS_TEXT)
+        return
+    if not message.text:
+        await message.answer(t.CODE_AS_TEXT)
+        return
+    check = await db.run(devtools.check_code, message.text, settings.dev_code.get_secret_value(),
+                         message.from_user.id, action, clock.now(), _actor(viewer))
+    if not check.ok:
+        if check.locked_until is not None:
+            await state.clear()
+            await message.answer(t.CODE_WRONG_LOCKED.format(until=view.until(check.locked_until, settings.tz)))
+        else:
+            await message.answer(t.CODE_WRONG.format(left=check.attempts_left))
+        return
+    await state.clear()
+    await PERFORM[action](message.from_user.id, bot, settings, db, clock, viewer, dispatcher)
+
+
+async def _dump(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
+                viewer: Viewer | None, dispatcher: Dispatcher) -> None:
+    data, counts = await db.run(devtools.full_dump_zip, db.database, clock.now())
+    await _record(db, clock, "dev_dump", user_id, viewer, tables=len(counts))
+    name = f"cashbot-dump-{clock.local_now():%Y%m%d-%H%M}.zip"
+    await _send_file(bot, user_id, data, name, view.dump_caption(counts))
+
+
+async def _delete_free(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
+                       viewer: Viewer | None, dispatcher: Dispatcher) -> None:
+    count = await db.run(devtools.delete_free_devices, clock.now(), _actor(viewer), user_id)
+    await bot.send_message(user_id, t.DELETED_FREE.format(count=count) if count else t.NOTHING_FREE)
+
+
+async def _reset(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
+                 viewer: Viewer | None, dispatcher: Dispatcher) -> None:
+    result = await db.run(devtools.reset_database, db.database, settings.backup_dir, clock.now(),
+                          categories=settings.categories, admin_ids=settings.admins,
+                          actor_telegram_id=user_id)
+    # The FSM cache still holds dialogs of the old database; the table was recreated empty.
+    dispatcher.storage.invalidate()
+    await bot.send_message(user_id, t.RESET_DONE.format(categories=result.categories,
+                                                        backup=esc(str(result.backup))))
+
+
+PERFORM = {"dump": _dump, "delfree": _delete_free, "reset": _reset}
+
+
+async def scheduled_backup(settings: Settings, db: Db, clock: Clock) -> None:
+    """Background job: once a local day, at or after backups.time, keep the last N."""
+    if not devtools.backup_due(clock.local_now(), settings.backups.time, settings.backups.enabled):
+        return
+    day, started = clock.today(), clock.now()
+    if await db.run(devtools.daily_run_done, devtools.BACKUP_JOB, day):
+        return
+    path = await asyncio.to_thread(devtools.backup_into_dir, settings.database.path,
+                                   settings.backup_dir, started, "daily")
+    pruned = await asyncio.to_thread(devtools.prune_backups, settings.backup_dir, settings.backups.keep)
+    await db.run(devtools.record_daily_run, devtools.BACKUP_JOB, day, started, clock.now(),
+                 file=path.name, pruned=len(pruned))
+    log.info("daily backup %s written, %d old one(s) pruned", path.name, len(pruned))

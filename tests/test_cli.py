@@ -1,0 +1,172 @@
+"""`python -m cashbot` subcommands: exit codes, one-line errors, what each writes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+
+import pytest
+
+from cashbot.__main__ import main
+from cashbot.services.device_csv import parse_devices
+from tests.double.process import REPO_ROOT
+from tests.seed import device, person, seed_file
+from tests.support import TOKEN
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run main([...]) in a clean directory with only the CASHBOT_* variables a test sets."""
+    for key in list(os.environ):
+        if key.startswith("CASHBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CASHBOT_SECRETS_DIR", str(tmp_path / "no-secrets"))
+    monkeypatch.setenv("CASHBOT_DATABASE__PATH", str(tmp_path / "data" / "cashbot.sqlite3"))
+
+    def run(*argv: str, **env: str):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, "telegram.token is not set"),
+    ({"CASHBOT_TELEGRAM__TOKEN": "12345"}, "malformed token"),
+    ({"CASHBOT_TELEGRAM__TOKEN": TOKEN, "CASHBOT_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
+    ({"CASHBOT_TELEGRAM__TOKEN": TOKEN, "CASHBOT_CONFIG": "missing.toml"}, "not found"),
+])
+def test_run_with_bad_config_says_what_to_fix_in_one_line(cli, env, expected):
+    code, out, err = cli("run", **env)
+    assert code == 2 and expected in _one_line(err)
+
+
+def test_unknown_key_in_the_config_file(cli, tmp_path):
+    (tmp_path / "cashbot.toml").write_text('timezone = "Europe/Moscow"\nadmin = [1]\n')
+    code, _, err = cli("run", CASHBOT_TELEGRAM__TOKEN=TOKEN)
+    assert code == 2 and "admin: unknown key" in _one_line(err)
+
+
+def test_migrate_applies_then_reports_status(cli):
+    code, out, _ = cli("migrate")
+    assert code == 0 and "001_initial" in out
+    code, out, _ = cli("migrate")
+    assert code == 0 and "up to date" in out
+    code, out, _ = cli("migrate", "--status")
+    assert code == 0 and "applied: 001_initial" in out and "pending: -" in out
+
+
+def test_check_healthy_and_broken(cli, tmp_path):
+    cli("migrate")
+    code, out, _ = cli("check", CASHBOT_TELEGRAM__TOKEN=TOKEN)
+    assert code == 0 and "integrity ok" in out and "devices: 0" in out
+    (tmp_path / "data" / "cashbot.sqlite3").write_bytes(b"this is not a database" * 100)
+    code, _, err = cli("check")
+    assert code == 1 and "check failed" in _one_line(err)
+
+
+def test_check_without_a_token_fails(cli):
+    cli("migrate")
+    code, out, _ = cli("check")
+    assert code == 1 and "token: MISSING" in out
+
+
+def _seed_two_devices(path):
+    def build():
+        alice = person(101, "Алиса", "alice@example.ru")
+        held = device(1, "MSPOS-N", "Онлайн-касса")
+        device(2, "Эвотор 7.2", "Онлайн-касса")
+        from cashbot.db.models import Loan
+        Loan.create(device=held, person=alice, taken_at=datetime(2026, 11, 20, tzinfo=timezone.utc),
+                    due_on=date(2026, 12, 20))
+    seed_file(path, build)
+
+
+def test_export_to_a_file_and_to_stdout(cli, tmp_path):
+    _seed_two_devices(tmp_path / "data" / "cashbot.sqlite3")
+    code, _, err = cli("export", str(tmp_path / "devices.csv"))
+    assert code == 0 and "exported 2 device(s)" in err
+    parsed = parse_devices((tmp_path / "devices.csv").read_bytes(), today=date(2026, 11, 27))
+    assert parsed.ok and [(r.number, r.holder_email) for r in parsed.rows] == [
+        (1, "alice@example.ru"), (2, None)]
+    # stdout, from the real process: the bytes can be piped into a file as they are
+    env = {k: v for k, v in os.environ.items() if k.startswith("CASHBOT_") or k == "PATH"}
+    result = subprocess.run([sys.executable, "-m", "cashbot", "export"], cwd=REPO_ROOT,
+                            env=env, capture_output=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout == (tmp_path / "devices.csv").read_bytes()
+
+
+def test_export_without_a_database_fails(cli, tmp_path):
+    code, _, err = cli("export")
+    assert code == 1 and "does not exist" in _one_line(err)
+    assert not (tmp_path / "data" / "cashbot.sqlite3").exists()
+
+
+def test_backup_default_and_explicit_file_open_with_the_data(cli, tmp_path):
+    _seed_two_devices(tmp_path / "data" / "cashbot.sqlite3")
+    code, out, _ = cli("backup")
+    assert code == 0
+    made = list((tmp_path / "data" / "backups").glob("cashbot-*-manual.sqlite3"))
+    assert len(made) == 1 and str(made[0]) in out
+    code, out, _ = cli("backup", str(tmp_path / "copy.sqlite3"))
+    assert code == 0
+    for path in (made[0], tmp_path / "copy.sqlite3"):
+        copy = sqlite3.connect(path)
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT count(*) FROM devices").fetchone()[0] == 2
+        assert copy.execute("SELECT count(*) FROM loans").fetchone()[0] == 1
+        copy.close()
+
+
+def test_backup_of_a_missing_database_fails(cli):
+    code, _, err = cli("backup")
+    assert code == 1 and "does not exist" in _one_line(err)
+
+
+def test_restore_procedure_stop_copy_start_brings_the_old_data_back(cli, tmp_path):
+    """docs/operations.md: stop the bot, copy the backup over the database, start it."""
+    db_path = tmp_path / "data" / "cashbot.sqlite3"
+    _seed_two_devices(db_path)
+    cli("backup", str(tmp_path / "good.sqlite3"))
+    changed = sqlite3.connect(db_path)
+    changed.execute("UPDATE devices SET name = 'испорчено'")
+    changed.commit()
+    changed.close()
+    # restore: (bot stopped) remove the -wal/-shm leftovers, copy the backup in place
+    for leftover in (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    db_path.write_bytes((tmp_path / "good.sqlite3").read_bytes())
+    code, out, _ = cli("check", CASHBOT_TELEGRAM__TOKEN=TOKEN)
+    assert code == 0 and "devices: 2" in out
+    code, out, _ = cli("export")
+    assert "испорчено" not in out and "MSPOS-N" in out
+
+
+@pytest.mark.parametrize("command", ["run", "migrate", "check", "export", "backup"])
+def test_every_subcommand_has_help(command):
+    result = subprocess.run([sys.executable, "-m", "cashbot", command, "--help"], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and f"python -m cashbot {command}" in result.stdout
+
+
+def test_real_process_exit_code_for_a_bad_config(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
+    env.update(CASHBOT_SECRETS_DIR=str(tmp_path), CASHBOT_TELEGRAM__TOKEN="nope",
+               PYTHONPATH=str(REPO_ROOT))
+    result = subprocess.run([sys.executable, "-m", "cashbot"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "malformed token" in _one_line(result.stderr)

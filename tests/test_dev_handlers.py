@@ -1,0 +1,220 @@
+"""Developer tools through Dispatcher.feed_update: menu, actions, the code dialog, and what
+everybody else sees when they try."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from cashbot.db.models import Device, Event, Person
+from cashbot.services.device_csv import parse_devices
+from tests.forge import forge_press
+from tests.seed import device
+from tests.support import make_handler_env
+
+DEV, CODE = 900, "s3cret-42"
+DEV_KINDS = ("dev_logs", "dev_export", "dev_backup", "dev_migrations", "dev_dump",
+             "dev_delete_free", "dev_reset", "dev_code_wrong", "dev_code_ok")
+
+
+@pytest.fixture
+async def make_env(tmp_path):
+    """A handler env with a developer and a code; closed even when the test fails (an open
+    FSM connection thread would keep pytest from exiting)."""
+    envs = []
+
+    def make(**overrides):
+        values = dict(developers=[DEV], dev_code=CODE, access={"mode": "open"})
+        values.update(overrides)
+        envs.append(make_handler_env(tmp_path, **values))
+        return envs[-1]
+
+    yield make
+    for env in envs:
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
+
+
+def _dev_events():
+    return [e.kind for e in Event.select().where(Event.kind.in_(DEV_KINDS)).order_by(Event.id)]
+
+
+async def _press_menu(env, user, label):
+    await env.send(user, "/dev")
+    return await env.press(user, label)
+
+
+async def test_unregistered_developer_gets_menu_export_backup_migrations_and_logs(make_env, tmp_path):
+    env = make_env()
+    device(7, "MSPOS-N")
+    dev = env.user(DEV, "Dev")
+    replies = await env.send(dev, "/dev")
+    assert "Инструменты разработчика" in replies[-1].text
+    assert "Сбросить базу" in " ".join(replies[-1].button_texts)
+
+    replies = await env.press(dev, "Устройства (CSV)")
+    csv = replies[-1].document
+    assert csv is not None and csv.file_name.endswith(".csv")
+    assert [r.number for r in parse_devices(csv.data, today=env.clock.today()).rows] == [7]
+
+    replies = await _press_menu(env, dev, "Резервная копия")
+    backup = replies[-1].document
+    assert backup.file_name.endswith("-manual.sqlite3")
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(backup.data)
+    assert sqlite3.connect(copy).execute("SELECT name FROM devices").fetchall() == [("MSPOS-N",)]
+
+    replies = await _press_menu(env, dev, "Миграции")
+    assert "001_initial" in replies[-1].text and "Ожидают: —" in replies[-1].text
+
+    replies = await _press_menu(env, dev, "Конец лога")
+    assert "пуст" in replies[-1].text
+    (tmp_path / "logs").mkdir(exist_ok=True)
+    (tmp_path / "logs" / "cashbot.log").write_text("INFO started <script>\n", encoding="utf-8")
+    replies = await _press_menu(env, dev, "Конец лога")
+    assert "<pre>INFO started &lt;script&gt;</pre>" in replies[-1].html  # escaped
+    replies = await _press_menu(env, dev, "Лог файлом")
+    assert replies[-1].document.data == b"INFO started <script>\n"
+
+    assert _dev_events() == ["dev_export", "dev_backup", "dev_migrations", "dev_logs", "dev_logs",
+                             "dev_logs"]
+    details = Event.get(Event.kind == "dev_export").details
+    assert f'"telegram_id": {DEV}' in details
+
+
+async def test_reset_asks_for_the_code_deletes_it_and_locks_after_three_wrong(make_env, tmp_path):
+    env = make_env()
+    device(7, "MSPOS-N")
+    dev = env.user(DEV, "Dev")
+    replies = await _press_menu(env, dev, "Сбросить базу")
+    assert "код подтверждения" in replies[-1].text
+
+    replies = await env.send(dev, "wrong-1")
+    assert "Осталось попыток: 2" in replies[-1].text
+    code_messages = [m for m in dev.transcript() if not m.outgoing and m.text.startswith("wrong")]
+    assert code_messages and all(m.deleted for m in code_messages)
+    replies = await env.send(dev, "wrong-2")
+    assert "Осталось попыток: 1" in replies[-1].text
+    replies = await env.send(dev, "wrong-3")
+    assert "заблокированы до 10:15" in replies[-1].text
+    assert Device.select().count() == 1
+
+    # Locked: the button refuses, and a code sent now is just text (no dialog is open).
+    await env.send(dev, "/dev")
+    await env.press(dev, "Сбросить базу")
+    answer = env.telegram.callback_answer(env.session.last_query_id)
+    assert "до 10:15" in answer["text"] and answer["show_alert"]
+
+    env.clock.advance(minutes=15)
+    await _press_menu(env, dev, "Сбросить базу")
+    replies = await env.send(dev, CODE)
+    assert "База сброшена" in replies[-1].text
+    assert all(m.deleted for m in dev.transcript() if not m.outgoing and m.text == CODE)
+    assert Device.select().count() == 0
+    assert list(tmp_path.glob("backups/*before-reset.sqlite3"))
+    assert _dev_events() == ["dev_reset"]  # the log restarts with the reset itself
+
+
+async def test_delete_free_and_dump_after_the_code(make_env, tmp_path):
+    env = make_env()
+    device(7, "MSPOS-N")
+    device(8, "Эвотор 7.2")
+    dev = env.user(DEV, "Dev")
+    replies = await _press_menu(env, dev, "Удалить свободные")
+    assert "свободные устройства: 2" in replies[-1].text
+    replies = await env.send(dev, CODE)
+    assert "Удалено свободных устройств: 2" in replies[-1].text
+    assert Device.select().where(Device.deleted_at.is_null()).count() == 0
+
+    await _press_menu(env, dev, "Полный дамп")
+    replies = await env.send(dev, CODE)
+    dump = replies[-1].document
+    assert dump.file_name.endswith(".zip") and "таблиц" in replies[-1].text
+    assert _dev_events() == ["dev_code_ok", "dev_delete_free", "dev_code_ok", "dev_dump"]
+
+
+async def test_without_a_configured_code_dangerous_actions_are_disabled(make_env, tmp_path):
+    env = make_env(dev_code=None)
+    dev = env.user(DEV, "Dev")
+    await _press_menu(env, dev, "Сбросить базу")
+    answer = env.telegram.callback_answer(env.session.last_query_id)
+    assert "отключены" in answer["text"]
+    replies = await env.send(dev, "anything")  # no dialog was opened: registration answers
+    assert "почту" in replies[-1].text
+
+
+async def test_cancel_or_a_new_menu_ends_the_code_dialog(make_env, tmp_path):
+    env = make_env()
+    dev = env.user(DEV, "Dev")
+    await _press_menu(env, dev, "Сбросить базу")
+    await env.send(dev, "/cancel")
+    replies = await env.send(dev, CODE)
+    assert "База сброшена" not in replies[-1].text
+    assert not [m for m in dev.transcript() if not m.outgoing and m.text == CODE][0].deleted
+    # A new /dev menu ends an open prompt too: later text is not taken for a code.
+    await _press_menu(env, dev, "Полный дамп")
+    await env.send(dev, "/dev")
+    await env.send(dev, "49")
+    assert _dev_events() == []
+
+
+async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_env, tmp_path):
+    env = make_env()
+    device(7, "MSPOS-N")
+    stranger, staff = env.user(201, "Чужой"), env.user(202, "Сотрудник")
+    await env.send(staff, "/start")
+    await env.send(staff, "staff@example.ru")
+    admin_env_admin = env.user(203, "Админ")  # an admin is not a developer either
+    env.app.settings.admins.append(203)
+    await env.send(admin_env_admin, "/start")
+    await env.send(admin_env_admin, "admin@example.ru")
+
+    for user in (stranger, staff, admin_env_admin):
+        replies = await env.send(user, "/dev")
+        assert all("Инструменты разработчика" not in m.text for m in replies)
+        for action in ("logfile", "logtail", "export", "backup", "migrations", "dump", "delfree", "reset"):
+            replies = await env.session._act(env.app.dispatcher, env.app.bot, user,
+                                             lambda: forge_press(user, f"dv:{action}"))
+            assert all(m.document is None for m in replies)
+            assert all("код подтверждения" not in m.text for m in replies)
+        replies = await env.send(user, CODE)  # no code dialog was opened by the forgeries
+        assert all("сброшена" not in m.text for m in replies)
+
+    # Exactly what any unknown text gets (today the fallback hint, later a failed search).
+    staff_replies = await env.send(staff, "/dev")
+    unknown = await env.send(staff, "/qqq")
+    assert staff_replies[-1].text == unknown[-1].text.replace("qqq", "dev")
+    assert "рабочую почту" in (await env.send(stranger, "/dev"))[-1].text
+    assert _dev_events() == []
+    assert Device.select().where(Device.deleted_at.is_null()).count() == 1
+    assert not list(tmp_path.glob("backups/*"))
+    assert Person.select().count() == 2
+
+
+async def test_scheduled_backup_runs_once_a_day_after_its_time_and_keeps_the_last_n(make_env, tmp_path):
+    from datetime import datetime, timezone
+
+    from cashbot.handlers.dev import scheduled_backup
+
+    env = make_env(backups={"time": "03:00:00", "keep": 2})
+    app = env.app
+    env.clock.value = datetime(2026, 11, 26, 23, 0, tzinfo=timezone.utc)  # 02:00 in Moscow
+    await app.loop.tick()
+    assert not list(tmp_path.glob("backups/*"))
+    env.clock.advance(hours=1)  # 03:00 local
+    await app.loop.tick()
+    await app.loop.tick()
+    assert len(list(tmp_path.glob("backups/*-daily.sqlite3"))) == 1
+    for _ in range(3):  # three more days
+        env.clock.advance(days=1)
+        await scheduled_backup(app.settings, app.db, app.clock)
+    daily = sorted(p.name for p in tmp_path.glob("backups/*-daily.sqlite3"))
+    assert daily == ["cashbot-20261129-000000Z-daily.sqlite3", "cashbot-20261130-000000Z-daily.sqlite3"]
+    assert Event.select().where(Event.kind == "backup_done").count() == 4
+
+
+async def test_scheduled_backup_can_be_switched_off(make_env, tmp_path):
+    env = make_env(backups={"enabled": False})
+    await env.app.loop.tick()
+    assert not list(tmp_path.glob("backups/*"))

@@ -1,0 +1,130 @@
+"""The paced, failure-tolerant sender and the background loop, against the in-process double."""
+
+import asyncio
+
+import pytest
+
+from cashbot.background import BackgroundLoop
+from cashbot.db.models import Person
+from cashbot.notify import Delivery
+from tests.seed import person
+from tests.support import make_handler_env
+
+
+@pytest.fixture
+async def env(tmp_path):
+    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0.05, "global_rate": 30})
+    yield env
+    await env.app.dispatcher.storage.close()
+    env.app.db.close()
+
+
+async def staff(env, telegram_id, name):
+    """An active person who has started a chat with the bot (Telegram's precondition)."""
+    person(telegram_id, name, f"u{telegram_id}@example.ru")
+    user = env.user(telegram_id, name)
+    await env.send(user, "/help")
+    return user
+
+
+def sends(env, chat_id):
+    return env.telegram.calls("sendMessage", chat_id=chat_id)
+
+
+async def test_429_holds_everyone_for_retry_after_then_the_message_is_retried(tmp_path):
+    # Two sends a second: Boris's slot comes 0.5 s after Alice's, well inside a 3 s hold.
+    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0.05, "global_rate": 2})
+    try:
+        alice, boris = await staff(env, 101, "Алиса"), await staff(env, 102, "Борис")
+        env.telegram.clear_calls()
+        env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=3)
+        notifier = env.app.notifier
+
+        outcomes = await asyncio.gather(notifier.deliver(101, "для Алисы"),
+                                        notifier.deliver(102, "для Бориса"))
+
+        assert outcomes == [Delivery.SENT, Delivery.SENT]
+        first, retried = sends(env, 101)
+        assert first.error.error_code == 429 and retried.ok
+        assert notifier.retry_after_count == 1
+        (boris_call,) = sends(env, 102)  # he waited for the hold too, though his chat was fine
+        assert boris_call.time - first.time >= 2.5 and retried.time - first.time >= 2.5
+        assert alice.last_message().text == "для Алисы" and boris.last_message().text == "для Бориса"
+    finally:
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
+
+
+async def test_403_marks_unreachable_until_the_person_writes_again(env):
+    alice = await staff(env, 101, "Алиса")
+    alice.block()
+
+    assert await env.app.notifier.deliver(101, "напоминание") is Delivery.BLOCKED
+    assert Person.get(Person.telegram_id == 101).unreachable_at is not None
+
+    alice.unblock()
+    await env.send(alice, "/help")
+    assert Person.get(Person.telegram_id == 101).unreachable_at is None
+
+
+async def test_other_failures_are_reported_and_the_next_person_still_gets_theirs(env):
+    for telegram_id, name in ((101, "Алиса"), (102, "Борис"), (103, "Вера")):
+        await staff(env, telegram_id, name)
+    env.telegram.inject_error("sendMessage", chat_id=101, error_code=500)
+    env.telegram.inject_error("sendMessage", chat_id=102, error_code=400, description="Bad Request: chat not found")
+    notifier = env.app.notifier
+
+    outcomes = [await notifier.deliver(chat, "текст") for chat in (101, 102, 103)]
+
+    assert outcomes == [Delivery.FAILED, Delivery.FAILED, Delivery.SENT]
+    assert Person.get(Person.telegram_id == 101).unreachable_at is None  # only 403 does that
+
+
+async def test_prepare_runs_once_and_may_decide_to_send_nothing(env):
+    await staff(env, 101, "Алиса")
+    env.telegram.clear_calls()
+    env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=1)
+    prepared = []
+
+    async def prepare():
+        prepared.append(1)
+        return "подготовлено", None
+
+    assert await env.app.notifier.deliver(101, prepare=prepare) is Delivery.SENT
+    assert prepared == [1] and len(sends(env, 101)) == 2
+
+    async def nothing():
+        return None
+
+    assert await env.app.notifier.deliver(101, prepare=nothing) is Delivery.SKIPPED
+    assert len(sends(env, 101)) == 2
+
+
+async def test_post_sends_in_the_background_and_drain_waits_for_it(env):
+    alice = await staff(env, 101, "Алиса")
+    env.app.notifier.post(101, "фоновое")
+    await env.app.notifier.drain(5)
+    assert alice.last_message().text == "фоновое"
+
+
+async def test_the_loop_survives_a_failing_job_and_stops_gracefully():
+    loop = BackgroundLoop(tick_seconds=0.01)
+    calls, ran_again = [], asyncio.Event()
+
+    async def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        ran_again.set()
+
+    async def slow():  # a job in progress when stop() is called is let finish
+        if not loop.stopping:
+            await asyncio.sleep(0.05)
+
+    loop.add("flaky", flaky)
+    loop.add("slow", slow)
+    loop.start()
+    await asyncio.wait_for(ran_again.wait(), 5)
+    await loop.stop(grace=5)
+    assert len(calls) >= 2
+    assert loop.stopping and loop._task.done() and not loop._task.cancelled()
