@@ -32,6 +32,12 @@ def _fleet():
                 location="Офис клиента")
 
 
+def _fleet_and_tablets():
+    _fleet()
+    for number in range(10, 22):  # free devices the newcomers take while a backup runs
+        device(number, f"Планшет {number}", "Планшет")
+
+
 def _read(db_path, sql):
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
@@ -53,9 +59,18 @@ def _dev_events(db_path):
     return [row[0] for row in _read(db_path, f"SELECT kind FROM events WHERE kind IN ({kinds}) ORDER BY id")]
 
 
-def test_developer_gets_logs_export_and_a_consistent_backup_while_people_register(bot_factory, api):
+def _take(user, number):
+    """The staff flow's three taps: Take, no return date, no place."""
+    user.send(f"/start d{number}")
+    user.press(user.wait_for(f"№{number}"), "Взять")
+    user.press(user.wait_for("До какого числа"), "Без срока")
+    user.press(user.wait_for("Где будет"), "Пропустить")
+    user.wait_for("У вас")
+
+
+def test_developer_gets_logs_export_and_a_consistent_backup_while_people_take_devices(bot_factory, api):
     bot = bot_factory(start=False, developers=[DEV], now=NOW, env={"CASHBOT_DEV_CODE": CODE})
-    seed_file(bot.db_path, _fleet)
+    seed_file(bot.db_path, _fleet_and_tablets)
     bot.start()
     dev = api.user(DEV, "Dev")
     dev.send("/dev")
@@ -70,7 +85,7 @@ def test_developer_gets_logs_export_and_a_consistent_backup_while_people_registe
     dev.press(menu, "Устройства (CSV)")
     export = dev.wait_for(lambda m: m.document is not None).document
     rows = {r.number: r for r in parse_devices(export.data, today=NOW.date()).rows}
-    assert sorted(rows) == [1, 2, 3]
+    assert sorted(rows) == [1, 2, 3, *range(10, 22)]
     assert (rows[1].holder_email, rows[1].due_date, rows[1].location) == (
         "alice@example.ru", date(2026, 12, 10), "Офис клиента")
     assert rows[2].holder_email is None and rows[2].location == "Склад"
@@ -83,32 +98,30 @@ def test_developer_gets_logs_export_and_a_consistent_backup_while_people_registe
                         "JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL") == [
         (1, "alice@example.ru", "2026-12-10")]
 
-    # A backup while twelve people register at once (each registration writes a person and
-    # an event in one transaction: a consistent copy has exactly one event per person).
+    # A backup while twelve people take devices at once (each take writes a loan and its event
+    # in one transaction: a consistent copy has exactly one "take" event per new open loan).
     newcomers = [api.user(300 + i, f"Новичок {i}") for i in range(12)]
     for user in newcomers:
         user.send("/start")
-    for user in newcomers:
+    for i, user in enumerate(newcomers):
         user.wait_for("рабочую почту")
-
-    def register_all():
-        for i, user in enumerate(newcomers):
-            user.send(f"new{i}@example.ru")
-
-    writer = threading.Thread(target=register_all)
-    writer.start()
-    dev.press(menu, "Резервная копия")
-    writer.join()
-    backup = dev.wait_for(lambda m: m.document is not None and "Резервная копия" in m.text).document
+        user.send(f"new{i}@example.ru")
     for user in newcomers:
         user.wait_for("зарегистрированы")
+
+    takers = [threading.Thread(target=_take, args=(user, 10 + i)) for i, user in enumerate(newcomers)]
+    for thread in takers:
+        thread.start()
+    dev.press(menu, "Резервная копия")
+    backup = dev.wait_for(lambda m: m.document is not None and "Резервная копия" in m.text).document
+    for thread in takers:
+        thread.join()
     copy = bot.workdir / "copy.sqlite3"
     copy.write_bytes(backup.data)
     assert _read(copy, "PRAGMA integrity_check") == [("ok",)]
-    people = _read(copy, "SELECT count(*) FROM people WHERE email LIKE 'new%'")[0][0]
-    registered = _read(copy, "SELECT count(*) FROM events WHERE kind = 'registered'")[0][0]
-    assert people == registered
-    assert _read(copy, "SELECT count(*) FROM loans WHERE returned_at IS NULL") == [(1,)]
+    taken = _read(copy, "SELECT count(*) FROM events WHERE kind = 'take'")[0][0]
+    assert _read(copy, "SELECT count(*) FROM loans WHERE returned_at IS NULL") == [(1 + taken,)]
+    assert _read(bot.db_path, "SELECT count(*) FROM loans WHERE returned_at IS NULL") == [(13,)]
 
     dev.press(menu, "Миграции")
     assert "001_initial" in dev.wait_for("Миграции").text
@@ -183,6 +196,8 @@ def test_non_developers_get_nothing_from_dev_commands_or_forged_callbacks(bot_fa
         unknown = user.wait_for(lambda m: True).text
         user.send("/dev")
         assert user.wait_for(lambda m: True).text == unknown.replace("qqq", "dev")
+        if user is not stranger:  # active people: exactly the failed-search reply
+            assert "По запросу «/dev» ничего не нашлось" in unknown.replace("qqq", "dev")
         for action in ("logfile", "logtail", "export", "backup", "migrations", "dump", "delfree", "reset"):
             answer = user.wait_answer(forge_press(user, f"dv:{action}"))
             assert "код" not in (answer["text"] or "")
