@@ -23,7 +23,7 @@ from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_data
 from cashbot.fsm_storage import SQLiteStorage
 from cashbot.handlers import ROUTERS, register_jobs
 from cashbot.menus import set_menus
-from cashbot.middlewares import InFlight, ViewerMiddleware
+from cashbot.middlewares import InFlight, PinResponseTypes, ViewerMiddleware
 from cashbot.notify import Notifier
 from cashbot.services import people, setup
 
@@ -121,6 +121,7 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     database = database or prepare_database(settings, clock)
     db = Db(database)
     bot = bot or build_bot(settings)
+    bot.session.middleware(PinResponseTypes())
     storage = SQLiteStorage(settings.database.path, key_builder=DefaultKeyBuilder(with_destiny=True, with_bot_id=True))
     dispatcher, in_flight = build_dispatcher(settings, storage)
     notifier = Notifier(bot, db, clock, rate=settings.reminders.global_rate,

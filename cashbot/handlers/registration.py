@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import ApprovalCb
 from cashbot.clock import Clock
@@ -23,6 +22,7 @@ from cashbot.services.people import PersonBrief, Viewer
 from cashbot.texts import common as t
 from cashbot.texts.common import esc
 from cashbot.views.format import email_problem
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 router = Router(name="registration")
 # Everyone who is not an active person lands here; /help was answered before this router.

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from peewee import JOIN, fn
 
-from cashbot.db.models import Category, Device, Event, Handover, Loan, Person, QueueEntry
+from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, database_proxy
 from cashbot.services.common import fold
 from cashbot.services.errors import DeviceNotFound
 
@@ -126,33 +126,39 @@ def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
     return Page([to_item(r) for r in rows], total, page, pages)
 
 
-def _device_items_query():
-    holder = Person.alias()
-    offered = QueueEntry.alias()
-    return (Device
-            .select(Device.id, Device.number, Device.name, Category.name.alias("category_name"),
-                    holder.full_name.alias("holder_name"), Loan.due_on,
-                    offered.id.alias("offer_id"))
-            .join(Category)
-            .switch(Device)
-            .join(Loan, JOIN.LEFT_OUTER, on=(Loan.device == Device.id) & Loan.returned_at.is_null())
-            .join(holder, JOIN.LEFT_OUTER, on=(holder.id == Loan.person))
-            .switch(Device)
-            .join(offered, JOIN.LEFT_OUTER,
-                  on=(offered.device == Device.id) & offered.offered_at.is_null(False))
-            .where(Device.deleted_at.is_null())
-            .order_by(Device.number))
+# Lists (search results, /all, a category) are the busiest screens after the card: like the
+# card, their two statements are constant SQL, because building them with peewee cost about
+# as much as the search itself (benchmarks/README.md). `{where}` is one of _LIST_FILTERS.
+_LIST_PAGE_SQL = """
+SELECT d.id, d.number, d.name, c.name, p.full_name, l.due_on, o.id
+FROM devices d
+JOIN categories c ON c.id = d.category_id
+LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
+LEFT JOIN people p ON p.id = l.person_id
+LEFT JOIN queue_entries o ON o.device_id = d.id AND o.offered_at IS NOT NULL
+WHERE d.deleted_at IS NULL AND {where}
+ORDER BY d.number
+LIMIT ? OFFSET ?
+"""
+_LIST_COUNT_SQL = "SELECT COUNT(*) FROM devices d WHERE d.deleted_at IS NULL AND {where}"
+_LIST_FILTERS = {
+    "number": "d.number = ?",
+    "text": "instr(d.search_text, ?) > 0",
+    "category": "d.category_id = ?",
+    "all": "?",  # always true: the parameter is 1
+}
 
 
-def _items(where, page: int, page_size: int) -> Page:
-    total = Device.select().join(Category).where(Device.deleted_at.is_null(), where).count()
-    query = _device_items_query().where(where).objects()
-    return paged(query, page, page_size, total, _object_item)
-
-
-def _object_item(row) -> DeviceItem:
-    return DeviceItem(row.id, row.number, row.name, row.category_name, row.holder_name,
-                      _as_date(row.due_on), row.offer_id is not None)
+def _items(kind: str, value: object, page: int, page_size: int) -> Page:
+    where = _LIST_FILTERS[kind]
+    total = database_proxy.execute_sql(_LIST_COUNT_SQL.format(where=where), (value,)).fetchone()[0]
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 0), pages - 1)
+    rows = database_proxy.execute_sql(_LIST_PAGE_SQL.format(where=where),
+                                      (value, page_size, page * page_size)).fetchall() if total else []
+    items = [DeviceItem(device_id, number, name, category, holder, _as_date(due_on), offer_id is not None)
+             for device_id, number, name, category, holder, due_on, offer_id in rows]
+    return Page(items, total, page, pages)
 
 
 def _as_date(value) -> date | None:
@@ -168,16 +174,17 @@ def search_devices(text: str, page: int, page_size: int) -> Page:
     if text.isascii() and text.isdigit():  # "²" is a digit to Python, not a sticker number
         if len(text) > 18:  # beyond SQLite's integer range: no such sticker
             return Page([], 0, 0, 1)
-        return _items(Device.number == int(text), page, page_size)
+        return _items("number", int(text), page, page_size)
     needle = fold(text)
     if not needle:
         return Page([], 0, 0, 1)
-    return _items(fn.instr(Device.search_text, needle) > 0, page, page_size)
+    return _items("text", needle, page, page_size)
 
 
 def list_devices(page: int, page_size: int, category_id: int | None = None) -> Page:
-    where = (Device.category == category_id) if category_id is not None else True
-    return _items(where, page, page_size)
+    if category_id is not None:
+        return _items("category", category_id, page, page_size)
+    return _items("all", 1, page, page_size)
 
 
 def categories_with_counts() -> list[CategoryCount]:
@@ -198,37 +205,51 @@ def device_id_by_number(number: int) -> int | None:
     return device.id if device else None
 
 
+# The card is the hottest read: every open, refresh and action redraws it. Building these
+# statements with peewee cost ten times running them (about 1.5 ms against 0.1 ms of CPU on
+# the database thread, benchmarks/README.md), so they are written once as SQL; values still
+# go through the models' own field converters.
+_CARD_SQL = """
+SELECT d.id, d.number, d.name, c.name, d.serial, d.firmware, d.registered_on, d.comment,
+       d.location, l.id, p.id, p.full_name, p.username, p.email, l.taken_at, l.due_on, l.location,
+       CASE WHEN l.id IS NOT NULL THEN
+           (SELECT t.full_name FROM handovers h JOIN people t ON t.id = h.to_person_id
+            WHERE h.device_id = d.id AND h.resolved_at IS NULL) END
+FROM devices d
+JOIN categories c ON c.id = d.category_id
+LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
+LEFT JOIN people p ON p.id = l.person_id
+WHERE d.id = ? AND d.deleted_at IS NULL
+"""
+_CARD_QUEUE_SQL = """
+SELECT q.person_id, q.offered_at, q.offer_expires_at, p.full_name
+FROM queue_entries q JOIN people p ON p.id = q.person_id
+WHERE q.device_id = ?
+ORDER BY q.joined_at, q.id
+"""
+
+
 def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
-    device = (Device.select(Device, Category).join(Category)
-              .where(Device.id == device_id, Device.deleted_at.is_null()).first())
-    if device is None:
+    row = database_proxy.execute_sql(_CARD_SQL, (device_id,)).fetchone()
+    if row is None:
         raise DeviceNotFound()
-    loan = (Loan.select(Loan, Person).join(Person)
-            .where(Loan.device == device_id, Loan.returned_at.is_null()).first())
-    # Person.id must be selected: with the join, peewee builds entry.person from the selected
-    # columns only, and entry.person_id would be None (no position, no "reserved for me").
-    queue = list(QueueEntry.select(QueueEntry.person, QueueEntry.offered_at, QueueEntry.offer_expires_at,
-                                   Person.id, Person.full_name)
-                 .join(Person).where(QueueEntry.device == device_id)
-                 .order_by(QueueEntry.joined_at, QueueEntry.id))
-    offer = next((e for e in queue if e.offered_at is not None), None)
-    my_position = next((i for i, e in enumerate(queue, 1) if e.person_id == viewer_person_id), None)
-    handover = None
-    if loan is not None:
-        handover = (Handover.select(Handover, Person).join(Person, on=(Person.id == Handover.to_person))
-                    .where(Handover.device == device_id, Handover.resolved_at.is_null()).first())
+    (_, number, name, category, serial, firmware, registered_on, comment, location,
+     loan_id, holder_id, holder_name, username, email, taken_at, due_on, loan_location, handover_to) = row
+    queue = database_proxy.execute_sql(_CARD_QUEUE_SQL, (device_id,)).fetchall()
+    offer = next((entry for entry in queue if entry[1] is not None), None)
+    my_position = next((i for i, entry in enumerate(queue, 1) if entry[0] == viewer_person_id), None)
     holder = None
-    if loan is not None:
-        p = loan.person
-        holder = Holder(p.id, p.full_name, p.username, p.email, loan.taken_at, loan.due_on, loan.location)
+    if loan_id is not None:
+        holder = Holder(holder_id, holder_name, username, email, Loan.taken_at.python_value(taken_at),
+                        Loan.due_on.python_value(due_on), loan_location)
     return DeviceCard(
-        device.id, device.number, device.name, device.category.name, device.serial, device.firmware,
-        device.registered_on, device.comment, device.location, holder, len(queue),
-        offer.person.full_name if offer else None,
-        bool(offer and offer.person_id == viewer_person_id),
-        offer.offer_expires_at if offer else None,
+        device_id, number, name, category, serial, firmware, Device.registered_on.python_value(registered_on),
+        comment, location, holder, len(queue),
+        offer[3] if offer else None,
+        bool(offer and offer[0] == viewer_person_id),
+        QueueEntry.offer_expires_at.python_value(offer[2]) if offer else None,
         my_position,
-        handover.to_person.full_name if handover else None,
+        handover_to,
         bool(holder and holder.person_id == viewer_person_id),
     )
 

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import DeviceCb, DueCb, HandoverCb, OfferCb
 from cashbot.services.errors import (
@@ -25,6 +24,7 @@ from cashbot.services.people import PersonBrief
 from cashbot.texts import actions as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 QUICK_DUE_DAYS = ((t.BTN_TODAY, 0), (t.BTN_TOMORROW, 1), (t.BTN_WEEK, 7), (t.BTN_NO_DUE, -1))
 

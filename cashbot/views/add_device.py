@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import AddCb, CategoryAdminCb, ImportCb
 from cashbot.services.catalog import CategoryCount
@@ -14,6 +13,7 @@ from cashbot.services.people import PersonBrief
 from cashbot.texts import admin_add as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 # The dialog, in order; "confirm" (the preview) comes after the last one.
 STEPS = ("number", "serial", "name", "category", "firmware", "registered_on", "comment",

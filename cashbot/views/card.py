@@ -6,7 +6,6 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import DeviceCb
 from cashbot.services.catalog import DeviceCard
@@ -14,6 +13,7 @@ from cashbot.texts import card as t
 from cashbot.texts.common import esc
 from cashbot.views import device_admin
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days, person_link
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 
 def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = None) -> str:

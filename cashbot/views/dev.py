@@ -6,11 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import DevCb
 from cashbot.texts import dev as t
 from cashbot.texts.common import esc
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 DANGEROUS = ("dump", "delfree", "reset")
 

@@ -7,7 +7,6 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, DeviceCb
 from cashbot.services.catalog import CategoryCount, DeviceCard, Page
@@ -17,6 +16,7 @@ from cashbot.services.people import PersonBrief
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date
+from cashbot.views.keyboard import InlineKeyboardBuilder
 from cashbot.views.users import display_name, history_line, page_row
 
 

@@ -10,13 +10,13 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import CategoryAdminCb, CategoryCb, DeviceCb, MyHistoryCb, PageCb
 from cashbot.services.catalog import DeviceItem, HistoryLine, MyLoan, MyPlace, Page, PastHolder
 from cashbot.texts import find as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days
+from cashbot.views.keyboard import InlineKeyboardBuilder
 from cashbot.views.pagination import add_nav
 
 # Worst case at the largest page (30 lines): ~125 visible characters a line, under 4096.

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import PageCb
 from cashbot.services.catalog import Page
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 WINDOW = 5
 PREV, NEXT = "◀️", "▶️"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import DeviceCb
 from cashbot.services.reminders import (
@@ -19,6 +18,7 @@ from cashbot.services.reminders import (
 from cashbot.texts import reminders as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, person_link
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 LONG_OVERDUE_DAYS = 7  # after a week the tone changes
 MAX_TEXT = 3900  # under Telegram's 4096, with room for the header

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from cashbot.callbacks import PersonAdminCb
 from cashbot.db.models import PersonStatus
@@ -17,6 +16,7 @@ from cashbot.services.people_admin import PersonCard
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
+from cashbot.views.keyboard import InlineKeyboardBuilder
 
 PAGE_BUTTONS = 5  # page numbers shown around the current one
 
