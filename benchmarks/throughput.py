@@ -57,8 +57,7 @@ from tests.support import TOKEN, make_settings
 ECHO_TOKEN = "654321:ECHO-abcdefghijklmnopqrstuvwxyz012345"
 ECHO_ID_OFFSET = 100_000_000  # echo users are separate people in the double
 # As cashbot.app.build_bot makes it: HTML parse mode (the double parses it, as Telegram does).
-# A plain "HTML", not ParseMode.HTML: the in-process session hands the enum to the double,
-# whose str() check (Python 3.11: "ParseMode.HTML") refuses it.
+# The real bot's defaults (app.build_bot).
 BOT_DEFAULTS = DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True)
 MIX = {"search": 40, "card": 20, "page": 20, "take/return": 10, "mine": 10}
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
 
 from cashbot.app import App, build_app, prepare_database
 from cashbot.clock import FixedClock
@@ -53,8 +54,8 @@ def make_handler_env(tmp_path: Path, **settings_overrides) -> HandlerEnv:
     session = RecordingSession(telegram)
     # The same defaults as the real bot (HTML parse mode): the double then parses and checks
     # every message's HTML, as Telegram would.
-    # (A plain "HTML": the in-process session passes values natively, not form-encoded.)
-    bot = session.bot(TOKEN, default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True))
+    bot = session.bot(TOKEN, default=DefaultBotProperties(parse_mode=ParseMode.HTML,
+                                                          link_preview_is_disabled=True))
     database = prepare_database(settings, clock)
     app = build_app(settings, bot=bot, clock=clock, database=database)
     return HandlerEnv(app, telegram, session, clock)

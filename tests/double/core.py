@@ -531,6 +531,7 @@ class FakeTelegram:
     def _parse_text(self, text: Any, parse_mode: Any, entities: Any,
                     *, caption: bool = False) -> tuple[str, list]:
         text = "" if text is None else str(text)
+        parse_mode = getattr(parse_mode, "value", parse_mode)  # an enum from the in-process front
         if parse_mode and str(parse_mode).lower() == "html":
             try:
                 visible, ents = parse_html(text)
