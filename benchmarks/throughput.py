@@ -57,7 +57,6 @@ from tests.support import TOKEN, make_settings
 ECHO_TOKEN = "654321:ECHO-abcdefghijklmnopqrstuvwxyz012345"
 ECHO_ID_OFFSET = 100_000_000  # echo users are separate people in the double
 # As cashbot.app.build_bot makes it: HTML parse mode (the double parses it, as Telegram does).
-# The real bot's defaults (app.build_bot).
 BOT_DEFAULTS = DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True)
 MIX = {"search": 40, "card": 20, "page": 20, "take/return": 10, "mine": 10}
 
