@@ -84,14 +84,6 @@ def test_sample_original_format_utf8_short_rows():
     assert result.rows == SAMPLE_ROWS[:5]
 
 
-def test_samples_are_copied_byte_for_byte():
-    shared = Path("/work/shared/samples")
-    if not shared.exists():
-        pytest.skip("shared samples are not mounted here")
-    for name in ("devices_cp1251_semicolon.csv", "devices_original_format_utf8.csv"):
-        assert (DATA / name).read_bytes() == (shared / name).read_bytes()
-
-
 # ---------------------------------------------------------------------------------
 # Encodings
 
