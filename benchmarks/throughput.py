@@ -27,6 +27,7 @@ substituted; the table says what was actually measured.
 from __future__ import annotations
 
 import asyncio
+import gc
 import bisect
 import logging
 import math
@@ -457,6 +458,7 @@ async def measure(workdir: Path, *, people: int = 200, rounds: int = 3, actions_
     seeded = seeding.seed(seeding.SEED_NOW, staff=people + 1)
     seed_seconds = time.perf_counter() - seed_started
     app = build_app(settings, bot=session.bot(TOKEN, default=BOT_DEFAULTS), clock=clock, database=database)
+    gc.freeze()  # as the bot does once started (cashbot.app.run), for both bots alike
     staff_feeder = Feeder(telegram, app.dispatcher, app.bot)
     echo_feeder = Feeder(telegram, echo_bot.dp, session.bot(ECHO_TOKEN))
     try:

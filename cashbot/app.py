@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import logging.handlers
 import sys
@@ -143,6 +144,10 @@ async def heartbeat(path) -> None:
 async def run(settings: Settings) -> int:
     app = build_app(settings)
     await set_menus(app.bot, settings.admins)
+    # Everything loaded so far (aiogram's models, the app) lives as long as the process: keep
+    # it out of the garbage collector's full passes, which otherwise stall the event loop for
+    # 100+ ms at a time under load (benchmarks/README.md, import).
+    gc.freeze()
     app.loop.start()
     log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)
     try:
