@@ -17,7 +17,7 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.loans import TYPED, dialog_device, pressed_again, show_card
+from cashbot.handlers.loans import TYPED, cancel_dialog, pressed_again, show_card
 from cashbot.notify import Delivery, Notifier
 from cashbot.services import inventory, people
 from cashbot.services.errors import (
@@ -30,7 +30,7 @@ from cashbot.services.inventory import HandoverRequest
 from cashbot.services.people import Viewer
 from cashbot.states import HandoverDialog
 from cashbot.texts import actions as t
-from cashbot.texts.common import STALE_BUTTON, esc
+from cashbot.texts.common import esc
 from cashbot.views import actions as v
 
 router = Router(name="handover")
@@ -124,12 +124,7 @@ async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: 
 
 @router.callback_query(HandoverCb.filter(F.action == "cancel"))
 async def handover_cancelled(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext) -> None:
-    if await dialog_device(state, callback_data.device_id, HandoverDialog.who) is None:
-        await callback.answer(STALE_BUTTON)
-        return
-    await state.clear()
-    await card.safe_edit(callback.message, t.DIALOG_CANCELLED)
-    await callback.answer()
+    await cancel_dialog(callback, state, callback_data.device_id, HandoverDialog.who)
 
 
 @router.callback_query(HandoverCb.filter(F.action.in_({"yes", "no"})))

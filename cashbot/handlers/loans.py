@@ -77,6 +77,27 @@ async def dialog_device(state: FSMContext, device_id: int, *states) -> int | Non
     return data.get("device_id") if data.get("device_id") == device_id else None
 
 
+async def open_dialog(callback: CallbackQuery, state: FSMContext, first_state, device_id: int,
+                      text: str, markup) -> None:
+    """Ask a dialog's first question; remember the card that started it (double clicks) and
+    the question (its buttons are retired once answered)."""
+    prompt = await callback.message.answer(text, reply_markup=markup)
+    await state.set_state(first_state)
+    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
+                          "from_id": callback.message.message_id})
+    await callback.answer()
+
+
+async def cancel_dialog(callback: CallbackQuery, state: FSMContext, device_id: int, *states) -> None:
+    """[Отмена] in a dialog about `device_id`; a button of a dialog no longer open is stale."""
+    if await dialog_device(state, device_id, *states) is None:
+        await callback.answer(STALE_BUTTON)
+        return
+    await state.clear()
+    await card.safe_edit(callback.message, t.DIALOG_CANCELLED)
+    await callback.answer()
+
+
 async def pressed_again(callback: CallbackQuery, device_id: int, state: FSMContext, *states) -> bool:
     """The same button on the same message started the open dialog: a double click. (A press on
     another card starts afresh, so a dialog abandoned long ago never gets in the way.)"""
@@ -96,12 +117,7 @@ async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext,
         await show_card(callback.message, device_id, v.refusal_note(error, deps["settings"].tz), edit=True, **deps)
         await callback.answer()
         return
-    text, markup = v.ask_due_take(device)
-    prompt = await callback.message.answer(text, reply_markup=markup)
-    await state.set_state(TakeDialog.due)
-    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
-                          "from_id": callback.message.message_id})
-    await callback.answer()
+    await open_dialog(callback, state, TakeDialog.due, device_id, *v.ask_due_take(device))
 
 
 @router.callback_query(DeviceCb.filter(F.action == "take"))
@@ -194,13 +210,8 @@ async def finish_take(message: Message, location: str | None, *, edit: bool, sta
 
 @router.callback_query(DueCb.filter(F.action == "cancel"))
 async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state: FSMContext) -> None:
-    if await dialog_device(state, callback_data.device_id, TakeDialog.due, TakeDialog.location,
-                           ExtendDialog.due) is None:
-        await callback.answer(STALE_BUTTON)
-        return
-    await state.clear()
-    await card.safe_edit(callback.message, t.DIALOG_CANCELLED)
-    await callback.answer()
+    await cancel_dialog(callback, state, callback_data.device_id, TakeDialog.due, TakeDialog.location,
+                        ExtendDialog.due)
 
 
 @router.callback_query(DeviceCb.filter(F.action.in_({"ret", "rret"})))
@@ -238,12 +249,7 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
                         viewer=viewer, settings=settings, **deps)
         await callback.answer()
         return
-    text, markup = v.ask_due_extend(check)
-    prompt = await callback.message.answer(text, reply_markup=markup)
-    await state.set_state(ExtendDialog.due)
-    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
-                          "from_id": callback.message.message_id})
-    await callback.answer()
+    await open_dialog(callback, state, ExtendDialog.due, device_id, *v.ask_due_extend(check))
 
 
 async def finish_extend(message: Message, due: date | None, *, edit: bool, state: FSMContext, db: Db,
