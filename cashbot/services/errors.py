@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 
 class DomainError(Exception):
@@ -93,10 +93,6 @@ class HandoverTargetUnavailable(DomainError):
     name: str
 
 
-@dataclass
-class DueDateRange:
-    earliest: date
-    latest: date
 
 
 # --- Admin: adding and managing people, devices, categories (issue 4) ---
