@@ -37,6 +37,7 @@ _TAGS = {
 }
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_TEXT_RE = re.compile(r"[^<&]*")  # plain text up to the next tag or entity
 _NAME_RE = re.compile(r"[A-Za-z0-9-]*")
 _ATTR_RE = re.compile(
     r"""\s*([A-Za-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""",
@@ -50,11 +51,7 @@ class HtmlParseError(ValueError):
 
 def utf16_len(s: str) -> int:
     """Length of `s` in UTF-16 code units (how Telegram counts entity offsets)."""
-    n = len(s)
-    for ch in s:
-        if ord(ch) > 0xFFFF:
-            n += 1
-    return n
+    return len(s.encode("utf-16-le")) // 2
 
 
 def _unescape_attr(value: str) -> str:
@@ -95,9 +92,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             i = m.end()
             continue
         if ch != "<":
-            j = i
-            while j < n and text[j] not in "<&":
-                j += 1
+            j = _TEXT_RE.match(text, i).end()
             chunk = text[i:j]
             out.append(chunk)
             pos16 += utf16_len(chunk)
