@@ -204,12 +204,26 @@ def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResul
     return result
 
 
+# Rows per INSERT statement. One row per statement (executemany) made the search index's
+# trigger flush FTS5's pending data at the end of every statement: a 10,000-device import
+# took 1.8-2.1 s instead of 0.5-1.0 s. 500 rows of up to 11 columns stay far below SQLite's
+# 32,766 bound parameters.
+_INSERT_BATCH = 500
+
+
 def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT many rows with one prepared statement. peewee's insert_many spent most of a
+    """INSERT many rows, _INSERT_BATCH to a statement. peewee's insert_many spent most of a
     10,000-row import building SQL text; callers pass values already in storage form."""
-    if rows:
-        sql = f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
-        database_proxy.connection().executemany(sql, rows)
+    _batched(f'INSERT INTO {table} ({", ".join(columns)}) VALUES {{values}}', len(columns), rows)
+
+
+def _batched(sql: str, width: int, rows: list[tuple]) -> None:
+    """Run `sql` once per _INSERT_BATCH rows, its `{values}` replaced by that many (?, ...)."""
+    one = f'({", ".join("?" * width)})'
+    connection = database_proxy.connection()
+    for start in range(0, len(rows), _INSERT_BATCH):
+        batch = rows[start:start + _INSERT_BATCH]
+        connection.execute(sql.format(values=", ".join([one] * len(batch))), [v for row in batch for v in row])
 
 
 def _stored(value: datetime) -> str:
@@ -268,8 +282,9 @@ def _update_devices(rows: list[DeviceRow], categories: dict[str, int], now: date
                     events: _Events) -> int:
     """Non-empty cells overwrite; returns how many devices actually changed.
 
-    Plain tuples and one prepared UPDATE: model instances and per-row save() made a
-    10,000-row update take seconds."""
+    Plain tuples and a few statements of many rows each: model instances and per-row save()
+    made a 10,000-row update take seconds, and one statement per row (executemany) made the
+    search index's trigger flush after every row (0.7-0.9 s became 1.3-1.9 s)."""
     if not rows:
         return 0
     wanted = {r.number for r in rows}
@@ -294,9 +309,11 @@ def _update_devices(rows: list[DeviceRow], categories: dict[str, int], now: date
             search_text = fold(current["name"], current["serial"], category_name)
             updates.append((*(current[k] for k in _UPDATABLE), category_id, search_text, _stored(now), device_id))
             events.add("device_updated", device_id, changes=changes, source="import")
-    if updates:
-        assignments = ", ".join(f"{k} = ?" for k in (*_UPDATABLE, "category_id", "search_text", "updated_at"))
-        database_proxy.connection().executemany(f"UPDATE devices SET {assignments} WHERE id = ?", updates)
+    columns = (*_UPDATABLE, "category_id", "search_text", "updated_at")
+    # Order-free: planning refused a serial still held by another device, numbers are the key.
+    _batched(f"WITH u ({', '.join(columns)}, id) AS (VALUES {{values}}) "
+             f"UPDATE devices SET {', '.join(f'{k} = u.{k}' for k in columns)} FROM u WHERE devices.id = u.id",
+             len(columns) + 1, updates)
     return len(updates)
 
 

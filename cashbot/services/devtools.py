@@ -42,6 +42,10 @@ BACKUP_PREFIX = "cashbot-"
 BACKUP_SUFFIX = ".sqlite3"
 # Dump everything a person might ask about later; the migration bookkeeping too.
 SKIP_DUMP_TABLES = ("sqlite_sequence",)
+# Tables that hold data, not the search index: SQLite lists a virtual table (devices_fts) as
+# 'virtual' and the tables it keeps its index in (devices_fts_data, ...) as 'shadow'.
+_ORDINARY_TABLES = ("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'")
 
 
 # ------------------------------------------------------------------------------ logs
@@ -116,9 +120,7 @@ def export_devices_csv() -> tuple[bytes, int]:
 def dump_tables(database: CashbotDatabase) -> dict[str, list[dict]]:
     """Every table with every column, read in one transaction (a consistent picture)."""
     with database.atomic():
-        names = [row[0] for row in database.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name")]
+        names = [row[0] for row in database.execute_sql(_ORDINARY_TABLES + " ORDER BY name")]
         tables = {}
         for name in names:
             cursor = database.execute_sql(f'SELECT * FROM "{name}" ORDER BY rowid')
@@ -269,8 +271,10 @@ def reset_database(database: CashbotDatabase, backup_dir: Path, now: datetime, *
     database.pragma("foreign_keys", 0, permanent=False)
     try:
         with database.atomic():
+            # A virtual table (the search index) drops its shadow tables itself: not listed.
             names = [row[0] for row in database.execute_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' "
+                "AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%'")]
             for name in names:
                 database.execute_sql(f'DROP TABLE "{name}"')
             apply_migrations(database)
