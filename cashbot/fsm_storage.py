@@ -208,9 +208,8 @@ class SQLiteStorage(BaseStorage):
         record = self._cache.get(k)
         if record is None:
             conn = await self._connection()
-            async with conn.execute(f"SELECT state, data FROM {TABLE} WHERE key = ?", (k,)) as cur:
-                row = await cur.fetchone()
-            record = (row[0], row[1]) if row is not None else (None, _EMPTY)
+            rows = await conn.execute_fetchall(f"SELECT state, data FROM {TABLE} WHERE key = ?", (k,))
+            record = (rows[0][0], rows[0][1]) if rows else (None, _EMPTY)
         self._remember(k, record)
         return record
 
@@ -238,8 +237,9 @@ class SQLiteStorage(BaseStorage):
                     "data = excluded.data, updated_at = excluded.updated_at",
                     (k, state, data, _now()),
                 )
-            async with conn.execute(sql, params):
-                pass
+            # One trip to aiosqlite's thread; `async with conn.execute()` would take a second
+            # one to close the cursor, and each trip wakes the event loop.
+            await conn.execute_fetchall(sql, params)
         except BaseException:
             # Cancelled or failed: the worker thread may or may not have applied
             # the statement, so the cached row is no longer known to match the
@@ -302,10 +302,9 @@ class SQLiteStorage(BaseStorage):
         cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
         async with self._lock:
             conn = await self._connection()
-            async with conn.execute(
+            rows = list(await conn.execute_fetchall(
                 f"DELETE FROM {TABLE} WHERE updated_at < ? RETURNING key", (cutoff,)
-            ) as cur:
-                rows = list(await cur.fetchall())
+            ))
             for (k,) in rows:
                 self._cache.pop(k, None)
         return len(rows)
