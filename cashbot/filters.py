@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiogram import F
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
+from magic_filter import MagicFilter
 
 from cashbot.services.people import Viewer
 
@@ -36,3 +40,22 @@ class NotActive(Filter):
 class Known(Filter):
     async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
         return viewer is not None
+
+
+class OnLoop(Filter):
+    """A magic filter (`F.text`, ...) checked on the event loop.
+
+    aiogram runs a bare `F...` handler filter, a plain function, through `asyncio.to_thread`:
+    a thread hop and two loop wake-ups per check, on the busiest handler there is (every
+    search text). Wrapped in a Filter it is awaited in place."""
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self.magic = magic
+
+    async def __call__(self, event: TelegramObject) -> Any:
+        return self.magic.resolve(event)
+
+
+TEXT = OnLoop(F.text)
+TYPED = OnLoop(F.text & ~F.text.startswith("/"))  # a typed answer: commands keep working in dialogs
+NOT_TEXT = OnLoop(~F.text)

@@ -21,7 +21,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
-from cashbot.filters import Admin
+from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import render, send_card
 from cashbot.notify import Notifier
 from cashbot.services import catalog, device_admin, people
@@ -112,7 +112,7 @@ def step_before(index: int, data: dict) -> str:
     return previous
 
 
-@router.message(StateFilter(AddDevice), F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(AddDevice), TYPED)
 async def answer_step(message: Message, state: FSMContext, db: Db, clock: Clock, settings: Settings,
                       viewer: Viewer, is_admin: bool) -> None:
     index = await current_step(state)

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from cashbot.callbacks import CategoryAdminCb
 from cashbot.clock import Clock
 from cashbot.db.database import Db
-from cashbot.filters import Admin
+from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import safe_edit
 from cashbot.services import catalog, categories
 from cashbot.services.errors import BadValue, CategoryExists, CategoryNotEmpty, CategoryNotFound
@@ -52,7 +52,7 @@ async def ask_name(callback: CallbackQuery, callback_data: CategoryAdminCb, stat
     await callback.answer()
 
 
-@router.message(StateFilter(CategoryEdit.name), F.text & ~F.text.startswith("/"))
+@router.message(StateFilter(CategoryEdit.name), TYPED)
 async def name_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, clock: Clock) -> None:
     category_id = (await state.get_data()).get("category_id", 0)
     try:

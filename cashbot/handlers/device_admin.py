@@ -18,7 +18,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
-from cashbot.filters import Admin
+from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import edit_card, safe_edit, send_card
 from cashbot.notify import Notifier
 from cashbot.services import catalog, device_manage, people
@@ -40,7 +40,6 @@ router = Router(name="device_admin")
 router.message.filter(Admin())
 router.callback_query.filter(Admin())
 
-NOT_A_COMMAND = F.text & ~F.text.startswith("/")
 MAX_CANDIDATES = 8
 ASSIGNABLE = {PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED}
 
@@ -127,7 +126,7 @@ async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, s
     await callback.answer()
 
 
-@router.message(StateFilter(EditDevice.value), NOT_A_COMMAND)
+@router.message(StateFilter(EditDevice.value), TYPED)
 async def value_given(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
                       settings: Settings, clock: Clock) -> None:
     data = await state.get_data()
@@ -176,7 +175,7 @@ async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, st
     await callback.answer()
 
 
-@router.message(StateFilter(AssignDevice.person), NOT_A_COMMAND)
+@router.message(StateFilter(AssignDevice.person), TYPED)
 async def assignee_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
                          clock: Clock) -> None:
     text, device_id = message.text.strip(), (await state.get_data()).get("device_id", 0)
@@ -219,7 +218,7 @@ async def assignee_picked(callback: CallbackQuery, callback_data: DeviceAdminCb,
     await callback.answer()
 
 
-@router.message(StateFilter(AssignDevice.due), NOT_A_COMMAND)
+@router.message(StateFilter(AssignDevice.due), TYPED)
 async def due_given(message: Message, state: FSMContext, clock: Clock) -> None:
     try:
         due = check_due_date(parse_date(message.text, clock.today()), clock.today())
@@ -243,7 +242,7 @@ async def skip(callback: CallbackQuery, state: FSMContext, viewer: Viewer, is_ad
     await _assign(callback.message, state, None, viewer, is_admin, db, settings, clock, notifier)
 
 
-@router.message(StateFilter(AssignDevice.location), NOT_A_COMMAND)
+@router.message(StateFilter(AssignDevice.location), TYPED)
 async def location_given(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
                          settings: Settings, clock: Clock, notifier: Notifier) -> None:
     await _assign(message, state, message.text, viewer, is_admin, db, settings, clock, notifier)

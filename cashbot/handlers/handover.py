@@ -15,9 +15,9 @@ from cashbot.callbacks import DeviceCb, HandoverCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import ActiveUser
+from cashbot.filters import TYPED, ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.loans import TYPED, cancel_dialog, pressed_again, show_card
+from cashbot.handlers.loans import cancel_dialog, pressed_again, show_card
 from cashbot.notify import Delivery, Notifier
 from cashbot.services import inventory, people
 from cashbot.services.errors import (

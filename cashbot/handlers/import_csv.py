@@ -21,7 +21,7 @@ from cashbot.callbacks import AddCb, ImportCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import Admin
+from cashbot.filters import Admin, OnLoop
 from cashbot.handlers.card import safe_edit
 from cashbot.notify import Notifier
 from cashbot.services import device_csv
@@ -68,7 +68,7 @@ async def ask_file(callback: CallbackQuery, state: FSMContext, settings: Setting
     await callback.answer()
 
 
-@router.message(StateFilter(None, ImportCsv.waiting_file, ImportCsv.preview), F.document)
+@router.message(StateFilter(None, ImportCsv.waiting_file, ImportCsv.preview), OnLoop(F.document))
 async def receive_file(message: Message, state: FSMContext, bot: Bot, db: Db, clock: Clock,
                        settings: Settings) -> None:
     document = message.document
@@ -87,7 +87,7 @@ async def receive_file(message: Message, state: FSMContext, bot: Bot, db: Db, cl
     await show_preview(progress, state, db, clock, settings)
 
 
-@router.message(StateFilter(ImportCsv.waiting_file), ~F.text.startswith("/"))
+@router.message(StateFilter(ImportCsv.waiting_file), OnLoop(~F.text.startswith("/")))
 async def not_a_file(message: Message) -> None:
     """Anything but a file (commands pass on to their own handlers)."""
     await message.answer(t.ASK_FILE.format(limit=limit_text()))

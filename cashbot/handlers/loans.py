@@ -21,7 +21,7 @@ from cashbot.callbacks import DeviceCb, DueCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import ActiveUser
+from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
 from cashbot import turns
 from cashbot.handlers import card
 from cashbot.notify import Notifier
@@ -40,7 +40,6 @@ router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 
 LOCATION_LIMIT = 100
-TYPED = F.text & ~F.text.startswith("/")  # commands keep working inside a dialog
 
 
 async def show_card(message: Message, device_id: int, note: str | None, *, edit: bool, viewer: Viewer,
@@ -181,7 +180,7 @@ async def location_typed(message: Message, state: FSMContext, **deps) -> None:
     await finish_take(message, location or None, edit=False, state=state, **deps)
 
 
-@router.message(StateFilter(TakeDialog.due, ExtendDialog.due, TakeDialog.location), ~F.text)
+@router.message(StateFilter(TakeDialog.due, ExtendDialog.due, TakeDialog.location), NOT_TEXT)
 async def not_text_in_dialog(message: Message, raw_state: str | None) -> None:
     """A sticker or a photo inside the dialog: say what is expected; the dialog stays."""
     await message.answer(t.LOCATION_NOT_TEXT if raw_state == TakeDialog.location.state else t.DATE_NOT_TEXT)

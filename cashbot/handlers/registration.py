@@ -14,7 +14,7 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
 from cashbot.menus import set_admin_menu
-from cashbot.filters import Admin, Known, NotActive
+from cashbot.filters import Admin, Known, NotActive, OnLoop
 from cashbot.notify import Notifier
 from cashbot.services import people
 from cashbot.services.errors import EmailDomainNotAllowed, EmailTaken, InvalidEmail
@@ -44,7 +44,7 @@ async def known_but_inactive(message: Message, viewer: Viewer) -> None:
     await message.answer(_STATUS_REPLY.get(viewer.status, t.STILL_WAITING))
 
 
-@router.message(F.text.regexp(r"^\S*@\S*$"))
+@router.message(OnLoop(F.text.regexp(r"^\S*@\S*$")))
 async def email_given(message: Message, state: FSMContext, db: Db, settings: Settings, clock: Clock,
                       notifier: Notifier, bot: Bot, dispatcher: Dispatcher) -> None:
     user = message.from_user

@@ -14,7 +14,7 @@ from cashbot.callbacks import PersonAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import Admin
+from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import safe_edit
 from cashbot.handlers.registration import notify_decision
 from cashbot.notify import Notifier
@@ -35,7 +35,6 @@ router.message.filter(Admin())
 router.callback_query.filter(Admin())
 
 QUERY_KEY = "users_query"
-NOT_A_COMMAND = F.text & ~F.text.startswith("/")
 
 
 async def _list(db: Db, settings: Settings, state: FSMContext, page: int):
@@ -64,7 +63,7 @@ async def users(message: Message, command: CommandObject, state: FSMContext, db:
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(StateFilter(UsersSearch.query), NOT_A_COMMAND)
+@router.message(StateFilter(UsersSearch.query), TYPED)
 async def search_text(message: Message, state: FSMContext, db: Db, settings: Settings) -> None:
     await state.set_state(None)
     await state.update_data({QUERY_KEY: message.text.strip()})
@@ -131,7 +130,7 @@ async def ask_edit(callback: CallbackQuery, callback_data: PersonAdminCb, state:
     await callback.answer()
 
 
-@router.message(StateFilter(EditPerson.email), NOT_A_COMMAND)
+@router.message(StateFilter(EditPerson.email), TYPED)
 async def email_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
                       clock: Clock) -> None:
     person_id = (await state.get_data()).get("person_id", 0)
@@ -150,7 +149,7 @@ async def email_given(message: Message, state: FSMContext, viewer: Viewer, db: D
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(StateFilter(EditPerson.comment), NOT_A_COMMAND)
+@router.message(StateFilter(EditPerson.comment), TYPED)
 async def comment_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
                         clock: Clock) -> None:
     person_id = (await state.get_data()).get("person_id", 0)
