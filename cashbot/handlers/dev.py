@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
@@ -134,7 +134,7 @@ async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, stat
     await bot.send_message(callback.from_user.id, view.ask_code(callback_data.action, free))
 
 
-@router.message(DevConfirm.code)
+@router.message(StateFilter(DevConfirm.code))
 async def code_given(message: Message, state: FSMContext, settings: Settings, db: Db, clock: Clock,
                      viewer: Viewer | None, bot: Bot, dispatcher: Dispatcher) -> None:
     try:  # the code must not stay in the chat

@@ -171,7 +171,7 @@ async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state:
     await finish_take(callback.message, None, edit=True, state=state, **deps)
 
 
-@router.message(TakeDialog.location, TYPED)
+@router.message(StateFilter(TakeDialog.location), TYPED)
 async def location_typed(message: Message, state: FSMContext, **deps) -> None:
     location = " ".join(message.text.split())
     if len(location) > LOCATION_LIMIT:

@@ -1,0 +1,72 @@
+"""The router tree as the dispatcher walks it.
+
+aiogram awaits a filter or handler in place only when it is a coroutine function or a
+`Filter`; anything else (a bare `F.text`, a `State` used as a filter, a plain function) it
+runs through `asyncio.to_thread`: a thread hop and two event-loop wake-ups on every check.
+The staff routers see every search text, so one such filter costs every update.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from aiogram import F, Router
+from aiogram.types import Chat, Message
+
+from cashbot.filters import TEXT, OnLoop
+from cashbot.handlers import ROUTERS
+from cashbot.states import TakeDialog
+
+
+def _routers(routers):
+    for router in routers:
+        yield router
+        yield from _routers(router.sub_routers)
+
+
+def _not_awaited(routers):
+    """(router, event, handler, what) for every filter or handler aiogram would run in a thread."""
+    found = []
+    for router in _routers(routers):
+        for event, observer in router.observers.items():
+            for f in observer._handler.filters or []:
+                if not f.awaitable:
+                    found.append((router.name, event, "router filter", repr(f.callback)))
+            for handler in observer.handlers:
+                if not handler.awaitable:
+                    found.append((router.name, event, handler.callback.__name__, "the handler itself"))
+                for f in handler.filters or []:
+                    if not f.awaitable:
+                        found.append((router.name, event, handler.callback.__name__, repr(f.callback)))
+    return found
+
+
+def test_every_filter_and_handler_is_awaited_in_place():
+    assert _not_awaited(ROUTERS) == []
+
+
+def test_the_check_finds_what_aiogram_would_run_in_a_thread():
+    router = Router(name="probe")
+
+    @router.message(TakeDialog.location)
+    async def state_as_filter(message): ...
+
+    @router.message(F.text)
+    async def bare_magic(message): ...
+
+    @router.message(TEXT)
+    async def wrapped(message): ...
+
+    found = _not_awaited([router])
+    assert [(name, handler) for name, _, handler, _ in found] == [("probe", "state_as_filter"),
+                                                                   ("probe", "bare_magic")]
+
+
+async def test_on_loop_answers_like_the_magic_filter():
+    chat = Chat(id=1, type="private")
+    text = Message(message_id=1, date=datetime.now(timezone.utc), chat=chat, text="атол")
+    command = Message(message_id=2, date=datetime.now(timezone.utc), chat=chat, text="/mine")
+    sticker = Message(message_id=3, date=datetime.now(timezone.utc), chat=chat)
+    typed = OnLoop(F.text & ~F.text.startswith("/"))
+    assert await TEXT(text) and await TEXT(command) and not await TEXT(sticker)
+    assert await typed(text) and not await typed(command) and not await typed(sticker)
