@@ -32,6 +32,7 @@ admin_router = _role_group("admin", Admin(), users.router, device_admin.router, 
 # Staff: the card and what can be done with it, most used first.
 staff_router = _role_group(
     "staff", ActiveUser(),
+    search.first_router,  # text outside a dialog, not a command: a search, answered at once
     card.router,
     loans.router,  # take / return / extend and the date dialog
     queue.router,

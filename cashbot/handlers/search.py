@@ -1,20 +1,24 @@
 """Plain text of active people: a search. The last staff router, it takes every text no
 other router wanted — including "/add" from a non-admin, who then gets exactly the reply a
-failed search gives, nothing that tells the command exists."""
+failed search gives, nothing that tells the command exists.
+
+Text typed outside any dialog that is not a command can only be a search, and it is the
+busiest update there is: `first_router` answers it before the other staff flows' filters
+are checked (they all want a command, a button or a dialog state)."""
 
 from __future__ import annotations
 
 import re
 
 from aiogram import Router
-from aiogram.filters import CommandStart
+from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import TEXT, ActiveUser
+from cashbot.filters import TEXT, TYPED, ActiveUser
 from cashbot.handlers.card import send_card
 from cashbot.handlers.lists import remember_search
 from cashbot.services import catalog
@@ -24,6 +28,8 @@ from cashbot.views import lists as views
 
 router = Router(name="search")
 router.message.filter(ActiveUser())
+first_router = Router(name="search-first")
+first_router.message.filter(ActiveUser())
 
 _STICKER = re.compile(r"^[№#]?\s*(\d{1,18})$")
 
@@ -56,3 +62,6 @@ async def search(message: Message, state: FSMContext, viewer: Viewer, is_admin: 
         list_id = await remember_search(state, query)
         text, markup = views.search_results(query, found, list_id, clock.today())
         await message.answer(text, reply_markup=markup)
+
+
+first_router.message.register(search, StateFilter(None), TYPED)
