@@ -35,9 +35,9 @@ staff_router = _role_group(
     search.first_router,  # text outside a dialog, not a command: a search, answered at once
     card.router,
     loans.router,  # take / return / extend and the date dialog
+    lists.router,  # /all, /categories, /mine, /wishlist, pages, history
     queue.router,
     handover.router,
-    lists.router,  # /all, /categories, /mine, /wishlist, pages, history
     search.router,  # every text no router above wanted is a search: keep it last of the staff
 )
 
