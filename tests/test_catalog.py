@@ -145,3 +145,29 @@ def test_card_knows_my_place_in_the_queue_and_a_reservation_for_me(database, now
     for_vera = catalog.device_card(d.id, vera.id)
     assert (for_vera.reserved_for_me, for_vera.reserved_for, for_vera.my_position) == (True, "Вера", 1)
     assert catalog.device_card(d.id, boris.id).reserved_for_me is False
+
+
+def test_my_loans_order_ties_by_number_and_leave_out_returned_and_others(database, now):
+    alice = person(101, "Алиса", "alice@example.ru")
+    boris = person(102, "Борис", "boris@example.ru")
+    devices = {n: device(n, f"Касса {n}") for n in (5, 3, 8, 1, 7, 2)}
+    soon, later = now.date() + timedelta(days=2), now.date() + timedelta(days=9)
+    for number, due in ((5, later), (3, None), (8, soon), (1, None), (7, soon)):
+        inventory.take(devices[number].id, alice.id, due_on=due, location=None, today=now.date(), now=now)
+    inventory.take(devices[2].id, boris.id, due_on=soon, location=None, today=now.date(), now=now)
+    back = now + timedelta(hours=1)
+    inventory.return_device(devices[1].id, alice.id, now=back, hold_hours=24)
+    mine = catalog.my_loans(alice.id)
+    assert [(m.number, m.due_on) for m in mine] == [(7, soon), (8, soon), (5, later), (3, None)]
+    assert mine[0].device_id == devices[7].id and mine[0].name == "Касса 7" and mine[0].since == now
+    assert catalog.my_loans(person(103, "Вера", "vera@example.ru").id) == []
+
+
+def test_a_sticker_number_finds_the_live_device_only(database, now):
+    old = device(49, "Касса старая")
+    old.deleted_at = now
+    old.save()
+    assert catalog.device_id_by_number(49) is None
+    new = device(49, "Касса новая", serial="SN-NEW")
+    assert catalog.device_id_by_number(49) == new.id
+    assert catalog.device_id_by_number(50) is None
