@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Callable
 
 from peewee import JOIN, fn
 
 from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, database_proxy
 from cashbot.services.common import fold
-from cashbot.services.errors import DeviceNotFound
+from cashbot.services.errors import DeviceNotFound, DomainError
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,13 @@ def device_id_by_number(number: int) -> int | None:
     return row[0] if row else None
 
 
+def card_by_number(number: int, viewer_person_id: int | None) -> DeviceCard | None:
+    """The card of the live device with this sticker number (a deep link), None if there is
+    none: one trip to the database thread instead of a lookup and then the card."""
+    device_id = device_id_by_number(number)
+    return None if device_id is None else device_card(device_id, viewer_person_id)
+
+
 # The card is the hottest read: every open, refresh and action redraws it. Building these
 # statements with peewee cost ten times running them (about 1.5 ms against 0.1 ms of CPU on
 # the database thread, benchmarks/README.md), so they are written once as SQL; values still
@@ -258,6 +266,44 @@ def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
         handover_to,
         bool(holder and holder.person_id == viewer_person_id),
     )
+
+
+@dataclass(frozen=True)
+class AfterAction:
+    """An action on a device and the card after it."""
+
+    result: Any  # what the action returned; None if it was refused
+    error: DomainError | None  # the refusal
+    card: DeviceCard | None  # as the actor sees it now; None if the device is gone (or not asked for)
+
+
+def act_then_card(action: Callable[..., Any], device_id: int, person_id: int, *args: Any,
+                  **kwargs: Any) -> AfterAction:
+    """`action(device_id, person_id, *args, **kwargs)`, then the card the actor is shown next,
+    in one trip to the database thread instead of two (each trip wakes the event loop). The
+    action is its own transaction and has committed when the card is read, as before."""
+    return _act(action, device_id, person_id, args, kwargs, card_always=True)
+
+
+def act_or_card(action: Callable[..., Any], device_id: int, person_id: int, *args: Any,
+                **kwargs: Any) -> AfterAction:
+    """Like act_then_card, but the card only when the action is refused (a check before a
+    dialog: on success the dialog asks its question instead)."""
+    return _act(action, device_id, person_id, args, kwargs, card_always=False)
+
+
+def _act(action, device_id, person_id, args, kwargs, *, card_always: bool) -> AfterAction:
+    try:
+        result, error = action(device_id, person_id, *args, **kwargs), None
+    except DomainError as refused:
+        result, error = None, refused
+    card = None
+    if card_always or error is not None:
+        try:
+            card = device_card(device_id, person_id)
+        except DeviceNotFound:
+            pass
+    return AfterAction(result, error, card)
 
 
 # /mine: building this query with peewee cost 0.33 ms of CPU per call, running it as
