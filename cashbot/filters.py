@@ -1,9 +1,13 @@
-"""Router-level filters: every flow checks who is asking itself, buttons or not."""
+"""Router-level filters: every flow checks who is asking itself, buttons or not.
+
+All are coroutines on purpose: aiogram runs a plain function, a bare `State` or a magic `F`
+filter through `asyncio.to_thread`, a thread hop for every update that reaches it.
+"""
 
 from __future__ import annotations
 
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject
+from aiogram.types import Message, TelegramObject
 
 from cashbot.services.people import Viewer
 
@@ -31,6 +35,14 @@ class NotActive(Filter):
 
     async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
         return viewer is None or not viewer.is_active
+
+
+class Typed(Filter):
+    """Typed text that is not a command (commands keep working inside a dialog); the same test
+    as `F.text & ~F.text.startswith("/")`, without the thread hop."""
+
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.text) and not message.text.startswith("/")
 
 
 class Known(Filter):

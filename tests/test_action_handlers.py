@@ -1,6 +1,7 @@
 """Handler level: take / return / extend / queue / hand-over through Dispatcher.feed_update."""
 
 import pytest
+from aiogram.dispatcher.event.handler import CallableObject
 
 from cashbot.db.models import Device, Event, Loan
 from tests.seed import device, person
@@ -17,6 +18,22 @@ async def env(tmp_path):
     await env.app.notifier.drain(5)
     await env.app.dispatcher.storage.close()
     env.app.db.close()
+
+
+@pytest.fixture
+def threaded_filters(monkeypatch):
+    """The filters aiogram ran through asyncio.to_thread (it does so for every filter that is
+    not a coroutine: a bare State, a magic F): each one a thread hop on that update."""
+    seen = []
+    call = CallableObject.call
+
+    async def recording(self, *args, **kwargs):
+        if not self.awaitable:
+            seen.append(self.callback)
+        return await call(self, *args, **kwargs)
+
+    monkeypatch.setattr(CallableObject, "call", recording)
+    return seen
 
 
 async def card(env, user):
@@ -243,3 +260,15 @@ async def test_handover_to_someone_the_bot_cannot_reach_is_cancelled_and_the_hol
     assert "Не смог написать Вера" in alice.last_message().text
     assert Event.get(Event.kind == "handover_cancelled").details.count("undeliverable") == 1
     assert "Ждёт подтверждения" not in (await card(env, alice)).text
+
+
+async def test_the_staff_flows_run_no_filter_on_a_thread(env, threaded_filters):
+    alice = env.user(101, "Алиса", username="user101")
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    mine = (await env.press(alice, (await env.press(alice, prompt, "Без срока"))[-1], "Пропустить"))[-1]
+    await env.press(alice, mine, "Вернуть")
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    await env.send(alice, "завтра")
+    assert "Готово" in (await env.send(alice, "офис"))[-1].text
+    assert "MSPOS-N" in (await env.send(alice, "/mine"))[-1].text
+    assert threaded_filters == []

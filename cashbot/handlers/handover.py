@@ -8,6 +8,7 @@ the old one, opens theirs and removes their queue place) and both are told.
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -62,7 +63,7 @@ async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, sta
     await callback.answer()
 
 
-@router.message(HandoverDialog.who, TYPED)
+@router.message(StateFilter(HandoverDialog.who), TYPED)
 async def colleague_typed(message: Message, state: FSMContext, db: Db, viewer: Viewer, settings: Settings,
                           **deps) -> None:
     device_id = (await state.get_data())["device_id"]

@@ -26,7 +26,7 @@ from cashbot.callbacks import DeviceCb, DueCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import ActiveUser
+from cashbot.filters import ActiveUser, Typed
 from cashbot import turns
 from cashbot.handlers import card
 from cashbot.notify import Notifier
@@ -45,7 +45,7 @@ router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 
 LOCATION_LIMIT = 100
-TYPED = F.text & ~F.text.startswith("/")  # commands keep working inside a dialog
+TYPED = Typed()  # commands keep working inside a dialog
 
 
 async def show_card(message: Message, device_id: int, note: str | None, *, edit: bool, viewer: Viewer,
@@ -195,7 +195,7 @@ async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state:
     await finish_take(callback.message, None, edit=True, state=state, **deps)
 
 
-@router.message(TakeDialog.location, TYPED)
+@router.message(StateFilter(TakeDialog.location), TYPED)
 async def location_typed(message: Message, state: FSMContext, **deps) -> None:
     location = " ".join(message.text.split())
     if len(location) > LOCATION_LIMIT:
