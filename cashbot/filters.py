@@ -37,6 +37,13 @@ class NotActive(Filter):
         return viewer is None or not viewer.is_active
 
 
+class HasText(Filter):
+    """A message with text: `F.text` without the thread hop."""
+
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.text)
+
+
 class Typed(Filter):
     """Typed text that is not a command (commands keep working inside a dialog); the same test
     as `F.text & ~F.text.startswith("/")`, without the thread hop."""

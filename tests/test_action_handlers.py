@@ -271,4 +271,6 @@ async def test_the_staff_flows_run_no_filter_on_a_thread(env, threaded_filters):
     await env.send(alice, "завтра")
     assert "Готово" in (await env.send(alice, "офис"))[-1].text
     assert "MSPOS-N" in (await env.send(alice, "/mine"))[-1].text
+    assert "MSPOS-N" in (await env.send(alice, "mspos"))[-1].text  # a search
+    assert "ничего" in (await env.send(alice, "принтер"))[-1].text.lower()
     assert threaded_filters == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
@@ -14,7 +14,7 @@ from aiogram.types import Message
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import ActiveUser
+from cashbot.filters import ActiveUser, HasText
 from cashbot.handlers.card import send_card
 from cashbot.handlers.lists import remember_search
 from cashbot.services import catalog
@@ -40,7 +40,7 @@ async def welcome(message: Message) -> None:
     await message.answer(t.WELCOME_ACTIVE)
 
 
-@router.message(F.text)
+@router.message(HasText())  # not F.text: aiogram runs magic filters on a thread
 async def search(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
                  settings: Settings, clock: Clock) -> None:
     query = message.text.strip()
