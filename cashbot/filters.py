@@ -1,4 +1,9 @@
-"""Router-level filters: every flow checks who is asking itself, buttons or not."""
+"""Router-level filters: every flow checks who is asking itself, buttons or not.
+
+All are coroutines on purpose: aiogram runs a plain function, a bare `State` or a magic `F`
+filter through `asyncio.to_thread`, a thread hop for every update that reaches it
+(tests/test_router_tree.py keeps it so).
+"""
 
 from __future__ import annotations
 

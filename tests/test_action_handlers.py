@@ -1,8 +1,9 @@
 """Handler level: take / return / extend / queue / hand-over through Dispatcher.feed_update."""
 
 import pytest
+from aiogram.dispatcher.event.handler import CallableObject
 
-from cashbot.db.models import Event, Loan
+from cashbot.db.models import Device, Event, Loan
 from tests.seed import device, person
 from tests.support import make_handler_env
 
@@ -17,6 +18,22 @@ async def env(tmp_path):
     await env.app.notifier.drain(5)
     await env.app.dispatcher.storage.close()
     env.app.db.close()
+
+
+@pytest.fixture
+def threaded_filters(monkeypatch):
+    """The filters aiogram ran through asyncio.to_thread (it does so for every filter that is
+    not a coroutine: a bare State, a magic F): each one a thread hop on that update."""
+    seen = []
+    call = CallableObject.call
+
+    async def recording(self, *args, **kwargs):
+        if not self.awaitable:
+            seen.append(self.callback)
+        return await call(self, *args, **kwargs)
+
+    monkeypatch.setattr(CallableObject, "call", recording)
+    return seen
 
 
 async def card(env, user):
@@ -58,6 +75,30 @@ async def test_typed_dates_are_checked_and_nothing_is_lost(env):
     # The handler-level bot has no parse mode: the HTML shows the note escaped.
     assert "До 25.12.2026" in done.html and "Где: офис &lt;Екб&gt;" in done.html
     assert Loan.get().location == "офис <Екб>"
+
+
+async def test_a_date_that_passed_while_the_dialog_was_open_asks_again_and_no_date_sticks(env):
+    alice = env.user(101, "Алиса", username="user101")
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    location = (await env.press(alice, prompt, "Завтра"))[-1]
+    env.clock.advance(days=2)
+    again = (await env.press(alice, location, "Пропустить"))[-1]
+    assert "уже прошла" in again.text and again.has_button("Без срока")
+    assert Loan.select().count() == 0
+    location = (await env.press(alice, again, "Без срока"))[-1]
+    assert "Где будет" in location.text
+    done = (await env.press(alice, location, "Пропустить"))[-1]
+    assert "Готово: устройство у вас." in done.text and Loan.get().due_on is None
+
+
+async def test_take_on_a_card_whose_device_was_deleted_says_it_is_gone(env):
+    alice = env.user(101, "Алиса", username="user101")
+    shown = await card(env, alice)
+    Device.update(deleted_at=env.clock.now()).where(Device.number == 49).execute()
+    gone = (await env.press(alice, shown, "Взять"))[-1]
+    assert gone.message_id == shown.message_id and gone.text == "Этого устройства больше нет в учёте."
+    assert gone.buttons == ()
+    assert "с номером 49 нет" in (await env.send(alice, "/start d49"))[-1].text
 
 
 async def test_double_take_press_opens_one_dialog_and_cancel_leaves_it(env):
@@ -219,3 +260,17 @@ async def test_handover_to_someone_the_bot_cannot_reach_is_cancelled_and_the_hol
     assert "Не смог написать Вера" in alice.last_message().text
     assert Event.get(Event.kind == "handover_cancelled").details.count("undeliverable") == 1
     assert "Ждёт подтверждения" not in (await card(env, alice)).text
+
+
+async def test_the_staff_flows_run_no_filter_on_a_thread(env, threaded_filters):
+    alice = env.user(101, "Алиса", username="user101")
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    mine = (await env.press(alice, (await env.press(alice, prompt, "Без срока"))[-1], "Пропустить"))[-1]
+    await env.press(alice, mine, "Вернуть")
+    prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
+    await env.send(alice, "завтра")
+    assert "Готово" in (await env.send(alice, "офис"))[-1].text
+    assert "MSPOS-N" in (await env.send(alice, "/mine"))[-1].text
+    assert "MSPOS-N" in (await env.send(alice, "mspos"))[-1].text  # a search
+    assert "ничего" in (await env.send(alice, "принтер"))[-1].text.lower()
+    assert threaded_filters == []

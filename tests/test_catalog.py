@@ -145,3 +145,66 @@ def test_card_knows_my_place_in_the_queue_and_a_reservation_for_me(database, now
     for_vera = catalog.device_card(d.id, vera.id)
     assert (for_vera.reserved_for_me, for_vera.reserved_for, for_vera.my_position) == (True, "Вера", 1)
     assert catalog.device_card(d.id, boris.id).reserved_for_me is False
+
+
+def test_my_loans_order_ties_by_number_and_leave_out_returned_and_others(database, now):
+    alice = person(101, "Алиса", "alice@example.ru")
+    boris = person(102, "Борис", "boris@example.ru")
+    devices = {n: device(n, f"Касса {n}") for n in (5, 3, 8, 1, 7, 2)}
+    soon, later = now.date() + timedelta(days=2), now.date() + timedelta(days=9)
+    for number, due in ((5, later), (3, None), (8, soon), (1, None), (7, soon)):
+        inventory.take(devices[number].id, alice.id, due_on=due, location=None, today=now.date(), now=now)
+    inventory.take(devices[2].id, boris.id, due_on=soon, location=None, today=now.date(), now=now)
+    back = now + timedelta(hours=1)
+    inventory.return_device(devices[1].id, alice.id, now=back, hold_hours=24)
+    mine = catalog.my_loans(alice.id)
+    assert [(m.number, m.due_on) for m in mine] == [(7, soon), (8, soon), (5, later), (3, None)]
+    assert mine[0].device_id == devices[7].id and mine[0].name == "Касса 7" and mine[0].since == now
+    assert catalog.my_loans(person(103, "Вера", "vera@example.ru").id) == []
+
+
+def test_a_sticker_number_finds_the_live_device_only(database, now):
+    old = device(49, "Касса старая")
+    old.deleted_at = now
+    old.save()
+    assert catalog.device_id_by_number(49) is None
+    new = device(49, "Касса новая", serial="SN-NEW")
+    assert catalog.device_id_by_number(49) == new.id
+    assert catalog.device_id_by_number(50) is None
+
+
+def test_card_by_number_is_the_live_devices_card_as_the_viewer_sees_it(database, now):
+    alice = person(101, "Алиса", "alice@example.ru")
+    gone = device(49, "Касса старая")
+    gone.deleted_at = now
+    gone.save()
+    assert catalog.card_by_number(49, alice.id) is None
+    live = device(49, "Касса новая", serial="SN-NEW")
+    inventory.take(live.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    shown = catalog.card_by_number(49, alice.id)
+    assert (shown.device_id, shown.name, shown.is_mine) == (live.id, "Касса новая", True)
+    assert catalog.card_by_number(49, None).is_mine is False
+    assert catalog.card_by_number(50, alice.id) is None
+
+
+def test_an_action_and_the_card_after_it_in_one_call(database, now):
+    alice = person(101, "Алиса", "alice@example.ru")
+    boris = person(102, "Борис", "boris@example.ru")
+    d = device(1, "Касса")
+    kwargs = dict(due_on=None, location=None, today=now.date(), now=now)
+    done = catalog.act_then_card(inventory.take, d.id, alice.id, **kwargs)
+    assert done.error is None and done.result.device.device_id == d.id
+    assert done.card.is_mine and done.card.holder.full_name == "Алиса"  # read after the take committed
+    refused = catalog.act_then_card(inventory.take, d.id, boris.id, **kwargs)
+    assert refused.result is None and refused.error.holder_name == "Алиса"
+    assert refused.card.holder.full_name == "Алиса" and not refused.card.is_mine
+    # A check before a dialog: the card only when refused.
+    assert catalog.act_or_card(inventory.ensure_can_take, d.id, boris.id).card.holder.full_name == "Алиса"
+    back = catalog.act_then_card(inventory.return_device, d.id, alice.id, now=now, hold_hours=24)
+    assert back.card.holder is None
+    ok = catalog.act_or_card(inventory.ensure_can_take, d.id, boris.id)
+    assert (ok.result.number, ok.error, ok.card) == (1, None, None)
+    d.deleted_at = now
+    d.save()
+    gone = catalog.act_then_card(inventory.take, d.id, boris.id, **kwargs)
+    assert isinstance(gone.error, DeviceNotFound) and gone.card is None

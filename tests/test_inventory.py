@@ -1,17 +1,19 @@
 """Service level: taking, returning, extending, queueing and handing over devices."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
 from peewee import IntegrityError
 
-from cashbot.db.models import Event, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
+from cashbot.db.models import Device, Event, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
 from cashbot.services import inventory
 from cashbot.services.errors import (
     AlreadyHolder,
     AlreadyQueued,
     BadDate,
     DeviceFree,
+    DeviceNotFound,
     DeviceReserved,
     DeviceTaken,
     HandoverNotPending,
@@ -63,6 +65,55 @@ def test_take_opens_a_loan_and_a_second_take_is_refused_with_the_holder(world, n
         take(world, world.alice, now)
     assert Loan.select().where(Loan.returned_at.is_null()).count() == 1
     assert kinds(world.dev) == ["take"]
+
+
+def test_take_and_return_store_what_the_models_read_back(world, now):
+    due = TODAY + timedelta(days=7)
+    taken = take(world, world.alice, now, due_on=due, location="офис Екб")
+    assert taken.device == inventory.DeviceRef(world.dev, 49, "MSPOS-N")
+    loan = Loan.get_by_id(taken.loan_id)
+    assert (loan.device_id, loan.person_id, loan.taken_at, loan.due_on, loan.location, loan.returned_at,
+            loan.close_reason) == (world.dev, world.alice, now, due, "офис Екб", None, None)
+    assert (Device.get_by_id(world.dev).location, Device.get_by_id(world.dev).updated_at) == ("офис Екб", now)
+    event = Event.get(Event.kind == "take")
+    assert (event.at, event.actor_id, event.device_id, event.person_id) == (now, world.alice, world.dev, world.alice)
+    assert json.loads(event.details) == {"due_on": due.isoformat(), "location": "офис Екб"}
+    later = now + timedelta(hours=3)
+    back = inventory.return_device(world.dev, world.alice, now=later, hold_hours=HOLD)
+    assert back.device == taken.device and back.offer is None
+    loan = Loan.get_by_id(taken.loan_id)
+    assert (loan.returned_at, loan.close_reason, loan.due_on) == (later, "returned", due)
+    event = Event.get(Event.kind == "return")
+    assert (event.at, event.actor_id, event.person_id, json.loads(event.details)) == (
+        later, world.alice, world.alice, {})
+    # Without a note the device keeps the place it had.
+    take(world, world.boris, later)
+    assert Device.get_by_id(world.dev).location == "офис Екб"
+    assert Device.get_by_id(world.dev).updated_at == now
+
+
+def test_a_deleted_or_unknown_device_can_be_neither_taken_nor_returned(world, now):
+    take(world, world.alice, now)
+    Device.update(deleted_at=now).where(Device.id == world.dev).execute()
+    with pytest.raises(DeviceNotFound):
+        inventory.return_device(world.dev, world.alice, now=now, hold_hours=HOLD)
+    with pytest.raises(DeviceNotFound):
+        inventory.ensure_can_take(world.dev, world.boris)
+    with pytest.raises(DeviceNotFound):
+        take(world, world.boris, now)
+    with pytest.raises(DeviceNotFound):
+        inventory.ensure_can_take(12345, world.boris)
+    assert inventory.open_loan(world.dev).person_id == world.alice and kinds(world.dev) == ["take"]
+
+
+def test_a_take_that_loses_the_race_at_the_unique_index_names_the_holder(world, now, monkeypatch):
+    take(world, world.alice, now)
+    # As if the check had run before Алиса's take committed: the index decides.
+    monkeypatch.setattr(inventory, "_check_takeable", lambda device_id, person_id: None)
+    with pytest.raises(DeviceTaken) as taken:
+        take(world, world.boris, now)
+    assert (taken.value.holder_name, taken.value.holder_person_id) == ("Алиса", world.alice)
+    assert Loan.select().count() == 1 and kinds(world.dev) == ["take"]
 
 
 def test_database_refuses_a_second_open_loan_even_when_code_is_bypassed(world, now):
@@ -137,7 +188,10 @@ def test_return_offers_the_first_in_line_and_only_they_may_take(world, now):
     assert result.offer.expires_at == back + timedelta(hours=HOLD)
     with pytest.raises(DeviceReserved) as reserved:
         take(world, world.gleb, back)
-    assert reserved.value.for_name == "Борис"
+    assert (reserved.value.for_name, reserved.value.until) == ("Борис", back + timedelta(hours=HOLD))
+    offered = Event.get(Event.kind == "offer")
+    assert (offered.person_id, json.loads(offered.details)) == (
+        world.boris, {"until": (back + timedelta(hours=HOLD)).isoformat()})
     with pytest.raises(DeviceReserved):
         inventory.ensure_can_take(world.dev, world.vera)
     # The next in line may queue for a reserved device; the reserved person may not.
@@ -146,6 +200,19 @@ def test_return_offers_the_first_in_line_and_only_they_may_take(world, now):
     mine = take(world, world.boris, back)
     assert mine.from_queue
     assert [e.person_id for e in QueueEntry.select()] == [world.vera]
+
+
+def test_the_queue_is_offered_in_joining_order_and_ties_go_to_who_joined_first(world, now):
+    take(world, world.alice, now)
+    for who in (world.vera, world.boris, world.gleb):  # all in the same instant
+        join(world, who, now)
+    Person.update(status=PersonStatus.DELETED).where(Person.id == world.vera).execute()
+    offer = inventory.return_device(world.dev, world.alice, now=now, hold_hours=HOLD).offer
+    assert offer.person.full_name == "Борис" and offer.person.telegram_id == 102
+    dropped = Event.get(Event.kind == "queue_dropped")
+    assert (dropped.person_id, json.loads(dropped.details)) == (world.vera, {"status": "deleted"})
+    assert [(e.person_id, e.offered_at is not None) for e in QueueEntry.select().order_by(QueueEntry.id)] == [
+        (world.boris, True), (world.gleb, False)]
 
 
 def test_pass_and_expiry_walk_down_the_queue_then_the_device_is_free(world, now):

@@ -13,6 +13,7 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.services import catalog
+from cashbot.services.catalog import DeviceCard
 from cashbot.services.errors import DeviceNotFound
 from cashbot.services.people import Viewer
 from cashbot.texts import card as t
@@ -27,6 +28,13 @@ async def render(device_id: int, viewer: Viewer, is_admin: bool, db: Db, setting
                  clock: Clock, note: str | None = None):
     """(text, keyboard) of a device card as this viewer sees it now; DeviceNotFound if gone."""
     card = await db.run(catalog.device_card, device_id, viewer.person_id)
+    return screen(card, is_admin, settings, clock, note)
+
+
+def screen(card: DeviceCard | None, is_admin: bool, settings: Settings, clock: Clock, note: str | None = None):
+    """(text, keyboard) of a card a service already read; None: the device is gone."""
+    if card is None:
+        return t.DEVICE_GONE, None
     return card_text(card, settings.tz, clock.today(), note), card_keyboard(card, is_admin)
 
 
@@ -75,8 +83,9 @@ async def open_card(callback: CallbackQuery, callback_data: DeviceCb, viewer: Vi
 async def deep_link(message: Message, command: CommandObject, viewer: Viewer, is_admin: bool, db: Db,
                     settings: Settings, clock: Clock) -> None:
     """t.me/<bot>?start=d49 (printed on a sticker) opens device 49's card."""
-    device_id = await db.run(catalog.device_id_by_number, int(command.args[1:]))
-    if device_id is None:
+    card = await db.run(catalog.card_by_number, int(command.args[1:]), viewer.person_id)
+    if card is None:
         await message.answer(t.NO_SUCH_NUMBER.format(number=command.args[1:]))
         return
-    await send_card(message, device_id, viewer, is_admin, db, settings, clock)
+    text, markup = screen(card, is_admin, settings, clock)
+    await message.answer(text, reply_markup=markup)

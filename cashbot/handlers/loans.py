@@ -4,7 +4,12 @@ Take is three taps in the common case: [✋ Взять] → a quick date → [П
 happens at the last step, in one transaction that re-checks the device: whoever finishes first
 gets it, the others see who did. The dialog lives in the FSM (it survives restarts).
 
-Handlers take `**deps` (aiogram passes all workflow data) only to hand them to `show_card`.
+Each step makes at most one trip to the database thread (an action and the card after it are
+one service call, catalog.act_then_card) and writes the FSM only when something changed: every
+trip and every FSM write (an aiosqlite round trip) wakes the event loop.
+
+Handlers take `**deps` (aiogram passes all workflow data) only to hand them to `show_card` /
+`put_card`.
 """
 
 from __future__ import annotations
@@ -25,13 +30,13 @@ from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
 from cashbot import turns
 from cashbot.handlers import card
 from cashbot.notify import Notifier
-from cashbot.services import inventory
+from cashbot.services import catalog, inventory
+from cashbot.services.catalog import DeviceCard
 from cashbot.services.common import check_due_date, parse_date
-from cashbot.services.errors import BadDate, DeviceNotFound, DomainError
+from cashbot.services.errors import BadDate, DeviceNotFound
 from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog
 from cashbot.texts import actions as t
-from cashbot.texts import card as card_texts
 from cashbot.texts.common import STALE_BUTTON, esc
 from cashbot.views import actions as v
 
@@ -46,9 +51,16 @@ async def show_card(message: Message, device_id: int, note: str | None, *, edit:
                     is_admin: bool, db: Db, settings: Settings, clock: Clock, **_) -> None:
     """The card as it is now, with a note saying what happened (edited in place or sent)."""
     try:
-        text, markup = await card.render(device_id, viewer, is_admin, db, settings, clock, note)
+        found = await db.run(catalog.device_card, device_id, viewer.person_id)
     except DeviceNotFound:
-        text, markup = card_texts.DEVICE_GONE, None
+        found = None
+    await put_card(message, found, note, edit=edit, is_admin=is_admin, settings=settings, clock=clock)
+
+
+async def put_card(message: Message, found: DeviceCard | None, note: str | None, *, edit: bool,
+                   is_admin: bool, settings: Settings, clock: Clock, **_) -> None:
+    """Like show_card, for a card the service call already read (None: the device is gone)."""
+    text, markup = card.screen(found, is_admin, settings, clock, note)
     if edit:
         await card.safe_edit(message, text, markup)
     else:
@@ -68,12 +80,18 @@ async def retire_prompt(message: Message, state: FSMContext) -> None:
         pass
 
 
-async def dialog_device(state: FSMContext, device_id: int, *states) -> int | None:
-    """The device of the open dialog if it is in one of `states` and about `device_id`."""
+async def dialog_data(state: FSMContext, device_id: int, *states) -> dict | None:
+    """The open dialog's data if it is in one of `states` and about `device_id`."""
     if await state.get_state() not in {s.state for s in states}:
         return None
     data = await state.get_data()
-    return data.get("device_id") if data.get("device_id") == device_id else None
+    return data if data.get("device_id") == device_id else None
+
+
+async def dialog_device(state: FSMContext, device_id: int, *states) -> int | None:
+    """The device of the open dialog if it is in one of `states` and about `device_id`."""
+    data = await dialog_data(state, device_id, *states)
+    return None if data is None else device_id
 
 
 async def open_dialog(callback: CallbackQuery, state: FSMContext, first_state, device_id: int,
@@ -100,9 +118,8 @@ async def cancel_dialog(callback: CallbackQuery, state: FSMContext, device_id: i
 async def pressed_again(callback: CallbackQuery, device_id: int, state: FSMContext, *states) -> bool:
     """The same button on the same message started the open dialog: a double click. (A press on
     another card starts afresh, so a dialog abandoned long ago never gets in the way.)"""
-    if await dialog_device(state, device_id, *states) is None:
-        return False
-    return (await state.get_data()).get("from_id") == callback.message.message_id
+    data = await dialog_data(state, device_id, *states)
+    return data is not None and data.get("from_id") == callback.message.message_id
 
 
 async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext, **deps) -> None:
@@ -110,13 +127,14 @@ async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext,
     if await pressed_again(callback, device_id, state, TakeDialog.due, TakeDialog.location):
         await callback.answer(t.DIALOG_OPEN)  # one dialog is enough
         return
-    try:
-        device = await deps["db"].run(inventory.ensure_can_take, device_id, deps["viewer"].person_id)
-    except DomainError as error:
-        await show_card(callback.message, device_id, v.refusal_note(error, deps["settings"].tz), edit=True, **deps)
+    checked = await deps["db"].run(catalog.act_or_card, inventory.ensure_can_take, device_id,
+                                   deps["viewer"].person_id)
+    if checked.error is not None:
+        await put_card(callback.message, checked.card, v.refusal_note(checked.error, deps["settings"].tz),
+                       edit=True, **deps)
         await callback.answer()
         return
-    await open_dialog(callback, state, TakeDialog.due, device_id, *v.ask_due_take(device))
+    await open_dialog(callback, state, TakeDialog.due, device_id, *v.ask_due_take(checked.result))
 
 
 @router.callback_query(DeviceCb.filter(F.action == "take"))
@@ -151,15 +169,20 @@ async def date_chosen(message: Message, due: date | None, *, edit: bool, state: 
     if await state.get_state() == ExtendDialog.due.state:
         await finish_extend(message, due, edit=edit, state=state, **deps)
         return
-    await state.set_state(TakeDialog.location)
-    await state.update_data(due=due.isoformat() if due else None)
-    text, markup = v.ask_location((await state.get_data())["device_id"])
+    data = await state.get_data()
+    due_iso = due.isoformat() if due else None
+    text, markup = v.ask_location(data["device_id"])
     if edit:
+        await state.set_state(TakeDialog.location)
+        if data.get("due") != due_iso:  # no date (the usual case) is what the dialog holds already
+            await state.update_data(due=due_iso)
         await card.safe_edit(message, text, markup)
         return
     await retire_prompt(message, state)
     prompt = await message.answer(text, reply_markup=markup)
-    await state.update_data(prompt_id=prompt.message_id)
+    # The dialog moves on once its next question is out: one data write for the date and it.
+    await state.set_state(TakeDialog.location)
+    await state.update_data(due=due_iso, prompt_id=prompt.message_id)
 
 
 @router.callback_query(DueCb.filter(F.action == "skip"))
@@ -190,21 +213,17 @@ async def finish_take(message: Message, location: str | None, *, edit: bool, sta
                       db: Db, viewer: Viewer, settings: Settings, clock: Clock, **deps) -> None:
     data = await state.get_data()
     device_id, due = data["device_id"], date.fromisoformat(data["due"]) if data.get("due") else None
-    try:
-        result = await db.run(inventory.take, device_id, viewer.person_id, due_on=due, location=location,
-                              today=clock.today(), now=clock.now())
-        note = v.taken_note(result.due_on)
-    except BadDate as error:  # the chosen day passed while the dialog was open
+    done = await db.run(catalog.act_then_card, inventory.take, device_id, viewer.person_id, due_on=due,
+                        location=location, today=clock.today(), now=clock.now())
+    if isinstance(done.error, BadDate):  # the chosen day passed while the dialog was open
         await state.set_state(TakeDialog.due)
-        await message.answer(v.bad_date(error), reply_markup=v.due_keyboard(device_id))
+        await message.answer(v.bad_date(done.error), reply_markup=v.due_keyboard(device_id))
         return
-    except DomainError as error:
-        note = v.refusal_note(error, settings.tz)
+    note = v.refusal_note(done.error, settings.tz) if done.error else v.taken_note(done.result.due_on)
     if not edit:
         await retire_prompt(message, state)
     await state.clear()
-    await show_card(message, device_id, note, edit=edit, db=db, viewer=viewer, settings=settings,
-                    clock=clock, **deps)
+    await put_card(message, done.card, note, edit=edit, settings=settings, clock=clock, **deps)
 
 
 @router.callback_query(DueCb.filter(F.action == "cancel"))
@@ -216,21 +235,19 @@ async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state:
 @router.callback_query(DeviceCb.filter(F.action.in_({"ret", "rret"})))
 async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
                          settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
-    device_id = callback_data.device_id
-    try:
-        result = await db.run(inventory.return_device, device_id, viewer.person_id, now=clock.now(),
-                              hold_hours=settings.queue.hold_hours)
-    except DomainError as error:
-        note = v.refusal_note(error, settings.tz)
-    else:
+    done = await db.run(catalog.act_then_card, inventory.return_device, callback_data.device_id,
+                        viewer.person_id, now=clock.now(), hold_hours=settings.queue.hold_hours)
+    if done.error is not None:
+        note = v.refusal_note(done.error, settings.tz)
+    elif done.result.offer is None:
         note = t.RETURNED
-        if result.offer is not None:
-            note = t.RETURNED_OFFERED.format(name=esc(result.offer.person.full_name))
-            turns.offer_turn(result.offer, notifier, db, settings, clock)
+    else:
+        note = t.RETURNED_OFFERED.format(name=esc(done.result.offer.person.full_name))
+        turns.offer_turn(done.result.offer, notifier, db, settings, clock)
     # From a reminder ("rret") the card comes as a new message: the reminder keeps the
     # buttons of the holder's other devices.
-    await show_card(callback.message, device_id, note, edit=callback_data.action == "ret", db=db,
-                    viewer=viewer, settings=settings, clock=clock, **deps)
+    await put_card(callback.message, done.card, note, edit=callback_data.action == "ret", settings=settings,
+                   clock=clock, **deps)
     await callback.answer()
 
 
@@ -241,25 +258,24 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
     if await pressed_again(callback, device_id, state, ExtendDialog.due):
         await callback.answer(t.DIALOG_OPEN)
         return
-    try:
-        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
-    except DomainError as error:
-        await show_card(callback.message, device_id, v.refusal_note(error, settings.tz), edit=True, db=db,
-                        viewer=viewer, settings=settings, **deps)
+    checked = await db.run(catalog.act_or_card, inventory.check_holder, device_id, viewer.person_id)
+    if checked.error is not None:
+        await put_card(callback.message, checked.card, v.refusal_note(checked.error, settings.tz), edit=True,
+                       settings=settings, **deps)
         await callback.answer()
         return
-    await open_dialog(callback, state, ExtendDialog.due, device_id, *v.ask_due_extend(check))
+    await open_dialog(callback, state, ExtendDialog.due, device_id, *v.ask_due_extend(checked.result))
 
 
 async def finish_extend(message: Message, due: date | None, *, edit: bool, state: FSMContext, db: Db,
                         viewer: Viewer, settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
     device_id = (await state.get_data())["device_id"]
-    try:
-        result = await db.run(inventory.extend, device_id, viewer.person_id, due_on=due,
-                              today=clock.today(), now=clock.now())
-    except DomainError as error:
-        note = v.refusal_note(error, settings.tz)
+    done = await db.run(catalog.act_then_card, inventory.extend, device_id, viewer.person_id, due_on=due,
+                        today=clock.today(), now=clock.now())
+    if done.error is not None:
+        note = v.refusal_note(done.error, settings.tz)
     else:
+        result = done.result
         note = v.extended_note(result.due_on)
         for person in result.waiting:
             notifier.post(person.telegram_id, v.waiting_new_due(result.device, viewer.full_name, result.due_on),
@@ -267,5 +283,4 @@ async def finish_extend(message: Message, due: date | None, *, edit: bool, state
     if not edit:
         await retire_prompt(message, state)
     await state.clear()
-    await show_card(message, device_id, note, edit=edit, db=db, viewer=viewer, settings=settings,
-                    clock=clock, **deps)
+    await put_card(message, done.card, note, edit=edit, settings=settings, clock=clock, **deps)

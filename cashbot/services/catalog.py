@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Callable
 
 from peewee import JOIN, fn
 
 from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, database_proxy
 from cashbot.services.common import fold
-from cashbot.services.errors import DeviceNotFound
+from cashbot.services.errors import DeviceNotFound, DomainError
 
 
 @dataclass(frozen=True)
@@ -224,9 +225,21 @@ def category_name(category_id: int) -> str | None:
     return category.name if category else None
 
 
+# A sticker's deep link looks the number up first. Built by peewee, that lookup cost 0.15 ms
+# of CPU per call (seeded 10,000-device register), as constant SQL 0.006 ms.
+_ID_BY_NUMBER_SQL = "SELECT id FROM devices WHERE number = ? AND deleted_at IS NULL LIMIT 1"
+
+
 def device_id_by_number(number: int) -> int | None:
-    device = Device.select(Device.id).where(Device.number == number, Device.deleted_at.is_null()).first()
-    return device.id if device else None
+    row = database_proxy.execute_sql(_ID_BY_NUMBER_SQL, (number,)).fetchone()
+    return row[0] if row else None
+
+
+def card_by_number(number: int, viewer_person_id: int | None) -> DeviceCard | None:
+    """The card of the live device with this sticker number (a deep link), None if there is
+    none: one trip to the database thread instead of a lookup and then the card."""
+    device_id = device_id_by_number(number)
+    return None if device_id is None else device_card(device_id, viewer_person_id)
 
 
 # The card is the hottest read: every open, refresh and action redraws it. Building these
@@ -254,6 +267,7 @@ ORDER BY q.joined_at, q.id
 
 
 def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
+    """The card as `viewer_person_id` sees it; DeviceNotFound if deleted or unknown."""
     row = database_proxy.execute_sql(_CARD_SQL, (device_id,)).fetchone()
     if row is None:
         raise DeviceNotFound()
@@ -278,11 +292,60 @@ def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
     )
 
 
+@dataclass(frozen=True)
+class AfterAction:
+    """An action on a device and the card after it."""
+
+    result: Any  # what the action returned; None if it was refused
+    error: DomainError | None  # the refusal
+    card: DeviceCard | None  # as the actor sees it now; None if the device is gone (or not asked for)
+
+
+def act_then_card(action: Callable[..., Any], device_id: int, person_id: int, *args: Any,
+                  **kwargs: Any) -> AfterAction:
+    """`action(device_id, person_id, *args, **kwargs)`, then the card the actor is shown next,
+    in one trip to the database thread instead of two (each trip wakes the event loop). The
+    action is its own transaction and has committed when the card is read, as before."""
+    return _act(action, device_id, person_id, args, kwargs, card_always=True)
+
+
+def act_or_card(action: Callable[..., Any], device_id: int, person_id: int, *args: Any,
+                **kwargs: Any) -> AfterAction:
+    """Like act_then_card, but the card only when the action is refused (a check before a
+    dialog: on success the dialog asks its question instead)."""
+    return _act(action, device_id, person_id, args, kwargs, card_always=False)
+
+
+def _act(action, device_id, person_id, args, kwargs, *, card_always: bool) -> AfterAction:
+    try:
+        result, error = action(device_id, person_id, *args, **kwargs), None
+    except DomainError as refused:
+        result, error = None, refused
+    card = None
+    if card_always or error is not None:
+        try:
+            card = device_card(device_id, person_id)
+        except DeviceNotFound:
+            pass
+    return AfterAction(result, error, card)
+
+
+# /mine: building this query with peewee cost 0.33 ms of CPU per call, running it as
+# constant SQL 0.012 ms (seeded register, a person holding a few devices).
+_MY_LOANS_SQL = """
+SELECT d.id, d.number, d.name, l.taken_at, l.due_on
+FROM loans l JOIN devices d ON d.id = l.device_id
+WHERE l.person_id = ? AND l.returned_at IS NULL
+ORDER BY l.due_on ASC NULLS LAST, d.number
+"""
+
+
 def my_loans(person_id: int) -> list[MyLoan]:
-    rows = (Loan.select(Loan.taken_at, Loan.due_on, Device.id, Device.number, Device.name)
-            .join(Device).where(Loan.person == person_id, Loan.returned_at.is_null())
-            .order_by(Loan.due_on.asc(nulls="LAST"), Device.number))
-    return [MyLoan(r.device.id, r.device.number, r.device.name, r.taken_at, r.due_on) for r in rows]
+    """What I hold: those with a return date first, soonest first."""
+    rows = database_proxy.execute_sql(_MY_LOANS_SQL, (person_id,)).fetchall()
+    taken_at, due_on = Loan.taken_at.python_value, Loan.due_on.python_value
+    return [MyLoan(device_id, number, name, taken_at(since), due_on(due))
+            for device_id, number, name, since, due in rows]
 
 
 def my_queue(person_id: int) -> list[MyPlace]:

@@ -6,7 +6,7 @@ import json
 import re
 from datetime import date, datetime, timedelta
 
-from cashbot.db.models import Event
+from cashbot.db.models import Event, database_proxy
 from cashbot.services.errors import BadDate
 
 MAX_DUE_DAYS = 366
@@ -18,12 +18,19 @@ def fold(*parts: object) -> str:
     return " ".join(text.casefold().replace("ё", "е").split())
 
 
+# Every change writes an event, so this insert is on every take and return: built by peewee
+# (`Event.create`) it cost 0.19 ms of CPU per call, as constant SQL 0.04 ms (transaction
+# included). The time still goes through the model's field converter.
+_EVENT_SQL = "INSERT INTO events (at, kind, actor_id, device_id, person_id, details) VALUES (?, ?, ?, ?, ?, ?)"
+
+
 def record(kind: str, now: datetime, *, actor_id: int | None = None, device_id: int | None = None,
-           person_id: int | None = None, **details: object) -> Event:
-    return Event.create(
-        at=now, kind=kind, actor=actor_id, device=device_id, person=person_id,
-        details=json.dumps(details, ensure_ascii=False, default=str),
-    )
+           person_id: int | None = None, **details: object) -> int:
+    """Append an event; returns its id."""
+    return database_proxy.execute_sql(_EVENT_SQL, (
+        Event.at.db_value(now), kind, actor_id, device_id, person_id,
+        json.dumps(details, ensure_ascii=False, default=str),
+    )).lastrowid
 
 
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")
