@@ -1,6 +1,6 @@
 """`python -m benchmarks [name ...]`: run the benchmarks and print one table.
 
-Names: throughput, e2e (with footprint), import, reminders. Default: all of them. The import
+Names: throughput, ceiling, e2e (with footprint), import, reminders. Default: all of them. The import
 and reminders benchmarks belong to their flows (benchmarks/import_bench.py,
 benchmarks/reminders_bench.py, each exposing `run() -> dict`) and run when present.
 """
@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 
-NAMES = ("throughput", "e2e", "import", "reminders")
+NAMES = ("throughput", "ceiling", "e2e", "import", "reminders")
 OPTIONAL = {"import": "benchmarks.import_bench", "reminders": "benchmarks.reminders_bench"}
 
 
@@ -94,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
                 flows = result["flows"]
                 rows += throughput.report(result)
                 notes += throughput.details(result)
+            elif name == "ceiling":
+                from benchmarks import ceiling
+
+                rows += ceiling.report(ceiling.run())
             elif name == "e2e":
                 from benchmarks import e2e
 
