@@ -3,7 +3,10 @@ client-controlled, so buttons carry ids only and every handler re-checks who pre
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
+from collections.abc import Callable
+
+from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
+from pydantic_core import PydanticUndefined
 
 
 class ApprovalCb(CallbackData, prefix="ap"):
@@ -118,3 +121,48 @@ class ImportCb(CallbackData, prefix="ai"):
 
     action: str
     token: str = ""
+
+
+# --- Packing without a model per button (hot views) ---
+
+def packer(cls: type[CallbackData]) -> Callable[..., str]:
+    """`packer(Cls)(**fields)` returns exactly `Cls(**fields).pack()`, without building a
+    pydantic model: list keyboards pack ~16 buttons per message and the model was most of it.
+
+    Only for classes whose fields are all `int` or `str`. The fast path takes values of exactly
+    those types (no subclasses, no coercion) and str values without the separator; anything
+    else (a missing or extra field, another type, the separator, data over 64 bytes) goes to
+    `Cls(**fields).pack()`, which packs or raises exactly as aiogram does."""
+    fields = []
+    for name, info in cls.model_fields.items():
+        if info.annotation not in (int, str, "int", "str"):
+            raise TypeError(f"{cls.__name__}.{name}: only int and str fields are packed here")
+        kind = int if info.annotation in (int, "int") else str
+        default = info.default
+        if default is not PydanticUndefined and type(default) is not kind:
+            raise TypeError(f"{cls.__name__}.{name}: default {default!r} is not {kind.__name__}")
+        fields.append((name, kind, default))
+    prefix, sep = cls.__prefix__, cls.__separator__
+    count = len(fields)
+
+    def pack(**values: object) -> str:
+        parts = [prefix]
+        for name, kind, default in fields:
+            value = values.get(name, default)
+            if type(value) is not kind or (kind is str and sep in value):  # also: missing (undefined)
+                return cls(**values).pack()
+            parts.append(str(value) if kind is int else value)
+        data = sep.join(parts)
+        if len(values) > count or (len(data) > MAX_CALLBACK_LENGTH // 4
+                                   and len(data.encode()) > MAX_CALLBACK_LENGTH):
+            return cls(**values).pack()
+        return data
+
+    pack.__qualname__ = pack.__name__ = f"pack_{cls.__name__}"
+    return pack
+
+
+pack_device = packer(DeviceCb)
+pack_page = packer(PageCb)
+pack_category = packer(CategoryCb)
+pack_due = packer(DueCb)

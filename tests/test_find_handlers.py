@@ -3,8 +3,10 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 
 from cashbot.callbacks import PageCb
+from cashbot.handlers.lists import KEEP_SEARCHES, LISTS_DESTINY
 from cashbot.services.catalog import HistoryLine
 from cashbot.services import inventory
 from cashbot.texts import find as t
@@ -73,6 +75,26 @@ async def test_page_buttons_survive_cancel_and_old_lists_say_they_are_outdated(e
         await env.send(alice, "ser0")
     assert await env.press(alice, first, "1") == []
     assert answer_text(env) == t.LIST_OUTDATED
+
+
+async def test_only_lists_with_page_buttons_are_remembered(env):
+    for n in range(1, 12):
+        device(n, f"Касса {n}", serial=f"SER{n:03d}")
+    device(20, "Принтер A")
+    device(21, "Принтер B")
+    _, alice = staff(env, 101, "Алиса")
+    lists = StorageKey(bot_id=env.app.bot.id, chat_id=101, user_id=101, destiny=LISTS_DESTINY)
+    [single] = await env.send(alice, "принтер")  # one page: no page buttons, no FSM write
+    assert "найдено: 2" in single.text and single.button_texts == ["№20 · Принтер A", "№21 · Принтер B"]
+    assert await env.app.dispatcher.storage.get_data(lists) == {}
+    [first] = await env.send(alice, "касса")
+    assert await env.app.dispatcher.storage.get_data(lists) == {"next": 2, "searches": {"1": "касса"}}
+    assert first.buttons[-1][1].callback_data == PageCb(kind="s", ref=1, page=1).pack()
+    for _ in range(KEEP_SEARCHES):  # single pages push nothing out
+        await env.send(alice, "принтер")
+    [page2] = await env.press(alice, first, "2")
+    assert "Страница 2 из 2" in page2.text and "№9 · Касса 9" in page2.button_texts
+    assert await env.app.dispatcher.storage.get_data(lists) == {"next": 2, "searches": {"1": "касса"}}
 
 
 async def test_non_admin_typing_admin_commands_gets_exactly_a_failed_search(env):

@@ -40,7 +40,9 @@ def lists_state(state: FSMContext) -> FSMContext:
 
 
 async def remember_search(state: FSMContext, query: str) -> int:
-    """Store the query server-side; returns the list id its page buttons carry."""
+    """Store the query server-side; returns the list id its page buttons carry (ids start at 1).
+    Only lists of more than one page are stored (`search`): a single page has no page buttons,
+    so the last KEEP_SEARCHES multi-page lists are the ones whose buttons still work."""
     lists = lists_state(state)
     data = await lists.get_data()
     list_id = data.get("next", 1)

@@ -59,7 +59,8 @@ async def search(message: Message, state: FSMContext, viewer: Viewer, is_admin: 
     elif found.total == 1:
         await send_card(message, found.items[0].device_id, viewer, is_admin, db, settings, clock)
     else:
-        list_id = await remember_search(state, query)
+        # Only page buttons carry the list id: a single page needs no FSM write (0 = not kept).
+        list_id = await remember_search(state, query) if found.pages > 1 else 0
         text, markup = views.search_results(query, found, list_id, clock.today())
         await message.answer(text, reply_markup=markup)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import DeviceCb, DueCb, HandoverCb, OfferCb
+from cashbot.callbacks import DeviceCb, HandoverCb, OfferCb, pack_due
 from cashbot.services.errors import (
     AlreadyHolder,
     AlreadyQueued,
@@ -24,7 +24,7 @@ from cashbot.services.people import PersonBrief
 from cashbot.texts import actions as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
-from cashbot.views.keyboard import InlineKeyboardBuilder
+from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 
 QUICK_DUE_DAYS = ((t.BTN_TODAY, 0), (t.BTN_TOMORROW, 1), (t.BTN_WEEK, 7), (t.BTN_NO_DUE, -1))
 
@@ -40,13 +40,15 @@ def open_card_markup(device_id: int) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def _due_button(text: str, action: str, device_id: int, days: int = -1) -> InlineKeyboardButton:
+    return callback_button(text, pack_due(action=action, device_id=device_id, days=days))
+
+
 def due_keyboard(device_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for label, days in QUICK_DUE_DAYS:
-        kb.button(text=label, callback_data=DueCb(action="due", device_id=device_id, days=days))
-    kb.button(text=t.BTN_CANCEL, callback_data=DueCb(action="cancel", device_id=device_id))
-    kb.adjust(2, 2, 1)
-    return kb.as_markup()
+    """Quick dates two a row, then Cancel (built directly: every take and extend shows it)."""
+    quick = [_due_button(label, "due", device_id, days) for label, days in QUICK_DUE_DAYS]
+    return InlineKeyboardMarkup(inline_keyboard=[quick[:2], quick[2:],
+                                                 [_due_button(t.BTN_CANCEL, "cancel", device_id)]])
 
 
 def ask_due_take(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
@@ -62,10 +64,8 @@ def ask_due_extend(check: HolderCheck) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def ask_location(device_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_SKIP, callback_data=DueCb(action="skip", device_id=device_id))
-    kb.button(text=t.BTN_CANCEL, callback_data=DueCb(action="cancel", device_id=device_id))
-    return t.ASK_LOCATION, kb.as_markup()
+    row = [_due_button(t.BTN_SKIP, "skip", device_id), _due_button(t.BTN_CANCEL, "cancel", device_id)]
+    return t.ASK_LOCATION, InlineKeyboardMarkup(inline_keyboard=[row])
 
 
 def bad_date(error: BadDate) -> str:

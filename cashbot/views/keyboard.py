@@ -17,3 +17,13 @@ class InlineKeyboardBuilder(keyboard.InlineKeyboardBuilder):
 
     def export(self) -> list[list[InlineKeyboardButton]]:
         return [list(row) for row in self._markup]
+
+
+_CALLBACK_BUTTON = InlineKeyboardButton(text="", callback_data="")
+
+
+def callback_button(text: str, callback_data: str) -> InlineKeyboardButton:
+    """`InlineKeyboardButton(text=text, callback_data=callback_data)`, equal to it, at about half
+    the cost: a copy of a validated template instead of a validation per button (list views
+    make ~16). Both values must already be `str` (packed callback data); nothing checks them."""
+    return _CALLBACK_BUTTON.model_copy(update={"text": text, "callback_data": callback_data})

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import CategoryAdminCb, CategoryCb, DeviceCb, MyHistoryCb, PageCb
+from cashbot.callbacks import CategoryAdminCb, CategoryCb, DeviceCb, MyHistoryCb, PageCb, pack_category, pack_device
 from cashbot.services.catalog import DeviceItem, HistoryLine, MyLoan, MyPlace, Page, PastHolder
 from cashbot.texts import find as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days
-from cashbot.views.keyboard import InlineKeyboardBuilder
-from cashbot.views.pagination import add_nav
+from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
+from cashbot.views.pagination import add_nav, nav_buttons
 
 # Worst case at the largest page (30 lines): ~125 visible characters a line, under 4096.
 NAME_IN_TEXT = 40
@@ -67,17 +67,16 @@ def device_list(title: str, page: Page, kind: str, ref: int, today: date,
     lines.append("")
     lines += [_item_line(item, today) for item in page.items]
     lines += ["", f"<i>{t.LIST_LEGEND}</i>"]
-    kb = InlineKeyboardBuilder()
-    for item in page.items:
-        kb.row(_open_button(item.number, item.name, item.device_id))
-    add_nav(kb, kind, ref, page.page, page.pages)
-    for text, data in extra:
-        kb.row(_button(text, data))
-    return "\n".join(lines), kb.as_markup()
+    # Rows built directly (no builder): one button a row, the nav row has at most 7.
+    rows = [[_open_button(item.number, item.name, item.device_id)] for item in page.items]
+    if nav := nav_buttons(kind, ref, page.page, page.pages):
+        rows.append(nav)
+    rows += [[_button(text, data)] for text, data in extra]
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _open_button(number: int, name: str, device_id: int) -> InlineKeyboardButton:
-    return _button(device_button_text(number, name), DeviceCb(action="open", device_id=device_id).pack())
+    return _button(device_button_text(number, name), pack_device(action="open", device_id=device_id))
 
 
 def search_results(query: str, page: Page, list_id: int, today: date) -> tuple[str, InlineKeyboardMarkup]:
@@ -92,7 +91,7 @@ def all_devices(page: Page, today: date) -> tuple[str, InlineKeyboardMarkup | No
 
 
 def category_devices(name: str, category_id: int, page: Page, today: date) -> tuple[str, InlineKeyboardMarkup]:
-    back = [(t.BTN_BACK_TO_CATEGORIES, CategoryCb(category_id=0).pack())]
+    back = [(t.BTN_BACK_TO_CATEGORIES, pack_category(category_id=0))]
     shown = esc(shorten(name, NAME_IN_TEXT))
     if not page.total:
         kb = InlineKeyboardBuilder()
@@ -219,4 +218,4 @@ def my_history(events: list[HistoryLine], tz: ZoneInfo) -> tuple[str, InlineKeyb
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data)
+    return callback_button(text, data)

@@ -1,7 +1,8 @@
 """One pagination component for every list (search, /all, categories, /mine, /wishlist,
 admins' /users): ◀️, a small window of page numbers with the current one marked, ▶️.
 
-Buttons carry only PageCb(kind, ref, page): the list's query stays server-side."""
+Buttons carry only PageCb(kind, ref, page) (packed by `pack_page`, the same string without a
+model per button): the list's query stays server-side."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton
 
-from cashbot.callbacks import PageCb
+from cashbot.callbacks import pack_page
 from cashbot.services.catalog import Page
-from cashbot.views.keyboard import InlineKeyboardBuilder
+from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 
 WINDOW = 5
 PREV, NEXT = "◀️", "▶️"
@@ -38,7 +39,7 @@ def nav_buttons(kind: str, ref: int, page: int, pages: int) -> list[InlineKeyboa
         return []
 
     def button(text: str, target: int) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text=text, callback_data=PageCb(kind=kind, ref=ref, page=target).pack())
+        return callback_button(text, pack_page(kind=kind, ref=ref, page=target))
 
     row = [button(PREV, page - 1)] if page > 0 else []
     row += [button(f"· {n + 1} ·" if n == page else str(n + 1), n) for n in page_window(page, pages)]
