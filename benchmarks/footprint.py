@@ -3,7 +3,8 @@
 Both are taken from the real processes the end-to-end benchmark runs (benchmarks/e2e.py):
 - start: a message is waiting in the Bot API double before the process starts (as Telegram
   keeps updates for a bot that is down); the clock runs from spawning the process to the
-  user seeing the answer. That is imports, config, migrations check, first getUpdates.
+  user seeing the answer. That is imports, config, migrations check, first getUpdates. The
+  median of three starts per bot, alternating (e2e.py).
 - peak RSS: VmHWM from /proc/<pid>/status after the load, before the process stops.
 """
 
