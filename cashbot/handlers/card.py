@@ -38,25 +38,37 @@ def screen(card: DeviceCard | None, is_admin: bool, settings: Settings, clock: C
     return card_text(card, settings.tz, clock.today(), note), card_keyboard(card, is_admin)
 
 
+async def show_card(message: Message, device_id: int, note: str | None, *, edit: bool, viewer: Viewer,
+                    is_admin: bool, db: Db, settings: Settings, clock: Clock, **_) -> None:
+    """The card as it is now, with a note saying what happened (edited in place or sent)."""
+    try:
+        found = await db.run(catalog.device_card, device_id, viewer.person_id)
+    except DeviceNotFound:
+        found = None
+    await put_card(message, found, note, edit=edit, is_admin=is_admin, settings=settings, clock=clock)
+
+
+async def put_card(message: Message, found: DeviceCard | None, note: str | None, *, edit: bool,
+                   is_admin: bool, settings: Settings, clock: Clock, **_) -> None:
+    """Like show_card, for a card the service call already read (None: the device is gone)."""
+    text, markup = screen(found, is_admin, settings, clock, note)
+    if edit:
+        await safe_edit(message, text, markup)
+    else:
+        await message.answer(text, reply_markup=markup)
+
+
 async def send_card(message: Message, device_id: int, viewer: Viewer, is_admin: bool, db: Db,
                     settings: Settings, clock: Clock, note: str | None = None) -> None:
-    try:
-        text, markup = await render(device_id, viewer, is_admin, db, settings, clock, note)
-    except DeviceNotFound:
-        await message.answer(t.DEVICE_GONE)
-        return
-    await message.answer(text, reply_markup=markup)
+    await show_card(message, device_id, note, edit=False, viewer=viewer, is_admin=is_admin, db=db,
+                    settings=settings, clock=clock)
 
 
 async def edit_card(callback: CallbackQuery, device_id: int, viewer: Viewer, is_admin: bool, db: Db,
                     settings: Settings, clock: Clock, note: str | None = None) -> None:
     """Redraw the card in place (a stale card is refreshed, never acted on blindly)."""
-    try:
-        text, markup = await render(device_id, viewer, is_admin, db, settings, clock, note)
-    except DeviceNotFound:
-        await safe_edit(callback.message, t.DEVICE_GONE)
-        return
-    await safe_edit(callback.message, text, markup)
+    await show_card(callback.message, device_id, note, edit=True, viewer=viewer, is_admin=is_admin, db=db,
+                    settings=settings, clock=clock)
 
 
 async def safe_edit(message: Message, text: str, markup=None) -> None:

@@ -18,7 +18,8 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import TYPED, ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.loans import cancel_dialog, pressed_again, show_card
+from cashbot.handlers.card import show_card
+from cashbot.handlers.loans import cancel_dialog, pressed_again
 from cashbot.notify import Delivery, Notifier
 from cashbot.services import inventory, people
 from cashbot.services.errors import (

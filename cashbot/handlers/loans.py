@@ -8,8 +8,7 @@ Each step makes at most one trip to the database thread (an action and the card 
 one service call, catalog.act_then_card) and writes the FSM only when something changed: every
 trip and every FSM write (an aiosqlite round trip) wakes the event loop.
 
-Handlers take `**deps` (aiogram passes all workflow data) only to hand them to `show_card` /
-`put_card`.
+Handlers take `**deps` (aiogram passes all workflow data) only to hand them to `card.put_card`.
 """
 
 from __future__ import annotations
@@ -29,11 +28,11 @@ from cashbot.db.database import Db
 from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
 from cashbot import turns
 from cashbot.handlers import card
+from cashbot.handlers.card import put_card
 from cashbot.notify import Notifier
 from cashbot.services import catalog, inventory
-from cashbot.services.catalog import DeviceCard
 from cashbot.services.common import check_due_date, parse_date
-from cashbot.services.errors import BadDate, DeviceNotFound
+from cashbot.services.errors import BadDate
 from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog
 from cashbot.texts import actions as t
@@ -45,26 +44,6 @@ router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 
 LOCATION_LIMIT = 100
-
-
-async def show_card(message: Message, device_id: int, note: str | None, *, edit: bool, viewer: Viewer,
-                    is_admin: bool, db: Db, settings: Settings, clock: Clock, **_) -> None:
-    """The card as it is now, with a note saying what happened (edited in place or sent)."""
-    try:
-        found = await db.run(catalog.device_card, device_id, viewer.person_id)
-    except DeviceNotFound:
-        found = None
-    await put_card(message, found, note, edit=edit, is_admin=is_admin, settings=settings, clock=clock)
-
-
-async def put_card(message: Message, found: DeviceCard | None, note: str | None, *, edit: bool,
-                   is_admin: bool, settings: Settings, clock: Clock, **_) -> None:
-    """Like show_card, for a card the service call already read (None: the device is gone)."""
-    text, markup = card.screen(found, is_admin, settings, clock, note)
-    if edit:
-        await card.safe_edit(message, text, markup)
-    else:
-        await message.answer(text, reply_markup=markup)
 
 
 async def retire_prompt(message: Message, state: FSMContext) -> None:

@@ -19,7 +19,8 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.loans import show_card, start_take
+from cashbot.handlers.card import show_card
+from cashbot.handlers.loans import start_take
 from cashbot.turns import announce
 from cashbot.notify import Notifier
 from cashbot.services import inventory
