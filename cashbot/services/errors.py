@@ -134,10 +134,14 @@ class DuplicateSerial(DomainError):
 
 @dataclass
 class BadValue(DomainError):
-    """An edited field's value is unacceptable; `reason` names which rule."""
+    """A field's value breaks one of the rules in services/fields.py; `reason` names which
+    (texts/fields.py has a message for each)."""
 
     field: str
-    reason: str  # "number" | "empty" | "date" | "required"
+    # "required" | "number" | "too_long" | "control" | "date" | "future" | "past" | "too_far"
+    # | "field"
+    reason: str
+    length: int = 0  # "too_long": the value's length
 
 
 @dataclass

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from cashbot.services.errors import EmailDomainNotAllowed, InvalidEmail
+from cashbot.services.errors import BadValue, EmailDomainNotAllowed, InvalidEmail
+from cashbot.services.fields import MAX_LENGTH
+from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc
 
 
@@ -35,3 +37,10 @@ def email_problem(error: Exception, texts) -> str:
     if isinstance(error, EmailDomainNotAllowed):
         return texts.EMAIL_DOMAIN.format(domains=", ".join("@" + d for d in error.allowed))
     return texts.EMAIL_TAKEN
+
+
+def field_problem(error: BadValue) -> str:
+    """Why a field's value was refused and what to send instead (the same on every path)."""
+    template = field_texts.REASONS.get(error.reason, field_texts.REASONS["required"])
+    return template.format(field=field_texts.FIELD_TITLES.get(error.field, error.field),
+                           length=error.length, limit=MAX_LENGTH.get(error.field, 0))
