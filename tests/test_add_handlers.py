@@ -47,7 +47,7 @@ async def test_full_dialog_with_back_skip_duplicate_and_a_holder(env):
     menu = (await env.press(admin, first, "Назад"))[-1]  # the first step goes back to the menu
     assert "Что добавить" in menu.text
     assert "Номер с наклейки" in (await env.press(admin, menu, "Одно устройство"))[-1].text
-    assert "не номер" in (await env.send(admin, "49а"))[-1].text
+    assert "«49а»: Номер — целое число" in (await env.send(admin, "49а"))[-1].text
     assert "уже занят" in (await env.send(admin, "7"))[-1].text
     await env.send(admin, "49")
     reply = (await env.send(admin, "DUP-1"))[-1]
@@ -74,7 +74,7 @@ async def test_full_dialog_with_back_skip_duplicate_and_a_holder(env):
     assert "Ольга" in found.button_texts[0]
     assert "Где устройство" in (await env.press(admin, found, "Ольга"))[-1].text
     await env.send(admin, "офис")
-    assert "не дата" in (await env.send(admin, "когда-нибудь"))[-1].text
+    assert "Не понял дату" in (await env.send(admin, "когда-нибудь"))[-1].text
     preview = (await env.send(admin, "10.12.2026"))[-1]
     assert "Кассы-мини (новая)" in preview.text and "&lt;b&gt;как новая" in preview.html
     assert "10.12.2026" in preview.text and "Ольга" in preview.text

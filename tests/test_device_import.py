@@ -8,7 +8,7 @@ import pytest
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus
 from cashbot.services import device_admin, people
 from cashbot.services.device_import import apply_import, plan_import
-from cashbot.services.errors import BadDate, DuplicateNumber, DuplicateSerial
+from cashbot.services.errors import BadValue, DuplicateNumber, DuplicateSerial
 from tests.seed import device, person
 
 DATA = Path(__file__).parent / "data"
@@ -114,9 +114,10 @@ def test_create_device_refuses_duplicates_and_bad_dates(database, now):
     with pytest.raises(DuplicateSerial):
         device_admin.create_device(number=50, serial="S49", name="x", category_id=cat.id,
                                    today=TODAY, now=now, actor_id=None)
-    with pytest.raises(BadDate):
+    with pytest.raises(BadValue) as bad:
         device_admin.create_device(number=50, serial="S50", name="x", category_id=cat.id,
                                    registered_on=date(2027, 1, 1), today=TODAY, now=now, actor_id=None)
+    assert (bad.value.field, bad.value.reason) == ("registered_on", "future")
     assert Device.select().count() == 1
 
 

@@ -7,7 +7,6 @@ carries the step it belongs to: a stale button from an earlier question is refus
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from aiogram import F, Router
@@ -24,10 +23,9 @@ from cashbot.db.models import PersonStatus
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import render, send_card
 from cashbot.notify import Notifier
-from cashbot.services import catalog, device_admin, people
-from cashbot.services.common import check_due_date, parse_date
+from cashbot.services import catalog, device_admin, fields, people
 from cashbot.services.errors import (
-    BadDate,
+    BadValue,
     CategoryNotFound,
     DuplicateNumber,
     DuplicateSerial,
@@ -40,14 +38,13 @@ from cashbot.texts import admin_add as t
 from cashbot.texts.common import esc
 from cashbot.views import add_device as views
 from cashbot.views.add_device import CONFIRM, STEPS
-from cashbot.views.format import fmt_date
+from cashbot.views.format import field_problem
+from cashbot.views.lists import QUERY_SHOWN, shorten
 
 router = Router(name="add_device")
 router.message.filter(Admin())
 router.callback_query.filter(Admin())
 
-MAX_LENGTH = {"serial": 64, "name": 200, "category": 64}
-DEFAULT_MAX_LENGTH = 500
 HOLDER_FIELDS = ("holder_id", "holder_email", "holder_label", "due_on")
 
 
@@ -140,51 +137,40 @@ async def not_text(message: Message) -> None:
 
 async def parse_answer(name: str, text: str, data: dict, db: Db, clock: Clock, settings: Settings,
                        viewer: Viewer, is_admin: bool) -> dict | list:
-    """FSM data updates for this step's answer (or people to choose from); Invalid if unusable."""
-    if not text:
-        raise Invalid(t.EMPTY)
-    limit = MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH)
-    if len(text) > limit:
-        raise Invalid(t.TOO_LONG.format(length=len(text), limit=limit))
+    """FSM data updates for this step's answer (or people to choose from); Invalid if unusable.
+    Values are cleaned by services/fields.py, exactly as edit and CSV import clean them."""
+    try:
+        if not text:
+            raise BadValue(name, "required")
+        return await parse_value(name, text, data, db, clock, settings, viewer, is_admin)
+    except BadValue as error:
+        # An empty (or invisible-only) answer: every step is answered or skipped by its button.
+        raise Invalid(t.EMPTY if error.reason == "required" else esc(field_problem(error, text))) from None
+
+
+async def parse_value(name: str, text: str, data: dict, db: Db, clock: Clock, settings: Settings,
+                      viewer: Viewer, is_admin: bool) -> dict | list:
     if name == "number":
-        if not re.fullmatch(r"\d{1,9}", text) or int(text) == 0:
-            raise Invalid(t.NUMBER_INVALID.format(value=esc(text)))
-        if (existing := await db.run(device_admin.device_id_by_number, int(text))) is not None:
+        number = fields.clean_number(text)
+        if (existing := await db.run(device_admin.device_id_by_number, number)) is not None:
             card = await existing_card(existing, db, settings, clock, viewer, is_admin)
-            raise Invalid(t.NUMBER_TAKEN.format(number=int(text), card=card))
-        return {"number": int(text)}
+            raise Invalid(t.NUMBER_TAKEN.format(number=number, card=card))
+        return {"number": number}
     if name == "serial":
-        if (existing := await db.run(device_admin.device_id_by_serial, text)) is not None:
+        serial = fields.clean_text("serial", text, required=True)
+        if (existing := await db.run(device_admin.device_id_by_serial, serial)) is not None:
             card = await existing_card(existing, db, settings, clock, viewer, is_admin)
-            raise Invalid(t.SERIAL_TAKEN.format(serial=esc(text), card=card))
-        return {"serial": text}
+            raise Invalid(t.SERIAL_TAKEN.format(serial=esc(serial), card=card))
+        return {"serial": serial}
     if name == "category":
-        return await parse_category(text, data, db)
+        return await parse_category(fields.clean_text("category", text, required=True), data, db)
     if name == "registered_on":
-        day = parse_day(text, clock.today())
-        if day > clock.today():
-            raise Invalid(t.DATE_FUTURE.format(value=fmt_date(day)))
-        return {"registered_on": day.isoformat()}
+        return {"registered_on": fields.clean_registered_on(text, clock.today()).isoformat()}
     if name == "due_on":
-        return {"due_on": checked_due(parse_day(text, clock.today()), clock.today()).isoformat()}
+        return {"due_on": fields.clean_due_on(text, clock.today()).isoformat()}
     if name == "holder":
         return await parse_holder(text, db)
-    return {name: text}  # name, firmware, comment, location: free text
-
-
-def parse_day(text: str, today: date) -> date:
-    try:
-        return parse_date(text, today)
-    except BadDate:
-        raise Invalid(t.DATE_INVALID.format(value=esc(text))) from None
-
-
-def checked_due(day: date, today: date) -> date:
-    try:
-        return check_due_date(day, today)
-    except BadDate as error:
-        template = t.DUE_PAST if error.reason == "past" else t.DUE_TOO_FAR
-        raise Invalid(template.format(value=fmt_date(day))) from None
+    return {name: fields.clean_text(name, text, required=True)}  # name, firmware, comment, location
 
 
 async def parse_category(text: str, data: dict, db: Db) -> dict:
@@ -199,16 +185,16 @@ async def parse_category(text: str, data: dict, db: Db) -> dict:
 async def parse_holder(text: str, db: Db) -> dict | list:
     if "@" in text and not text.startswith("@"):
         try:
-            email = people.normalize_email(text, [])
+            email = fields.clean_email(text)
         except InvalidEmail:
-            raise Invalid(t.EMAIL_INVALID.format(value=esc(text))) from None
+            raise Invalid(t.EMAIL_INVALID.format(value=esc(shorten(text, QUERY_SHOWN)))) from None
         found = [p for p in await db.run(device_admin.holder_candidates, email) if p.email == email]
         if found:
             return holder_values(found[0])
         return {"holder_id": None, "holder_email": email, "holder_label": f"{email} ({t.NOT_REGISTERED})"}
     found = await db.run(device_admin.holder_candidates, text)
     if not found:
-        raise Invalid(t.NOBODY_FOUND.format(query=esc(text)))
+        raise Invalid(t.NOBODY_FOUND.format(query=esc(shorten(text, QUERY_SHOWN))))
     return found
 
 
@@ -288,7 +274,7 @@ async def choose_holder(callback: CallbackQuery, callback_data: AddCb, state: FS
         person = await db.run(people.get_brief, callback_data.value)
     except PersonNotFound:
         person = None
-    if person is None or person.status not in device_admin.HOLDER_STATUSES:
+    if person is None or not fields.can_hold(person.status):
         await ask(callback.message, state, db, "holder", t.HOLDER_GONE + "\n\n")
         return
     await state.update_data(holder_values(person))
@@ -305,7 +291,7 @@ async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext,
     try:
         created = await db.run(device_admin.create_device, **device_fields(data), today=clock.today(),
                                now=clock.now(), actor_id=viewer.person_id)
-    except (DuplicateNumber, DuplicateSerial, CategoryNotFound, PersonNotFound, BadDate) as error:
+    except (DuplicateNumber, DuplicateSerial, CategoryNotFound, PersonNotFound, BadValue, InvalidEmail) as error:
         step, prefix = await refusal(error, data, db, settings, clock, viewer, is_admin)
         await state.update_data(resume_preview=True)
         await ask(callback.message, state, db, step, prefix + "\n\n")
@@ -345,7 +331,6 @@ async def refusal(error: Exception, data: dict, db: Db, settings: Settings, cloc
         return "category", t.CATEGORY_GONE
     if isinstance(error, PersonNotFound):
         return "holder", t.HOLDER_GONE
-    if error.reason == "future":
-        return "registered_on", t.DATE_FUTURE.format(value=fmt_date(date.fromisoformat(error.value)))
-    template = t.DUE_PAST if error.reason == "past" else t.DUE_TOO_FAR
-    return "due_on", template.format(value=fmt_date(date.fromisoformat(error.value)))
+    if isinstance(error, InvalidEmail):
+        return "holder", t.EMAIL_INVALID.format(value=esc(error.email))
+    return (error.field if error.field in STEPS else "number"), esc(field_problem(error))

@@ -12,7 +12,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
-from cashbot.services import catalog
+from cashbot.services import catalog, fields
 from cashbot.services.catalog import DeviceCard
 from cashbot.services.errors import DeviceNotFound
 from cashbot.services.people import Viewer
@@ -91,7 +91,7 @@ async def open_card(callback: CallbackQuery, callback_data: DeviceCb, viewer: Vi
     await callback.answer(t.REFRESHED)
 
 
-@router.message(CommandStart(deep_link=True, magic=F.args.regexp(r"^d\d{1,9}$")))
+@router.message(CommandStart(deep_link=True, magic=F.args.regexp(fields.DEEP_LINK)))
 async def deep_link(message: Message, command: CommandObject, viewer: Viewer, is_admin: bool, db: Db,
                     settings: Settings, clock: Clock) -> None:
     """t.me/<bot>?start=d49 (printed on a sticker) opens device 49's card."""

@@ -21,6 +21,7 @@ from cashbot.states import CategoryEdit
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views.device_admin import categories_list
+from cashbot.views.format import field_problem
 
 router = Router(name="categories_admin")
 router.message.filter(Admin())
@@ -67,7 +68,7 @@ async def name_given(message: Message, state: FSMContext, viewer: Viewer, db: Db
         await message.answer(t.CATEGORY_EXISTS.format(name=esc(error.name)))
         return
     except BadValue as error:
-        await message.answer(t.BAD_VALUE.get(error.reason, t.BAD_VALUE["required"]))
+        await message.answer(esc(field_problem(error)) + "\n" + t.SEND_OTHER)
         return
     except CategoryNotFound:
         note = t.CATEGORY_GONE

@@ -17,12 +17,10 @@ from cashbot.callbacks import DeviceAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.db.models import PersonStatus
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import edit_card, safe_edit, send_card
 from cashbot.notify import Notifier
-from cashbot.services import catalog, device_manage, people
-from cashbot.services.common import check_due_date, parse_date
+from cashbot.services import catalog, device_manage, fields, people
 from cashbot.services.device_manage import FIELDS
 from cashbot.services.errors import (
     BadDate, BadValue, CategoryNotFound, DeviceFree, DeviceHeld, DeviceNotFound, DeviceTaken, DomainError,
@@ -32,8 +30,11 @@ from cashbot.services.people import Viewer
 from cashbot.states import AssignDevice, EditDevice
 from cashbot.texts import admin_manage as t
 from cashbot.texts import card as card_texts
+from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc
 from cashbot.views import device_admin as v
+from cashbot.views.format import field_problem
+from cashbot.views.lists import shorten
 from cashbot.views.users import display_name
 
 router = Router(name="device_admin")
@@ -41,16 +42,17 @@ router.message.filter(Admin())
 router.callback_query.filter(Admin())
 
 MAX_CANDIDATES = 8
-ASSIGNABLE = {PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED}
+ASSIGNABLE = fields.HOLDER_STATUSES
+NOTE_VALUE = 100  # old → new in the note under a card: the card itself shows the whole value
 
 
-def _edit_refusal(error: DomainError) -> str:
+def _edit_refusal(error: DomainError, value: str | None = None) -> str:
     if isinstance(error, DuplicateNumber):
         return t.DUPLICATE_NUMBER.format(number=error.number)
     if isinstance(error, DuplicateSerial):
         return t.DUPLICATE_SERIAL.format(number=error.number)
     if isinstance(error, BadValue):
-        return t.BAD_VALUE.get(error.reason, t.BAD_VALUE["required"])
+        return esc(field_problem(error, value)) + "\n" + t.SEND_OTHER
     if isinstance(error, CategoryNotFound):
         return t.CATEGORY_GONE
     return card_texts.DEVICE_GONE
@@ -61,7 +63,7 @@ def _saved_note(result: device_manage.EditResult) -> str:
     if not result.changed:
         return t.FIELD_SAME.format(field=field)
     show = lambda value: esc(value.strftime("%d.%m.%Y") if isinstance(value, date) else  # noqa: E731
-                             value if value not in (None, "") else t.EMPTY_VALUE)
+                             shorten(str(value), NOTE_VALUE) if value not in (None, "") else t.EMPTY_VALUE)
     return t.FIELD_SAVED.format(field=field, old=show(result.old), new=show(result.new))
 
 
@@ -94,7 +96,7 @@ async def edit_menu(callback: CallbackQuery, callback_data: DeviceAdminCb, viewe
 async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
                     db: Db) -> None:
     if not 0 <= callback_data.arg < len(FIELDS):
-        await callback.answer(t.BAD_VALUE["field"], show_alert=True)
+        await callback.answer(field_texts.REASONS["field"], show_alert=True)
         return
     if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
         return
@@ -134,7 +136,7 @@ async def value_given(message: Message, state: FSMContext, viewer: Viewer, is_ad
         result = await db.run(device_manage.edit_device, data.get("device_id", 0), data.get("field", ""),
                               message.text, actor_id=viewer.person_id, now=clock.now(), today=clock.today())
     except (BadValue, DuplicateNumber, DuplicateSerial) as error:
-        await message.answer(_edit_refusal(error))  # the dialog waits for another value
+        await message.answer(_edit_refusal(error, message.text))  # the dialog waits for another value
         return
     except DeviceNotFound:
         await state.set_state(None)
@@ -221,7 +223,7 @@ async def assignee_picked(callback: CallbackQuery, callback_data: DeviceAdminCb,
 @router.message(StateFilter(AssignDevice.due), TYPED)
 async def due_given(message: Message, state: FSMContext, clock: Clock) -> None:
     try:
-        due = check_due_date(parse_date(message.text, clock.today()), clock.today())
+        due = fields.check_due_date(fields.parse_date(message.text, clock.today()), clock.today())
     except BadDate as error:
         await message.answer(t.BAD_DUE[error.reason])
         return
@@ -263,6 +265,11 @@ async def _assign(message: Message, state: FSMContext, location: str | None, vie
         note = t.ASSIGN_UNAVAILABLE.format(name=esc(error.name), status=t.STATUS.get(error.status, error.status))
     except BadDate as error:
         note = t.BAD_DUE[error.reason]
+    except BadValue as error:  # the typed location: ask for it again
+        await state.set_state(AssignDevice.location)
+        await message.answer(esc(field_problem(error)) + "\n" + t.SEND_OTHER,
+                             reply_markup=v.skip_keyboard(data.get("device_id", 0)))
+        return
     except (DeviceNotFound, PersonNotFound):
         await message.answer(card_texts.DEVICE_GONE)
         return

@@ -31,7 +31,7 @@ from cashbot.handlers import card
 from cashbot.handlers.card import put_card
 from cashbot.notify import Notifier
 from cashbot.services import catalog, inventory
-from cashbot.services.common import check_due_date, parse_date
+from cashbot.services.fields import check_due_date, parse_date
 from cashbot.services.errors import BadDate
 from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog

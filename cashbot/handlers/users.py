@@ -20,14 +20,14 @@ from cashbot.handlers.registration import notify_decision
 from cashbot.notify import Notifier
 from cashbot.services import people, people_admin
 from cashbot.services.errors import (
-    CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
+    BadValue, CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
 )
 from cashbot.services.inventory import OfferChange
 from cashbot.services.people import Viewer
 from cashbot.states import EditPerson, UsersSearch
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
-from cashbot.views.format import email_problem
+from cashbot.views.format import email_problem, field_problem
 from cashbot.views import users as v
 
 router = Router(name="users")
@@ -154,13 +154,17 @@ async def comment_given(message: Message, state: FSMContext, viewer: Viewer, db:
                         clock: Clock) -> None:
     person_id = (await state.get_data()).get("person_id", 0)
     comment = None if message.text.strip() == "-" else message.text
-    await state.set_state(None)
     try:
         await db.run(people_admin.set_comment, person_id, comment, actor_id=viewer.person_id, now=clock.now())
-        text, markup = await _card(person_id, db, settings, t.COMMENT_SAVED)
+    except BadValue as error:  # the dialog waits for another comment
+        await message.answer(esc(field_problem(error)) + "\n" + t.SEND_OTHER)
+        return
     except PersonNotFound:
+        await state.set_state(None)
         await message.answer(t.PERSON_GONE)
         return
+    await state.set_state(None)
+    text, markup = await _card(person_id, db, settings, t.COMMENT_SAVED)
     await message.answer(text, reply_markup=markup)
 
 

@@ -10,12 +10,12 @@ from datetime import datetime
 from peewee import IntegrityError
 
 from cashbot.db.models import Category, Device, database_proxy
-from cashbot.services import catalog
+from cashbot.services import catalog, fields
 from cashbot.services.catalog import CategoryCount
 from cashbot.services.common import fold, record
-from cashbot.services.errors import BadValue, CategoryExists, CategoryNotEmpty, CategoryNotFound
+from cashbot.services.errors import CategoryExists, CategoryNotEmpty, CategoryNotFound
 
-MAX_NAME = 64
+MAX_NAME = fields.MAX_LENGTH["category"]
 
 
 def list_categories() -> list[CategoryCount]:
@@ -23,12 +23,7 @@ def list_categories() -> list[CategoryCount]:
 
 
 def _clean_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not name:
-        raise BadValue("category", "required")
-    if len(name) > MAX_NAME:
-        raise BadValue("category", "too_long")
-    return name
+    return fields.clean_text("category", raw, required=True)
 
 
 def _existing(name: str, except_id: int = 0) -> Category | None:

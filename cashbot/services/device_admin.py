@@ -11,11 +11,10 @@ from datetime import date, datetime
 
 from peewee import IntegrityError
 
-from cashbot.db.models import Category, Device, Loan, Person, PersonStatus, database_proxy
-from cashbot.services import people
-from cashbot.services.common import check_due_date, fold, record
+from cashbot.db.models import Category, Device, Loan, Person, database_proxy
+from cashbot.services import fields, people
+from cashbot.services.common import fold, record
 from cashbot.services.errors import (
-    BadDate,
     CategoryNotFound,
     DuplicateNumber,
     DuplicateSerial,
@@ -23,8 +22,7 @@ from cashbot.services.errors import (
 )
 from cashbot.services.people import PersonBrief, brief
 
-# A holder can be anyone known who may still come to use the bot.
-HOLDER_STATUSES = (PersonStatus.ACTIVE, PersonStatus.INVITED, PersonStatus.PENDING)
+HOLDER_STATUSES = fields.HOLDER_STATUSES
 
 
 @dataclass(frozen=True)
@@ -52,19 +50,28 @@ def category_by_name(name: str) -> tuple[int, str] | None:
     return (category.id, category.name) if category else None
 
 
-def create_device(*, number: int, serial: str, name: str, category_id: int | None = None,
+def create_device(*, number: int | str, serial: str, name: str, category_id: int | None = None,
                   new_category: str | None = None, firmware: str | None = None,
-                  registered_on: date | None = None, comment: str | None = None,
+                  registered_on: date | str | None = None, comment: str | None = None,
                   location: str | None = None, holder_person_id: int | None = None,
-                  holder_email: str | None = None, due_on: date | None = None,
+                  holder_email: str | None = None, due_on: date | str | None = None,
                   today: date, now: datetime, actor_id: int | None) -> CreatedDevice:
     """Add a device (and its category, its holder's invitation, its loan) in one go.
 
-    Raises DuplicateNumber / DuplicateSerial (with the existing device), CategoryNotFound,
-    PersonNotFound, BadDate."""
-    if registered_on is not None and registered_on > today:
-        raise BadDate("future", registered_on.isoformat())
-    due_on = check_due_date(due_on, today) if (holder_person_id or holder_email) else None
+    Every value is cleaned by services/fields.py (the dialog's answers were cleaned already;
+    cleaning is idempotent). Raises BadValue, InvalidEmail, DuplicateNumber / DuplicateSerial
+    (with the existing device), CategoryNotFound, PersonNotFound."""
+    number = fields.clean_number(number)
+    serial = fields.clean_text("serial", serial, required=True)
+    name = fields.clean_text("name", name, required=True)
+    if category_id is None:
+        new_category = fields.clean_text("category", new_category, required=True)
+    firmware = fields.clean_text("firmware", firmware)
+    comment = fields.clean_text("comment", comment)
+    location = fields.clean_text("location", location)
+    registered_on = fields.clean_registered_on(registered_on, today)
+    holder_email = fields.clean_email(holder_email) if holder_email else None
+    due_on = fields.clean_due_on(due_on, today) if (holder_person_id or holder_email) else None
     try:
         with database_proxy.atomic():
             _check_unique(number, serial)
@@ -99,11 +106,11 @@ def _category(category_id: int | None, new_name: str | None, now: datetime, acto
         if category is None:
             raise CategoryNotFound()
         return category
-    if not new_name or not new_name.strip():
+    if not new_name:
         raise CategoryNotFound()
     category = Category.get_or_none(Category.search_text == fold(new_name))
     if category is None:
-        category = Category.create(name=new_name.strip(), search_text=fold(new_name), created_at=now)
+        category = Category.create(name=new_name, search_text=fold(new_name), created_at=now)
         record("category_added", now, actor_id=actor_id, name=category.name, source="dialog")
     return category
 
@@ -111,7 +118,7 @@ def _category(category_id: int | None, new_name: str | None, now: datetime, acto
 def _holder(person_id: int | None, email: str | None, now: datetime, actor_id: int | None) -> Person | None:
     if person_id is not None:
         person = Person.get_or_none(Person.id == person_id)
-        if person is None or person.status not in HOLDER_STATUSES:
+        if person is None or not fields.can_hold(person.status):
             raise PersonNotFound()
         return person
     if email:
@@ -122,4 +129,4 @@ def _holder(person_id: int | None, email: str | None, now: datetime, actor_id: i
 def holder_candidates(query: str, limit: int = 8) -> list[PersonBrief]:
     """People an admin may assign a device to, by name, @username or e-mail."""
     found = people.find_people(query, limit=limit * 2, active_only=False)
-    return [p for p in found if p.status in HOLDER_STATUSES][:limit]
+    return [p for p in found if fields.can_hold(p.status)][:limit]

@@ -29,7 +29,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cashbot.services import fields
+from cashbot.services.errors import BadValue, InvalidEmail
 from cashbot.texts import csv_import as T
+from cashbot.views.format import field_problem
 
 __all__ = [
     "COLUMNS",
@@ -301,17 +304,7 @@ def _header_line(text: str) -> tuple[str | None, int, str]:
 # --------------------------------------------------------------------------------
 # Cell values
 
-_INT = re.compile(r"\d+(?:[.,]0+)?", re.ASCII)
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+", re.ASCII)
-_DATE_DMY = re.compile(
-    r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
-_DATE_ISO = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII)
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}"
-)
-_MAX_INT = 2**63 - 1
 # Cells starting with these are formulas for Excel: the export prefixes them with "'"
 # (the OWASP advice against CSV injection) and the import takes the prefix off again.
 # Apostrophes already in front of such a cell get one more, so the round trip is exact.
@@ -331,61 +324,66 @@ class _CellError(Exception):
         self.message = message
 
 
-def _parse_number(value: str) -> int:
-    if value.isdigit() and value.isascii() and len(value) < 19:  # fast path
+# Every cell value is cleaned by services/fields.py, exactly as /add and edit clean it; a
+# refusal is worded by the same texts/fields.py message. Parsers take (cell, today).
+
+
+def _field(value: str, clean, *args) -> object:
+    try:
+        return clean(*args)
+    except BadValue as error:
+        raise _CellError(field_problem(error, value)) from None
+
+
+def _parse_number(value: str, today: date) -> int:
+    if value.isdigit() and value.isascii() and len(value) <= fields.NUMBER_DIGITS:  # fast path
         number = int(value)
-        if number:
+        if fields.MIN_NUMBER <= number <= fields.MAX_NUMBER:
             return number
-    if not _INT.fullmatch(value):
-        raise _CellError(T.NUMBER_INVALID.format(value=_show(value)))
-    number = int(value.replace(",", ".").split(".")[0])
-    if number <= 0:
-        raise _CellError(T.NUMBER_INVALID.format(value=_show(value)))
-    if number > _MAX_INT:
-        raise _CellError(T.NUMBER_TOO_BIG.format(value=_show(value)))
-    return number
+    return _field(value, fields.clean_number, value)
 
 
-def _parse_serial(value: str) -> str:
+def _parse_serial(value: str, today: date) -> str:
     if ("e" in value or "E" in value) and _SCIENTIFIC.fullmatch(value):
         raise _CellError(T.SERIAL_SCIENTIFIC.format(value=_show(value)))
-    return value
+    return _field(value, fields.clean_text, "serial", value, True)
 
 
-def _parse_date(value: str) -> date:
-    if len(value) == 10 and value[2] == "." and value[5] == "." and value.isascii():
-        try:  # fast path for dd.mm.yyyy, what the export and Excel write
-            return date(int(value[6:]), int(value[3:5]), int(value[:2]))
-        except ValueError:
-            pass  # not digits, or no such date: the slow path says which
-    m = _DATE_DMY.fullmatch(value)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-        if len(m.group(3)) == 2:
-            year += 2000 if year < 69 else 1900  # the strptime %y rule
-    else:
-        m = _DATE_ISO.fullmatch(value)
-        if not m:
-            raise _CellError(T.DATE_INVALID.format(value=_show(value)))
-        year, month, day = (int(g) for g in m.groups())
+def _text_parser(key: str, required: bool):
+    def parse(value: str, today: date) -> str | None:
+        return _field(value, fields.clean_text, key, value, required)
+    return parse
+
+
+def _parse_registered_on(value: str, today: date) -> date | None:
+    return _field(value, fields.clean_registered_on, value, today)
+
+
+def _parse_due_date(value: str, today: date) -> date | None:
     try:
-        return date(year, month, day)
-    except ValueError:
-        raise _CellError(T.DATE_NOT_EXISTS.format(value=_show(value))) from None
+        return fields.clean_due_on(value, today)
+    except BadValue as error:
+        raise _CellError(field_problem(BadValue("due_on", error.reason), value)) from None
 
 
-def _parse_email(value: str) -> str:
-    if len(value) > 254 or not _EMAIL.fullmatch(value):
-        raise _CellError(T.EMAIL_INVALID.format(value=_show(value)))
-    return value.lower()
+def _parse_email(value: str, today: date) -> str:
+    try:
+        return fields.clean_email(value)
+    except InvalidEmail:
+        raise _CellError(T.EMAIL_INVALID.format(value=_show(value))) from None
 
 
 _PARSERS = {
     "number": _parse_number,
     "serial": _parse_serial,
-    "registered_on": _parse_date,
+    "name": _text_parser("name", True),
+    "category": _text_parser("category", True),
+    "firmware": _text_parser("firmware", False),
+    "comment": _text_parser("comment", False),
+    "location": _text_parser("location", False),
+    "registered_on": _parse_registered_on,
     "holder_email": _parse_email,
-    "due_date": _parse_date,
+    "due_date": _parse_due_date,
 }
 _INVALID = object()  # a value that was reported as a problem
 
@@ -532,7 +530,7 @@ def parse_devices(
                 parsed[key] = value
                 continue
             try:
-                parsed[key] = parser(value)
+                parsed[key] = parser(value, today)
             except _CellError as exc:
                 row_problems.append(Problem(line, title, exc.message))
                 parsed[key] = _INVALID

@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from cashbot.db.models import Category, Device, Event, Person, PersonStatus, QueueEntry, database_proxy
-from cashbot.services import catalog, inventory, people
+from cashbot.db.models import Category, Device, Event, Person, QueueEntry, database_proxy
+from cashbot.services import catalog, fields, inventory, people
 from cashbot.services.catalog import Page
-from cashbot.services.common import check_due_date, fold, parse_date, record
+from cashbot.services.common import fold, record
 from cashbot.services.errors import (
-    BadDate,
     BadValue,
     CategoryNotFound,
     DeviceFree,
@@ -31,7 +30,7 @@ from cashbot.services.people import PersonBrief, brief
 # Editable fields, in the order the edit menu shows them; buttons carry the index.
 FIELDS = ("number", "serial", "name", "category", "firmware", "registered_on", "comment", "location")
 OPTIONAL = frozenset({"firmware", "registered_on", "comment", "location"})
-MAX_NUMBER = 999_999_999  # the deep link /start d<number> takes up to 9 digits
+MAX_NUMBER = fields.MAX_NUMBER
 
 
 @dataclass(frozen=True)
@@ -65,40 +64,28 @@ def device_search_text(name: str, serial: str, category_name: str) -> str:
 
 
 def _clean(field: str, raw: str | int | None, device: Device, today: date):
-    """The stored value for `raw`, or BadValue/Duplicate* saying what is wrong."""
-    text = raw.strip() if isinstance(raw, str) else raw
-    if text in (None, ""):
-        if field not in OPTIONAL:
-            raise BadValue(field, "required")
-        return None
+    """The stored value for `raw` (services/fields.py rules), or BadValue/Duplicate* saying
+    what is wrong."""
     if field == "number":
-        if isinstance(text, str) and not text.isdigit():
-            raise BadValue(field, "number")
-        number = int(text)
-        if not 0 < number <= MAX_NUMBER:
-            raise BadValue(field, "number")
+        number = fields.clean_number(raw)
         other = Device.get_or_none((Device.number == number) & Device.deleted_at.is_null() & (Device.id != device.id))
         if other is not None:
             raise DuplicateNumber(other.id, other.number)
         return number
-    if field == "serial":
-        other = Device.get_or_none((Device.serial == text) & Device.deleted_at.is_null() & (Device.id != device.id))
-        if other is not None:
-            raise DuplicateSerial(other.id, other.number)
-        return text
     if field == "category":
-        category = Category.get_or_none(Category.id == int(text))
+        if raw in (None, ""):
+            raise BadValue(field, "required")
+        category = Category.get_or_none(Category.id == int(raw))
         if category is None:
             raise CategoryNotFound()
         return category
     if field == "registered_on":
-        try:
-            value = parse_date(text, today)
-        except BadDate:
-            raise BadValue(field, "date")
-        if value > today:
-            raise BadValue(field, "future")
-        return value
+        return fields.clean_registered_on(raw, today)
+    text = fields.clean_text(field, raw, required=field not in OPTIONAL)
+    if field == "serial":
+        other = Device.get_or_none((Device.serial == text) & Device.deleted_at.is_null() & (Device.id != device.id))
+        if other is not None:
+            raise DuplicateSerial(other.id, other.number)
     return text
 
 
@@ -136,14 +123,14 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
            actor_id: int, today: date, now: datetime) -> AssignResult:
     """Record the device on a person (active, pending or invited by e-mail). An admin's
     assignment overrides a queue reservation: that person keeps their place in the queue."""
-    due_on = check_due_date(due_on, today)
-    location = (location or "").strip() or None
+    due_on = fields.check_due_date(due_on, today)
+    location = fields.clean_text("location", location)
     with database_proxy.atomic():
         device = live_device(device_id)
         person = Person.get_or_none(Person.id == person_id)
         if person is None:
             raise PersonNotFound()
-        if person.status not in (PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED):
+        if not fields.can_hold(person.status):
             raise PersonUnavailable(person.full_name or person.email or "", person.status)
         holder = inventory.open_loan(device_id)
         if holder is not None:

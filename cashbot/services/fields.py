@@ -7,10 +7,10 @@ value) or raises `BadValue(field, reason)`; `texts/fields.py` says each reason i
 
 Choices worth knowing:
 - Sticker numbers are 1..999 999 999: nine digits, what `t.me/<bot>?start=d<number>` carries.
-  Digits of any script (full-width ``４９``) count; leading zeros are ignored; Excel's
-  ``49.0`` is 49. Longer inputs are refused by their length, before any int().
+  Full-width digits (``４９``) are folded to ASCII, other scripts' digits are refused; leading
+  zeros are ignored; Excel's ``49.0`` is 49. Longer inputs are refused by their length, before any int().
 - Text: NFC, full-width ASCII forms folded to ASCII, whitespace runs collapsed to one space
-  (a comment keeps its line breaks and tabs), zero-width and other invisible characters at
+  (a comment keeps its line breaks, tabs and spacing; line ends are trimmed, CRLF becomes LF), zero-width and other invisible characters at
   the ends dropped, control characters (NUL, the rest of C0, DEL, C1) refused. A value that
   is only invisible characters is empty. Serials are NFKC-folded entirely: they are codes.
   Free text is not NFKC-folded: that would turn "№" into "No" and "м²" into "м2".
@@ -19,7 +19,8 @@ Choices worth knowing:
   (tests/test_field_rules.py renders them).
 - E-mail: `email-validator` (syntax only, no DNS). Internationalised domains are accepted
   everywhere (``ivan@почта.рф``) and stored in their Unicode form, lower-cased; an address
-  typed in punycode is stored the same way. Registration compares exactly this form, so a
+  typed in punycode is stored the same way. A non-ASCII mailbox name (``иван@почта.рф``) is
+  refused everywhere: most mail systems cannot deliver to one. Registration compares exactly this form, so a
   holder an import invited can always register with the address in the file.
 - Dates: one parser. A two-digit year means the year ending in those digits that is at
   most 20 years after today ("01.01.75" is 1975 in 2026, "01.01.30" is 2030).
@@ -56,7 +57,7 @@ MAX_EMAIL = 254  # RFC 5321's path limit
 MULTILINE = frozenset({"comment", "person_comment"})
 CODES = frozenset({"serial"})  # NFKC-folded entirely
 
-MAX_DUE_DAYS = 366
+MAX_DUE_DAYS = 366  # at most: a return date is at most a year after today (last_due_date)
 TWO_DIGIT_YEAR_AHEAD = 20  # a two-digit year is at most this many years after today
 
 # Who may have a device recorded on them: anyone known who may still come to use the bot.
@@ -64,7 +65,6 @@ HOLDER_STATUSES = frozenset({PersonStatus.ACTIVE, PersonStatus.PENDING, PersonSt
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _SPACES = re.compile(r"\s+")
-_LINE_SPACES = re.compile(r"[^\S\n\t]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _EDGE = frozenset({"Cf", "Zs", "Zl", "Zp"})  # dropped at the ends: zero-width spaces, joiners, marks
 _NOTHING_TO_SEE = _EDGE | {"Mn", "Me"}  # a value of only these is empty
@@ -74,7 +74,7 @@ def _invisible(ch: str, kinds: frozenset = _EDGE) -> bool:
     return ch.isspace() or unicodedata.category(ch) in kinds
 
 
-def clean_text(field: str, raw: str | None, *, required: bool = False) -> str | None:
+def clean_text(field: str, raw: str | None, required: bool = False) -> str | None:
     """The stored form of a free-text field, None if empty and optional."""
     text = unicodedata.normalize("NFKC" if field in CODES else "NFC", raw or "").translate(_FULLWIDTH)
     multiline = field in MULTILINE
@@ -84,7 +84,7 @@ def clean_text(field: str, raw: str | None, *, required: bool = False) -> str | 
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
         raise BadValue(field, "control")
     if multiline:
-        lines = [_LINE_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
+        lines = [line.rstrip() for line in text.split("\n")]
         text = _BLANK_LINES.sub("\n\n", "\n".join(lines))
     else:
         text = _SPACES.sub(" ", text)
@@ -104,7 +104,7 @@ def clean_text(field: str, raw: str | None, *, required: bool = False) -> str | 
 
 
 def clean_number(raw: str | int | None) -> int:
-    """A sticker number: digits of any script, optionally Excel's ``.0``; 1..MAX_NUMBER."""
+    """A sticker number: digits (full-width ones too), optionally Excel's ``.0``; 1..MAX_NUMBER."""
     if isinstance(raw, int) and not isinstance(raw, bool):
         if not MIN_NUMBER <= raw <= MAX_NUMBER:
             raise BadValue("number", "number")
@@ -113,10 +113,9 @@ def clean_number(raw: str | int | None) -> int:
     if not text:
         raise BadValue("number", "required")
     whole, sep, fraction = text.replace(",", ".").partition(".")
-    if not whole or not _all_digits(whole) or (sep and (not fraction or not _all_digits(fraction)
-                                                        or fraction.strip("0"))):
+    if not _ASCII_DIGITS.fullmatch(whole) or (sep and not _ZEROS.fullmatch(fraction)):
         raise BadValue("number", "number")
-    digits = "".join(str(unicodedata.digit(ch)) for ch in whole).lstrip("0")
+    digits = whole.lstrip("0")
     if len(digits) > NUMBER_DIGITS:  # refused by its length: int() of 5,000 digits is costly
         raise BadValue("number", "number")
     number = int(digits or "0")
@@ -125,8 +124,8 @@ def clean_number(raw: str | int | None) -> int:
     return number
 
 
-def _all_digits(text: str) -> bool:
-    return all(unicodedata.digit(ch, None) is not None and unicodedata.category(ch) == "Nd" for ch in text)
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_ZEROS = re.compile(r"0+")
 
 
 # ------------------------------------------------------------------------------ e-mail
@@ -139,7 +138,7 @@ def clean_email(raw: str | None, allowed_domains: list[str] = ()) -> str:
     if not text or len(text) > MAX_EMAIL or any(unicodedata.category(ch) == "Cc" for ch in text):
         raise InvalidEmail(shown)
     try:
-        found = validate_email(text, check_deliverability=False)
+        found = validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         raise InvalidEmail(shown) from None
     email = found.normalized.lower()
@@ -191,13 +190,21 @@ def parse_date(text: str, today: date) -> date:
     raise BadDate("format", (text or "").strip())
 
 
+def last_due_date(today: date) -> date:
+    """The same day a year later (28 February after a 29th): the latest return date."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
 def check_due_date(due: date | None, today: date) -> date | None:
-    """A return date: from today to MAX_DUE_DAYS ahead (BadDate "past" / "too_far")."""
+    """A return date: from today to a year ahead (BadDate "past" / "too_far")."""
     if due is None:
         return None
     if due < today:
         raise BadDate("past", due.isoformat())
-    if due > today + timedelta(days=MAX_DUE_DAYS):
+    if due > last_due_date(today):
         raise BadDate("too_far", due.isoformat())
     return due
 

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import fn
 
 from cashbot.db.models import Loan, Person, PersonStatus, database_proxy
+from cashbot.services import fields
 from cashbot.services.common import fold, record
-from cashbot.services.errors import (
-    EmailDomainNotAllowed,
-    EmailTaken,
-    InvalidEmail,
-    PersonNotFound,
-)
-
-_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+from cashbot.services.errors import EmailTaken, PersonNotFound
 
 
 @dataclass(frozen=True)
@@ -81,12 +74,8 @@ def _search_text(person: Person) -> str:
 
 
 def normalize_email(raw: str, allowed_domains: list[str]) -> str:
-    email = raw.strip().lower()
-    if not _EMAIL_RE.match(email):
-        raise InvalidEmail(raw.strip())
-    if allowed_domains and email.rsplit("@", 1)[1] not in allowed_domains:
-        raise EmailDomainNotAllowed(allowed_domains)
-    return email
+    """The stored form of an e-mail (services/fields.py): what registration compares."""
+    return fields.clean_email(raw, allowed_domains)
 
 
 def live_person_by_telegram_id(telegram_id: int) -> Person | None:
@@ -214,7 +203,11 @@ def get_brief(person_id: int) -> PersonBrief:
 
 
 def invite_by_email(email: str, now: datetime, actor_id: int | None = None) -> Person:
-    """The person behind an e-mail, created as 'invited' if nobody has it (import, assignment)."""
+    """The person behind an e-mail, created as 'invited' if nobody has it (import, assignment).
+
+    The e-mail is cleaned here too, so an invitation is stored in the form registration
+    compares against."""
+    email = fields.clean_email(email)
     person = Person.get_or_none((Person.email == email) & (Person.status != PersonStatus.DELETED))
     if person is None:
         person = Person.create(email=email, status=PersonStatus.INVITED, full_name="",

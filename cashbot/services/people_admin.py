@@ -12,7 +12,7 @@ from datetime import datetime
 from peewee import Case, fn
 
 from cashbot.db.models import Device, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
-from cashbot.services import catalog, inventory, people
+from cashbot.services import catalog, fields, inventory, people
 from cashbot.services.catalog import HistoryLine, MyLoan, MyPlace, Page
 from cashbot.services.common import fold, record
 from cashbot.services.errors import CannotChangeSelf, EmailTaken, PersonHoldsDevices, PersonNotFound
@@ -91,7 +91,7 @@ def set_email(person_id: int, raw_email: str, allowed_domains: list[str], *, act
 
 
 def set_comment(person_id: int, comment: str | None, *, actor_id: int, now: datetime) -> PersonBrief:
-    comment = (comment or "").strip() or None
+    comment = fields.clean_text("person_comment", comment)
     with database_proxy.atomic():
         person = _live(person_id)
         old = person.comment

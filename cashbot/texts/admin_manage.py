@@ -94,17 +94,10 @@ ASK_CATEGORY = "Категория сейчас — {current}. Выберите 
 EMPTY_VALUE = "не указано"
 FIELD_SAVED = "{field}: {old} → {new}"
 FIELD_SAME = "{field} не изменилось."
-BAD_VALUE = {
-    "number": "Номер — целое число больше нуля (до 9 цифр). Пришлите другое значение или /cancel.",
-    "required": "Это поле обязательно и не может быть пустым. Пришлите значение или /cancel.",
-    "date": "Не понял дату. Пришлите как <code>25.12.2024</code> или /cancel.",
-    "future": "Дата регистрации не может быть в будущем. Пришлите другую дату или /cancel.",
-    "too_long": "Слишком длинное название (до 64 символов). Пришлите короче или /cancel.",
-    "field": "Такого поля нет.",
-}
 DUPLICATE_NUMBER = "Номер {number} уже у другого устройства (/start d{number}). Пришлите другой номер или /cancel."
 DUPLICATE_SERIAL = "Этот серийный номер уже у устройства №{number} (/start d{number}). Пришлите другой или /cancel."
 SEND_TEXT = "Пришлите значение текстом или /cancel."
+SEND_OTHER = "Пришлите другое значение или /cancel."
 
 JOURNAL_TITLE = "<b>Журнал №{number} · {name}</b> — событий: {total}"
 JOURNAL_EMPTY = "Событий пока нет."

@@ -1,5 +1,6 @@
 """Why a field's value was refused: one message per rule (services/fields.py), each saying
-what to send instead. Every flow (/add, edit, CSV import, /users) shows these same words."""
+what to send instead. Every flow (/add, edit, CSV import, /users) shows these same words.
+Plain text (no HTML): the CSV report can go out as a .txt file."""
 
 from cashbot.texts.card import FIELD_NAMES
 
@@ -8,7 +9,7 @@ FIELD_TITLES = {**FIELD_NAMES, "person_comment": "Комментарий", "emai
 REASONS = {
     "required": "«{field}» не может быть пустым. Впишите значение.",
     "number": (
-        "Номер — целое число от 1 до 999 999 999 (не больше 9 цифр), например <code>49</code>. "
+        "Номер — целое число от 1 до 999 999 999 (не больше 9 цифр), например 49. "
         "Впишите другой номер."
     ),
     "too_long": "«{field}»: {length} симв., а можно не больше {limit}. Сократите текст.",
@@ -17,7 +18,7 @@ REASONS = {
         "Наберите значение заново."
     ),
     "date": (
-        "Не понял дату. Напишите ДД.ММ.ГГГГ (например, <code>01.03.2024</code>), "
+        "Не понял дату. Напишите ДД.ММ.ГГГГ (например, 01.03.2024), "
         "ГГГГ-ММ-ДД, «25.12» или «завтра»."
     ),
     "future": "Дата регистрации ещё не наступила. Укажите сегодняшнюю или прошедшую дату.",
@@ -26,6 +27,7 @@ REASONS = {
     "field": "Такого поля нет. Откройте карточку заново.",
 }
 EMAIL_INVALID = (
-    "Это не похоже на адрес почты. Нужен адрес вида <code>ivanova@company.ru</code> "
+    "Это не похоже на адрес почты. Нужен адрес вида ivanova@company.ru "
     "(без пробелов, двух точек подряд и точки у «@»)."
 )
+QUOTED = "«{value}»: {message}"  # a message about a value the user may not see any more

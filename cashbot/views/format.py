@@ -39,8 +39,17 @@ def email_problem(error: Exception, texts) -> str:
     return texts.EMAIL_TAKEN
 
 
-def field_problem(error: BadValue) -> str:
-    """Why a field's value was refused and what to send instead (the same on every path)."""
+QUOTED_MAX = 40  # a refused value quoted in a message is cut to this many characters
+
+
+def field_problem(error: BadValue, value: str | None = None) -> str:
+    """Why a field's value was refused and what to send instead (the same on every path);
+    with `value`, the message quotes it (cut short). Plain text: escape it for HTML."""
     template = field_texts.REASONS.get(error.reason, field_texts.REASONS["required"])
-    return template.format(field=field_texts.FIELD_TITLES.get(error.field, error.field),
-                           length=error.length, limit=MAX_LENGTH.get(error.field, 0))
+    message = template.format(field=field_texts.FIELD_TITLES.get(error.field, error.field),
+                              length=error.length, limit=MAX_LENGTH.get(error.field, 0))
+    if value is None or error.reason in ("required", "too_long", "control"):
+        return message
+    value = " ".join(value.split())
+    value = value if len(value) <= QUOTED_MAX else value[:QUOTED_MAX - 1] + "…"
+    return field_texts.QUOTED.format(value=value, message=message)
