@@ -170,7 +170,8 @@ async def parse_value(name: str, text: str, data: dict, db: Db, clock: Clock, se
         return {"due_on": fields.clean_due_on(text, clock.today()).isoformat()}
     if name == "holder":
         return await parse_holder(text, db)
-    return {name: fields.clean_text(name, text, required=True)}  # name, firmware, comment, location
+    # name, firmware, comment, location: only invisible characters in an optional one is a skip
+    return {name: fields.clean_text(name, text, required=name not in views.OPTIONAL)}
 
 
 async def parse_category(text: str, data: dict, db: Db) -> dict:

@@ -105,7 +105,9 @@ def clean_text(field: str, raw: str | None, required: bool = False) -> str | Non
 
 def clean_number(raw: str | int | None) -> int:
     """A sticker number: digits (full-width ones too), optionally Excel's ``.0``; 1..MAX_NUMBER."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, bool) or not isinstance(raw, (int, str, type(None))):
+        raise BadValue("number", "number")
+    if isinstance(raw, int):
         if not MIN_NUMBER <= raw <= MAX_NUMBER:
             raise BadValue("number", "number")
         return raw

@@ -19,13 +19,14 @@ from cashbot.texts import reminders as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, person_link
 from cashbot.views.keyboard import InlineKeyboardBuilder
+from cashbot.views.lists import NAME_IN_TEXT, shorten
 
 LONG_OVERDUE_DAYS = 7  # after a week the tone changes
 MAX_TEXT = 3900  # under Telegram's 4096, with room for the header
 
 
 def _line(loan: DueLoan, today: date) -> str:
-    values = dict(number=loan.number, name=esc(loan.name), due=fmt_date(loan.due_on),
+    values = dict(number=loan.number, name=esc(shorten(loan.name, NAME_IN_TEXT)), due=fmt_date(loan.due_on),
                   days=loan.days_overdue)
     if loan.kind == OVERDUE:
         return (t.LINE_LONG_OVERDUE if loan.days_overdue > LONG_OVERDUE_DAYS else t.LINE_OVERDUE).format(**values)
