@@ -70,7 +70,9 @@ async def test_typed_dates_are_checked_and_nothing_is_lost(env):
     assert "дальше чем через год" in (await env.send(alice, "2030-01-01"))[-1].text
     assert "Где будет" in (await env.send(alice, "25.12"))[-1].text
     assert alice.message(prompt).buttons == ()  # answered by typing: its buttons are gone
-    assert "не больше" in (await env.send(alice, "х" * 101))[-1].text
+    # the device's location: the rule of services/fields.py, as in /add, edit and CSV
+    assert "не больше 200" in (await env.send(alice, "х" * 201))[-1].text
+    assert "невидимые" in (await env.send(alice, "офис\x00"))[-1].text
     done = (await env.send(alice, "офис <Екб>"))[-1]
     # The handler-level bot has no parse mode: the HTML shows the note escaped.
     assert "До 25.12.2026" in done.html and "Где: офис &lt;Екб&gt;" in done.html

@@ -31,19 +31,18 @@ from cashbot.handlers import card
 from cashbot.handlers.card import put_card
 from cashbot.notify import Notifier
 from cashbot.services import catalog, inventory
-from cashbot.services.fields import check_due_date, parse_date
-from cashbot.services.errors import BadDate
+from cashbot.services.fields import check_due_date, clean_text, parse_date
+from cashbot.services.errors import BadDate, BadValue
 from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog
 from cashbot.texts import actions as t
 from cashbot.texts.common import STALE_BUTTON, esc
 from cashbot.views import actions as v
+from cashbot.views.format import field_problem
 
 router = Router(name="loans")
 router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
-
-LOCATION_LIMIT = 100
 
 
 async def retire_prompt(message: Message, state: FSMContext) -> None:
@@ -175,11 +174,12 @@ async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state:
 
 @router.message(StateFilter(TakeDialog.location), TYPED)
 async def location_typed(message: Message, state: FSMContext, **deps) -> None:
-    location = " ".join(message.text.split())
-    if len(location) > LOCATION_LIMIT:
-        await message.answer(t.LOCATION_TOO_LONG.format(limit=LOCATION_LIMIT))
+    try:  # the device's location: the same rule as /add, edit and CSV
+        location = clean_text("location", message.text)
+    except BadValue as error:
+        await message.answer(esc(field_problem(error)) + "\n" + t.LOCATION_AGAIN)
         return
-    await finish_take(message, location or None, edit=False, state=state, **deps)
+    await finish_take(message, location, edit=False, state=state, **deps)
 
 
 @router.message(StateFilter(TakeDialog.due, ExtendDialog.due, TakeDialog.location), NOT_TEXT)
