@@ -35,6 +35,7 @@ from cashbot.services.errors import (
 from cashbot.services.people import Viewer
 from cashbot.states import AddDevice
 from cashbot.texts import admin_add as t
+from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc
 from cashbot.views import add_device as views
 from cashbot.views.add_device import CONFIRM, STEPS
@@ -188,7 +189,7 @@ async def parse_holder(text: str, db: Db) -> dict | list:
         try:
             email = fields.clean_email(text)
         except InvalidEmail:
-            raise Invalid(t.EMAIL_INVALID.format(value=esc(shorten(text, QUERY_SHOWN)))) from None
+            raise Invalid(esc(field_texts.email_invalid(text))) from None
         found = [p for p in await db.run(device_admin.holder_candidates, email) if p.email == email]
         if found:
             return holder_values(found[0])
@@ -333,5 +334,5 @@ async def refusal(error: Exception, data: dict, db: Db, settings: Settings, cloc
     if isinstance(error, PersonNotFound):
         return "holder", t.HOLDER_GONE
     if isinstance(error, InvalidEmail):
-        return "holder", t.EMAIL_INVALID.format(value=esc(error.email))
+        return "holder", esc(field_texts.email_invalid(error.email))
     return (error.field if error.field in STEPS else "number"), esc(field_problem(error))

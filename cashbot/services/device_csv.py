@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from cashbot.services import fields
 from cashbot.services.errors import BadValue, InvalidEmail
 from cashbot.texts import csv_import as T
-from cashbot.views.format import field_problem
+from cashbot.texts import fields as field_texts
 
 __all__ = [
     "COLUMNS",
@@ -332,7 +332,7 @@ def _field(value: str, clean, *args) -> object:
     try:
         return clean(*args)
     except BadValue as error:
-        raise _CellError(field_problem(error, value)) from None
+        raise _CellError(field_texts.problem(error, value)) from None
 
 
 def _parse_number(value: str, today: date) -> int:
@@ -360,17 +360,14 @@ def _parse_registered_on(value: str, today: date) -> date | None:
 
 
 def _parse_due_date(value: str, today: date) -> date | None:
-    try:
-        return fields.clean_due_on(value, today)
-    except BadValue as error:
-        raise _CellError(field_problem(BadValue("due_on", error.reason), value)) from None
+    return _field(value, fields.clean_due_on, value, today)
 
 
 def _parse_email(value: str, today: date) -> str:
     try:
         return fields.clean_email(value)
     except InvalidEmail:
-        raise _CellError(T.EMAIL_INVALID.format(value=_show(value))) from None
+        raise _CellError(field_texts.email_invalid(value)) from None
 
 
 _PARSERS = {

@@ -141,7 +141,8 @@ class BadValue(DomainError):
     # "required" | "number" | "too_long" | "control" | "date" | "future" | "past" | "too_far"
     # | "field"
     reason: str
-    length: int = 0  # "too_long": the value's length
+    length: int = 0  # "too_long": the value's length ...
+    limit: int = 0  # ... and the most the field takes
 
 
 @dataclass

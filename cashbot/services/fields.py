@@ -99,7 +99,7 @@ def clean_text(field: str, raw: str | None, required: bool = False) -> str | Non
             raise BadValue(field, "required")
         return None
     if len(text) > MAX_LENGTH[field]:
-        raise BadValue(field, "too_long", len(text))
+        raise BadValue(field, "too_long", len(text), MAX_LENGTH[field])
     return text
 
 

@@ -52,7 +52,6 @@ NOBODY_FOUND = (
 CHOOSE_HOLDER = "Нашлись сотрудники — выберите нужного:"
 HOLDER_GONE = "Этого сотрудника больше нет среди доступных. Найдите другого."
 NOT_REGISTERED = "ещё не зарегистрирован"
-EMAIL_INVALID = "«{value}» не похоже на почту. Нужен адрес вида <code>ivanova@company.ru</code>."
 
 PREVIEW = "<b>Проверьте устройство перед добавлением</b>\n\n{body}"
 FIELD_LABELS = FIELD_NAMES  # the preview names fields as the rest of the bot does

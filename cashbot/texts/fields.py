@@ -1,6 +1,6 @@
 """Why a field's value was refused: one message per rule (services/fields.py), each saying
-what to send instead. Every flow (/add, edit, CSV import, /users) shows these same words.
-Plain text (no HTML): the CSV report can go out as a .txt file."""
+what to send instead. Every flow (/add, edit, CSV import, registration, /users) shows these
+same words. Plain text (no HTML): the CSV report can go out as a .txt file; escape for HTML."""
 
 from cashbot.texts.card import FIELD_NAMES
 
@@ -31,3 +31,24 @@ EMAIL_INVALID = (
     "(без пробелов, двух точек подряд и точки у «@»)."
 )
 QUOTED = "«{value}»: {message}"  # a message about a value the user may not see any more
+QUOTED_MAX = 40  # a quoted value is cut to this many characters
+
+
+def quoted(value: str, message: str) -> str:
+    value = " ".join(value.split())
+    return QUOTED.format(value=value if len(value) <= QUOTED_MAX else value[:QUOTED_MAX - 1] + "…",
+                         message=message)
+
+
+def problem(error, value: str | None = None) -> str:
+    """The message for a BadValue; with `value` it is quoted (cut short) in front."""
+    template = REASONS.get(error.reason, REASONS["required"])
+    message = template.format(field=FIELD_TITLES.get(error.field, error.field), length=error.length,
+                              limit=error.limit)
+    if value is None or error.reason in ("required", "too_long", "control"):
+        return message
+    return quoted(value, message)
+
+
+def email_invalid(value: str) -> str:
+    return quoted(value, EMAIL_INVALID)

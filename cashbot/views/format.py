@@ -6,7 +6,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from cashbot.services.errors import BadValue, EmailDomainNotAllowed, InvalidEmail
-from cashbot.services.fields import MAX_LENGTH
 from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc
 
@@ -30,26 +29,16 @@ def overdue_days(due: date | None, today: date) -> int:
 
 
 def email_problem(error: Exception, texts) -> str:
-    """Why an e-mail was refused, in the wording of the flow that asked (`texts` has
-    EMAIL_INVALID, EMAIL_DOMAIN, EMAIL_TAKEN)."""
+    """Why an e-mail was refused: a bad address in the one wording of texts/fields.py, the
+    rest in the wording of the flow that asked (`texts` has EMAIL_DOMAIN, EMAIL_TAKEN)."""
     if isinstance(error, InvalidEmail):
-        return texts.EMAIL_INVALID.format(email=esc(error.email))
+        return esc(field_texts.email_invalid(error.email))
     if isinstance(error, EmailDomainNotAllowed):
         return texts.EMAIL_DOMAIN.format(domains=", ".join("@" + d for d in error.allowed))
     return texts.EMAIL_TAKEN
 
 
-QUOTED_MAX = 40  # a refused value quoted in a message is cut to this many characters
-
-
 def field_problem(error: BadValue, value: str | None = None) -> str:
     """Why a field's value was refused and what to send instead (the same on every path);
     with `value`, the message quotes it (cut short). Plain text: escape it for HTML."""
-    template = field_texts.REASONS.get(error.reason, field_texts.REASONS["required"])
-    message = template.format(field=field_texts.FIELD_TITLES.get(error.field, error.field),
-                              length=error.length, limit=MAX_LENGTH.get(error.field, 0))
-    if value is None or error.reason in ("required", "too_long", "control"):
-        return message
-    value = " ".join(value.split())
-    value = value if len(value) <= QUOTED_MAX else value[:QUOTED_MAX - 1] + "…"
-    return field_texts.QUOTED.format(value=value, message=message)
+    return field_texts.problem(error, value)
