@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -64,6 +65,10 @@ TWO_DIGIT_YEAR_AHEAD = 20  # a two-digit year is at most this many years after t
 HOLDER_STATUSES = frozenset({PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED})
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+# Unicode category Cc is exactly these; tab and line break are looked at per field.
+_CONTROL_SINGLE_LINE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _EDGE = frozenset({"Cf", "Zs", "Zl", "Zp"})  # dropped at the ends: zero-width spaces, joiners, marks
@@ -74,27 +79,38 @@ def _invisible(ch: str, kinds: frozenset = _EDGE) -> bool:
     return ch.isspace() or unicodedata.category(ch) in kinds
 
 
+def _fold(text: str, form: str) -> str:
+    """Unicode normal form and full-width ASCII folded (CSV import calls this per cell)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize(form, text)
+    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+
+
 def clean_text(field: str, raw: str | None, required: bool = False) -> str | None:
     """The stored form of a free-text field, None if empty and optional."""
-    text = unicodedata.normalize("NFKC" if field in CODES else "NFC", raw or "").translate(_FULLWIDTH)
-    multiline = field in MULTILINE
-    if multiline:
+    text = _fold(raw or "", "NFKC" if field in CODES else "NFC")
+    if field in MULTILINE:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    allowed = "\t\n" if multiline else "\t\n\r\x0b\x0c"  # single-line: whitespace becomes a space
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
-        raise BadValue(field, "control")
-    if multiline:
-        lines = [line.rstrip() for line in text.split("\n")]
-        text = _BLANK_LINES.sub("\n\n", "\n".join(lines))
-    else:
-        text = _SPACES.sub(" ", text)
-    start, end = 0, len(text)
-    while start < end and _invisible(text[start]):
-        start += 1
-    while end > start and _invisible(text[end - 1]):
-        end -= 1
-    text = text[start:end]
-    if all(_invisible(ch, _NOTHING_TO_SEE) for ch in text):
+        if _CONTROL_MULTILINE.search(text):
+            raise BadValue(field, "control")
+        if "\n" in text:
+            text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.split("\n")))
+        text = text.strip()
+    else:  # one line: tabs, line breaks (also \x0b \x0c \x85) and space runs become one space
+        if _CONTROL_SINGLE_LINE.search(text):
+            raise BadValue(field, "control")
+        text = _SPACES.sub(" ", text).strip()
+    # isprintable() is False for every separator and format character: the ends need a
+    # closer look only then (a common Cyrillic value skips the loops).
+    if text and not (text[0].isprintable() and text[-1].isprintable()):
+        start, end = 0, len(text)
+        while start < end and _invisible(text[start]):
+            start += 1
+        while end > start and _invisible(text[end - 1]):
+            end -= 1
+        text = text[start:end]
+    if not text or (not text[0].isascii() and all(_invisible(ch, _NOTHING_TO_SEE) for ch in text)):
         if required:
             raise BadValue(field, "required")
         return None
@@ -111,7 +127,7 @@ def clean_number(raw: str | int | None) -> int:
         if not MIN_NUMBER <= raw <= MAX_NUMBER:
             raise BadValue("number", "number")
         return raw
-    text = unicodedata.normalize("NFKC", raw or "").translate(_FULLWIDTH).strip()
+    text = _fold(raw or "", "NFKC").strip()
     if not text:
         raise BadValue("number", "required")
     whole, sep, fraction = text.replace(",", ".").partition(".")
@@ -136,23 +152,30 @@ _ZEROS = re.compile(r"0+")
 def clean_email(raw: str | None, allowed_domains: list[str] = ()) -> str:
     """The stored (and compared) form of an e-mail; InvalidEmail / EmailDomainNotAllowed."""
     shown = (raw or "").strip()
-    text = unicodedata.normalize("NFKC", raw or "").translate(_FULLWIDTH).strip()
-    if not text or len(text) > MAX_EMAIL or any(unicodedata.category(ch) == "Cc" for ch in text):
+    found = _validated(_fold(raw or "", "NFKC").strip())
+    if found is None:
         raise InvalidEmail(shown)
+    email, ascii_domain = found
+    if allowed_domains:
+        allowed = {d.strip().lower().lstrip("@") for d in allowed_domains}
+        if email.rsplit("@", 1)[1] not in allowed and ascii_domain not in allowed:
+            raise EmailDomainNotAllowed(list(allowed_domains))
+    return email
+
+
+@lru_cache(maxsize=4096)  # a CSV file names the same few holders on many rows
+def _validated(text: str) -> tuple[str, str] | None:
+    """(stored form, ASCII domain), or None for an address the rule refuses."""
+    if not text or len(text) > MAX_EMAIL or _CONTROL_MULTILINE.search(text) or "\t" in text or "\n" in text:
+        return None
     try:
         found = validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
-        raise InvalidEmail(shown) from None
+        return None
     email = found.normalized.lower()
     if len(email) > MAX_EMAIL:
-        raise InvalidEmail(shown)
-    if allowed_domains:
-        domain = email.rsplit("@", 1)[1]
-        ascii_domain = (found.ascii_domain or domain).lower()
-        allowed = {d.strip().lower().lstrip("@") for d in allowed_domains}
-        if domain not in allowed and ascii_domain not in allowed:
-            raise EmailDomainNotAllowed(list(allowed_domains))
-    return email
+        return None
+    return email, found.ascii_domain.lower()
 
 
 # ------------------------------------------------------------------------------ dates
@@ -174,7 +197,7 @@ def parse_date(text: str, today: date) -> date:
     '25.12' (the next such date from today), 'сегодня', 'завтра', 'послезавтра'.
 
     BadDate("format") when it is none of these or no such day exists."""
-    value = unicodedata.normalize("NFKC", text or "").translate(_FULLWIDTH).strip().lower()
+    value = _fold(text or "", "NFKC").strip().lower()
     if value in _WORDS:
         return today + timedelta(days=_WORDS[value])
     try:
