@@ -39,6 +39,7 @@ from cashbot.views.format import field_problem
 from cashbot.views.lists import device_list
 from cashbot.views.reminders import reminder_message
 from tests.seed import device, person
+from tests.support import make_handler_env
 
 TODAY = date(2026, 12, 3)
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
@@ -279,6 +280,20 @@ def test_deep_link_takes_exactly_the_numbers_the_rule_takes():
         except BadValue:
             accepted = False
         assert bool(re.match(fields.DEEP_LINK, f"d{number}")) is accepted, number
+
+
+async def test_deep_link_opens_the_largest_number_and_nothing_the_rule_refuses(tmp_path):
+    env = make_handler_env(tmp_path)
+    try:
+        device(999_999_999, "Самый большой номер")
+        person(101, "Алиса", "alice@example.ru")
+        alice = env.user(101, "Алиса")
+        assert "№999999999 · Самый большой номер" in (await env.send(alice, "/start d999999999"))[-1].text
+        for refused in ("d0", "d1000000000", "d0049"):  # the rule's 0 and 10 digits; no zero padding
+            assert "номером" not in (await env.send(alice, f"/start {refused}"))[-1].text, refused
+    finally:
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
 
 
 def test_holder_statuses_are_one_set():
