@@ -8,8 +8,6 @@ from datetime import datetime
 from cashbot.db.models import Event, database_proxy
 from cashbot.services import fields
 
-MAX_DUE_DAYS = fields.MAX_DUE_DAYS
-
 
 def fold(*parts: object) -> str:
     """Case-folded text for search columns: SQLite's lower()/LIKE fold only ASCII."""

@@ -8,22 +8,25 @@ value) or raises `BadValue(field, reason)`; `texts/fields.py` says each reason i
 Choices worth knowing:
 - Sticker numbers are 1..999 999 999: nine digits, what `t.me/<bot>?start=d<number>` carries.
   Full-width digits (``４９``) are folded to ASCII, other scripts' digits are refused; leading
-  zeros are ignored; Excel's ``49.0`` is 49. Longer inputs are refused by their length, before any int().
+  zeros are ignored; Excel's ``49.0`` is 49. Longer inputs are refused by their length,
+  before any int().
 - Text: NFC, full-width ASCII forms folded to ASCII, whitespace runs collapsed to one space
-  (a comment keeps its line breaks, tabs and spacing; line ends are trimmed, CRLF becomes LF), zero-width and other invisible characters at
-  the ends dropped, control characters (NUL, the rest of C0, DEL, C1) refused. A value that
-  is only invisible characters is empty. Serials are NFKC-folded entirely: they are codes.
-  Free text is not NFKC-folded: that would turn "№" into "No" and "м²" into "м2".
+  (a comment keeps its line breaks, tabs and spacing; line ends are trimmed, CRLF becomes
+  LF), zero-width and other invisible characters at the ends dropped, control characters
+  (NUL, the rest of C0, DEL, C1) refused. A value of only invisible characters is empty.
+  Serials are NFKC-folded entirely: they are codes. Free text is not NFKC-folded: that would
+  turn "№" into "No" and "м²" into "м2".
 - Lengths are counted in characters after cleaning; with every field at its maximum a card,
   a list, an approval request and a reminder still fit one Telegram message
   (tests/test_field_rules.py renders them).
 - E-mail: `email-validator` (syntax only, no DNS). Internationalised domains are accepted
   everywhere (``ivan@почта.рф``) and stored in their Unicode form, lower-cased; an address
   typed in punycode is stored the same way. A non-ASCII mailbox name (``иван@почта.рф``) is
-  refused everywhere: most mail systems cannot deliver to one. Registration compares exactly this form, so a
-  holder an import invited can always register with the address in the file.
+  refused everywhere: most mail systems cannot deliver to one. Registration compares exactly
+  this form, so a holder an import invited can always register with the address in the file.
 - Dates: one parser. A two-digit year means the year ending in those digits that is at
-  most 20 years after today ("01.01.75" is 1975 in 2026, "01.01.30" is 2030).
+  most 20 years after today ("01.01.75" is 1975 in 2026, "01.01.30" is 2030). A return date
+  is from today to the same day a year later.
 """
 
 from __future__ import annotations
@@ -58,7 +61,6 @@ MAX_EMAIL = 254  # RFC 5321's path limit
 MULTILINE = frozenset({"comment", "person_comment"})
 CODES = frozenset({"serial"})  # NFKC-folded entirely
 
-MAX_DUE_DAYS = 366  # at most: a return date is at most a year after today (last_due_date)
 TWO_DIGIT_YEAR_AHEAD = 20  # a two-digit year is at most this many years after today
 
 # Who may have a device recorded on them: anyone known who may still come to use the bot.
