@@ -25,7 +25,8 @@ from cashbot.handlers import add_device
 from cashbot.handlers.add_device import Invalid
 from cashbot.handlers.registration import approval_request
 from cashbot.services import categories, device_admin, device_manage, fields, people, people_admin
-from cashbot.services.catalog import DeviceCard, DeviceItem, Holder, Page
+from cashbot.services.catalog import DeviceCard, DeviceItem, HistoryLine, Holder, Page
+from cashbot.services.inventory import DeviceRef
 from cashbot.services.device_import import apply_import
 from cashbot.services.errors import BadDate, BadValue, EmailDomainNotAllowed, InvalidEmail
 from cashbot.services.people import Viewer
@@ -424,6 +425,13 @@ def test_every_field_at_its_maximum_still_fits_one_message():
                   for i in range(50))
     screens["reminder"] = reminder_message(PersonReminder(1, 2, TELEGRAM_NAME, loans), TODAY)[0]
     screens["edit menu"] = admin_views.edit_menu(card)[0]
+    edit = HistoryLine(NOW, "device_edit", TELEGRAM_NAME, None, fields.MAX_NUMBER, longest("name"),
+                       {"field": "comment", "old": longest("comment"), "new": longest("comment")})
+    ref = DeviceRef(1, fields.MAX_NUMBER, longest("name"))
+    default_page = admin_views.journal(ref, Page([edit] * 8, 10_000, 0, 1250), TZ)[0]
+    assert default_page.count("№999999999") == 1 + 8  # the title, and no line of the default page lost
+    screens["journal (default page)"] = default_page
+    screens["journal (largest page)"] = admin_views.journal(ref, Page([edit] * 30, 10_000, 0, 334), TZ)[0]
     for name, text in screens.items():
         assert visible_length(text) <= TELEGRAM_LIMIT, (name, visible_length(text))
 

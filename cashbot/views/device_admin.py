@@ -17,7 +17,7 @@ from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date
 from cashbot.views.keyboard import InlineKeyboardBuilder
-from cashbot.views.users import display_name, history_line, page_row
+from cashbot.views.users import display_name, fit_lines, history_line, page_row
 
 
 def _button(text: str, action: str, device_id: int, arg: int = 0) -> InlineKeyboardButton:
@@ -75,11 +75,12 @@ def category_picker(card: DeviceCard, categories: list[CategoryCount]) -> tuple[
 def journal(device: DeviceRef, page: Page, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
     lines = [t.JOURNAL_TITLE.format(number=device.number, name=esc(device.name), total=page.total)]
     lines += [history_line(line, tz) for line in page.items] or [t.JOURNAL_EMPTY]
+    text = fit_lines(lines)  # a guard: a large page of long lines never overflows a message
     kb = InlineKeyboardBuilder()
     if pager := page_row(page.page, page.pages, lambda p: DeviceAdminCb(action="log", device_id=device.device_id, arg=p)):
         kb.row(*pager)
     kb.row(_button(t.BTN_BACK_TO_CARD, "card", device.device_id))
-    return "\n".join(lines), kb.as_markup()
+    return text, kb.as_markup()
 
 
 def skip_keyboard(device_id: int) -> InlineKeyboardMarkup:

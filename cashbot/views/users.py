@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -17,8 +19,10 @@ from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
 from cashbot.views.keyboard import InlineKeyboardBuilder
+from cashbot.views.lists import NAME_IN_TEXT, PERSON_IN_TEXT, shorten
 
 PAGE_BUTTONS = 5  # page numbers shown around the current one
+HISTORY_VALUE = 40  # an old or new value in a history line
 
 
 def page_row(page: int, pages: int, make: Callable[[int], CallbackData]) -> list[InlineKeyboardButton]:
@@ -66,12 +70,14 @@ def people_list(page: Page, query: str | None) -> tuple[str, InlineKeyboardMarku
 
 
 def history_line(line: HistoryLine, tz: ZoneInfo) -> str:
+    """One event; names and old → new values are cut short (a 500-character comment edited
+    on every line of a page would not fit one message)."""
     what = t.EVENT_KINDS.get(line.kind, line.kind)
-    parts = [esc(line.actor_name) + ":" if line.actor_name else "", what]
+    parts = [esc(shorten(line.actor_name, PERSON_IN_TEXT)) + ":" if line.actor_name else "", what]
     if line.device_number is not None:
-        parts.append(f"№{line.device_number} {esc(line.device_name or '')}")
+        parts.append(f"№{line.device_number} {esc(shorten(line.device_name, NAME_IN_TEXT))}")
     if line.person_name and line.person_name != line.actor_name:
-        parts.append(f"→ {esc(line.person_name)}")
+        parts.append(f"→ {esc(shorten(line.person_name, PERSON_IN_TEXT))}")
     if line.kind == "device_edit":
         field = t.FIELD_NAMES.get(line.details.get("field"), line.details.get("field", ""))
         parts.append(f"{esc(field)}: {esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
@@ -81,19 +87,24 @@ def history_line(line: HistoryLine, tz: ZoneInfo) -> str:
 
 
 def fit_lines(lines: list[str], limit: int = 3900) -> str:
-    """Whole lines up to Telegram's limit (cutting mid-line could break an HTML tag)."""
+    """Whole lines up to Telegram's limit (cutting mid-line could break an HTML tag). Counted
+    as Telegram counts: after tags and entities (an escaped "&" is one character)."""
     kept, size = [], 0
     for line in lines:
-        if size + len(line) + 1 > limit:
+        length = len(html.unescape(_TAG.sub("", line))) if "<" in line or "&" in line else len(line)
+        if size + length + 1 > limit:
             kept.append("…")
             break
         kept.append(line)
-        size += len(line) + 1
+        size += length + 1
     return "\n".join(kept)
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
 def _value(value: object) -> str:
-    return t.EMPTY_VALUE if value in (None, "") else str(value)
+    return t.EMPTY_VALUE if value in (None, "") else shorten(str(value), HISTORY_VALUE)
 
 
 def _username_link(username: str) -> str:
