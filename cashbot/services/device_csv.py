@@ -623,8 +623,6 @@ def _refusal(exc: Exception, value: str) -> str:
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:
         return message
-    if isinstance(exc, (ValueError, OverflowError)) and value.isdigit():
-        return T.NUMBER_TOO_BIG.format(value=_show(value))
     return T.CELL_REFUSED.format(value=_show(value))
 
 
