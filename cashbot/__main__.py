@@ -109,22 +109,40 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+# `import` exit codes (docs/operations.md): 0 done (or a clean dry run), 1 the file was refused
+# (or the register changed under the write), 2 usage or config (no such file, unreadable file,
+# unusable database path), 3 an internal error, reported in one line (the traceback only with
+# logging.level = "DEBUG").
+IMPORT_DONE, IMPORT_REFUSED, IMPORT_USAGE, IMPORT_INTERNAL = 0, 1, 2, 3
+
+
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     """Dry run by default: the same plan and report the bot shows; --apply writes it."""
-    from pathlib import Path
-
     from cashbot.clock import make_clock
     from cashbot.db.database import apply_migrations, open_database
 
     path = Path(args.file)
-    if not path.is_file():
-        print(f"cashbot: no such file: {path}", file=sys.stderr)
-        return 2
-    data = path.read_bytes()
-    database = open_database(settings.database.path)
-    apply_migrations(database)
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # missing, a directory, no permission
+        reason = "no such file" if not path.exists() else error.strerror or "cannot read"
+        print(f"cashbot: {reason}: {path}", file=sys.stderr)
+        return IMPORT_USAGE
+    try:
+        database = open_database(settings.database.path)
+        apply_migrations(database)
+    except (OSError, sqlite3.Error, DatabaseError) as error:
+        print(f"cashbot: cannot open the database {settings.database.path}: {error}", file=sys.stderr)
+        return IMPORT_USAGE
     try:
         return _import(data, args, make_clock(settings.tz))
+    except Exception as error:  # noqa: BLE001 - never exit 1 ("refused") with a traceback
+        print(f"cashbot: import failed: internal error ({type(error).__name__}: {error}); "
+              "nothing was written", file=sys.stderr)
+        if settings.logging.level == "DEBUG":
+            import traceback
+            traceback.print_exc()
+        return IMPORT_INTERNAL
     finally:
         database.close()
 
@@ -132,19 +150,24 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 def _import(data: bytes, args: argparse.Namespace, clock) -> int:
     from cashbot.services import device_import
 
-    plan = device_import.plan_import(data, update_existing=args.update_existing, today=clock.today())
-    print(device_import.describe_plan(plan, update_existing=args.update_existing))
-    if not plan.ok or not args.apply:
-        return 0 if plan.ok else 1
-    result = device_import.apply_import(data, update_existing=args.update_existing, today=clock.today(),
-                                        now=clock.now(), actor_id=None)
+    update = args.update_existing
+    plan = device_import.plan_import(data, update_existing=update, today=clock.today())
+    print(device_import.describe_plan(plan, update_existing=update))
+    if not plan.ok:
+        return IMPORT_REFUSED
+    if not args.apply:
+        return IMPORT_DONE
+    result = device_import.apply_import(data, update_existing=update, today=clock.today(),
+                                        now=clock.now(), actor_id=None, expected=plan.fingerprint)
+    if result.changed:
+        print("the database changed while importing; nothing was written, run the command again",
+              file=sys.stderr)
+        return IMPORT_REFUSED
     if not result.applied:
         print(result.plan.report)
-        return 1
-    print(f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-          f"assigned {result.assigned}, invited {result.invited} "
-          "(holders are not notified from the command line)")
-    return 0
+        return IMPORT_REFUSED
+    print(device_import.describe_result(result))
+    return IMPORT_DONE
 
 
 COMMANDS = {
@@ -174,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="where to write the copy (default: a timestamped file in the "
                                       "backup directory)")
         elif name == "import":
-            command.add_argument("file", help="CSV file (cp1251, UTF-8, UTF-16; , ; or tab)")
+            command.add_argument("file", help="CSV file (cp1251, UTF-8, UTF-16; , ; or tab); "
+                                              "exit 0 done, 1 file refused, 2 usage, 3 internal error")
             command.add_argument("--apply", action="store_true", help="write it (default: only check)")
             command.add_argument("--update-existing", action="store_true",
                                  help="rows whose number exists update that device")

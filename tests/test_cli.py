@@ -170,3 +170,76 @@ def test_real_process_exit_code_for_a_bad_config(tmp_path):
     result = subprocess.run([sys.executable, "-m", "cashbot"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "malformed token" in _one_line(result.stderr)
+
+
+# ------------------------------------------------------------------------------ import exit codes
+
+IMPORT_HEADER = "Номер;Название;Категория;Серийный номер;Email держателя;Дата возврата\n"
+
+
+@pytest.fixture
+def import_cli(cli, tmp_path):
+    (tmp_path / "clock").write_text("2026-11-27T10:00:00+03:00")
+
+    def run(*argv: str):
+        return cli("import", *argv, CASHBOT_CLOCK_FILE=str(tmp_path / "clock"))
+    return run
+
+
+def test_import_exit_codes_done_refused_usage(import_cli, tmp_path):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(IMPORT_HEADER + "1;Касса;Весы;S1;;\n", encoding="utf-8")
+    bad.write_text(IMPORT_HEADER + "abc;Касса;Весы;S1;;\n", encoding="utf-8")
+    assert import_cli(str(good))[0] == 0
+    code, out, _ = import_cli(str(bad), "--apply")
+    assert code == 1 and "Строка 2, «Номер»" in out
+    code, _, err = import_cli(str(tmp_path / "missing.csv"))
+    assert code == 2 and "no such file" in _one_line(err)
+    code, _, err = import_cli(str(tmp_path))  # a directory
+    assert code == 2 and str(tmp_path) in _one_line(err)
+
+
+def test_import_broken_files_are_refused_not_crashed(import_cli, tmp_path):
+    for name, data in {
+        "inch.csv": (IMPORT_HEADER.rstrip("\n") + ';Экран 10"\n' + "1;К;Весы;S1;;;да\n").encode(),
+        "sep.csv": b'sep="\n' + IMPORT_HEADER.encode() + "1;К;Весы;S1;;\n".encode(),
+        "digits.csv": IMPORT_HEADER.encode() + b"9" * 5000 + ";К;Весы;S1;;\n".encode(),
+        "bytes.csv": b"\xef\xbb\xbf" + IMPORT_HEADER.encode() + b"1;\xff\xfe;\xd0;S1;;\r\n",
+    }.items():
+        (tmp_path / name).write_bytes(data)
+        code, out, err = import_cli(str(tmp_path / name))
+        assert "Traceback" not in err
+        assert code == (0 if name == "inch.csv" else 1), (name, out, err)
+
+
+def test_import_internal_error_is_one_line_and_not_exit_1(import_cli, tmp_path, monkeypatch):
+    from cashbot.services import device_import
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(device_import, "plan_import", broken)
+    (tmp_path / "good.csv").write_text(IMPORT_HEADER + "1;Касса;Весы;S1;;\n", encoding="utf-8")
+    code, _, err = import_cli(str(tmp_path / "good.csv"), "--apply")
+    assert code == 3 and "internal error (RuntimeError: a bug)" in _one_line(err)
+
+
+def test_import_dry_run_prints_exactly_what_the_apply_then_does(import_cli, tmp_path):
+    (tmp_path / "first.csv").write_text(IMPORT_HEADER + "1;Касса;Весы;S1;;\n2;Сканер;Весы;S2;;\n",
+                                        encoding="utf-8")
+    assert import_cli(str(tmp_path / "first.csv"), "--apply")[0] == 0
+    (tmp_path / "second.csv").write_text(
+        IMPORT_HEADER + "1;Касса;Весы;S1;;\n2;Новое имя;Новая;S2;a@example.ru;01.11.2026\n"
+        "3;Ещё;Весы;S3;b@example.ru;01.12.2026\n", encoding="utf-8")
+    code, dry, _ = import_cli(str(tmp_path / "second.csv"), "--update-existing")
+    assert code == 0
+    planned = dict(line.split(": ", 1) for line in dry.splitlines() if not line.startswith(" "))
+    code, out, _ = import_cli(str(tmp_path / "second.csv"), "--update-existing", "--apply")
+    assert code == 0
+    applied = out.splitlines()[-1]
+    assert planned["overdue (return date already past)"] == "1"
+    for dry_key, done_key in (("to add", "added"), ("to update", "updated"), ("unchanged", "unchanged"),
+                              ("to assign", "assigned"), ("return dates to change", "return dates changed"),
+                              ("to invite", "invited"), ("new categories", "new categories")):
+        assert f"{done_key} {planned[dry_key]}" in applied, (dry_key, dry, applied)
+    assert "added 1, updated 1, unchanged 1, assigned 2" in applied

@@ -1,5 +1,6 @@
 """The device CSV format: decoding, parsing, validation, writing."""
 
+import codecs
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -288,7 +289,8 @@ def test_header_aliases(names):
 def test_unknown_columns_are_a_warning():
     result = parse("Номер;Цвет;Название;Категория;Серийный номер;Цена;", "1;синий;ККТ;Касса;001;100;")
     assert result.problems == []
-    assert result.warnings == [T.UNKNOWN_COLUMNS.format(columns="«Цвет», «Цена»")]
+    assert result.warnings == []
+    assert result.unknown_columns == ["Цвет", "Цена"]
     assert result.rows[0].name == "ККТ"
 
 
@@ -405,12 +407,14 @@ def test_due_date_ok(due):
     assert result.rows[0].due_date == due
 
 
-def test_due_date_in_the_past():
-    problem = one_problem(parse(H_DUE, "1;ККТ;Касса;001;a@b.ru;31.10.2026"))
-    assert (problem.column, problem.message) == ("Дата возврата", "«31.10.2026»: " + FT.REASONS["past"])
+def test_due_date_in_the_past_is_an_overdue_loan_not_a_problem():
+    result = parse(H_DUE, "1;ККТ;Касса;001;a@b.ru;31.10.2026", "2;ККТ;Касса;002;a@b.ru;01.01.2001")
+    assert result.problems == []
+    assert [r.due_date for r in result.rows] == [date(2026, 10, 31), date(2001, 1, 1)]
 
 
-def test_due_date_more_than_a_year_ahead():
+def test_due_date_further_ahead_than_the_dialogs_allow():
+    assert parse(H_DUE, "1;ККТ;Касса;001;a@b.ru;01.11.2027").problems == []  # a year ahead
     problem = one_problem(parse(H_DUE, "1;ККТ;Касса;001;a@b.ru;02.11.2027"))
     assert problem.message == "«02.11.2027»: " + FT.REASONS["too_far"]
 
@@ -685,3 +689,78 @@ def test_long_values_are_cut_in_messages():
     problem = one_problem(parse(H4, f"{'9' * 30}x{'9' * 30};ККТ;Касса;001"))
     assert "…" in problem.message
     assert len(problem.message) < len(FT.REASONS["number"]) + 45
+
+
+# ---------------------------------------------------------------------------------
+# The reading layer never crashes: every broken file is refused line by line
+
+
+def test_inch_sign_in_the_header_is_a_plain_character():
+    result = parse(H4 + ';Экран 10"', "1;ККТ;Касса;001;да", "2;ККТ;Касса;002;нет")
+    assert result.problems == [] and [r.number for r in result.rows] == [1, 2]
+    assert result.unknown_columns == ['Экран 10"']
+
+
+def test_header_opening_a_quote_it_never_closes():
+    problem = one_problem(parse('"' + H4, "1;ККТ;Касса;001"))
+    assert (problem.line, problem.message) == (1, T.HEADER_QUOTES.format(problem=T.UNCLOSED_QUOTE))
+
+
+@pytest.mark.parametrize("sep", ['"', "\x00"])
+def test_sep_line_naming_a_quote_or_nul(sep):
+    problem = one_problem(parse(f"sep={sep}", H4, "1;ККТ;Касса;001"))
+    assert problem.line == 1 and "sep=;" in problem.message
+
+
+def test_a_5000_digit_number_is_refused_at_its_line():
+    result = parse(H4, "1;ККТ;Касса;001", "9" * 5000 + ";ККТ;Касса;002")
+    problem = one_problem(result)
+    assert (problem.line, problem.column) == (3, "Номер")
+    assert problem.message.endswith(FT.REASONS["number"])  # the field rule, as in the dialogs
+
+
+def test_a_1000_digit_number_is_too_big():
+    problem = one_problem(parse(H4, "9" * 1000 + ";ККТ;Касса;002"))
+    assert problem.message == "«" + "9" * 39 + "…»: " + FT.REASONS["number"]
+
+
+def test_a_cell_over_the_csv_module_limit_is_refused_at_its_line_and_reading_goes_on():
+    result = parse(H4, "1;" + "К" * 200_000 + ";Касса;001", "2;ККТ;Касса;002")
+    problem = one_problem(result)
+    assert (problem.line, problem.column) == (2, "Название") and "200000" in problem.message
+    assert [r.number for r in result.rows] == [2]
+
+
+def test_invalid_bytes_are_refused_not_imported_as_replacement_characters():
+    data = codecs.BOM_UTF8 + csv_bytes(H4, "1;ККТ;Касса;001") + b"2;\xff\xfe;\xd0;002\r\n"
+    problem = one_problem(parse_devices(data, today=TODAY))
+    assert (problem.line, problem.column) == (3, "Название")
+    assert problem.message == T.UNREADABLE_BYTES.format(encoding="UTF-8")
+
+
+def test_nul_in_a_cell_is_refused():
+    problem = one_problem(parse(H4, "1;К\x00К;Касса;001"))
+    assert (problem.line, problem.message) == (2, FT.REASONS["control"].format(field="Название"))
+
+
+class _Refused(Exception):
+    message = "Так нельзя."
+
+
+@pytest.mark.parametrize("error, expected", [
+    (ValueError("Exceeds the limit (4300 digits)"), T.CELL_REFUSED.format(value="SN-1")),
+    (OverflowError("date value out of range"), T.CELL_REFUSED.format(value="SN-1")),
+    (RuntimeError("a bug in a value rule"), T.CELL_REFUSED.format(value="SN-1")),
+    (_Refused(), "Так нельзя."),
+])
+def test_whatever_a_value_rule_raises_refuses_that_line_only(monkeypatch, error, expected):
+    def broken(value, today):
+        if value == "SN-1":
+            raise error
+        return value
+
+    monkeypatch.setitem(device_csv._PARSERS, "serial", broken)
+    result = parse(H4, "1;ККТ;Касса;SN-1", "2;ККТ;Касса;SN-2")
+    problem = one_problem(result)
+    assert (problem.line, problem.column, problem.message) == (2, "Серийный номер", expected)
+    assert [r.number for r in result.rows] == [2]

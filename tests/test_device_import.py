@@ -1,6 +1,6 @@
 """Services: CSV import plan/apply and create_device on a real SQLite file."""
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -148,3 +148,114 @@ def test_cli_import_is_a_dry_run_unless_applied(tmp_path, monkeypatch, capsys):
     assert "unchanged 8" in capsys.readouterr().out
     open_database(tmp_path / "cli.sqlite3")  # rebind the models: the CLI closed nothing we share
     assert Device.select().count() == 8
+
+
+# ------------------------------------------------------------------------------ overdue, round trips
+
+
+def test_a_past_return_date_becomes_an_overdue_loan_and_the_plan_counts_it(database, now):
+    data = csv("7;Касса;Онлайн-касса;S7;olga@example.ru;01.11.2026;",
+               "8;Касса 2;Онлайн-касса;S8;olga@example.ru;01.12.2026;")
+    plan = plan_import(data, update_existing=False, today=TODAY)
+    assert plan.ok and plan.overdue == 1 and plan.assigned == 2
+    apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
+    from cashbot.services.reminders import overdue_loans  # the admin digest's own query
+    assert [(line.number, line.days_overdue) for line in overdue_loans(TODAY)] == [(7, 26)]
+
+
+@pytest.mark.parametrize("today", [TODAY, date.today(), date.today() + timedelta(days=3650)])
+def test_the_samples_never_expire(database, today):
+    """Files from the past import on any later day: their return dates just become overdue."""
+    for name in ("devices_cp1251_semicolon.csv", "devices_original_format_utf8.csv"):
+        plan = plan_import((DATA / name).read_bytes(), update_existing=False, today=today)
+        assert plan.ok, plan.report
+        assert plan.overdue == (0 if today < date(2026, 12, 1) else 1 if today < date(2026, 12, 10) else 2)
+
+
+def _every_state(now):
+    """One device in every state the export can show."""
+    olga = person(301, "Ольга", "olga@example.ru")
+    invited = people.invite_by_email("later@example.ru", now)
+    device(1, "Свободная касса", serial="0001", firmware="5.8", registered_on=date(2024, 5, 18),
+           comment='многострочный\nкомментарий; с "кавычками"', location="склад")
+    held = device(2, "=Формула", "Сканер", serial="0002")
+    Loan.create(device=held, person=olga, taken_at=now, due_on=TODAY + timedelta(days=10))
+    overdue = device(3, "Просроченная", "Планшет", serial="0003", location="офис")
+    Loan.create(device=overdue, person=olga, taken_at=now, due_on=TODAY - timedelta(days=20),
+                location="у клиента")
+    open_ended = device(4, "Без срока", serial="0004")
+    Loan.create(device=open_ended, person=olga, taken_at=now)
+    by_email = device(5, "Ждёт регистрации", serial="0005")
+    Loan.create(device=by_email, person=invited, taken_at=now, due_on=TODAY - timedelta(days=1))
+
+
+def test_export_import_export_is_byte_identical_for_every_state(database, now, tmp_path):
+    from cashbot.db.database import apply_migrations, open_database
+    from cashbot.services.devtools import export_devices_csv
+
+    _every_state(now)
+    exported, count = export_devices_csv()
+    assert count == 5
+    second = open_database(tmp_path / "second.sqlite3")
+    apply_migrations(second)
+    try:
+        result = apply_import(exported, update_existing=False, today=TODAY, now=now, actor_id=None)
+        assert result.applied, result.plan.report
+        assert result.plan.overdue == 2 and (result.added, result.assigned, result.invited) == (5, 4, 2)
+        assert export_devices_csv()[0] == exported
+    finally:
+        second.close()
+        open_database(database.database)  # rebind the models for the fixture's teardown
+
+
+def test_importing_the_own_export_back_changes_nothing(database, now):
+    from cashbot.services.devtools import export_devices_csv
+
+    _every_state(now)
+    exported, _ = export_devices_csv()
+    plan = plan_import(exported, update_existing=True, today=TODAY)
+    assert plan.ok and not plan.has_work and plan.unchanged == 5, plan
+    events = Event.select().count()
+    result = apply_import(exported, update_existing=True, today=TODAY, now=now, actor_id=None)
+    assert (result.updated, result.assigned, result.due_changed, result.unchanged) == (0, 0, 0, 5)
+    assert Event.select().count() == events and export_devices_csv()[0] == exported
+
+
+def test_update_dry_run_reports_exactly_what_the_apply_does(database, now):
+    olga = person(301, "Ольга", "olga@example.ru")
+    same = device(7, "Касса", serial="S7")
+    device(8, "Старое имя", serial="S8")
+    held = device(9, "Сканер", "Сканер", serial="S9")
+    Loan.create(device=held, person=olga, taken_at=now, due_on=TODAY + timedelta(days=3))
+    data = csv("7;Касса;Онлайн-касса;S7;;;",  # unchanged
+               "8;Новое имя;Онлайн-касса;S8;;;",  # updated
+               "9;Сканер;Новая категория;S9;olga@example.ru;20.11.2026;",  # updated, due changed (overdue)
+               "10;Новая;Новая категория;S10;new@example.ru;;",  # added, invited
+               "11;Ещё;Онлайн-касса;S11;olga@example.ru;01.12.2026;")  # added, assigned
+    plan = plan_import(data, update_existing=True, today=TODAY)
+    assert plan.ok, plan.report
+    expected = (plan.to_add, plan.to_update, plan.unchanged, plan.assigned, plan.due_changes,
+                len(plan.invitations), len(plan.new_categories))
+    assert expected == (2, 2, 1, 2, 1, 1, 1) and plan.overdue == 1
+    before = {kind: Event.select().where(Event.kind == kind).count()
+              for kind in ("device_added", "device_updated", "assigned", "due_changed", "invited",
+                           "category_added")}
+    result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None,
+                          expected=plan.fingerprint)
+    assert result.applied
+    assert (result.added, result.updated, result.unchanged, result.assigned, result.due_changed,
+            result.invited, result.categories_added) == expected
+    after = {kind: Event.select().where(Event.kind == kind).count() - n for kind, n in before.items()}
+    assert after == {"device_added": 2, "device_updated": 2, "assigned": 2, "due_changed": 1,
+                     "invited": 1, "category_added": 1}
+    assert Device.get(Device.number == 7).updated_at == same.updated_at
+
+
+def test_apply_refuses_when_the_register_changed_since_the_preview(database, now):
+    device(8, "Старое имя", serial="S8")
+    data = csv("8;Новое имя;Онлайн-касса;S8;;;")
+    plan = plan_import(data, update_existing=True, today=TODAY)
+    Device.update(name="Новое имя").where(Device.number == 8).execute()  # another admin was faster
+    result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None,
+                          expected=plan.fingerprint)
+    assert not result.applied and result.changed and result.plan.to_update == 0

@@ -1,12 +1,15 @@
 """/add → CSV: template, upload, preview, import (admins only).
 
 The uploaded bytes stay on disk under <data dir>/imports/<token>.csv between the preview and
-the import; FSM data holds only the token, the file name and the update choice, and buttons
-carry the token (never the file). Planning and writing run on the database thread.
+the import; FSM data holds only the token, the file name, the update choice and the preview's
+fingerprint, and buttons carry the token (never the file). Planning and writing run on the
+database thread. A "⏳" message always ends in an answer: an internal error edits it into one
+that says nothing was written (and is logged), instead of leaving it spinning.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from io import BytesIO
@@ -29,9 +32,12 @@ from cashbot.services.device_import import ImportPlan, ImportResult, apply_impor
 from cashbot.services.people import Viewer
 from cashbot.states import ImportCsv
 from cashbot.texts import admin_add as t
+from cashbot.texts import csv_import as ci
 from cashbot.texts.common import esc
 from cashbot.texts.csv_import import SIZE_MB
-from cashbot.views import add_device as views
+from cashbot.views import csv_import as views
+
+log = logging.getLogger(__name__)
 
 router = Router(name="import_csv")
 router.message.filter(Admin())
@@ -77,10 +83,15 @@ async def receive_file(message: Message, state: FSMContext, bot: Bot, db: Db, cl
         await message.answer(t.FILE_TOO_BIG.format(size=size, limit=limit_text()))
         return
     progress = await message.answer(t.CHECKING.format(name=esc(document.file_name or "")))
-    data = (await bot.download(document, destination=BytesIO())).getvalue()
-    await forget_upload(state, settings)
-    token = secrets.token_hex(4)
-    await db.run(store_upload, upload_dir(settings), token, data)
+    try:
+        data = (await bot.download(document, destination=BytesIO())).getvalue()
+        await forget_upload(state, settings)
+        token = secrets.token_hex(4)
+        await db.run(store_upload, upload_dir(settings), token, data)
+    except Exception:
+        log.exception("import: could not fetch or store %r", document.file_name)
+        await safe_edit(progress, ci.CHECK_FAILED)
+        return
     await state.set_state(ImportCsv.preview)
     await state.update_data(import_token=token, import_name=document.file_name or "file.csv",
                             import_update=False)
@@ -93,20 +104,29 @@ async def not_a_file(message: Message) -> None:
     await message.answer(t.ASK_FILE.format(limit=limit_text()))
 
 
-async def show_preview(target: Message, state: FSMContext, db: Db, clock: Clock, settings: Settings) -> None:
+async def show_preview(target: Message, state: FSMContext, db: Db, clock: Clock, settings: Settings,
+                       note: str | None = None) -> None:
     """Plan the stored upload and draw the preview into `target` (edited in place)."""
     data = await state.get_data()
     token = data["import_token"]
-    plan = await db.run(plan_stored, upload_path(settings, token), data["import_update"], clock.today())
-    if plan is None:
+    try:
+        plan = await db.run(plan_stored, upload_path(settings, token), data["import_update"], clock.today())
+        if plan is None:
+            await state.clear()
+            await safe_edit(target, t.FILE_GONE)
+            return
+        await state.update_data(import_count=plan.to_add + plan.to_update, import_plan=plan.fingerprint)
+        text, markup, attachment = views.import_preview(plan, data["import_name"], data["import_update"],
+                                                        token, note)
+        await safe_edit(target, text, markup)
+    except Exception:
+        log.exception("import: checking %r failed", data.get("import_name"))
+        await forget_upload(state, settings)
         await state.clear()
-        await safe_edit(target, t.FILE_GONE)
+        await safe_edit(target, ci.CHECK_FAILED)
         return
-    await state.update_data(import_count=plan.to_add + (plan.to_update if data["import_update"] else 0))
-    text, markup, attachment = views.import_preview(plan, data["import_name"], data["import_update"], token)
-    await safe_edit(target, text, markup)
     if attachment:
-        await target.answer_document(BufferedInputFile(attachment.encode("utf-8"), t.PROBLEMS_FILE))
+        await target.answer_document(BufferedInputFile(attachment.text.encode("utf-8"), attachment.name))
 
 
 @router.callback_query(ImportCb.filter())
@@ -134,14 +154,21 @@ async def run_import(message: Message, state: FSMContext, data: dict, db: Db, cl
                      settings: Settings, viewer: Viewer, notifier: Notifier) -> None:
     path = upload_path(settings, data["import_token"])
     await safe_edit(message, t.WRITING.format(count=data.get("import_count", "")))
-    result = await db.run(apply_stored, path, data["import_update"], clock.today(), clock.now(),
-                          viewer.person_id)
+    try:
+        result = await db.run(apply_stored, path, data["import_update"], clock.today(), clock.now(),
+                              viewer.person_id, data.get("import_plan"))
+    except Exception:  # the write is one transaction: nothing was written
+        log.exception("import: writing %r failed", data.get("import_name"))
+        await forget_upload(state, settings)
+        await state.clear()
+        await safe_edit(message, ci.WRITE_FAILED)
+        return
     if result is None or not result.applied:  # the register changed since the preview
         if result is None:
             await state.clear()
             await safe_edit(message, t.FILE_GONE)
             return
-        await show_preview(message, state, db, clock, settings)
+        await show_preview(message, state, db, clock, settings, ci.CHANGED_SINCE_PREVIEW)
         return
     await forget_upload(state, settings)
     await state.clear()
@@ -177,8 +204,9 @@ def plan_stored(path: Path, update_existing: bool, today) -> ImportPlan | None:
     return plan_import(path.read_bytes(), update_existing=update_existing, today=today)
 
 
-def apply_stored(path: Path, update_existing: bool, today, now, actor_id: int) -> ImportResult | None:
+def apply_stored(path: Path, update_existing: bool, today, now, actor_id: int,
+                 expected: str | None) -> ImportResult | None:
     if not path.exists():
         return None
     return apply_import(path.read_bytes(), update_existing=update_existing, today=today, now=now,
-                        actor_id=actor_id)
+                        actor_id=actor_id, expected=expected)

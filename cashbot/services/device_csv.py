@@ -8,12 +8,16 @@ Rules in short (see DESIGN.md, "CSV import: encodings"):
 - encoding: BOM -> BOM-less UTF-16 by zero bytes -> strict UTF-8 -> charset-normalizer
   limited to Cyrillic code pages -> cp1251; then the header must make sense, else another
   candidate whose header does wins;
-- delimiter: the most frequent of ``;`` ``,`` tab in the header line (outside quotes);
-  an Excel ``sep=;`` first line is honoured;
+- delimiter: whichever of ``;`` ``,`` tab splits the header line into the most cells (read
+  as csv reads it, so a stray quote hides nothing); an Excel ``sep=;`` first line is honoured;
 - header: matched by name (Russian, English, the original cashbox-zoo bot's names), any
   order, ignoring case, spaces, punctuation and ё/е;
 - every problem is collected (the file is not rejected at the first one); rows with a
-  problem are left out of ``ParsedFile.rows``.
+  problem are left out of ``ParsedFile.rows``;
+- no file makes it raise: a record with bytes the encoding could not read is refused whole,
+  every cell goes through its field rule (length, control characters, NUL included), and
+  whatever a value rule raises refuses that cell (tests/test_csv_fuzz.py);
+- a return date in the past is an overdue loan, not a mistake.
 
 ``Problem.column`` holds the column's Russian title (``Column.ru_title``), as shown in
 the report.
@@ -126,6 +130,7 @@ class ParsedFile:
     rows: list[DeviceRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)  # header names not recognised
     encoding: str = "utf-8"
     delimiter: str = ";"
 
@@ -202,9 +207,9 @@ def _try_decode(data: bytes, encoding: str) -> str | None:
 def _first_record_cells(text: str) -> list[str]:
     """Header cells of decoded text (after an optional ``sep=`` line)."""
     header, _, delimiter = _header_line(text)
-    if header is None:
+    if header is None or delimiter in _BAD_DELIMITERS:
         return []
-    return next(csv.reader([header], delimiter=delimiter), [])
+    return next(csv.reader([header], delimiter=delimiter, strict=False), [])
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -260,45 +265,46 @@ def _detect_cyrillic(data: bytes) -> tuple[str, str]:
 
 _DELIMITERS = (";", ",", "\t")
 _SEP_LINE = re.compile(r"\A\s*sep=(.)\s*\Z", re.IGNORECASE)
+_BAD_DELIMITERS = ('"', "\x00")  # a sep= line may not name these
 
 
-def _split_first_line(text: str, start: int) -> tuple[str, int]:
-    """The first record starting at ``start`` (quotes respected) and where it ends."""
-    in_quotes = False
-    i, n = start, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            in_quotes = not in_quotes
-        elif not in_quotes and ch in "\r\n":
-            return text[start:i], i
-        i += 1
-    return text[start:], n
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _count_outside_quotes(line: str, ch: str) -> int:
-    return sum(part.count(ch) for part in line.split('"')[0::2])
+def _cells_with(line: str, delimiter: str) -> int:
+    """How many cells ``line`` has with this delimiter (quotes as csv reads them)."""
+    return len(next(csv.reader([line], delimiter=delimiter, strict=False), []))
 
 
 def _sniff_delimiter(line: str) -> str:
-    counts = [(_count_outside_quotes(line, d), -i, d) for i, d in enumerate(_DELIMITERS)]
+    # Each candidate reads the line its own way: a quote only opens a quoted cell at the
+    # start of a cell, so an inch sign (Экран 10") or a stray quote cannot hide the rest.
+    counts = [(_cells_with(line, d), -i, d) for i, d in enumerate(_DELIMITERS)]
     count, _, delimiter = max(counts)
-    return delimiter if count else ";"
+    return delimiter if count > 1 else ";"
 
 
 def _header_line(text: str) -> tuple[str | None, int, str]:
-    """(header line, number of lines before it, delimiter). Skips blank lines and ``sep=``."""
-    pos, skipped, forced = 0, 0, None
-    while pos < len(text):
-        line, end = _split_first_line(text, pos)
-        nxt = end + (2 if text.startswith("\r\n", end) else 1)
-        if not line.strip() or (forced is None and skipped == 0 and _SEP_LINE.match(line)):
-            if line.strip():
-                forced = _SEP_LINE.match(line).group(1)
-            pos, skipped = nxt, skipped + line.count("\n") + line.count("\r") + 1
+    """(first line of the header, number of lines before it, delimiter).
+
+    Skips blank lines and an Excel ``sep=`` line. Lines here are physical lines: a blank or
+    ``sep=`` line never holds a quote, and the delimiter is sniffed on the header's first line.
+    """
+    skipped, forced, pos, n = 0, None, 0, len(text)
+    while pos < n:
+        m = _LINE_BREAK.search(text, pos)
+        end, nxt = (m.start(), m.end()) if m else (n, n)
+        line = text[pos:end]
+        if not line.strip():
+            pos, skipped = nxt, skipped + 1
             continue
-        return line, skipped, forced or _sniff_delimiter(line)
-    return None, skipped, ";"
+        sep = _SEP_LINE.match(line) if forced is None and skipped == 0 else None
+        if sep:
+            forced = sep.group(1)
+            pos, skipped = nxt, skipped + 1
+            continue
+        return line, skipped, forced or _sniff_delimiter(line[:_HEADER_SAMPLE])
+    return None, skipped, forced or ";"
 
 
 # --------------------------------------------------------------------------------
@@ -312,6 +318,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 _SHOW_MAX = 40  # a cell quoted in a message is cut to this many characters
+_UNREADABLE = "\ufffd"  # what bytes invalid in the file's encoding were decoded to
 
 
 def _show(value: str) -> str:
@@ -389,13 +396,6 @@ def _fmt_date(d: date) -> str:
     return d.strftime("%d.%m.%Y")
 
 
-def _one_year_after(d: date) -> date:
-    try:
-        return d.replace(year=d.year + 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + 1, day=28)
-
-
 def _fmt_count(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
@@ -414,6 +414,11 @@ def _fmt_size(n: int) -> str:
 
 def _records(text: str, delimiter: str, skip_lines: int):
     """Yield (start line, cells | None on a quoting error, error message)."""
+    # The csv module refuses a cell over its process-wide limit (128 K characters) with the
+    # same kind of error as a broken quote. Cell lengths are the field rules' instead, so
+    # the limit only has to be above anything the file can hold.
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(len(text) + 1)
     stream = io.StringIO(text, newline="")
     for _ in range(skip_lines):
         stream.readline()
@@ -464,13 +469,19 @@ def parse_devices(
     problems = result.problems
     header, skipped, delimiter = _header_line(text)
     result.delimiter = delimiter
+    if delimiter in _BAD_DELIMITERS:
+        problems.append(Problem(1, None, T.SEP_LINE_INVALID.format(sep=delimiter.replace("\x00", "NUL"))))
+        return result
     if header is None:
         problems.append(Problem(None, None, T.EMPTY_FILE))
         return result
 
     records = _records(text, delimiter, skipped)
-    header_line, header_cells, _ = next(records)
-    keys = _match_header(header_cells or [], header_line, result)
+    header_line, header_cells, error = next(records, (skipped + 1, [], None))
+    if header_cells is None:
+        problems.append(Problem(header_line, None, T.HEADER_QUOTES.format(problem=error)))
+        return result
+    keys = _match_header(header_cells, header_line, result)
     if keys is None:
         return result
 
@@ -495,7 +506,6 @@ def parse_devices(
     absent = [c.key for c in COLUMNS if c.key not in keys]  # optional, not in the file
     seen_numbers: dict[int, int] = {}
     seen_serials: dict[str, int] = {}
-    due_limit = _one_year_after(today)
     t_registered = _BY_KEY["registered_on"].ru_title
     t_due = _BY_KEY["due_date"].ru_title
     t_number = _BY_KEY["number"].ru_title
@@ -510,6 +520,10 @@ def parse_devices(
         if ncells > width and any(c.strip() for c in cells[width:]):
             problems.append(Problem(line, None, T.TOO_MANY_CELLS.format(
                 cells=ncells, columns=width, delimiter=_delimiter_name(delimiter))))
+            continue
+        broken = _broken_record(cells, plan, encoding)
+        if broken:
+            problems.append(broken(line))
             continue
 
         row_problems: list[Problem] = []
@@ -531,20 +545,16 @@ def parse_devices(
             except _CellError as exc:
                 row_problems.append(Problem(line, title, exc.message))
                 parsed[key] = _INVALID
+            except Exception as exc:  # noqa: BLE001 - whatever a value rule raises refuses the cell
+                row_problems.append(Problem(line, title, _refusal(exc, value)))
+                parsed[key] = _INVALID
 
         registered = parsed["registered_on"]
         if registered and registered is not _INVALID and registered > today:
             row_problems.append(Problem(line, t_registered,
                                         T.REGISTERED_IN_FUTURE.format(value=_fmt_date(registered))))
         due = parsed["due_date"]
-        if due is not None:
-            if due is not _INVALID:
-                if due < today:
-                    row_problems.append(Problem(line, t_due, T.DUE_IN_PAST.format(
-                        value=_fmt_date(due))))
-                elif due > due_limit:
-                    row_problems.append(Problem(line, t_due, T.DUE_TOO_FAR.format(
-                        value=_fmt_date(due), limit=_fmt_date(due_limit))))
+        if due is not None:  # a past date is an overdue loan (fields.clean_due_on)
             if parsed["holder_email"] is None:
                 row_problems.append(Problem(line, t_due, T.DUE_WITHOUT_HOLDER.format(
                     holder_column=_HOLDER_TITLE)))
@@ -566,6 +576,34 @@ def parse_devices(
         else:
             rows.append(DeviceRow(line=line, **parsed))  # type: ignore[arg-type]
     return result
+
+
+def _broken_record(cells: list[str], plan: list, encoding: str):
+    """A problem factory for a record the reading layer refuses as a whole, else None.
+
+    Only what the encoding broke is refused here; lengths and control characters (NUL
+    included) are the field rules' (services/fields.py), worded as in the dialogs."""
+    for i, _, _, _, title in plan:
+        if i < len(cells) and _UNREADABLE in cells[i]:
+            return lambda line: Problem(line, title, T.UNREADABLE_BYTES.format(
+                encoding=_encoding_name(encoding)))
+    return None
+
+
+def _encoding_name(encoding: str) -> str:
+    """A codec name as people know it ("utf-8-sig" is UTF-8 with a BOM)."""
+    if encoding.startswith(("utf-8", "utf-16", "utf-32")):
+        return encoding[:6].rstrip("-").upper()
+    return {"cp1251": "Windows-1251", "koi8-r": "KOI8-R", "mac-cyrillic": "Mac Cyrillic",
+            "cp866": "DOS-866"}.get(encoding, encoding)
+
+
+def _refusal(exc: Exception, value: str) -> str:
+    """The message for a value rule that failed in a way it did not phrase itself."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message:
+        return message
+    return T.CELL_REFUSED.format(value=_show(value))
 
 
 def _delimiter_name(delimiter: str) -> str:
@@ -601,9 +639,7 @@ def _match_header(cells: list[str], line: int, result: ParsedFile) -> list[str |
         if key not in position:
             title = _BY_KEY[key].ru_title
             result.problems.append(Problem(line, title, T.MISSING_COLUMN.format(column=title)))
-    if unknown:
-        result.warnings.append(T.UNKNOWN_COLUMNS.format(
-            columns=", ".join(f"«{_show(name)}»" for name in unknown)))
+    result.unknown_columns = unknown
     return None if result.problems else keys
 
 

@@ -4,15 +4,24 @@
 (numbers and serials already used, categories, people, who holds what) and writes.
 Both functions are plain sync code meant for the database thread (`db.run`).
 
+The plan is the single source of truth: it works out every change (which fields of which
+device, which loans, which due dates, whom to invite, which categories to create) and the
+write only carries it out, so the preview (and the CLI dry run) report exactly what the
+import does. The apply re-plans inside its transaction; a caller that showed a preview passes
+its `fingerprint` and gets `changed=True` instead of a different import.
+
 Decisions where the issue is silent:
 - With "update existing", a row whose number exists updates that device. Empty optional
   cells leave the stored value as it is (the file cannot tell "clear" from "not given").
 - A row that names a holder for a device held by someone else is a problem: reassigning
   silently would take a device out of a colleague's hands. Same holder: due date updated.
+- A return date already past makes an overdue loan (a fact the file records, like an export
+  taken some days ago); the plan counts them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,30 +43,71 @@ _UPDATABLE = ("name", "serial", "firmware", "registered_on", "comment", "locatio
 class Assignment:
     email: str
     name: str | None  # the registered person's name; None: not registered yet (invited)
-    devices: int
+    devices: int  # loans this import opens for them
+
+
+@dataclass(frozen=True)
+class _Update:
+    """An existing device whose fields change: the stored values after the change."""
+    device_id: int
+    number: int
+    values: tuple  # in _UPDATABLE order, storage form
+    category: str  # the category's name after the change
+    changes: dict  # field -> [old, new], for the event
+
+
+@dataclass(frozen=True)
+class _DueChange:
+    loan_id: int
+    device_id: int
+    person_id: int
+    due_on: date | None
 
 
 @dataclass
 class ImportPlan:
     to_add: int = 0
-    to_update: int = 0
-    assignments: list[Assignment] = field(default_factory=list)
+    to_update: int = 0  # existing devices whose fields change
+    unchanged: int = 0  # rows of existing devices that already match
+    assignments: list[Assignment] = field(default_factory=list)  # new loans, by holder
+    due_changes: int = 0  # loans that stay with their holder and get the file's return date
+    overdue: int = 0  # rows whose holder keeps the device past its return date
+    invitations: list[str] = field(default_factory=list)  # e-mails nobody has yet
     new_categories: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     encoding: str = ""
-    # Rows to write, by kind; not part of the preview.
+    # What the write carries out; not part of the preview.
     add_rows: list[DeviceRow] = field(default_factory=list, repr=False)
-    update_rows: list[DeviceRow] = field(default_factory=list, repr=False)
+    updates: list[_Update] = field(default_factory=list, repr=False)
+    loans: list[tuple[DeviceRow, str]] = field(default_factory=list, repr=False)  # (row, e-mail)
+    due_updates: list[_DueChange] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     @property
+    def assigned(self) -> int:
+        return sum(a.devices for a in self.assignments)
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.to_add or self.to_update or self.assigned or self.due_changes)
+
+    @property
     def report(self) -> str:
         """Plain text, one problem per line (escape it before sending as HTML)."""
         return device_csv.format_problems(self.problems)
+
+    @property
+    def fingerprint(self) -> str:
+        """Short digest of everything the preview reports: equal plans, equal imports."""
+        summary = [self.to_add, self.to_update, self.unchanged, self.due_changes, self.overdue,
+                   [(a.email, a.name, a.devices) for a in self.assignments], self.invitations,
+                   self.new_categories, len(self.problems)]
+        return hashlib.sha256(json.dumps(summary, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -70,11 +120,14 @@ class HolderNotice:
 class ImportResult:
     plan: ImportPlan
     applied: bool
+    changed: bool = False  # not applied: the plan differs from the preview the caller showed
     added: int = 0
     updated: int = 0  # devices whose fields changed
     unchanged: int = 0  # rows of existing devices that already matched
     assigned: int = 0
+    due_changed: int = 0
     invited: int = 0
+    categories_added: int = 0
     notices: list[HolderNotice] = field(default_factory=list)
 
 
@@ -82,7 +135,7 @@ def plan_import(data: bytes, *, update_existing: bool, today: date) -> ImportPla
     """What importing `data` would do; nothing is written."""
     parsed = device_csv.parse_devices(data, today=today)
     plan = ImportPlan(problems=list(parsed.problems), warnings=list(parsed.warnings),
-                      encoding=parsed.encoding)
+                      unknown_columns=list(parsed.unknown_columns), encoding=parsed.encoding)
     if plan.problems:
         return plan
     existing = {number: (serial, device_id) for number, serial, device_id in
@@ -91,23 +144,37 @@ def plan_import(data: bytes, *, update_existing: bool, today: date) -> ImportPla
     plan.problems += device_csv.check_against_existing(
         parsed.rows, existing_numbers={n: s for n, (s, _) in existing.items()},
         existing_serials={s: n for n, (s, _) in existing.items()}, update_existing=update_existing)
+    update_rows = []
     for row in parsed.rows:
-        (plan.update_rows if row.number in existing else plan.add_rows).append(row)
-    plan.problems += _holder_conflicts(plan.update_rows, {n: d for n, (_, d) in existing.items()})
-    plan.to_add, plan.to_update = len(plan.add_rows), len(plan.update_rows)
-    plan.new_categories = _new_categories(parsed.rows)
-    plan.assignments = _assignments(parsed.rows)
+        (update_rows if row.number in existing else plan.add_rows).append(row)
+    device_ids = {n: d for n, (_, d) in existing.items()}
+    open_loans = _open_loans_of([device_ids[r.number] for r in update_rows])
+    plan.problems += _holder_conflicts(update_rows, device_ids, open_loans)
+    if plan.problems:
+        return plan
+    known_categories = {s for (s,) in Category.select(Category.search_text).tuples()}
+    plan.to_add = len(plan.add_rows)
+    plan.updates = _planned_updates(update_rows, known_categories, open_loans)
+    plan.to_update, plan.unchanged = len(plan.updates), len(update_rows) - len(plan.updates)
+    plan.new_categories = _new_categories(parsed.rows, known_categories)
+    _plan_loans(plan, parsed.rows, device_ids, open_loans)
+    plan.overdue = sum(1 for r in parsed.rows if r.holder_email and r.due_date and r.due_date < today)
     return plan
 
 
 def apply_import(data: bytes, *, update_existing: bool, today: date, now: datetime,
-                 actor_id: int | None) -> ImportResult:
-    """Re-plan and write everything in one transaction, or nothing if there is a problem."""
+                 actor_id: int | None, expected: str | None = None) -> ImportResult:
+    """Re-plan and write everything in one transaction, or nothing if there is a problem.
+
+    `expected`: the fingerprint of the plan the caller showed; if the register changed so that
+    the import would do something else, nothing is written and the result says `changed`."""
     try:
         with database_proxy.atomic():
             plan = plan_import(data, update_existing=update_existing, today=today)
             if not plan.ok:
                 return ImportResult(plan, applied=False)
+            if expected is not None and plan.fingerprint != expected:
+                return ImportResult(plan, applied=False, changed=True)
             return _write(plan, now, actor_id)
     except IntegrityError:  # another writer (the CLI next to the bot) took a number or serial
         plan = plan_import(data, update_existing=update_existing, today=today)
@@ -120,41 +187,96 @@ def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
     """Plain-text summary of a plan for the command line (the bot has its own view)."""
     lines = [f"encoding: {plan.encoding or '-'}"]
     lines += [f"warning: {w}" for w in plan.warnings]
+    if plan.unknown_columns:
+        lines.append("ignored columns: " + ", ".join(plan.unknown_columns))
     if not plan.ok:
         lines.append(f"problems: {len(plan.problems)} (nothing can be imported)")
         lines.append(plan.report)
         return "\n".join(lines)
     lines.append(f"to add: {plan.to_add}")
-    lines.append(f"to update: {plan.to_update}" if update_existing else "existing devices: not updated")
-    lines += [f"assign to {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
+    if update_existing:
+        lines.append(f"to update: {plan.to_update}")
+        lines.append(f"unchanged: {plan.unchanged}")
+    else:
+        lines.append("existing devices: not updated")
+    lines.append(f"to assign: {plan.assigned}")
+    lines += [f"  {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
               for a in plan.assignments]
-    if plan.new_categories:
-        lines.append("new categories: " + ", ".join(plan.new_categories))
+    lines.append(f"return dates to change: {plan.due_changes}")
+    lines.append(f"overdue (return date already past): {plan.overdue}")
+    lines.append(f"to invite: {len(plan.invitations)}")
+    lines.append(f"new categories: {len(plan.new_categories)}")
+    lines += [f"  {name}" for name in plan.new_categories]
     return "\n".join(lines)
+
+
+def describe_result(result: ImportResult) -> str:
+    """The CLI's line after a write: the same counts, in the same words, as the dry run."""
+    return (f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
+            f"assigned {result.assigned}, return dates changed {result.due_changed}, "
+            f"invited {result.invited}, new categories {result.categories_added} "
+            "(holders are not notified from the command line)")
 
 
 # ------------------------------------------------------------------------------ planning
 
 
-def _holder_conflicts(rows: list[DeviceRow], device_ids: dict[int, int]) -> list[Problem]:
-    held = [r for r in rows if r.holder_email]
-    if not held:
-        return []
-    loans = {device_id: (email, name) for device_id, email, name in
-             Loan.select(Loan.device, Person.email, Person.full_name).join(Person)
-             .where(Loan.returned_at.is_null()).tuples()}  # all open loans: cheaper than IN (…)
+def _open_loans_of(device_ids: list[int]) -> dict[int, list]:
+    """device id -> [loan id, person id, e-mail, name, due, place] of the open loans among `device_ids`."""
+    if not device_ids:
+        return {}
+    wanted = set(device_ids)
+    query = (Loan.select(Loan.device, Loan.id, Person.id, Person.email, Person.full_name, Loan.due_on,
+                         Loan.location)
+             .join(Person).where(Loan.returned_at.is_null()).tuples())  # all open loans: cheaper than IN (…)
+    return {d: rest for d, *rest in query if d in wanted}
+
+
+def _holder_conflicts(rows: list[DeviceRow], device_ids: dict[int, int], open_loans: dict) -> list[Problem]:
     title = COLUMN_TITLES["holder_email"]
     problems = []
-    for row in held:
-        holder = loans.get(device_ids[row.number])
-        if holder is not None and holder[0] != row.holder_email:
+    for row in rows:
+        holder = open_loans.get(device_ids[row.number]) if row.holder_email else None
+        if holder is not None and holder[2] != row.holder_email:
             problems.append(Problem(row.line, title, T.IMPORT_HELD_BY_OTHER.format(
-                number=row.number, holder=holder[1] or holder[0] or "—")))
+                number=row.number, holder=holder[3] or holder[2] or "—")))
     return problems
 
 
-def _new_categories(rows: list[DeviceRow]) -> list[str]:
-    known = {s for (s,) in Category.select(Category.search_text).tuples()}
+def _planned_updates(rows: list[DeviceRow], known_categories: set[str], open_loans: dict) -> list[_Update]:
+    """Non-empty cells overwrite; only devices that actually change are returned.
+
+    The export writes a held device's place as its holder gave it (the loan's place); that
+    same place coming back is not a new place for the device itself."""
+    if not rows:
+        return []
+    wanted = {r.number for r in rows}
+    stored = {r[1]: r for r in Device.select(Device.id, Device.number, Category.search_text, Category.name,
+                                             *(getattr(Device, k) for k in _UPDATABLE))
+              .join(Category).where(Device.deleted_at.is_null()).tuples() if r[1] in wanted}
+    updates = []
+    for row in rows:
+        device_id, _, category_key, category_name, *old = stored[row.number]
+        current = {k: _iso(v) if isinstance(v, date) else v for k, v in zip(_UPDATABLE, old)}
+        changes: dict[str, list] = {}
+        loan = open_loans.get(device_id)
+        for key in _UPDATABLE:
+            new = getattr(row, key)
+            new = _iso(new) if isinstance(new, date) else new
+            if key == "location" and loan is not None and loan[5] and new == loan[5]:
+                continue
+            if new is not None and new != current[key]:
+                changes[key], current[key] = [current[key], new], new
+        if fold(row.category) != category_key:
+            changes["category"] = [category_name, row.category]
+            category_name = row.category
+        if changes:
+            updates.append(_Update(device_id, row.number, tuple(current[k] for k in _UPDATABLE),
+                                   category_name, changes))
+    return updates
+
+
+def _new_categories(rows: list[DeviceRow], known: set[str]) -> list[str]:
     new: dict[str, str] = {}
     for row in rows:
         key = fold(row.category)
@@ -163,37 +285,55 @@ def _new_categories(rows: list[DeviceRow]) -> list[str]:
     return list(new.values())
 
 
-def _assignments(rows: list[DeviceRow]) -> list[Assignment]:
-    counts = Counter(r.holder_email for r in rows if r.holder_email)
-    if not counts:
-        return []
-    names = {email: (name, status) for email, name, status in
-             Person.select(Person.email, Person.full_name, Person.status)
-             .where(Person.email.in_(list(counts)), Person.status != PersonStatus.DELETED).tuples()}
-    result = []
-    for email, count in sorted(counts.items()):
-        name, status = names.get(email, (None, None))
-        result.append(Assignment(email, name if status not in (None, PersonStatus.INVITED) else None, count))
-    return result
+def _plan_loans(plan: ImportPlan, rows: list[DeviceRow], device_ids: dict[int, int], open_loans: dict) -> None:
+    """New loans, due-date changes of loans that stay, and whom to invite."""
+    held = [r for r in rows if r.holder_email]
+    if not held:
+        return
+    emails = sorted({r.holder_email for r in held})
+    people_by_email = {email: (name, status) for email, name, status in
+                       Person.select(Person.email, Person.full_name, Person.status)
+                       .where(Person.email.in_(emails), Person.status != PersonStatus.DELETED).tuples()}
+    counts: Counter[str] = Counter()
+    for row in held:
+        loan = open_loans.get(device_ids.get(row.number, -1))
+        if loan is not None:  # conflicts were refused: this is the same holder
+            loan_id, person_id, _, _, due, _ = loan
+            if row.due_date and row.due_date != _as_date(due):
+                plan.due_updates.append(_DueChange(loan_id, device_ids[row.number], person_id, row.due_date))
+            continue
+        plan.loans.append((row, row.holder_email))
+        counts[row.holder_email] += 1
+    plan.due_changes = len(plan.due_updates)
+    plan.invitations = [e for e in emails if e not in people_by_email and counts[e]]
+    for email in sorted(counts):
+        name, status = people_by_email.get(email, (None, None))
+        plan.assignments.append(Assignment(
+            email, name if status not in (None, PersonStatus.INVITED) else None, counts[email]))
+
+
+def _as_date(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # ------------------------------------------------------------------------------ writing
 
 
 def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResult:
+    """Carry out the plan, nothing more: every count comes from what was written."""
     result = ImportResult(plan, applied=True)
-    rows = plan.add_rows + plan.update_rows
-    categories = _ensure_categories(rows, now, actor_id)
-    holders = _ensure_holders(rows, now, actor_id, result)
+    categories = _ensure_categories(plan, now, actor_id, result)
+    holders = _ensure_holders(plan, now, actor_id, result)
     events = _Events(now, actor_id)
     _insert_devices(plan.add_rows, categories, now)
     device_ids = _live_device_ids()
     for r in plan.add_rows:
         events.add("device_added", device_ids[r.number], number=r.number, name=r.name, source="import")
     result.added = len(plan.add_rows)
-    result.updated = _update_devices(plan.update_rows, categories, now, events)
-    result.unchanged = len(plan.update_rows) - result.updated
-    loans = _open_loans(rows, device_ids, holders, now, events)
+    result.updated = _update_devices(plan.updates, categories, now, events)
+    result.unchanged = plan.unchanged
+    result.due_changed = _change_due_dates(plan.due_updates, events)
+    loans = _open_loans(plan.loans, device_ids, holders, now, events)
     result.assigned = len(loans)
     _bulk_insert("events", ("at", "kind", "actor_id", "device_id", "person_id", "details"), events.rows)
     by_person: dict[int, list[tuple[int, str]]] = {}
@@ -256,65 +396,57 @@ def _insert_devices(rows: list[DeviceRow], categories: dict[str, int], now: date
                              "comment", "location", "search_text", "created_at", "updated_at"), values)
 
 
-def _ensure_categories(rows: list[DeviceRow], now: datetime, actor_id: int | None) -> dict[str, int]:
-    """fold(name) -> category id, creating the ones the database lacks."""
+def _ensure_categories(plan: ImportPlan, now: datetime, actor_id: int | None,
+                       result: ImportResult) -> dict[str, int]:
+    """fold(name) -> category id, creating the plan's new categories."""
     ids = {s: i for i, s in Category.select(Category.id, Category.search_text).tuples()}
-    for row in rows:
-        key = fold(row.category)
-        if key not in ids:
-            ids[key] = Category.create(name=row.category, search_text=key, created_at=now).id
-            record("category_added", now, actor_id=actor_id, name=row.category, source="import")
+    for name in plan.new_categories:
+        key = fold(name)
+        ids[key] = Category.create(name=name, search_text=key, created_at=now).id
+        record("category_added", now, actor_id=actor_id, name=name, source="import")
+        result.categories_added += 1
     return ids
 
 
-def _ensure_holders(rows: list[DeviceRow], now: datetime, actor_id: int | None,
+def _ensure_holders(plan: ImportPlan, now: datetime, actor_id: int | None,
                     result: ImportResult) -> dict[str, Person]:
-    """e-mail -> person; unknown e-mails become invited people who claim them on registering."""
-    holders: dict[str, Person] = {}
-    for email in sorted({r.holder_email for r in rows if r.holder_email}):
-        known = Person.get_or_none((Person.email == email) & (Person.status != PersonStatus.DELETED))
-        holders[email] = known or people.invite_by_email(email, now, actor_id)
-        result.invited += known is None
+    """e-mail -> person of every new loan; the plan's invitations become invited people who
+    claim the devices when they register."""
+    emails = sorted({email for _, email in plan.loans})
+    holders = {p.email: p for p in Person.select().where(
+        Person.email.in_(emails), Person.status != PersonStatus.DELETED)} if emails else {}
+    for email in plan.invitations:
+        holders[email] = people.invite_by_email(email, now, actor_id)
+        result.invited += 1
     return holders
 
 
-def _update_devices(rows: list[DeviceRow], categories: dict[str, int], now: datetime,
+def _update_devices(updates: list[_Update], categories: dict[str, int], now: datetime,
                     events: _Events) -> int:
-    """Non-empty cells overwrite; returns how many devices actually changed.
+    """Write the planned field changes; returns how many devices changed.
 
     Plain tuples and a few statements of many rows each: model instances and per-row save()
     made a 10,000-row update take seconds, and one statement per row (executemany) made the
     search index's trigger flush after every row (0.7-0.9 s became 1.3-1.9 s)."""
-    if not rows:
-        return 0
-    wanted = {r.number for r in rows}
-    stored = {r[1]: r for r in Device.select(Device.id, Device.number, Category.id, Category.name,
-                                             *(getattr(Device, k) for k in _UPDATABLE))
-              .join(Category).where(Device.deleted_at.is_null()).tuples() if r[1] in wanted}
-    updates = []
-    for row in rows:
-        device_id, _, category_id, category_name, *old = stored[row.number]
-        current = {k: _iso(v) if isinstance(v, date) else v for k, v in zip(_UPDATABLE, old)}
-        changes: dict[str, list] = {}
-        for key in _UPDATABLE:
-            new = getattr(row, key)
-            new = _iso(new) if isinstance(new, date) else new
-            if new is not None and new != current[key]:
-                changes[key], current[key] = [current[key], new], new
-        new_category_id = categories[fold(row.category)]
-        if new_category_id != category_id:
-            changes["category"] = [category_name, row.category]
-            category_id, category_name = new_category_id, row.category
-        if changes:
-            search_text = fold(current["name"], current["serial"], category_name)
-            updates.append((*(current[k] for k in _UPDATABLE), category_id, search_text, _stored(now), device_id))
-            events.add("device_updated", device_id, changes=changes, source="import")
+    rows = []
+    for u in updates:
+        values = dict(zip(_UPDATABLE, u.values))
+        search_text = fold(values["name"], values["serial"], u.category)
+        rows.append((*u.values, categories[fold(u.category)], search_text, _stored(now), u.device_id))
+        events.add("device_updated", u.device_id, changes=u.changes, source="import")
     columns = (*_UPDATABLE, "category_id", "search_text", "updated_at")
     # Order-free: planning refused a serial still held by another device, numbers are the key.
     _batched(f"WITH u ({', '.join(columns)}, id) AS (VALUES {{values}}) "
              f"UPDATE devices SET {', '.join(f'{k} = u.{k}' for k in columns)} FROM u WHERE devices.id = u.id",
-             len(columns) + 1, updates)
-    return len(updates)
+             len(columns) + 1, rows)
+    return len(rows)
+
+
+def _change_due_dates(changes: list[_DueChange], events: _Events) -> int:
+    for change in changes:
+        Loan.update(due_on=change.due_on).where(Loan.id == change.loan_id).execute()
+        events.add("due_changed", change.device_id, change.person_id, due_on=change.due_on, source="import")
+    return len(changes)
 
 
 def _live_device_ids() -> dict[int, int]:
@@ -322,23 +454,12 @@ def _live_device_ids() -> dict[int, int]:
     return dict(Device.select(Device.number, Device.id).where(Device.deleted_at.is_null()).tuples())
 
 
-def _open_loans(rows: list[DeviceRow], device_ids: dict[int, int], holders: dict[str, Person],
+def _open_loans(loans: list[tuple[DeviceRow, str]], device_ids: dict[int, int], holders: dict[str, Person],
                 now: datetime, events: _Events) -> list[tuple[DeviceRow, Person]]:
-    """New loans for rows with a holder; a device already with that holder gets the due date."""
-    held = [r for r in rows if r.holder_email]
-    wanted = {device_ids[r.number] for r in held}
-    open_now = {loan.device_id: loan for loan in Loan.select().where(Loan.returned_at.is_null())
-                if loan.device_id in wanted}
+    """The planned new loans (planning left out devices that already have one)."""
     created, new_loans = [], []
-    for row in held:
-        device_id, person = device_ids[row.number], holders[row.holder_email]
-        loan = open_now.get(device_id)
-        if loan is not None:  # planning refused other holders: this is the same person
-            if row.due_date and loan.due_on != row.due_date:
-                loan.due_on = row.due_date
-                loan.save()
-                events.add("due_changed", device_id, person.id, due_on=row.due_date, source="import")
-            continue
+    for row, email in loans:
+        device_id, person = device_ids[row.number], holders[email]
         new_loans.append((device_id, person.id, _stored(now), _iso(row.due_date)))
         events.add("assigned", device_id, person.id, due_on=row.due_date, source="import")
         created.append((row, person))

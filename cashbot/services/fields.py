@@ -250,13 +250,18 @@ def clean_registered_on(raw: str | date | None, today: date) -> date | None:
 
 
 def clean_due_on(raw: str | date | None, today: date) -> date | None:
-    """The return date of a recorded holder: optional, today .. a year ahead."""
+    """The return date of a recorded holder: optional, at most a year ahead. A past date is
+    a fact (the device is overdue), so an export of overdue loans imports again; only the
+    take and extend dialogs, which set a new date, refuse the past (`check_due_date`)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     try:
-        return check_due_date(raw if isinstance(raw, date) else parse_date(raw, today), today)
-    except BadDate as error:
-        raise BadValue("due_on", "date" if error.reason == "format" else error.reason) from None
+        due = raw if isinstance(raw, date) else parse_date(raw, today)
+    except BadDate:
+        raise BadValue("due_on", "date") from None
+    if due > last_due_date(today):
+        raise BadValue("due_on", "too_far")
+    return due
 
 
 def can_hold(status: str) -> bool:

@@ -1,4 +1,4 @@
-"""Views of /add: the menu, each dialog step, the preview, the CSV import preview."""
+"""Views of /add: the menu, each dialog step, the preview (the CSV import: views/csv_import.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardMarkup
 
-from cashbot.callbacks import AddCb, CategoryAdminCb, ImportCb
+from cashbot.callbacks import AddCb, CategoryAdminCb
 from cashbot.services.catalog import CategoryCount
-from cashbot.services.device_import import ImportPlan, ImportResult
 from cashbot.services.people import PersonBrief
 from cashbot.texts import admin_add as t
 from cashbot.texts.common import esc
@@ -20,7 +19,6 @@ STEPS = ("number", "serial", "name", "category", "firmware", "registered_on", "c
          "holder", "location", "due_on")
 OPTIONAL = frozenset({"firmware", "registered_on", "comment", "holder", "location", "due_on"})
 CONFIRM = len(STEPS)
-REPORT_INLINE_LIMIT = 3000  # longer problem reports go as a .txt document
 
 
 def menu() -> tuple[str, InlineKeyboardMarkup]:
@@ -100,54 +98,3 @@ def preview(data: dict) -> tuple[str, InlineKeyboardMarkup]:
 def holder_notice(admin_name: str, number: int, name: str, due_on: date | None) -> str:
     due = t.HOLDER_NOTICE_DUE.format(due=fmt_date(due_on)) if due_on else ""
     return t.HOLDER_NOTICE.format(admin=esc(admin_name), number=number, name=esc(name), due=due)
-
-
-# ------------------------------------------------------------------------------ CSV import
-
-
-def import_preview(plan: ImportPlan, file_name: str, update_existing: bool,
-                   token: str) -> tuple[str, InlineKeyboardMarkup, str | None]:
-    """(text, keyboard, problem report to send as a file or None)."""
-    lines = [t.PREVIEW_TITLE.format(name=esc(file_name))]
-    lines += [t.WARNINGS.format(text=esc(w)) for w in plan.warnings]
-    attachment = None
-    if not plan.ok:
-        lines.append(t.PROBLEMS.format(count=len(plan.problems)))
-        report = plan.report
-        if len(report) > REPORT_INLINE_LIMIT:
-            lines.append(t.PROBLEMS_IN_FILE)
-            attachment = report
-        else:
-            lines += ["", esc(report)]
-    else:
-        lines.append(t.WILL_ADD.format(count=plan.to_add))
-        lines.append(t.WILL_UPDATE.format(count=plan.to_update) if update_existing else t.EXISTING_SKIPPED)
-        if plan.assignments:
-            lines.append(t.ASSIGNMENTS)
-            lines += [t.ASSIGNMENT.format(count=a.devices, who=esc(
-                f"{a.name} ({a.email})" if a.name else f"{a.email} — {t.NOT_REGISTERED}"))
-                for a in plan.assignments]
-        if plan.new_categories:
-            lines.append(t.NEW_CATEGORIES.format(names=esc(", ".join(plan.new_categories))))
-        if not plan.to_add and not plan.to_update:
-            lines.append(t.NOTHING_TO_DO)
-    kb = InlineKeyboardBuilder()
-    if plan.ok and (plan.to_add or plan.to_update):
-        kb.button(text=t.BTN_IMPORT, callback_data=ImportCb(action="go", token=token))
-    kb.button(text=t.BTN_UPDATE_ON if update_existing else t.BTN_UPDATE_OFF,
-              callback_data=ImportCb(action="upd", token=token))
-    kb.button(text=t.BTN_CANCEL, callback_data=ImportCb(action="cancel", token=token))
-    kb.adjust(1)
-    return "\n".join(lines), kb.as_markup(), attachment
-
-
-def import_done(result: ImportResult) -> str:
-    text = t.DONE.format(added=result.added, updated=result.updated, assigned=result.assigned)
-    if result.unchanged:
-        text += t.DONE_UNCHANGED.format(unchanged=result.unchanged)
-    return text + (t.DONE_INVITED.format(invited=result.invited) if result.invited else "")
-
-
-def import_notice(devices: list[tuple[int, str]]) -> str:
-    return t.IMPORT_NOTICE.format(devices="\n".join(
-        t.IMPORT_NOTICE_LINE.format(number=n, name=esc(name)) for n, name in devices))
