@@ -31,6 +31,29 @@ def test_a_whole_number_is_the_sticker_number_exactly(database):
     assert catalog.search_devices("50", 0, 10).total == 0
 
 
+def test_digits_that_are_no_sticker_number_are_a_serial_with_its_leading_zeros(database):
+    device(5, "Эвотор 7.3", serial="00106707012345")
+    device(6, "АТОЛ 91Ф", serial="00106707099999")
+    device(7, "Штрих-М", serial="0011223344")
+    device(12345, "Касса с номером-хвостом", serial="XY-1")
+    exact = catalog.search_devices("00106707012345", 0, 10)
+    assert [i.number for i in exact.items] == [5]  # alone: the card opens
+    assert [i.number for i in catalog.search_devices("001067070", 0, 10).items] == [5, 6]
+    assert [i.number for i in catalog.search_devices("0011223344", 0, 10).items] == [7]
+    assert [i.number for i in catalog.search_devices("12345", 0, 10).items] == [12345]  # sticker first
+    assert catalog.search_devices("№0011223344", 0, 10).total == 0  # "№" asks for a sticker only
+    assert catalog.search_devices("99", 0, 10).total == 0  # too short to look inside serials
+
+
+def test_a_query_equal_to_a_serial_finds_that_device_alone(database):
+    device(1, "Касса", serial="AB-100")
+    device(2, "Касса", serial="AB-1000")
+    device(3, "Касса", serial="XAB-100")
+    assert [i.number for i in catalog.search_devices("ab-100", 0, 10).items] == [1, 2, 3]
+    assert [i.number for i in catalog.search_devices("AB-100", 0, 10).items] == [1]
+    assert [i.number for i in catalog.search_devices("AB-10", 0, 10).items] == [1, 2, 3]
+
+
 @pytest.mark.parametrize("query", ["²", "99999999999999999999999", "%", "_", "' OR 1=1 --", "/add", ""])
 def test_odd_queries_find_nothing_and_never_fail(database, query):
     device(1, "Касса")

@@ -102,11 +102,11 @@ async def test_non_admin_typing_admin_commands_gets_exactly_a_failed_search(env)
     _, alice = staff(env, 101, "Алиса")
     for command in ("/add", "/users", "/dev", "/add 49", "/frobnicate"):
         [reply] = await env.send(alice, command)
-        assert reply.html == not_found(command, None)
+        assert reply.html == not_found(command)
     [html] = await env.send(alice, "<b>касса & co</b>")  # escaped, shown as typed
     assert "«<b>касса & co</b>»" in html.text
     [plain] = await env.send(alice, "принтер")
-    assert plain.html == not_found("принтер", None)
+    assert plain.html == not_found("принтер")
     assert "/all" in plain.text and "/categories" in plain.text
 
 
@@ -117,11 +117,27 @@ async def test_one_hit_opens_the_card_and_numbers_are_exact(env):
     for query in ("49", "№49", "#49", "mspos"):
         [card] = await env.send(alice, query)
         assert "№49 · MSPOS-N" in card.text and card.has_button("История"), query
-    [missing] = await env.send(alice, "50")
-    assert missing.html == not_found("50", 50)
+    [missing] = await env.send(alice, "№50")
+    assert missing.html == not_found("№50")
     assert "номером 50 нет в учёте" in missing.text
     [deep] = await env.send(alice, "/start d50")
     assert deep.html == missing.html  # the deep link says the same
+
+
+async def test_digits_no_sticker_has_are_a_serial_and_keep_their_leading_zeros(env):
+    device(5, "Эвотор 7.3", serial="00106707012345")
+    device(6, "АТОЛ 91Ф", serial="00106707099999")
+    device(106707012345, "Касса с длинным номером", serial="XY-1")
+    _, alice = staff(env, 101, "Алиса")
+    [card] = await env.send(alice, "00106707012345")  # the exact serial opens its card
+    assert "№5 · Эвотор 7.3" in card.text and card.has_button("История")
+    assert "<code>00106707012345</code>" in card.html
+    [listing] = await env.send(alice, "001067070")  # part of two serials
+    assert "«001067070»" in listing.text
+    assert listing.button_texts == ["№5 · Эвотор 7.3", "№6 · АТОЛ 91Ф"]
+    [missing] = await env.send(alice, "0099")
+    assert missing.html == not_found("0099")
+    assert "номером 0099 нет в учёте, серийного номера 0099 — тоже" in missing.text
 
 
 async def test_start_without_payload_welcomes_an_active_person(env):

@@ -148,6 +148,10 @@ _LIST_FILTERS = {
     "number": "d.number = ?",
     "text": "instr(d.search_text, ?) > 0",
     "category": "d.category_id = ?",
+    "id": "d.id = ?",
+    # Digits that are no sticker number, inside serials: a full scan, but only after the
+    # sticker lookup found nothing (serials are not folded: digits need no folding).
+    "serial": "instr(d.serial, ?) > 0",
     "all": "?",  # always true: the parameter is 1
 }
 # Text of three characters or more: the trigram index `devices_fts` (migration 002) holds
@@ -190,20 +194,53 @@ def fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
+_ID_BY_SERIAL_SQL = "SELECT id FROM devices WHERE serial = ? AND deleted_at IS NULL LIMIT 1"
+
+
 def search_devices(text: str, page: int, page_size: int) -> Page:
-    """A whole number is the sticker number (exact); other text matches inside name, serial
-    and category, case-insensitively in any script."""
+    """Digits (optionally after № or #) are a sticker number, exact. Digits that are no live
+    sticker number are a serial (most serials are digits): the device with exactly that
+    serial, else those whose serial contains them (three digits or more). Other text matches
+    inside name, serial and category, case-insensitively in any script; text equal to a live
+    serial finds that device alone (so it opens the card)."""
     text = text.strip()
-    if text.isascii() and text.isdigit():  # "²" is a digit to Python, not a sticker number
-        if len(text) > 18:  # beyond SQLite's integer range: no such sticker
-            return Page([], 0, 0, 1)
-        return _items("number", int(text), page, page_size)
+    digits = text.lstrip("№#").strip()
+    if digits.isascii() and digits.isdigit():  # "²" is a digit to Python, not a sticker number
+        return _search_digits(digits, typed_as_number=text != digits, page=page, page_size=page_size)
     needle = fold(text)
     if not needle:
         return Page([], 0, 0, 1)
     if len(needle) >= INDEXED_NEEDLE and "\x00" not in needle:  # FTS5 reads MATCH up to a NUL
-        return _items("index", fts_phrase(needle), page, page_size)
-    return _items("text", needle, page, page_size)
+        found = _items("index", fts_phrase(needle), page, page_size)
+    else:
+        found = _items("text", needle, page, page_size)
+    if found.total > 1:  # one hit or none: an exact serial could change nothing
+        return _exact_serial(text, page, page_size) or found
+    return found
+
+
+def _search_digits(digits: str, *, typed_as_number: bool, page: int, page_size: int) -> Page:
+    # Serials carry leading zeros, sticker numbers are printed without: "00123" is a serial first.
+    if digits[0] == "0" and not typed_as_number and (exact := _exact_serial(digits, page, page_size)):
+        return exact
+    if len(digits) <= 18:  # beyond SQLite's integer range: no such sticker
+        found = _items("number", int(digits), page, page_size)
+        if found.total or typed_as_number:  # "№50" asks for a sticker number only
+            return found
+    if digits[0] != "0" and (exact := _exact_serial(digits, page, page_size)):
+        return exact
+    if len(digits) < INDEXED_NEEDLE:  # "5" is in half the serials: no list of those
+        return Page([], 0, 0, 1)
+    return _items("serial", digits, page, page_size)
+
+
+def _exact_serial(serial: str, page: int, page_size: int) -> Page | None:
+    """The one live device with exactly this serial, as a one-item list; None if none."""
+    row = database_proxy.execute_sql(_ID_BY_SERIAL_SQL, (serial,)).fetchone()
+    if row is None:
+        return None
+    found = _items("id", row[0], page, page_size)
+    return found if found.total else None
 
 
 def list_devices(page: int, page_size: int, category_id: int | None = None) -> Page:

@@ -11,9 +11,11 @@ WELCOME_ACTIVE = (
     "/help — справка"
 )
 
-# Not found: the same wording for a typed number, a deep link and any other text (a
-# non-admin typing an admin command gets exactly this, nothing that hints at the command).
+# Not found: the wording depends on nothing but the query (a non-admin typing an admin
+# command gets exactly this, nothing that hints at the command). "№49" and a deep link are
+# sticker numbers; bare digits were looked up as a sticker number and as a serial.
 NOT_FOUND_NUMBER = "Устройства с номером {number} нет в учёте."
+NOT_FOUND_DIGITS = "Устройства с номером {digits} нет в учёте, серийного номера {digits} — тоже."
 NOT_FOUND_TEXT = "По запросу «{query}» ничего не нашлось."
 NOT_FOUND_HINT = (
     "\nПроверьте номер или название. Все устройства — /all, по категориям — /categories."

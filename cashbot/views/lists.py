@@ -35,10 +35,16 @@ def device_button_text(number: int, name: str) -> str:
     return f"№{number} · {shorten(name, NAME_IN_BUTTON)}"
 
 
-def not_found(query: str, number: int | None) -> str:
-    """The failed-search reply: depends on nothing but the query text."""
-    head = (t.NOT_FOUND_NUMBER.format(number=number) if number is not None
-            else t.NOT_FOUND_TEXT.format(query=esc(shorten(query, QUERY_SHOWN))))
+def not_found(query: str) -> str:
+    """The failed-search reply: depends on nothing but the query text. Digits are shown as
+    typed (a serial's leading zeros included)."""
+    query = query.strip()
+    digits = query.lstrip("№#").strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= QUERY_SHOWN:
+        head = (t.NOT_FOUND_NUMBER.format(number=digits) if digits != query  # "№50": a sticker
+                else t.NOT_FOUND_DIGITS.format(digits=digits))
+    else:
+        head = t.NOT_FOUND_TEXT.format(query=esc(shorten(query, QUERY_SHOWN)))
     return head + t.NOT_FOUND_HINT
 
 
