@@ -146,7 +146,7 @@ async def test_return_walks_the_queue_through_pass_and_timeout(env):
     await settled(env)
     turn = boris.last_message()
     assert "Ваша очередь" in turn.text
-    assert "Забронировано для Борис" in (await card(env, gleb)).text
+    assert "Бронь до 28.11.2026 10:00: Борис" in (await card(env, gleb)).text
     passed = (await env.press(boris, turn, "Пропустить"))[-1]
     assert "пропустили" in passed.text
     await settled(env)

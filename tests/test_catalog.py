@@ -231,3 +231,33 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
     d.save()
     gone = catalog.act_then_card(inventory.take, d.id, boris.id, **kwargs)
     assert isinstance(gone.error, DeviceNotFound) and gone.card is None
+
+
+def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(database, now):
+    from cashbot.services import device_manage, people
+    admin = person(900, "Админ", "admin@example.ru", is_admin=True)
+    invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
+    held = device(1, "Касса Эвотор", serial="00106707012345")
+    device(2, "Касса АТОЛ")
+    device_manage.assign(held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id,
+                         today=now.date(), now=now)
+    items = {i.number: i for i in catalog.list_devices(0, 10).items}
+    assert (items[1].holder_name, items[2].holder_name) == ("olga@example.ru", None)
+    assert [i.holder_name for i in catalog.search_devices("касса", 0, 10).items] == ["olga@example.ru", None]
+    assert catalog.search_devices("00106707012345", 0, 10).items[0].holder_name == "olga@example.ru"
+    card = catalog.device_card(held.id, admin.id)
+    assert (card.holder.full_name, card.holder.email, card.holder.registered) == (
+        "olga@example.ru", "olga@example.ru", False)
+    assert catalog.device_card(held.id, admin.id).is_mine is False
+    past = catalog.device_history(held.id)
+    assert [h.full_name for h in past.holders] == ["olga@example.ru"]
+    assigned = next(e for e in past.events if e.kind == "assigned")
+    assert (assigned.actor_name, assigned.person_name) == ("Админ", "olga@example.ru")
+    # Registering keeps the loans and gives the holder a name.
+    alice = person(101, "Алиса", "alice@example.ru")
+    assert catalog.device_card(held.id, alice.id).holder.registered is False
+    invited_row = type(invited).get_by_id(invited.id)
+    invited_row.telegram_id, invited_row.full_name, invited_row.status = 102, "Ольга", "active"
+    invited_row.save()
+    card = catalog.device_card(held.id, alice.id)
+    assert (card.holder.full_name, card.holder.registered) == ("Ольга", True)

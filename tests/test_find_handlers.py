@@ -9,6 +9,7 @@ from cashbot.callbacks import PageCb
 from cashbot.handlers.lists import KEEP_SEARCHES, LISTS_DESTINY
 from cashbot.services.catalog import HistoryLine
 from cashbot.services import inventory
+from cashbot.texts import card as t_card
 from cashbot.texts import find as t
 from cashbot.views.lists import event_phrase, not_found
 from cashbot.views.pagination import nav_buttons, page_window
@@ -247,6 +248,30 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
     assert "Борис вернул(а)" in history.text and "Борис взял(а)" in history.text
     [back] = await env.press(alice, history, t.BTN_BACK_TO_CARD)
     assert "Свободно" in back.text and back.has_button("История")
+
+
+async def test_a_device_held_by_someone_invited_by_email_shows_as_held_everywhere(env):
+    from cashbot.services import device_manage, people
+    admin_p, _ = staff(env, ADMIN_ID, "Админ", is_admin=True)
+    _, alice = staff(env, 101, "Алиса")
+    now, today = env.clock.now(), env.clock.today()
+    olga = people.invite_by_email("olga@example.ru", now, actor_id=admin_p.id)
+    held = device(1, "Касса Эвотор", serial="00106707012345")
+    device(2, "Касса АТОЛ")
+    device_manage.assign(held.id, olga.id, due_on=None, location=None, actor_id=admin_p.id, today=today, now=now)
+    [everything] = await env.send(alice, "/all")
+    assert "🔴 №1 · Касса Эвотор — olga@example.ru" in everything.text
+    assert "🟢 №2 · Касса АТОЛ" in everything.text
+    [found] = await env.send(alice, "касса")
+    assert "🔴 №1 · Касса Эвотор — olga@example.ru" in found.text
+    [card] = await env.send(alice, "00106707012345")
+    assert "Держатель: olga@example.ru" in card.text and "Свободно" not in card.text
+    assert t_card.HOLDER_NOT_REGISTERED in card.text and "Почта:" not in card.text
+    assert not card.has_button("Взять") and card.has_button("Встать в очередь")
+    [history] = await env.press(alice, card, "История")
+    assert "olga@example.ru: 27.11.2026 10:00 — сейчас" in history.text
+    [back] = await env.press(alice, history, t.BTN_BACK_TO_CARD)
+    assert "Держатель: olga@example.ru" in back.text
 
 
 async def test_a_strangers_first_search_is_answered_once_registered(tmp_path):

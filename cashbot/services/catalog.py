@@ -17,13 +17,22 @@ from cashbot.services.common import fold
 from cashbot.services.errors import DeviceNotFound, DomainError
 
 
+# How a person is named on screens: the name Telegram gave, else the e-mail (someone invited
+# by an import or an assignment has no name until they register). '' only if neither.
+SHOWN_NAME_SQL = "COALESCE(NULLIF({p}.full_name, ''), {p}.email, '')"
+
+
+def shown_name(full_name: str | None, email: str | None) -> str | None:
+    return full_name or email or None
+
+
 @dataclass(frozen=True)
 class DeviceItem:
     device_id: int
     number: int
     name: str
     category: str
-    holder_name: str | None
+    holder_name: str | None  # None: nobody holds it ('' would still be a holder)
     due_on: date | None
     reserved: bool
 
@@ -52,6 +61,7 @@ class Holder:
     since: datetime
     due_on: date | None
     location: str | None
+    registered: bool = True  # False: invited by e-mail, not in the bot yet
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,8 @@ def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
 # card, their two statements are constant SQL, because building them with peewee cost about
 # as much as the search itself (benchmarks/README.md). `{where}` is one of _LIST_FILTERS.
 _LIST_COLUMNS = """
-SELECT d.id, d.number, d.name, c.name, p.full_name, l.due_on, o.id
+SELECT d.id, d.number, d.name, c.name,
+       CASE WHEN l.id IS NOT NULL THEN """ + SHOWN_NAME_SQL.format(p="p") + """ END, l.due_on, o.id
 FROM {source}
 JOIN categories c ON c.id = d.category_id
 LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
@@ -285,7 +296,8 @@ def card_by_number(number: int, viewer_person_id: int | None) -> DeviceCard | No
 # go through the models' own field converters.
 _CARD_SQL = """
 SELECT d.id, d.number, d.name, c.name, d.serial, d.firmware, d.registered_on, d.comment,
-       d.location, l.id, p.id, p.full_name, p.username, p.email, l.taken_at, l.due_on, l.location,
+       d.location, l.id, p.id, """ + SHOWN_NAME_SQL.format(p="p") + """, p.username, p.email,
+       l.taken_at, l.due_on, l.location, p.status != 'invited',
        CASE WHEN l.id IS NOT NULL THEN
            (SELECT t.full_name FROM handovers h JOIN people t ON t.id = h.to_person_id
             WHERE h.device_id = d.id AND h.resolved_at IS NULL) END
@@ -309,14 +321,15 @@ def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
     if row is None:
         raise DeviceNotFound()
     (_, number, name, category, serial, firmware, registered_on, comment, location,
-     loan_id, holder_id, holder_name, username, email, taken_at, due_on, loan_location, handover_to) = row
+     loan_id, holder_id, holder_name, username, email, taken_at, due_on, loan_location, registered,
+     handover_to) = row
     queue = database_proxy.execute_sql(_CARD_QUEUE_SQL, (device_id,)).fetchall()
     offer = next((entry for entry in queue if entry[1] is not None), None)
     my_position = next((i for i, entry in enumerate(queue, 1) if entry[0] == viewer_person_id), None)
     holder = None
     if loan_id is not None:
         holder = Holder(holder_id, holder_name, username, email, Loan.taken_at.python_value(taken_at),
-                        Loan.due_on.python_value(due_on), loan_location)
+                        Loan.due_on.python_value(due_on), loan_location, bool(registered))
     return DeviceCard(
         device_id, number, name, category, serial, firmware, Device.registered_on.python_value(registered_on),
         comment, location, holder, len(queue),
@@ -404,7 +417,8 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
             offset: int = 0) -> list[HistoryLine]:
     """Recent events about a device or a person (as actor or subject), newest first."""
     actor, subject = Person.alias(), Person.alias()
-    query = (Event.select(Event, actor.full_name, subject.full_name, Device.number, Device.name)
+    query = (Event.select(Event, actor.full_name, actor.email, subject.full_name, subject.email,
+                          Device.number, Device.name)
              .join(actor, JOIN.LEFT_OUTER, on=(actor.id == Event.actor))
              .switch(Event).join(subject, JOIN.LEFT_OUTER, on=(subject.id == Event.person))
              .switch(Event).join(Device, JOIN.LEFT_OUTER, on=(Device.id == Event.device)))
@@ -417,8 +431,8 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
         actor_row, subject_row, device_row = getattr(e, "actor", None), getattr(e, "person", None), getattr(e, "device", None)
         lines.append(HistoryLine(
             e.at, e.kind,
-            actor_row.full_name if actor_row else None,
-            subject_row.full_name if subject_row else None,
+            shown_name(actor_row.full_name, actor_row.email) if actor_row else None,
+            shown_name(subject_row.full_name, subject_row.email) if subject_row else None,
             device_row.number if device_row else None,
             device_row.name if device_row else None,
             json.loads(e.details or "{}"),
@@ -428,9 +442,9 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
 
 def device_holders(device_id: int, limit: int = 5) -> list[PastHolder]:
     """Who held the device, from and to, newest first (the card's history)."""
-    rows = (Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name).join(Person)
+    rows = (Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name, Person.email).join(Person)
             .where(Loan.device == device_id).order_by(Loan.taken_at.desc(), Loan.id.desc()).limit(limit))
-    return [PastHolder(r.person.full_name, r.taken_at, r.returned_at) for r in rows]
+    return [PastHolder(shown_name(r.person.full_name, r.person.email) or "", r.taken_at, r.returned_at) for r in rows]
 
 
 def device_history(device_id: int, limit: int = 10) -> DeviceHistory:

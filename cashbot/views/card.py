@@ -36,8 +36,10 @@ def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = No
     else:
         lines.append(t.HELD_BY_ME if card.is_mine else t.HELD_BY.format(
             holder=person_link(holder.full_name, holder.username)))
-        if holder.email and not card.is_mine:
+        if not card.is_mine and holder.email and holder.email != holder.full_name:
             lines.append(t.HOLDER_EMAIL.format(email=esc(holder.email)))
+        if not holder.registered:
+            lines.append(t.HOLDER_NOT_REGISTERED)
         lines.append(t.SINCE.format(since=fmt_datetime(holder.since, tz)))
         lines.append(t.DUE.format(due=fmt_date(holder.due_on)) if holder.due_on else t.NO_DUE)
         if days := overdue_days(holder.due_on, today):

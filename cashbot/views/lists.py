@@ -49,9 +49,9 @@ def not_found(query: str) -> str:
 
 
 def _item_line(item: DeviceItem, today: date) -> str:
-    if item.holder_name:
+    if item.holder_name is not None:  # '' is a holder without name or e-mail, still held
         mark = t.ITEM_HELD
-        tail = t.ITEM_HOLDER.format(holder=esc(shorten(item.holder_name, PERSON_IN_TEXT)))
+        tail = t.ITEM_HOLDER.format(holder=esc(shorten(item.holder_name or t.SOMEONE, PERSON_IN_TEXT)))
         if item.due_on:
             tail += t.ITEM_DUE.format(due=fmt_date(item.due_on))
             if overdue_days(item.due_on, today):
