@@ -9,6 +9,7 @@ import pytest
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, PersonAdminCb
 from cashbot.db.models import Category, Device, Loan, Person, PersonStatus
 from cashbot.services import inventory
+from cashbot.texts import admin_manage as t_manage
 from cashbot.texts import common as common_texts
 from tests.seed import device, person
 from tests.support import make_handler_env
@@ -182,9 +183,11 @@ async def test_delete_person_refused_while_holding_then_done(env):
     d = device(49, "MSPOS-N")
     inventory.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     card = (await env.press(env.alice, (await env.send(env.alice, "/users борис"))[-1], "Борис"))[-1]
-    confirm = (await env.press(env.alice, card, "Удалить"))[-1]
-    refused = (await env.press(env.alice, confirm, "Да, удалить"))[-1]
+    refused = (await env.press(env.alice, card, "Удалить"))[-1]  # refused before any "are you sure?"
     assert "Нельзя удалить" in refused.text and "№49 MSPOS-N" in refused.text
+    assert not refused.has_button("Да, удалить")
+    _, answer = await forge_press(env, env.alice, PersonAdminCb(action="delok", person_id=pid(102)).pack())
+    assert Person.get_by_id(pid(102)).status != PersonStatus.DELETED  # the late check stays
     inventory.return_device(d.id, pid(102), now=env.clock.now(), hold_hours=24)
     confirm = (await env.press(env.alice, refused, "Удалить"))[-1]
     done = (await env.press(env.alice, confirm, "Да, удалить"))[-1]
@@ -194,6 +197,17 @@ async def test_delete_person_refused_while_holding_then_done(env):
     await settle(env)
     assert "удалил вашу" in boris.last_message().text
     assert "рабочую почту" in (await env.send(boris, "/start"))[-1].text  # a stranger again
+
+
+async def test_deleting_yourself_is_refused_before_the_confirmation(env):
+    listing = (await env.send(env.alice, "/users алиса"))[-1]
+    card = (await env.press(env.alice, listing, "Алиса"))[-1]
+    env.telegram.clear_calls()
+    assert await env.press(env.alice, card, "Удалить") == []
+    answer = env.telegram.callback_answer(env.session.last_query_id)
+    assert answer["text"] == t_manage.CANNOT_SELF and answer["show_alert"]
+    assert env.telegram.calls("editMessageText") == []  # no "are you sure?" to say no after
+    assert Person.get_by_id(pid(101)).status == PersonStatus.ACTIVE
 
 
 async def test_edit_serial_duplicate_is_refused_then_corrected(env):

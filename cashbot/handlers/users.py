@@ -190,11 +190,19 @@ async def block(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: V
 
 
 @router.callback_query(PersonAdminCb.filter(F.action == "del"))
-async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, db: Db) -> None:
+async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db,
+                     settings: Settings) -> None:
+    """Refusals come before the confirmation: asking "delete?" only to say "no" after is a trap."""
     try:
-        person = await db.run(people.get_brief, callback_data.person_id)
-    except PersonNotFound:
-        await callback.answer(t.PERSON_GONE, show_alert=True)
+        person = await db.run(people_admin.deletion_target, callback_data.person_id, actor_id=viewer.person_id)
+    except PersonHoldsDevices as error:
+        await safe_edit(callback.message, *await _card(callback_data.person_id, db, settings,
+                                                        v.holds_devices(error.devices)))
+        await callback.answer()
+        return
+    except (PersonNotFound, CannotChangeSelf) as error:
+        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
+                              show_alert=True)
         return
     await safe_edit(callback.message, *v.confirm_delete(person))
     await callback.answer()
