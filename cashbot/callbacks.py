@@ -60,6 +60,13 @@ class PageCb(CallbackData, prefix="pg"):
     page: int
 
 
+class HereCb(CallbackData, prefix="pgh"):
+    """The current page's own button in any list: answered "you are here", nothing redrawn."""
+
+
+HERE = HereCb().pack()
+
+
 class CategoryCb(CallbackData, prefix="ct"):
     """A category's device list; 0 = back to the category overview."""
 

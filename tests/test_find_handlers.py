@@ -56,9 +56,11 @@ async def test_a_search_pages_forward_and_back_and_the_current_page_is_a_no_op(e
     assert page2.message_id == listing.message_id and "Страница 2 из 3" in page2.text
     assert nav(page2) == ["◀️", "1", "· 2 ·", "3", "▶️"]
     assert "№9 · Касса 9" in page2.button_texts
-    # The current page: answered, nothing edited, no error.
+    # The current page: answered "you are here", no edit call at all.
+    env.telegram.clear_calls()
     assert await env.press(alice, page2, "· 2 ·") == []
-    assert answer_text(env) is None
+    assert answer_text(env) == t.CURRENT_PAGE
+    assert env.telegram.calls("editMessageText") == []
     [page3] = await env.press(alice, page2, "3")
     assert nav(page3) == ["◀️", "1", "2", "· 3 ·"]
     assert page3.button_texts[:4] == [f"№{n} · Касса {n}" for n in range(17, 21)]

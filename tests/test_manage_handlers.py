@@ -210,6 +210,17 @@ async def test_deleting_yourself_is_refused_before_the_confirmation(env):
     assert Person.get_by_id(pid(101)).status == PersonStatus.ACTIVE
 
 
+async def test_the_current_page_of_users_says_so_and_edits_nothing(env):
+    for n in range(4):
+        person(200 + n, f"Сотрудник {n}", f"u{n}@example.ru")
+    listing = (await env.send(env.alice, "/users"))[-1]
+    assert "· 1 ·" in listing.button_texts
+    env.telegram.clear_calls()
+    assert await env.press(env.alice, listing, "· 1 ·") == []
+    assert env.telegram.callback_answer(env.session.last_query_id)["text"] == "Вы на этой странице."
+    assert env.telegram.calls("editMessageText") == []
+
+
 async def test_edit_serial_duplicate_is_refused_then_corrected(env):
     d = device(49, "MSPOS-N", serial="A1")
     device(50, "Эвотор", serial="B2")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import PersonAdminCb
+from cashbot.callbacks import HERE, PersonAdminCb
 from cashbot.db.models import PersonStatus
 from cashbot.services.catalog import HistoryLine, Page
 from cashbot.services.people import PersonBrief
@@ -31,7 +31,7 @@ def page_row(page: int, pages: int, make: Callable[[int], CallbackData]) -> list
         row.append(InlineKeyboardButton(text="◀️", callback_data=make(page - 1).pack()))
     for p in range(start, min(pages, start + PAGE_BUTTONS)):
         label = f"· {p + 1} ·" if p == page else str(p + 1)
-        row.append(InlineKeyboardButton(text=label, callback_data=make(p).pack()))
+        row.append(InlineKeyboardButton(text=label, callback_data=HERE if p == page else make(p).pack()))
     if page < pages - 1:
         row.append(InlineKeyboardButton(text="▶️", callback_data=make(page + 1).pack()))
     return row
