@@ -3,7 +3,9 @@
 import pytest
 from aiogram.dispatcher.event.handler import CallableObject
 
-from cashbot.db.models import Device, Event, Loan
+from cashbot.db.models import Device, Event, Loan, Person
+from cashbot.services import inventory, reminders
+from cashbot.views.reminders import reminder_message
 from tests.seed import device, person
 from tests.support import make_handler_env
 
@@ -274,3 +276,27 @@ async def test_the_staff_flows_run_no_filter_on_a_thread(env, threaded_filters):
     assert "MSPOS-N" in (await env.send(alice, "mspos"))[-1].text  # a search
     assert "ничего" in (await env.send(alice, "принтер"))[-1].text.lower()
     assert threaded_filters == []
+
+
+async def test_a_refused_extend_pressed_on_a_reminder_leaves_the_reminder_alone(env):
+    alice = env.user(101, "Алиса", username="user101")
+    await card(env, alice)  # the chat exists
+    today, now = env.clock.today(), env.clock.now()
+    person_id = Person.get(Person.telegram_id == 101).id
+    held = [Device.get(Device.number == 49), device(50, "Сканер")]
+    for d in held:
+        inventory.take(d.id, person_id, due_on=today, location=None, today=today, now=now)
+    loans = tuple(reminders.DueLoan(i, d.id, d.number, d.name, today, reminders.DUE_TODAY, 0)
+                  for i, d in enumerate(held, 1))
+    text, markup = reminder_message(reminders.PersonReminder(person_id, 101, "Алиса", loans), today)
+    await env.app.bot.send_message(101, text, reply_markup=markup)
+    reminder = alice.last_message()
+    inventory.return_device(held[0].id, person_id, now=now, hold_hours=24)  # returned meanwhile
+    env.telegram.clear_calls()
+    [answer] = await env.press(alice, reminder, "Продлить №49")
+    assert env.telegram.calls("editMessageText") == []  # the reminder is not replaced
+    assert alice.message(reminder).button_texts == reminder.button_texts
+    assert answer.message_id != reminder.message_id  # a new message: the card as it is now
+    assert "Свободно" in answer.text and "№49 · MSPOS-N" in answer.text
+    prompt = (await env.press(alice, reminder, "Продлить №50"))[-1]  # the other device's button works
+    assert "До какого числа" in prompt.text

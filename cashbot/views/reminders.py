@@ -54,7 +54,7 @@ def reminder_message(reminder: PersonReminder, today: date) -> tuple[str, Inline
         keyboard.button(text=t.BTN_RETURNED.format(number=loan.number),
                         callback_data=DeviceCb(action="rret", device_id=loan.device_id))
         keyboard.button(text=t.BTN_EXTEND.format(number=loan.number),
-                        callback_data=DeviceCb(action="ext", device_id=loan.device_id))
+                        callback_data=DeviceCb(action="rext", device_id=loan.device_id))
     keyboard.adjust(2)
     return "\n".join(lines), keyboard.as_markup()
 
