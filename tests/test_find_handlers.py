@@ -323,7 +323,7 @@ def test_event_phrases_read_as_russian_and_hide_bookkeeping():
     assert event_phrase(_event("handover", from_name="Алиса", to_name="Борис")) == "передача: Алиса → Борис"
     assert event_phrase(_event("handed_over")) is None
     assert event_phrase(_event("holder_told_waiting")) is None
-    assert event_phrase(_event("device_renamed", actor="<Админ>")) == "&lt;Админ&gt;: device_renamed"
+    assert event_phrase(_event("device_renamed", actor="<Админ>")) == "&lt;Админ&gt;: другое изменение"
     assert event_phrase(_event("offer_expired", actor=None, person=None)) == "кто-то: бронь истекла"
 
 

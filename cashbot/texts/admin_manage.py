@@ -157,32 +157,5 @@ CATEGORY_ADDED = "Категория «{name}» добавлена."
 CATEGORY_RENAMED = "«{old}» переименована в «{new}»."
 CATEGORY_DELETED = "Категория «{name}» удалена."
 
-# --- history lines: "{when} · {actor}: {what}"
-EVENT_KINDS = {
-    "registered": "зарегистрировался",
-    "approved": "одобрил заявку",
-    "rejected": "отклонил заявку",
-    "invited": "добавлен по почте",
-    "take": "взял",
-    "return": "вернул",
-    "unassigned": "забрал у сотрудника",
-    "assigned": "выдал",
-    "extend": "продлил",
-    "queue_join": "встал в очередь",
-    "queue_leave": "вышел из очереди",
-    "pass": "уступил очередь",
-    "offer": "бронь по очереди",
-    "offer_expired": "бронь истекла",
-    "holder_told_waiting": "держателю сообщено об очереди",
-    "handover_request": "предложил передать",
-    "handover_declined": "отказался от передачи",
-    "handover": "принял передачу",
-    "email_changed": "почта изменена",
-    "comment_changed": "комментарий изменён",
-    "blocked": "заблокирован",
-    "unblocked": "разблокирован",
-    "person_deleted": "удалён",
-    "device_edit": "изменено",
-    "device_deleted": "устройство удалено",
-}
+# --- history lines: "{when} · {what}", the phrases of texts/events.py
 HISTORY_LINE = "{when} · {text}"

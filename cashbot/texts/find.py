@@ -77,45 +77,5 @@ MY_HISTORY_TITLE = "📜 <b>Ваша история</b> (последние со
 EVENT_LINE = "{at} · {what}"
 EVENT_DEVICE = "№{number} {name}: "
 
-# Event kinds → phrases (names stay in the nominative: "Имя: что случилось"). {actor} did it, {person} it is about; details fill the rest.
-# Kinds mapped to None are bookkeeping and not shown; unknown kinds show EVENT_OTHER.
-EVENTS = {
-    "take": "{person} взял(а)",
-    "return": "{person} вернул(а)",
-    "unassigned": "{person}: снято администратором {actor}",
-    "handed_over": None,  # the "handover" event right after tells the story
-    "extend": "{person} продлил(а) {due}",
-    "queue_join": "{person} встал(а) в очередь",
-    "queue_leave": "{person} вышел(ла) из очереди",
-    "pass": "{person} пропустил(а) свою очередь",
-    "offer": "{person}: подошла очередь, устройство забронировано",
-    "offer_expired": "{person}: бронь истекла",
-    "holder_told_waiting": None,
-    "handover_request": "{actor} предложил(а) передачу → {person}",
-    "handover_declined": "{actor} отказал(ся/ась) принять устройство",
-    "handover": "передача: {from_name} → {to_name}",
-    "registered": "{person} зарегистрировал(ся/ась)",
-    "approved": "{person}: доступ открыт ({actor})",
-    "rejected": "{person}: заявка отклонена ({actor})",
-    "invited": "{person}: добавлен(а) по почте",
-    "queue_dropped": "{person}: убран(а) из очереди",
-    "handover_cancelled": "передача отменена",
-    "assigned": "{actor} выдал(а) → {person} {due}",
-    "due_changed": "{person}: срок изменён, {due}",
-    "device_added": "{actor} добавил(а) устройство",
-    "device_updated": "{actor} обновил(а) данные устройства (импорт)",
-    "device_edit": "{actor} изменил(а) карточку",
-    "device_deleted": "{actor} удалил(а) устройство из учёта",
-    "email_changed": "{actor} изменил(а) почту: {person}",
-    "comment_changed": "{actor} изменил(а) комментарий: {person}",
-    "blocked": "{person}: доступ закрыт ({actor})",
-    "unblocked": "{person}: доступ снова открыт ({actor})",
-    "person_deleted": "{person}: удалён(а) ({actor})",
-}
-EVENT_OTHER = "{actor}: {kind}"
-DUE_UNTIL = "до {due}"
-DUE_NONE = "без срока"
-SOMEONE = "кто-то"
-
 LIST_OUTDATED = "Этот список устарел. Напишите запрос ещё раз — я найду заново."
 CURRENT_PAGE = "Вы на этой странице."

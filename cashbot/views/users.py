@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from cashbot.callbacks import HERE, PersonAdminCb
+from cashbot.views.lists import event_phrase
 from cashbot.db.models import PersonStatus
 from cashbot.services.catalog import HistoryLine, Page
 from cashbot.services.people import PersonBrief
@@ -66,15 +67,13 @@ def people_list(page: Page, query: str | None) -> tuple[str, InlineKeyboardMarku
 
 
 def history_line(line: HistoryLine, tz: ZoneInfo) -> str:
-    what = t.EVENT_KINDS.get(line.kind, line.kind)
-    parts = [esc(line.actor_name) + ":" if line.actor_name else "", what]
+    """One line of the admin journal: every event, in the same phrases staff history uses."""
+    parts = []
     if line.device_number is not None:
-        parts.append(f"№{line.device_number} {esc(line.device_name or '')}")
-    if line.person_name and line.person_name != line.actor_name:
-        parts.append(f"→ {esc(line.person_name)}")
+        parts.append(f"№{line.device_number} {esc(line.device_name or '')}:")
+    parts.append(event_phrase(line, staff=False))
     if line.kind == "device_edit":
-        field = t.FIELD_NAMES.get(line.details.get("field"), line.details.get("field", ""))
-        parts.append(f"{esc(field)}: {esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
+        parts.append(f"{esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
     elif line.kind in ("email_changed", "comment_changed"):
         parts.append(f"{esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
     return t.HISTORY_LINE.format(when=fmt_datetime(line.at, tz), text=" ".join(p for p in parts if p))
