@@ -169,7 +169,7 @@ async def test_extend_warns_about_the_queue_and_tells_the_waiting(env):
     await env.press(alice, (await env.press(alice, prompt, "Сегодня"))[-1], "Пропустить")
     await env.press(boris, await card(env, boris), "Встать в очередь")
     ask = (await env.press(alice, await card(env, alice), "Продлить"))[-1]
-    assert "ждут в очереди: 1" in ask.text
+    assert "ждут в очереди 1 человек." in ask.text
     done = (await env.send(alice, "05.12.2026"))[-1]
     assert "Срок продлён до 05.12.2026" in done.text
     await settled(env)

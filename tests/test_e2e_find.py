@@ -115,7 +115,7 @@ def test_mine_and_wishlist_show_what_i_hold_and_where_i_wait(bot_factory, api):
     alice.send("/mine")
     mine = alice.wait_for("У вас на руках: 2")
     atol = next(block for block in mine.text.split("\n\n") if "Касса АТОЛ" in block)
-    assert "вернуть до 20.11.2026" in atol and "⚠️ просрочено на 7 дн." in atol
+    assert "вернуть до 20.11.2026" in atol and "⚠️ просрочено на 7 дней" in atol
     assert "срок не указан" in mine.text
     alice.press(mine, "Моя история")
     history = alice.wait_for("Ваша история")

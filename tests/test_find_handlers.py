@@ -205,7 +205,7 @@ async def test_mine_marks_overdue_and_shows_my_history(env):
     [mine] = await env.send(alice, "/mine")
     assert "У вас на руках: 2" in mine.text
     late_line = next(line for line in mine.text.split("\n\n") if "Касса" in line)
-    assert "⚠️ просрочено на 3 дн." in late_line
+    assert "⚠️ просрочено на 3 дня" in late_line
     assert "срок не указан" in mine.text and "Терминал" in mine.text
     [history] = await env.press(alice, mine, t.BTN_MY_HISTORY)
     assert "Ваша история" in history.text and "№1 Касса: Алиса взял(а)" in history.text

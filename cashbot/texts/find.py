@@ -53,7 +53,7 @@ MINE_EMPTY = (
 MINE_LINE = "<b>№{number}</b> · {name}\n    взято {since}, {due}"
 MINE_DUE = "вернуть до {due}"
 MINE_NO_DUE = "срок не указан"
-MINE_OVERDUE = " ⚠️ <b>просрочено на {days} дн.</b>"
+MINE_OVERDUE = " ⚠️ <b>просрочено на {days}</b>"  # {days}: «3 дня» (texts/plural.py)
 BTN_MY_HISTORY = "📜 Моя история"
 BTN_BACK_TO_MINE = "⬅️ Мои устройства"
 

@@ -17,6 +17,7 @@ from cashbot.texts import card as card_t
 from cashbot.texts import events as events_t
 from cashbot.texts import find as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import DAYS, count
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 from cashbot.views.pagination import add_nav, nav_buttons
@@ -142,7 +143,7 @@ def mine(page: Page, today: date, tz: ZoneInfo) -> tuple[str, InlineKeyboardMark
 def _mine_line(loan: MyLoan, today: date, tz: ZoneInfo) -> str:
     due = t.MINE_DUE.format(due=fmt_date(loan.due_on)) if loan.due_on else t.MINE_NO_DUE
     if days := overdue_days(loan.due_on, today):
-        due += t.MINE_OVERDUE.format(days=days)
+        due += t.MINE_OVERDUE.format(days=count(days, DAYS))
     return t.MINE_LINE.format(number=loan.number, name=esc(shorten(loan.name, NAME_IN_TEXT)),
                               since=fmt_datetime(loan.since, tz), due=due)
 

@@ -17,6 +17,7 @@ from cashbot.services.reminders import (
 )
 from cashbot.texts import reminders as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import DAYS, count
 from cashbot.views.format import fmt_date, person_link
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
@@ -26,7 +27,7 @@ MAX_TEXT = 3900  # under Telegram's 4096, with room for the header
 
 def _line(loan: DueLoan, today: date) -> str:
     values = dict(number=loan.number, name=esc(loan.name), due=fmt_date(loan.due_on),
-                  days=loan.days_overdue)
+                  days=count(loan.days_overdue, DAYS))
     if loan.kind == OVERDUE:
         return (t.LINE_LONG_OVERDUE if loan.days_overdue > LONG_OVERDUE_DAYS else t.LINE_OVERDUE).format(**values)
     if loan.kind == DUE_TODAY:
@@ -65,7 +66,7 @@ def digest_messages(lines: list[OverdueLine], today: date) -> list[str]:
         return []
     items = [t.DIGEST_LINE.format(number=line.number, name=esc(line.name),
                                   holder=person_link(line.holder_name, line.holder_username),
-                                  days=line.days_overdue, due=fmt_date(line.due_on))
+                                  days=count(line.days_overdue, DAYS), due=fmt_date(line.due_on))
              for line in lines]
     messages, current = [], [t.DIGEST_HEADER.format(day=fmt_date(today), count=len(lines)), ""]
     for item in items:
