@@ -259,7 +259,7 @@ async def test_handover_to_someone_the_bot_cannot_reach_is_cancelled_and_the_hol
     await env.press(alice, (await env.send(alice, "Вера"))[-1], "Вера")
     await settled(env)
     await settled(env)
-    assert "Не смог написать Вера" in alice.last_message().text
+    assert "получатель: Вера" in alice.last_message().text
     assert Event.get(Event.kind == "handover_cancelled").details.count("undeliverable") == 1
     assert "Ждёт подтверждения" not in (await card(env, alice)).text
 

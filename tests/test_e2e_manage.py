@@ -85,11 +85,11 @@ def test_give_take_back_edit_and_refusals_on_the_card(bot_factory, api):
     alice.send("/start d49")
     card = alice.wait_for("MSPOS-N")
     alice.press(card, "🗑 Удалить")
-    assert "устройство у Борис Кассов" in alice.wait_for("Нельзя удалить").text
+    assert "держатель: Борис Кассов" in alice.wait_for("Нельзя удалить").text
 
     # Taking it back tells Boris, and Vera (next in the queue) that it is her turn.
     alice.press(card, "Забрать")
-    assert "Забрано у Борис Кассов" in alice.wait_for("Забрано").text
+    assert "Забрано у держателя: Борис Кассов" in alice.wait_for("Забрано").text
     assert "больше не у вас" in boris.wait_for("MSPOS-N").text
     turn = vera.wait_for("Ваша очередь")
     assert "MSPOS-N" in turn.text and turn.has_button("Взять") and turn.has_button("Пропустить")

@@ -264,7 +264,7 @@ async def test_assign_then_take_back_notifies_holder_and_next_in_queue(env):
     await settle(env)
     assert "выдал вам" in boris.last_message().text and "05.12.2026" in boris.last_message().text
     back = (await env.press(env.alice, done, "Забрать"))[-1]
-    assert "Забрано у Борис Кассов" in back.text
+    assert "Забрано у держателя: Борис Кассов" in back.text
     await settle(env)
     assert "больше не у вас" in boris.last_message().text
     assert "Ваша очередь" in vera.last_message().text
@@ -302,7 +302,7 @@ async def test_delete_device_refused_while_held_then_confirmed(env):
     inventory.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     card = (await env.send(env.alice, "/start d49"))[-1]
     refused = (await env.press(env.alice, card, "Удалить"))[-1]
-    assert "Нельзя удалить: устройство у Борис" in refused.text
+    assert "Нельзя удалить: устройство на руках (держатель: Борис" in refused.text
     # A stale confirmation pressed after someone took the device: refused as well.
     _, answer = await forge_press(env, env.alice, DeviceAdminCb(action="delok", device_id=d.id).pack())
     assert "Нельзя удалить" in answer["text"]

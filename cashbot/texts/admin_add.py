@@ -110,6 +110,6 @@ IMPORT_NOTICE_LINE = "• №{number} · {name}"
 
 # Problems only the database can find (see services/device_import.py).
 IMPORT_HELD_BY_OTHER = (
-    "Устройство № {number} сейчас у «{holder}». Уберите почту держателя из строки "
+    "Устройство № {number} сейчас на руках (держатель: «{holder}»). Уберите почту держателя из строки "
     "или сначала верните устройство."
 )
