@@ -221,6 +221,16 @@ async def test_the_current_page_of_users_says_so_and_edits_nothing(env):
     assert env.telegram.calls("editMessageText") == []
 
 
+async def test_commands_answer_as_usual_inside_the_users_dialogs(env):
+    await register(env, 102, "Борис", "boris@example.ru")
+    card = (await env.press(env.alice, (await env.send(env.alice, "/users борис"))[-1], "Борис"))[-1]
+    assert "почта" in (await env.press(env.alice, card, "Почта"))[-1].text.lower()
+    [mine] = await env.send(env.alice, "/mine")  # not "send text": /mine answers, the dialog waits
+    assert "У вас на руках нет устройств" in mine.text
+    await env.send(env.alice, "boris.k@example.ru")
+    assert Person.get_by_id(pid(102)).email == "boris.k@example.ru"
+
+
 async def test_edit_serial_duplicate_is_refused_then_corrected(env):
     d = device(49, "MSPOS-N", serial="A1")
     device(50, "Эвотор", serial="B2")

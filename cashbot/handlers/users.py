@@ -14,7 +14,7 @@ from cashbot.callbacks import PersonAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import TYPED, Admin
+from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers.card import safe_edit
 from cashbot.handlers.registration import notify_decision
 from cashbot.notify import Notifier
@@ -164,9 +164,9 @@ async def comment_given(message: Message, state: FSMContext, viewer: Viewer, db:
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(StateFilter(EditPerson.email, EditPerson.comment, UsersSearch.query))
+@router.message(StateFilter(EditPerson.email, EditPerson.comment, UsersSearch.query), NOT_TEXT)
 async def send_text_please(message: Message) -> None:
-    """A photo or sticker mid-dialog: the dialog waits for text."""
+    """A photo or sticker mid-dialog: the dialog waits for text (commands answer as usual)."""
     await message.answer(t.SEND_TEXT)
 
 
