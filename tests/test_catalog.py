@@ -261,3 +261,24 @@ def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(databa
     invited_row.save()
     card = catalog.device_card(held.id, alice.id)
     assert (card.holder.full_name, card.holder.registered) == ("Ольга", True)
+
+
+def test_taking_a_device_held_by_someone_invited_names_them_by_email(database, now):
+    from cashbot.services import device_manage, people
+    from cashbot.services.errors import DeviceHeld, DeviceTaken
+    admin = person(900, "Админ", "admin@example.ru", is_admin=True)
+    alice = person(101, "Алиса", "alice@example.ru")
+    invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
+    held = device(1, "Касса")
+    device_manage.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id,
+                         today=now.date(), now=now)
+    with pytest.raises(DeviceTaken) as taken:
+        inventory.ensure_can_take(held.id, alice.id)
+    assert taken.value.holder_name == "olga@example.ru"
+    with pytest.raises(DeviceTaken) as again:
+        device_manage.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id,
+                             today=now.date(), now=now)
+    assert again.value.holder_name == "olga@example.ru"
+    with pytest.raises(DeviceHeld) as kept:
+        device_manage.delete_device(held.id, actor_id=admin.id, now=now)
+    assert kept.value.holder_name == "olga@example.ru"
