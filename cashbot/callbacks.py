@@ -16,7 +16,8 @@ class ApprovalCb(CallbackData, prefix="ap"):
 
 class DeviceCb(CallbackData, prefix="d"):
     """Device card buttons. action: open | refresh | take | ret | ext | q | unq | hand | hist;
-    rret is "returned" pressed in a reminder (answered with a new card, not an edit)."""
+    rret and rext are "returned" and "extend" pressed in a reminder (a card they answer with
+    comes as a new message: the reminder is never edited)."""
 
     action: str
     device_id: int
@@ -58,6 +59,13 @@ class PageCb(CallbackData, prefix="pg"):
     kind: str
     ref: int
     page: int
+
+
+class HereCb(CallbackData, prefix="pgh"):
+    """The current page's own button in any list: answered "you are here", nothing redrawn."""
+
+
+HERE = HereCb().pack()
 
 
 class CategoryCb(CallbackData, prefix="ct"):

@@ -3,7 +3,9 @@
 import pytest
 from aiogram.dispatcher.event.handler import CallableObject
 
-from cashbot.db.models import Device, Event, Loan
+from cashbot.db.models import Device, Event, Loan, Person
+from cashbot.services import inventory, reminders
+from cashbot.views.reminders import reminder_message
 from tests.seed import device, person
 from tests.support import make_handler_env
 
@@ -148,7 +150,7 @@ async def test_return_walks_the_queue_through_pass_and_timeout(env):
     await settled(env)
     turn = boris.last_message()
     assert "Ваша очередь" in turn.text
-    assert "Забронировано для Борис" in (await card(env, gleb)).text
+    assert "Бронь до 28.11.2026 10:00: Борис" in (await card(env, gleb)).text
     passed = (await env.press(boris, turn, "Пропустить"))[-1]
     assert "пропустили" in passed.text
     await settled(env)
@@ -169,7 +171,7 @@ async def test_extend_warns_about_the_queue_and_tells_the_waiting(env):
     await env.press(alice, (await env.press(alice, prompt, "Сегодня"))[-1], "Пропустить")
     await env.press(boris, await card(env, boris), "Встать в очередь")
     ask = (await env.press(alice, await card(env, alice), "Продлить"))[-1]
-    assert "ждут в очереди: 1" in ask.text
+    assert "ждут в очереди 1 человек." in ask.text
     done = (await env.send(alice, "05.12.2026"))[-1]
     assert "Срок продлён до 05.12.2026" in done.text
     await settled(env)
@@ -259,7 +261,7 @@ async def test_handover_to_someone_the_bot_cannot_reach_is_cancelled_and_the_hol
     await env.press(alice, (await env.send(alice, "Вера"))[-1], "Вера")
     await settled(env)
     await settled(env)
-    assert "Не смог написать Вера" in alice.last_message().text
+    assert "получатель: Вера" in alice.last_message().text
     assert Event.get(Event.kind == "handover_cancelled").details.count("undeliverable") == 1
     assert "Ждёт подтверждения" not in (await card(env, alice)).text
 
@@ -276,3 +278,27 @@ async def test_the_staff_flows_run_no_filter_on_a_thread(env, threaded_filters):
     assert "MSPOS-N" in (await env.send(alice, "mspos"))[-1].text  # a search
     assert "ничего" in (await env.send(alice, "принтер"))[-1].text.lower()
     assert threaded_filters == []
+
+
+async def test_a_refused_extend_pressed_on_a_reminder_leaves_the_reminder_alone(env):
+    alice = env.user(101, "Алиса", username="user101")
+    await card(env, alice)  # the chat exists
+    today, now = env.clock.today(), env.clock.now()
+    person_id = Person.get(Person.telegram_id == 101).id
+    held = [Device.get(Device.number == 49), device(50, "Сканер")]
+    for d in held:
+        inventory.take(d.id, person_id, due_on=today, location=None, today=today, now=now)
+    loans = tuple(reminders.DueLoan(i, d.id, d.number, d.name, today, reminders.DUE_TODAY, 0)
+                  for i, d in enumerate(held, 1))
+    text, markup = reminder_message(reminders.PersonReminder(person_id, 101, "Алиса", loans), today)
+    await env.app.bot.send_message(101, text, reply_markup=markup)
+    reminder = alice.last_message()
+    inventory.return_device(held[0].id, person_id, now=now, hold_hours=24)  # returned meanwhile
+    env.telegram.clear_calls()
+    [answer] = await env.press(alice, reminder, "Продлить №49")
+    assert env.telegram.calls("editMessageText") == []  # the reminder is not replaced
+    assert alice.message(reminder).button_texts == reminder.button_texts
+    assert answer.message_id != reminder.message_id  # a new message: the card as it is now
+    assert "Свободно" in answer.text and "№49 · MSPOS-N" in answer.text
+    prompt = (await env.press(alice, reminder, "Продлить №50"))[-1]  # the other device's button works
+    assert "До какого числа" in prompt.text

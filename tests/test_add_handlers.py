@@ -224,3 +224,21 @@ async def test_waiting_for_a_file_lets_commands_through(env):
     await env.press(admin, (await env.send(admin, "/add"))[-1], "Загрузить CSV")
     assert "Пришлите CSV" in (await env.send(admin, "привет"))[-1].text
     assert "Пришлите CSV" not in (await env.send(admin, "/mine"))[-1].text
+
+
+async def test_mine_help_and_cancel_work_inside_the_add_dialog(env):
+    admin = await register(env, 101, "Админ", "admin@example.ru")
+    menu = (await env.send(admin, "/add"))[-1]
+    await env.press(admin, menu, "Одно устройство")
+    await env.send(admin, "49")
+    [mine] = await env.send(admin, "/mine")  # answered as /mine, the dialog waits on its step
+    assert "У вас на руках нет устройств" in mine.text
+    [help_text] = await env.send(admin, "/help")
+    assert "/mine" in help_text.text and "/add" in help_text.text
+    [serial_prompt] = await env.send(admin, "SN-49")  # still the serial step: the answer is taken
+    assert "Название" in serial_prompt.text
+    [cancelled] = await env.send(admin, "/cancel")
+    assert "отменил" in cancelled.text
+    [search] = await env.send(admin, "SN-49")  # no dialog any more: a search
+    assert "ничего не нашлось" in search.text
+    assert not await env.app.db.run(lambda: Device.select().where(Device.number == 49).exists())

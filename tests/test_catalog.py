@@ -31,6 +31,29 @@ def test_a_whole_number_is_the_sticker_number_exactly(database):
     assert catalog.search_devices("50", 0, 10).total == 0
 
 
+def test_digits_that_are_no_sticker_number_are_a_serial_with_its_leading_zeros(database):
+    device(5, "Эвотор 7.3", serial="00106707012345")
+    device(6, "АТОЛ 91Ф", serial="00106707099999")
+    device(7, "Штрих-М", serial="0011223344")
+    device(12345, "Касса с номером-хвостом", serial="XY-1")
+    exact = catalog.search_devices("00106707012345", 0, 10)
+    assert [i.number for i in exact.items] == [5]  # alone: the card opens
+    assert [i.number for i in catalog.search_devices("001067070", 0, 10).items] == [5, 6]
+    assert [i.number for i in catalog.search_devices("0011223344", 0, 10).items] == [7]
+    assert [i.number for i in catalog.search_devices("12345", 0, 10).items] == [12345]  # sticker first
+    assert catalog.search_devices("№0011223344", 0, 10).total == 0  # "№" asks for a sticker only
+    assert catalog.search_devices("99", 0, 10).total == 0  # too short to look inside serials
+
+
+def test_a_query_equal_to_a_serial_finds_that_device_alone(database):
+    device(1, "Касса", serial="AB-100")
+    device(2, "Касса", serial="AB-1000")
+    device(3, "Касса", serial="XAB-100")
+    assert [i.number for i in catalog.search_devices("ab-100", 0, 10).items] == [1, 2, 3]
+    assert [i.number for i in catalog.search_devices("AB-100", 0, 10).items] == [1]
+    assert [i.number for i in catalog.search_devices("AB-10", 0, 10).items] == [1, 2, 3]
+
+
 @pytest.mark.parametrize("query", ["²", "99999999999999999999999", "%", "_", "' OR 1=1 --", "/add", ""])
 def test_odd_queries_find_nothing_and_never_fail(database, query):
     device(1, "Касса")
@@ -208,3 +231,54 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
     d.save()
     gone = catalog.act_then_card(inventory.take, d.id, boris.id, **kwargs)
     assert isinstance(gone.error, DeviceNotFound) and gone.card is None
+
+
+def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(database, now):
+    from cashbot.services import device_manage, people
+    admin = person(900, "Админ", "admin@example.ru", is_admin=True)
+    invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
+    held = device(1, "Касса Эвотор", serial="00106707012345")
+    device(2, "Касса АТОЛ")
+    device_manage.assign(held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id,
+                         today=now.date(), now=now)
+    items = {i.number: i for i in catalog.list_devices(0, 10).items}
+    assert (items[1].holder_name, items[2].holder_name) == ("olga@example.ru", None)
+    assert [i.holder_name for i in catalog.search_devices("касса", 0, 10).items] == ["olga@example.ru", None]
+    assert catalog.search_devices("00106707012345", 0, 10).items[0].holder_name == "olga@example.ru"
+    card = catalog.device_card(held.id, admin.id)
+    assert (card.holder.full_name, card.holder.email, card.holder.registered) == (
+        "olga@example.ru", "olga@example.ru", False)
+    assert catalog.device_card(held.id, admin.id).is_mine is False
+    past = catalog.device_history(held.id)
+    assert [h.full_name for h in past.holders] == ["olga@example.ru"]
+    assigned = next(e for e in past.events if e.kind == "assigned")
+    assert (assigned.actor_name, assigned.person_name) == ("Админ", "olga@example.ru")
+    # Registering keeps the loans and gives the holder a name.
+    alice = person(101, "Алиса", "alice@example.ru")
+    assert catalog.device_card(held.id, alice.id).holder.registered is False
+    invited_row = type(invited).get_by_id(invited.id)
+    invited_row.telegram_id, invited_row.full_name, invited_row.status = 102, "Ольга", "active"
+    invited_row.save()
+    card = catalog.device_card(held.id, alice.id)
+    assert (card.holder.full_name, card.holder.registered) == ("Ольга", True)
+
+
+def test_taking_a_device_held_by_someone_invited_names_them_by_email(database, now):
+    from cashbot.services import device_manage, people
+    from cashbot.services.errors import DeviceHeld, DeviceTaken
+    admin = person(900, "Админ", "admin@example.ru", is_admin=True)
+    alice = person(101, "Алиса", "alice@example.ru")
+    invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
+    held = device(1, "Касса")
+    device_manage.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id,
+                         today=now.date(), now=now)
+    with pytest.raises(DeviceTaken) as taken:
+        inventory.ensure_can_take(held.id, alice.id)
+    assert taken.value.holder_name == "olga@example.ru"
+    with pytest.raises(DeviceTaken) as again:
+        device_manage.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id,
+                             today=now.date(), now=now)
+    assert again.value.holder_name == "olga@example.ru"
+    with pytest.raises(DeviceHeld) as kept:
+        device_manage.delete_device(held.id, actor_id=admin.id, now=now)
+    assert kept.value.holder_name == "olga@example.ru"

@@ -91,7 +91,7 @@ def test_update_cannot_take_a_device_from_its_holder(database, now):
     holder = person(301, "Ольга", "olga@example.ru")
     Loan.create(device=d, person=holder, taken_at=now)
     plan = plan_import(csv("7;Касса;Онлайн-касса;S7;other@example.ru;;"), update_existing=True, today=TODAY)
-    assert not plan.ok and "сейчас у «Ольга»" in plan.report
+    assert not plan.ok and "держатель: «Ольга»" in plan.report
 
 
 def test_create_device_with_new_category_and_invited_holder(database, now):

@@ -75,7 +75,8 @@ def test_return_with_three_waiting_walks_through_pass_and_timeout(bot_factory, a
     alice.press(mine, "Вернуть")
     assert "Вы вернули" in alice.wait_for("Вы вернули").text
     turn = boris.wait_for("Ваша очередь")
-    assert "Забронировано для Борис" in open_card(gleb).text
+    text = open_card(gleb).text
+    assert "⏳ Бронь до " in text and ": Борис" in text
     boris.press(turn, "Пропустить")
     boris.wait_for("пропустили")
     vera.wait_for("Ваша очередь")

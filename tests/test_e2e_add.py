@@ -112,7 +112,7 @@ def test_csv_in_cp1251_utf8_bom_and_utf16_give_identical_devices(bot_factory, ap
     admin.press(preview, "Импортировать")
     done = admin.wait_for("Готово")
     assert "добавлено 8" in done.text and "закреплено за людьми 2" in done.text
-    assert any("Записываю 8 устройств" in m.text for m in admin.history(done))  # progress, one message
+    assert any("Записываю устройства: 8" in m.text for m in admin.history(done))  # progress, one message
     assert "№50 · Эвотор 7.3" in ivanova.wait_for("закреплены устройства").text
 
     # The same devices in other encodings: every row matches what is stored, byte for byte.

@@ -73,23 +73,22 @@ def test_give_take_back_edit_and_refusals_on_the_card(bot_factory, api):
         user.send("/help")
         user.wait_for("/mine")
 
-    # Deleting Boris while he holds №49: refused, listing the device.
+    # Deleting Boris while he holds №49: refused before any confirmation, listing the device.
     alice.send("/users кассов")
     alice.press(alice.wait_for("Сотрудники"), "Борис Кассов")
     alice.press(alice.wait_for("boris@example.ru"), "Удалить")
-    alice.press(alice.wait_for("история сохранится"), "Да, удалить")
     refused = alice.wait_for("Нельзя удалить")
-    assert "№49 MSPOS-N" in refused.text
+    assert "№49 MSPOS-N" in refused.text and not refused.has_button("Да, удалить")
 
     # Deleting the held device: refused too.
     alice.send("/start d49")
     card = alice.wait_for("MSPOS-N")
     alice.press(card, "🗑 Удалить")
-    assert "устройство у Борис Кассов" in alice.wait_for("Нельзя удалить").text
+    assert "держатель: Борис Кассов" in alice.wait_for("Нельзя удалить").text
 
     # Taking it back tells Boris, and Vera (next in the queue) that it is her turn.
     alice.press(card, "Забрать")
-    assert "Забрано у Борис Кассов" in alice.wait_for("Забрано").text
+    assert "Забрано у держателя: Борис Кассов" in alice.wait_for("Забрано").text
     assert "больше не у вас" in boris.wait_for("MSPOS-N").text
     turn = vera.wait_for("Ваша очередь")
     assert "MSPOS-N" in turn.text and turn.has_button("Взять") and turn.has_button("Пропустить")

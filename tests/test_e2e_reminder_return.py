@@ -25,7 +25,7 @@ def test_reminder_buttons_extend_and_return_through_the_normal_flows(bot_factory
 
     bot.set_now(moscow(2026, 12, 1, 10))
     reminder = alice.wait_for(is_reminder)
-    assert "№101 · Касса 101 — просрочено на 4 дн." in reminder.text
+    assert "№101 · Касса 101 — просрочено на 4 дня" in reminder.text
     assert "№300 · Сканер 300 — вернуть сегодня" in reminder.text
 
     alice.press(reminder, "Продлить №300")

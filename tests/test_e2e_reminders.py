@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from cashbot.texts.plural import DAYS, count
 from tests.e2e_reminders_support import (
     FAST_TICKS,
     is_reminder,
@@ -24,8 +25,8 @@ def test_one_reminder_the_day_before_on_the_day_and_each_working_day_after(bot_f
     expected = [
         (moscow(2026, 11, 30, 10), "вернуть завтра, 01.12.2026"),
         (moscow(2026, 12, 1, 10), "вернуть сегодня"),
-        (moscow(2026, 12, 2, 10), "просрочено на 1 дн."),
-        (moscow(2026, 12, 4, 10), "просрочено на 3 дн."),
+        (moscow(2026, 12, 2, 10), "просрочено на 1 день"),
+        (moscow(2026, 12, 4, 10), "просрочено на 3 дня"),
     ]
     for now, text in expected:
         bot.set_now(now)
@@ -39,10 +40,10 @@ def test_one_reminder_the_day_before_on_the_day_and_each_working_day_after(bot_f
     wait_output(bot, "2026-12-06 is not a run day")
     bot.set_now(moscow(2026, 12, 7, 10))
     monday = alice.wait_for(is_reminder)
-    assert "просрочено на 6 дн." in monday.text and "Пора вернуть" in monday.text
+    assert "просрочено на 6 дней" in monday.text and "Пора вернуть" in monday.text
     bot.set_now(moscow(2026, 12, 9, 10))  # past a week the tone escalates
     late = alice.wait_for(is_reminder)
-    assert "просрочено на 8 дн." in late.text and "Срочно верните" in late.text
+    assert "просрочено на 8 дней" in late.text and "Срочно верните" in late.text
     assert len(reminders_of(alice)) == 6  # one per run day, none at the weekend
     assert bot.stop() == 0
 
@@ -57,7 +58,7 @@ def test_downtime_over_the_send_time_is_caught_up_once_and_only_that_day(bot_fac
 
     bot.set_now(moscow(2026, 12, 1, 15))  # down at 10:00, back at 15:00
     bot.start()
-    assert "просрочено на 1 дн." in alice.wait_for(is_reminder).text
+    assert "просрочено на 1 день" in alice.wait_for(is_reminder).text
     wait_output(bot, "run for 2026-12-01 finished")
     bot.restart()
     wait_output(bot, "the run for 2026-12-01 already finished")
@@ -65,7 +66,7 @@ def test_downtime_over_the_send_time_is_caught_up_once_and_only_that_day(bot_fac
 
     bot.set_now(moscow(2026, 12, 3, 11))  # all of Wednesday missed: no flood of old ones
     bot.start()
-    assert "просрочено на 3 дн." in alice.wait_for(is_reminder).text
+    assert "просрочено на 3 дня" in alice.wait_for(is_reminder).text
     wait_output(bot, "run for 2026-12-03 finished")
     assert len(reminders_of(alice)) == 2
     assert query(bot, "SELECT day FROM reminder_deliveries ORDER BY day") == [("2026-12-01",), ("2026-12-03",)]
@@ -147,7 +148,7 @@ def test_a_blocked_user_and_a_429_in_a_200_person_run_lose_no_one_else(bot_facto
     assert listed == overdue
     for i in overdue:
         days = (date(2026, 12, 1) - dues[i]).days
-        assert f"№{i} · Касса {i} — Сотрудник {i}, просрочено на {days} дн." in digest
+        assert f"№{i} · Касса {i} — Сотрудник {i}, просрочено на {count(days, DAYS)}" in digest
     # The blocked person is skipped the next day and reached again once they write.
     blocked.unblock()
     blocked.send("/help")

@@ -9,6 +9,7 @@ from cashbot.callbacks import PageCb
 from cashbot.handlers.lists import KEEP_SEARCHES, LISTS_DESTINY
 from cashbot.services.catalog import HistoryLine
 from cashbot.services import inventory
+from cashbot.texts import card as t_card
 from cashbot.texts import find as t
 from cashbot.views.lists import event_phrase, not_found
 from cashbot.views.pagination import nav_buttons, page_window
@@ -55,9 +56,11 @@ async def test_a_search_pages_forward_and_back_and_the_current_page_is_a_no_op(e
     assert page2.message_id == listing.message_id and "Страница 2 из 3" in page2.text
     assert nav(page2) == ["◀️", "1", "· 2 ·", "3", "▶️"]
     assert "№9 · Касса 9" in page2.button_texts
-    # The current page: answered, nothing edited, no error.
+    # The current page: answered "you are here", no edit call at all.
+    env.telegram.clear_calls()
     assert await env.press(alice, page2, "· 2 ·") == []
-    assert answer_text(env) is None
+    assert answer_text(env) == t.CURRENT_PAGE
+    assert env.telegram.calls("editMessageText") == []
     [page3] = await env.press(alice, page2, "3")
     assert nav(page3) == ["◀️", "1", "2", "· 3 ·"]
     assert page3.button_texts[:4] == [f"№{n} · Касса {n}" for n in range(17, 21)]
@@ -102,11 +105,11 @@ async def test_non_admin_typing_admin_commands_gets_exactly_a_failed_search(env)
     _, alice = staff(env, 101, "Алиса")
     for command in ("/add", "/users", "/dev", "/add 49", "/frobnicate"):
         [reply] = await env.send(alice, command)
-        assert reply.html == not_found(command, None)
+        assert reply.html == not_found(command)
     [html] = await env.send(alice, "<b>касса & co</b>")  # escaped, shown as typed
     assert "«<b>касса & co</b>»" in html.text
     [plain] = await env.send(alice, "принтер")
-    assert plain.html == not_found("принтер", None)
+    assert plain.html == not_found("принтер")
     assert "/all" in plain.text and "/categories" in plain.text
 
 
@@ -117,11 +120,27 @@ async def test_one_hit_opens_the_card_and_numbers_are_exact(env):
     for query in ("49", "№49", "#49", "mspos"):
         [card] = await env.send(alice, query)
         assert "№49 · MSPOS-N" in card.text and card.has_button("История"), query
-    [missing] = await env.send(alice, "50")
-    assert missing.html == not_found("50", 50)
+    [missing] = await env.send(alice, "№50")
+    assert missing.html == not_found("№50")
     assert "номером 50 нет в учёте" in missing.text
     [deep] = await env.send(alice, "/start d50")
     assert deep.html == missing.html  # the deep link says the same
+
+
+async def test_digits_no_sticker_has_are_a_serial_and_keep_their_leading_zeros(env):
+    device(5, "Эвотор 7.3", serial="00106707012345")
+    device(6, "АТОЛ 91Ф", serial="00106707099999")
+    device(106707012345, "Касса с длинным номером", serial="XY-1")
+    _, alice = staff(env, 101, "Алиса")
+    [card] = await env.send(alice, "00106707012345")  # the exact serial opens its card
+    assert "№5 · Эвотор 7.3" in card.text and card.has_button("История")
+    assert "<code>00106707012345</code>" in card.html
+    [listing] = await env.send(alice, "001067070")  # part of two serials
+    assert "«001067070»" in listing.text
+    assert listing.button_texts == ["№5 · Эвотор 7.3", "№6 · АТОЛ 91Ф"]
+    [missing] = await env.send(alice, "0099")
+    assert missing.html == not_found("0099")
+    assert "номером 0099 нет в учёте, серийного номера 0099 — тоже" in missing.text
 
 
 async def test_start_without_payload_welcomes_an_active_person(env):
@@ -186,7 +205,7 @@ async def test_mine_marks_overdue_and_shows_my_history(env):
     [mine] = await env.send(alice, "/mine")
     assert "У вас на руках: 2" in mine.text
     late_line = next(line for line in mine.text.split("\n\n") if "Касса" in line)
-    assert "⚠️ просрочено на 3 дн." in late_line
+    assert "⚠️ просрочено на 3 дня" in late_line
     assert "срок не указан" in mine.text and "Терминал" in mine.text
     [history] = await env.press(alice, mine, t.BTN_MY_HISTORY)
     assert "Ваша история" in history.text and "№1 Касса: Алиса взял(а)" in history.text
@@ -231,6 +250,30 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
     assert "Борис вернул(а)" in history.text and "Борис взял(а)" in history.text
     [back] = await env.press(alice, history, t.BTN_BACK_TO_CARD)
     assert "Свободно" in back.text and back.has_button("История")
+
+
+async def test_a_device_held_by_someone_invited_by_email_shows_as_held_everywhere(env):
+    from cashbot.services import device_manage, people
+    admin_p, _ = staff(env, ADMIN_ID, "Админ", is_admin=True)
+    _, alice = staff(env, 101, "Алиса")
+    now, today = env.clock.now(), env.clock.today()
+    olga = people.invite_by_email("olga@example.ru", now, actor_id=admin_p.id)
+    held = device(1, "Касса Эвотор", serial="00106707012345")
+    device(2, "Касса АТОЛ")
+    device_manage.assign(held.id, olga.id, due_on=None, location=None, actor_id=admin_p.id, today=today, now=now)
+    [everything] = await env.send(alice, "/all")
+    assert "🔴 №1 · Касса Эвотор — olga@example.ru" in everything.text
+    assert "🟢 №2 · Касса АТОЛ" in everything.text
+    [found] = await env.send(alice, "касса")
+    assert "🔴 №1 · Касса Эвотор — olga@example.ru" in found.text
+    [card] = await env.send(alice, "00106707012345")
+    assert "Держатель: olga@example.ru" in card.text and "Свободно" not in card.text
+    assert t_card.HOLDER_NOT_REGISTERED in card.text and "Почта:" not in card.text
+    assert not card.has_button("Взять") and card.has_button("Встать в очередь")
+    [history] = await env.press(alice, card, "История")
+    assert "olga@example.ru: 27.11.2026 10:00 — сейчас" in history.text
+    [back] = await env.press(alice, history, t.BTN_BACK_TO_CARD)
+    assert "Держатель: olga@example.ru" in back.text
 
 
 async def test_a_strangers_first_search_is_answered_once_registered(tmp_path):
@@ -280,7 +323,7 @@ def test_event_phrases_read_as_russian_and_hide_bookkeeping():
     assert event_phrase(_event("handover", from_name="Алиса", to_name="Борис")) == "передача: Алиса → Борис"
     assert event_phrase(_event("handed_over")) is None
     assert event_phrase(_event("holder_told_waiting")) is None
-    assert event_phrase(_event("device_renamed", actor="<Админ>")) == "&lt;Админ&gt;: device_renamed"
+    assert event_phrase(_event("device_renamed", actor="<Админ>")) == "&lt;Админ&gt;: другое изменение"
     assert event_phrase(_event("offer_expired", actor=None, person=None)) == "кто-то: бронь истекла"
 
 

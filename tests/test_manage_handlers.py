@@ -9,6 +9,7 @@ import pytest
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, PersonAdminCb
 from cashbot.db.models import Category, Device, Loan, Person, PersonStatus
 from cashbot.services import inventory
+from cashbot.texts import admin_manage as t_manage
 from cashbot.texts import common as common_texts
 from tests.seed import device, person
 from tests.support import make_handler_env
@@ -182,9 +183,11 @@ async def test_delete_person_refused_while_holding_then_done(env):
     d = device(49, "MSPOS-N")
     inventory.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     card = (await env.press(env.alice, (await env.send(env.alice, "/users борис"))[-1], "Борис"))[-1]
-    confirm = (await env.press(env.alice, card, "Удалить"))[-1]
-    refused = (await env.press(env.alice, confirm, "Да, удалить"))[-1]
+    refused = (await env.press(env.alice, card, "Удалить"))[-1]  # refused before any "are you sure?"
     assert "Нельзя удалить" in refused.text and "№49 MSPOS-N" in refused.text
+    assert not refused.has_button("Да, удалить")
+    _, answer = await forge_press(env, env.alice, PersonAdminCb(action="delok", person_id=pid(102)).pack())
+    assert Person.get_by_id(pid(102)).status != PersonStatus.DELETED  # the late check stays
     inventory.return_device(d.id, pid(102), now=env.clock.now(), hold_hours=24)
     confirm = (await env.press(env.alice, refused, "Удалить"))[-1]
     done = (await env.press(env.alice, confirm, "Да, удалить"))[-1]
@@ -194,6 +197,38 @@ async def test_delete_person_refused_while_holding_then_done(env):
     await settle(env)
     assert "удалил вашу" in boris.last_message().text
     assert "рабочую почту" in (await env.send(boris, "/start"))[-1].text  # a stranger again
+
+
+async def test_deleting_yourself_is_refused_before_the_confirmation(env):
+    listing = (await env.send(env.alice, "/users алиса"))[-1]
+    card = (await env.press(env.alice, listing, "Алиса"))[-1]
+    env.telegram.clear_calls()
+    assert await env.press(env.alice, card, "Удалить") == []
+    answer = env.telegram.callback_answer(env.session.last_query_id)
+    assert answer["text"] == t_manage.CANNOT_SELF and answer["show_alert"]
+    assert env.telegram.calls("editMessageText") == []  # no "are you sure?" to say no after
+    assert Person.get_by_id(pid(101)).status == PersonStatus.ACTIVE
+
+
+async def test_the_current_page_of_users_says_so_and_edits_nothing(env):
+    for n in range(4):
+        person(200 + n, f"Сотрудник {n}", f"u{n}@example.ru")
+    listing = (await env.send(env.alice, "/users"))[-1]
+    assert "· 1 ·" in listing.button_texts
+    env.telegram.clear_calls()
+    assert await env.press(env.alice, listing, "· 1 ·") == []
+    assert env.telegram.callback_answer(env.session.last_query_id)["text"] == "Вы на этой странице."
+    assert env.telegram.calls("editMessageText") == []
+
+
+async def test_commands_answer_as_usual_inside_the_users_dialogs(env):
+    await register(env, 102, "Борис", "boris@example.ru")
+    card = (await env.press(env.alice, (await env.send(env.alice, "/users борис"))[-1], "Борис"))[-1]
+    assert "почта" in (await env.press(env.alice, card, "Почта"))[-1].text.lower()
+    [mine] = await env.send(env.alice, "/mine")  # not "send text": /mine answers, the dialog waits
+    assert "У вас на руках нет устройств" in mine.text
+    await env.send(env.alice, "boris.k@example.ru")
+    assert Person.get_by_id(pid(102)).email == "boris.k@example.ru"
 
 
 async def test_edit_serial_duplicate_is_refused_then_corrected(env):
@@ -239,7 +274,7 @@ async def test_assign_then_take_back_notifies_holder_and_next_in_queue(env):
     await settle(env)
     assert "выдал вам" in boris.last_message().text and "05.12.2026" in boris.last_message().text
     back = (await env.press(env.alice, done, "Забрать"))[-1]
-    assert "Забрано у Борис Кассов" in back.text
+    assert "Забрано у держателя: Борис Кассов" in back.text
     await settle(env)
     assert "больше не у вас" in boris.last_message().text
     assert "Ваша очередь" in vera.last_message().text
@@ -277,7 +312,7 @@ async def test_delete_device_refused_while_held_then_confirmed(env):
     inventory.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     card = (await env.send(env.alice, "/start d49"))[-1]
     refused = (await env.press(env.alice, card, "Удалить"))[-1]
-    assert "Нельзя удалить: устройство у Борис" in refused.text
+    assert "Нельзя удалить: устройство на руках (держатель: Борис" in refused.text
     # A stale confirmation pressed after someone took the device: refused as well.
     _, answer = await forge_press(env, env.alice, DeviceAdminCb(action="delok", device_id=d.id).pack())
     assert "Нельзя удалить" in answer["text"]

@@ -89,6 +89,19 @@ def test_block_keeps_devices_drops_queue_and_passes_the_reservation(team, now):
         people_admin.set_blocked(admin.id, True, actor_id=admin.id, now=now, hold_hours=24)
 
 
+def test_the_deletion_target_is_checked_before_any_confirmation(team, now):
+    admin, boris, vera = team
+    d1 = device(1, "MSPOS-N")
+    inventory.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    with pytest.raises(CannotChangeSelf):
+        people_admin.deletion_target(admin.id, actor_id=admin.id)
+    with pytest.raises(PersonHoldsDevices) as refused:
+        people_admin.deletion_target(boris.id, actor_id=admin.id)
+    assert refused.value.devices == [(1, "MSPOS-N")]
+    assert people_admin.deletion_target(vera.id, actor_id=admin.id).person_id == vera.id
+    assert Person.get_by_id(vera.id).status == PersonStatus.PENDING  # only checked, nothing changed
+
+
 def test_delete_refused_while_holding_then_soft_deleted_and_ids_released(team, now):
     admin, boris, vera = team
     d1, d2 = device(1, "MSPOS-N"), device(2, "Эвотор")

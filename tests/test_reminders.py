@@ -155,11 +155,11 @@ def test_reminder_lists_every_device_with_return_and_extend_buttons():
     late = r.DueLoan(2, 12, 50, "Эвотор", FRIDAY - timedelta(days=3), r.OVERDUE, 3)
     text, markup = reminder_message(_reminder(late, soon), FRIDAY)
     assert "Пора вернуть" in text
-    assert "№50 · Эвотор — просрочено на 3 дн." in text.replace("<b>", "").replace("</b>", "")
+    assert "№50 · Эвотор — просрочено на 3 дня" in text.replace("<b>", "").replace("</b>", "")
     assert "№49 · MSPOS-N — вернуть завтра" in text
     rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
-    assert rows == [[("↩️ Вернул №50", "d:rret:12"), ("📅 Продлить №50", "d:ext:12")],
-                    [("↩️ Вернул №49", "d:rret:11"), ("📅 Продлить №49", "d:ext:11")]]
+    assert rows == [[("↩️ Вернул №50", "d:rret:12"), ("📅 Продлить №50", "d:rext:12")],
+                    [("↩️ Вернул №49", "d:rret:11"), ("📅 Продлить №49", "d:rext:11")]]
 
 
 def test_tone_escalates_after_a_week_and_due_soon_names_the_date():

@@ -20,7 +20,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
-from cashbot.filters import TYPED, Admin
+from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers.card import render, send_card
 from cashbot.notify import Notifier
 from cashbot.services import catalog, device_admin, fields, people
@@ -131,7 +131,8 @@ async def answer_step(message: Message, state: FSMContext, db: Db, clock: Clock,
     await ask(message, state, db, step_after(index, {**data, **values}))
 
 
-@router.message(StateFilter(AddDevice))
+# Not for commands: /mine, /all, /help, /cancel answer as usual mid-dialog, which waits.
+@router.message(StateFilter(AddDevice), NOT_TEXT)
 async def not_text(message: Message) -> None:
     await message.answer(t.SEND_TEXT)
 

@@ -12,7 +12,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from cashbot.callbacks import CategoryCb, DeviceCb, MyHistoryCb, PageCb
+from cashbot.callbacks import CategoryCb, DeviceCb, HereCb, MyHistoryCb, PageCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
@@ -124,6 +124,12 @@ async def open_category(callback: CallbackQuery, callback_data: CategoryCb, is_a
         return
     await safe_edit(callback.message, *screen)
     await callback.answer()
+
+
+@router.callback_query(HereCb.filter())
+async def current_page(callback: CallbackQuery) -> None:
+    """The current page's button (every list, /users too): nothing to redraw."""
+    await callback.answer(t.CURRENT_PAGE)
 
 
 @router.callback_query(PageCb.filter(F.kind.in_(MY_KINDS)))

@@ -230,7 +230,7 @@ async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: D
     await callback.answer()
 
 
-@router.callback_query(DeviceCb.filter(F.action == "ext"))
+@router.callback_query(DeviceCb.filter(F.action.in_({"ext", "rext"})))
 async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, db: Db,
                          viewer: Viewer, settings: Settings, **deps) -> None:
     device_id = callback_data.device_id
@@ -239,8 +239,10 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
         return
     checked = await db.run(catalog.act_or_card, inventory.check_holder, device_id, viewer.person_id)
     if checked.error is not None:
-        await put_card(callback.message, checked.card, v.refusal_note(checked.error, settings.tz), edit=True,
-                       settings=settings, **deps)
+        # Refused from a reminder ("rext"): the card comes as a new message, like [Вернул]'s,
+        # so the reminder keeps the buttons of the holder's other devices.
+        await put_card(callback.message, checked.card, v.refusal_note(checked.error, settings.tz),
+                       edit=callback_data.action == "ext", settings=settings, **deps)
         await callback.answer()
         return
     await open_dialog(callback, state, ExtendDialog.due, device_id, *v.ask_due_extend(checked.result))

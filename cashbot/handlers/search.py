@@ -8,8 +8,6 @@ are checked (they all want a command, a button or a dialog state)."""
 
 from __future__ import annotations
 
-import re
-
 from aiogram import Router
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -31,15 +29,6 @@ router.message.filter(ActiveUser())
 first_router = Router(name="search-first")
 first_router.message.filter(ActiveUser())
 
-_STICKER = re.compile(r"^[№#]?\s*(\d{1,18})$")
-
-
-def sticker_number(query: str) -> int | None:
-    """'49', '№49', '#49' are sticker numbers; anything else is text."""
-    match = _STICKER.match(query.strip())
-    return int(match[1]) if match and match[1].isascii() else None
-
-
 @router.message(CommandStart())
 async def welcome(message: Message) -> None:
     """/start without a device link (those are answered by the card router)."""
@@ -49,13 +38,10 @@ async def welcome(message: Message) -> None:
 @router.message(TEXT)
 async def search(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
                  settings: Settings, clock: Clock) -> None:
-    query = message.text.strip()
-    number = sticker_number(query)
-    if number is not None:
-        query = str(number)
+    query = message.text.strip()  # as typed: a serial's leading zeros stay in every answer
     found = await db.run(catalog.search_devices, query, 0, settings.ui.page_size)
     if found.total == 0:
-        await message.answer(views.not_found(query, number))
+        await message.answer(views.not_found(query))
     elif found.total == 1:
         await send_card(message, found.items[0].device_id, viewer, is_admin, db, settings, clock)
     else:

@@ -14,7 +14,7 @@ from cashbot.callbacks import PersonAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
-from cashbot.filters import TYPED, Admin
+from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers.card import safe_edit
 from cashbot.handlers.registration import notify_decision
 from cashbot.notify import Notifier
@@ -168,9 +168,9 @@ async def comment_given(message: Message, state: FSMContext, viewer: Viewer, db:
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(StateFilter(EditPerson.email, EditPerson.comment, UsersSearch.query))
+@router.message(StateFilter(EditPerson.email, EditPerson.comment, UsersSearch.query), NOT_TEXT)
 async def send_text_please(message: Message) -> None:
-    """A photo or sticker mid-dialog: the dialog waits for text."""
+    """A photo or sticker mid-dialog: the dialog waits for text (commands answer as usual)."""
     await message.answer(t.SEND_TEXT)
 
 
@@ -194,11 +194,19 @@ async def block(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: V
 
 
 @router.callback_query(PersonAdminCb.filter(F.action == "del"))
-async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, db: Db) -> None:
+async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db,
+                     settings: Settings) -> None:
+    """Refusals come before the confirmation: asking "delete?" only to say "no" after is a trap."""
     try:
-        person = await db.run(people.get_brief, callback_data.person_id)
-    except PersonNotFound:
-        await callback.answer(t.PERSON_GONE, show_alert=True)
+        person = await db.run(people_admin.deletion_target, callback_data.person_id, actor_id=viewer.person_id)
+    except PersonHoldsDevices as error:
+        await safe_edit(callback.message, *await _card(callback_data.person_id, db, settings,
+                                                        v.holds_devices(error.devices)))
+        await callback.answer()
+        return
+    except (PersonNotFound, CannotChangeSelf) as error:
+        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
+                              show_alert=True)
         return
     await safe_edit(callback.message, *v.confirm_delete(person))
     await callback.answer()

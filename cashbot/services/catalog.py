@@ -17,13 +17,22 @@ from cashbot.services.common import fold
 from cashbot.services.errors import DeviceNotFound, DomainError
 
 
+# How a person is named on screens: the name Telegram gave, else the e-mail (someone invited
+# by an import or an assignment has no name until they register). '' only if neither.
+SHOWN_NAME_SQL = "COALESCE(NULLIF({p}.full_name, ''), {p}.email, '')"
+
+
+def shown_name(full_name: str | None, email: str | None) -> str | None:
+    return full_name or email or None
+
+
 @dataclass(frozen=True)
 class DeviceItem:
     device_id: int
     number: int
     name: str
     category: str
-    holder_name: str | None
+    holder_name: str | None  # None: nobody holds it ('' would still be a holder)
     due_on: date | None
     reserved: bool
 
@@ -52,6 +61,7 @@ class Holder:
     since: datetime
     due_on: date | None
     location: str | None
+    registered: bool = True  # False: invited by e-mail, not in the bot yet
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,8 @@ def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
 # card, their two statements are constant SQL, because building them with peewee cost about
 # as much as the search itself (benchmarks/README.md). `{where}` is one of _LIST_FILTERS.
 _LIST_COLUMNS = """
-SELECT d.id, d.number, d.name, c.name, p.full_name, l.due_on, o.id
+SELECT d.id, d.number, d.name, c.name,
+       CASE WHEN l.id IS NOT NULL THEN """ + SHOWN_NAME_SQL.format(p="p") + """ END, l.due_on, o.id
 FROM {source}
 JOIN categories c ON c.id = d.category_id
 LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
@@ -148,6 +159,10 @@ _LIST_FILTERS = {
     "number": "d.number = ?",
     "text": "instr(d.search_text, ?) > 0",
     "category": "d.category_id = ?",
+    "id": "d.id = ?",
+    # Digits that are no sticker number, inside serials: a full scan, but only after the
+    # sticker lookup found nothing (serials are not folded: digits need no folding).
+    "serial": "instr(d.serial, ?) > 0",
     "all": "?",  # always true: the parameter is 1
 }
 # Text of three characters or more: the trigram index `devices_fts` (migration 002) holds
@@ -190,20 +205,53 @@ def fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
+_ID_BY_SERIAL_SQL = "SELECT id FROM devices WHERE serial = ? AND deleted_at IS NULL LIMIT 1"
+
+
 def search_devices(text: str, page: int, page_size: int) -> Page:
-    """A whole number is the sticker number (exact); other text matches inside name, serial
-    and category, case-insensitively in any script."""
+    """Digits (optionally after № or #) are a sticker number, exact. Digits that are no live
+    sticker number are a serial (most serials are digits): the device with exactly that
+    serial, else those whose serial contains them (three digits or more). Other text matches
+    inside name, serial and category, case-insensitively in any script; text equal to a live
+    serial finds that device alone (so it opens the card)."""
     text = text.strip()
-    if text.isascii() and text.isdigit():  # "²" is a digit to Python, not a sticker number
-        if len(text) > 18:  # beyond SQLite's integer range: no such sticker
-            return Page([], 0, 0, 1)
-        return _items("number", int(text), page, page_size)
+    digits = text.lstrip("№#").strip()
+    if digits.isascii() and digits.isdigit():  # "²" is a digit to Python, not a sticker number
+        return _search_digits(digits, typed_as_number=text != digits, page=page, page_size=page_size)
     needle = fold(text)
     if not needle:
         return Page([], 0, 0, 1)
     if len(needle) >= INDEXED_NEEDLE and "\x00" not in needle:  # FTS5 reads MATCH up to a NUL
-        return _items("index", fts_phrase(needle), page, page_size)
-    return _items("text", needle, page, page_size)
+        found = _items("index", fts_phrase(needle), page, page_size)
+    else:
+        found = _items("text", needle, page, page_size)
+    if found.total > 1:  # one hit or none: an exact serial could change nothing
+        return _exact_serial(text, page, page_size) or found
+    return found
+
+
+def _search_digits(digits: str, *, typed_as_number: bool, page: int, page_size: int) -> Page:
+    # Serials carry leading zeros, sticker numbers are printed without: "00123" is a serial first.
+    if digits[0] == "0" and not typed_as_number and (exact := _exact_serial(digits, page, page_size)):
+        return exact
+    if len(digits) <= 18:  # beyond SQLite's integer range: no such sticker
+        found = _items("number", int(digits), page, page_size)
+        if found.total or typed_as_number:  # "№50" asks for a sticker number only
+            return found
+    if digits[0] != "0" and (exact := _exact_serial(digits, page, page_size)):
+        return exact
+    if len(digits) < INDEXED_NEEDLE:  # "5" is in half the serials: no list of those
+        return Page([], 0, 0, 1)
+    return _items("serial", digits, page, page_size)
+
+
+def _exact_serial(serial: str, page: int, page_size: int) -> Page | None:
+    """The one live device with exactly this serial, as a one-item list; None if none."""
+    row = database_proxy.execute_sql(_ID_BY_SERIAL_SQL, (serial,)).fetchone()
+    if row is None:
+        return None
+    found = _items("id", row[0], page, page_size)
+    return found if found.total else None
 
 
 def list_devices(page: int, page_size: int, category_id: int | None = None) -> Page:
@@ -248,7 +296,8 @@ def card_by_number(number: int, viewer_person_id: int | None) -> DeviceCard | No
 # go through the models' own field converters.
 _CARD_SQL = """
 SELECT d.id, d.number, d.name, c.name, d.serial, d.firmware, d.registered_on, d.comment,
-       d.location, l.id, p.id, p.full_name, p.username, p.email, l.taken_at, l.due_on, l.location,
+       d.location, l.id, p.id, """ + SHOWN_NAME_SQL.format(p="p") + """, p.username, p.email,
+       l.taken_at, l.due_on, l.location, p.status != 'invited',
        CASE WHEN l.id IS NOT NULL THEN
            (SELECT t.full_name FROM handovers h JOIN people t ON t.id = h.to_person_id
             WHERE h.device_id = d.id AND h.resolved_at IS NULL) END
@@ -272,14 +321,15 @@ def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
     if row is None:
         raise DeviceNotFound()
     (_, number, name, category, serial, firmware, registered_on, comment, location,
-     loan_id, holder_id, holder_name, username, email, taken_at, due_on, loan_location, handover_to) = row
+     loan_id, holder_id, holder_name, username, email, taken_at, due_on, loan_location, registered,
+     handover_to) = row
     queue = database_proxy.execute_sql(_CARD_QUEUE_SQL, (device_id,)).fetchall()
     offer = next((entry for entry in queue if entry[1] is not None), None)
     my_position = next((i for i, entry in enumerate(queue, 1) if entry[0] == viewer_person_id), None)
     holder = None
     if loan_id is not None:
         holder = Holder(holder_id, holder_name, username, email, Loan.taken_at.python_value(taken_at),
-                        Loan.due_on.python_value(due_on), loan_location)
+                        Loan.due_on.python_value(due_on), loan_location, bool(registered))
     return DeviceCard(
         device_id, number, name, category, serial, firmware, Device.registered_on.python_value(registered_on),
         comment, location, holder, len(queue),
@@ -367,7 +417,8 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
             offset: int = 0) -> list[HistoryLine]:
     """Recent events about a device or a person (as actor or subject), newest first."""
     actor, subject = Person.alias(), Person.alias()
-    query = (Event.select(Event, actor.full_name, subject.full_name, Device.number, Device.name)
+    query = (Event.select(Event, actor.full_name, actor.email, subject.full_name, subject.email,
+                          Device.number, Device.name)
              .join(actor, JOIN.LEFT_OUTER, on=(actor.id == Event.actor))
              .switch(Event).join(subject, JOIN.LEFT_OUTER, on=(subject.id == Event.person))
              .switch(Event).join(Device, JOIN.LEFT_OUTER, on=(Device.id == Event.device)))
@@ -380,8 +431,8 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
         actor_row, subject_row, device_row = getattr(e, "actor", None), getattr(e, "person", None), getattr(e, "device", None)
         lines.append(HistoryLine(
             e.at, e.kind,
-            actor_row.full_name if actor_row else None,
-            subject_row.full_name if subject_row else None,
+            shown_name(actor_row.full_name, actor_row.email) if actor_row else None,
+            shown_name(subject_row.full_name, subject_row.email) if subject_row else None,
             device_row.number if device_row else None,
             device_row.name if device_row else None,
             json.loads(e.details or "{}"),
@@ -391,9 +442,9 @@ def history(*, device_id: int | None = None, person_id: int | None = None, limit
 
 def device_holders(device_id: int, limit: int = 5) -> list[PastHolder]:
     """Who held the device, from and to, newest first (the card's history)."""
-    rows = (Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name).join(Person)
+    rows = (Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name, Person.email).join(Person)
             .where(Loan.device == device_id).order_by(Loan.taken_at.desc(), Loan.id.desc()).limit(limit))
-    return [PastHolder(r.person.full_name, r.taken_at, r.returned_at) for r in rows]
+    return [PastHolder(shown_name(r.person.full_name, r.person.email) or "", r.taken_at, r.returned_at) for r in rows]
 
 
 def device_history(device_id: int, limit: int = 10) -> DeviceHistory:

@@ -134,7 +134,7 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
             raise PersonUnavailable(person.full_name or person.email or "", person.status)
         holder = inventory.open_loan(device_id)
         if holder is not None:
-            raise DeviceTaken(holder.person.full_name, holder.person_id)
+            raise DeviceTaken(holder.person.full_name or holder.person.email or "", holder.person_id)
         offer = inventory.current_offer(device_id)
         cancelled = None
         if offer is not None and offer.person_id != person_id:
@@ -169,7 +169,7 @@ def delete_device(device_id: int, *, actor_id: int, now: datetime) -> DeviceRef:
         device = live_device(device_id)
         loan = inventory.open_loan(device_id)
         if loan is not None:
-            raise DeviceHeld(loan.person.full_name)
+            raise DeviceHeld(loan.person.full_name or loan.person.email or "")
         QueueEntry.delete().where(QueueEntry.device == device_id).execute()
         device.deleted_at = device.updated_at = now
         device.save()

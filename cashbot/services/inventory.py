@@ -38,7 +38,8 @@ from cashbot.services.people import PersonBrief, brief
 # return_device and the offer to the next in line use these statements; values go through the
 # models' field converters. The rarer paths (queue, extend, hand-over, admin) keep peewee.
 _STATE_SQL = """
-SELECT d.number, d.name, l.id, l.person_id, lp.full_name, o.person_id, op.full_name, o.offer_expires_at
+SELECT d.number, d.name, l.id, l.person_id, COALESCE(NULLIF(lp.full_name, ''), lp.email, ''),
+       o.person_id, op.full_name, o.offer_expires_at
 FROM devices d
 LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
 LEFT JOIN people lp ON lp.id = l.person_id
@@ -189,6 +190,11 @@ def _offer_next(device: DeviceRef, now: datetime, hold_hours: int) -> Offer | No
     return None
 
 
+def _holder_name(loan: Loan | None) -> str:
+    """As screens name a holder: someone invited by e-mail has no name yet."""
+    return (loan.person.full_name or loan.person.email or "") if loan else ""
+
+
 def start_loan(device: Device, person_id: int, due_on: date | None, location: str | None,
                 now: datetime) -> Loan:
     try:
@@ -197,7 +203,7 @@ def start_loan(device: Device, person_id: int, due_on: date | None, location: st
                                location=location)
     except IntegrityError:
         holder = open_loan(device.id)
-        raise DeviceTaken(holder.person.full_name if holder else "", holder.person_id if holder else 0)
+        raise DeviceTaken(_holder_name(holder), holder.person_id if holder else 0)
     if location:
         device.location, device.updated_at = location, now
         device.save()
@@ -250,7 +256,7 @@ def take(device_id: int, person_id: int, *, due_on: date | None, location: str |
             )).lastrowid
         except IntegrityError:
             holder = open_loan(device_id)
-            raise DeviceTaken(holder.person.full_name if holder else "", holder.person_id if holder else 0)
+            raise DeviceTaken(_holder_name(holder), holder.person_id if holder else 0)
         if location:
             database_proxy.execute_sql(_SET_LOCATION_SQL, (location, Device.updated_at.db_value(now), device_id))
         had_place = database_proxy.execute_sql(_LEAVE_QUEUE_SQL, (device_id, person_id)).rowcount

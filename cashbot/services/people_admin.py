@@ -140,6 +140,25 @@ def set_blocked(person_id: int, blocked: bool, *, actor_id: int, now: datetime,
     return StatusChange(brief(person), True, offers)
 
 
+def deletion_target(person_id: int, *, actor_id: int) -> PersonBrief:
+    """The person an admin asks to delete, checked before the confirmation is shown, with the
+    refusals delete_person would give after it: CannotChangeSelf, PersonHoldsDevices,
+    PersonNotFound (it checks again: things change while the confirmation waits)."""
+    if person_id == actor_id:
+        raise CannotChangeSelf()
+    person = _live(person_id)
+    _refuse_if_holding(person.id)
+    return brief(person)
+
+
+def _refuse_if_holding(person_id: int) -> None:
+    held = list(Device.select(Device.number, Device.name).join(Loan)
+                .where(Loan.person == person_id, Loan.returned_at.is_null())
+                .order_by(Device.number))
+    if held:
+        raise PersonHoldsDevices([(d.number, d.name) for d in held])
+
+
 def delete_person(person_id: int, *, actor_id: int, now: datetime, hold_hours: int) -> StatusChange:
     """Soft delete: status 'deleted' frees the Telegram id and e-mail (the unique indexes cover
     live people only) while history keeps the name. Refused while devices are on them."""
@@ -147,11 +166,7 @@ def delete_person(person_id: int, *, actor_id: int, now: datetime, hold_hours: i
         raise CannotChangeSelf()
     with database_proxy.atomic():
         person = _live(person_id)
-        held = list(Device.select(Device.number, Device.name).join(Loan)
-                    .where(Loan.person == person.id, Loan.returned_at.is_null())
-                    .order_by(Device.number))
-        if held:
-            raise PersonHoldsDevices([(d.number, d.name) for d in held])
+        _refuse_if_holding(person.id)
         offers = _drop_queue_places(person.id, now, hold_hours)
         Handover.update(resolved_at=now, outcome="cancelled").where(
             Handover.to_person == person.id, Handover.resolved_at.is_null()).execute()

@@ -89,7 +89,7 @@ PROBLEMS = "❌ <b>Ошибок: {count}.</b> Ничего не записано
 PROBLEMS_IN_FILE = "Полный список — в файле ниже."
 PROBLEMS_FILE = "ошибки-импорта.txt"
 NOTHING_TO_DO = "В файле нет ни новых устройств, ни изменений."
-WRITING = "⏳ Записываю {count} устройств…"
+WRITING = "⏳ Записываю устройства: {count}…"
 DONE = "✅ Готово: добавлено {added}, обновлено {updated}, закреплено за людьми {assigned}."
 DONE_UNCHANGED = "\nУже совпадали с файлом, без изменений: {unchanged}."
 DONE_INVITED = "\nПриглашено по почте (получат устройства при регистрации): {invited}."
@@ -103,6 +103,6 @@ IMPORT_NOTICE_LINE = "• №{number} · {name}"
 
 # Problems only the database can find (see services/device_import.py).
 IMPORT_HELD_BY_OTHER = (
-    "Устройство № {number} сейчас у «{holder}». Уберите почту держателя из строки "
+    "Устройство № {number} сейчас на руках (держатель: «{holder}»). Уберите почту держателя из строки "
     "или сначала верните устройство."
 )

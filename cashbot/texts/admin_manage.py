@@ -53,8 +53,8 @@ BTN_CANCEL = "✖️ Отмена"
 BTN_CLEAR = "🧹 Очистить"
 BTN_SKIP = "⏭ Пропустить"
 
-ASK_EMAIL = "Новая почта для {name}? Пришлите адрес одним сообщением. /cancel — отмена."
-ASK_COMMENT = "Комментарий о {name}? Пришлите текст, «-» — удалить комментарий. /cancel — отмена."
+ASK_EMAIL = "{name}: новая почта? Пришлите адрес одним сообщением. /cancel — отмена."
+ASK_COMMENT = "{name}: комментарий? Пришлите текст, «-» — удалить комментарий. /cancel — отмена."
 EMAIL_DOMAIN = "Подходит только почта на доменах: {domains}. Пришлите другой адрес или /cancel."
 EMAIL_TAKEN = "Эта почта уже у другого сотрудника. Пришлите другой адрес или /cancel."
 EMAIL_SAVED = "Почта изменена."
@@ -115,13 +115,13 @@ BAD_DUE = {
     "too_far": "Слишком далеко — не больше года. Пришлите другую дату.",
 }
 ASSIGNED = "📤 Выдано: {name}."
-ASSIGN_TAKEN = "Устройство уже у {name}. Сначала заберите его."
+ASSIGN_TAKEN = "Устройство уже на руках (держатель: {name}). Сначала заберите его."
 ASSIGN_UNAVAILABLE = "{name} не может получить устройство: {status}."
 ASSIGNEE_OTHER = "Напишите другого человека или /cancel."
-UNASSIGNED = "📥 Забрано у {name}."
+UNASSIGNED = "📥 Забрано у держателя: {name}."
 NOT_HELD = "Устройство и так свободно."
 CONFIRM_DELETE_DEVICE = "Удалить №{number} · {name} из учёта? Номер и серийный номер освободятся, история сохранится."
-DEVICE_HELD = "Нельзя удалить: устройство у {name}. Сначала заберите его («📥 Забрать»)."
+DEVICE_HELD = "Нельзя удалить: устройство на руках (держатель: {name}). Сначала заберите его («📥 Забрать»)."
 DEVICE_DELETED = "🗑 №{number} · {name} удалено из учёта. История сохранена."
 CANCELLED = "Отменено."
 
@@ -149,32 +149,5 @@ CATEGORY_ADDED = "Категория «{name}» добавлена."
 CATEGORY_RENAMED = "«{old}» переименована в «{new}»."
 CATEGORY_DELETED = "Категория «{name}» удалена."
 
-# --- history lines: "{when} · {actor}: {what}"
-EVENT_KINDS = {
-    "registered": "зарегистрировался",
-    "approved": "одобрил заявку",
-    "rejected": "отклонил заявку",
-    "invited": "добавлен по почте",
-    "take": "взял",
-    "return": "вернул",
-    "unassigned": "забрал у сотрудника",
-    "assigned": "выдал",
-    "extend": "продлил",
-    "queue_join": "встал в очередь",
-    "queue_leave": "вышел из очереди",
-    "pass": "уступил очередь",
-    "offer": "бронь по очереди",
-    "offer_expired": "бронь истекла",
-    "holder_told_waiting": "держателю сообщено об очереди",
-    "handover_request": "предложил передать",
-    "handover_declined": "отказался от передачи",
-    "handover": "принял передачу",
-    "email_changed": "почта изменена",
-    "comment_changed": "комментарий изменён",
-    "blocked": "заблокирован",
-    "unblocked": "разблокирован",
-    "person_deleted": "удалён",
-    "device_edit": "изменено",
-    "device_deleted": "устройство удалено",
-}
+# --- history lines: "{when} · {what}", the phrases of texts/events.py
 HISTORY_LINE = "{when} · {text}"

@@ -48,7 +48,7 @@ CODE_AS_TEXT = "Пришлите код подтверждения тексто�
 CODE_WRONG = "Неверный код. Осталось попыток: {left}."
 CODE_WRONG_LOCKED = "Неверный код. Опасные действия заблокированы до {until}."
 
-DUMP_CAPTION = "Полный дамп: {tables} таблиц, {rows} строк."
+DUMP_CAPTION = "Полный дамп: {tables}, {rows}."  # «12 таблиц, 341 строка» (texts/plural.py)
 DELETED_FREE = "Удалено свободных устройств: {count}. История сохранена."
 NOTHING_FREE = "Свободных устройств нет — удалять нечего."
 RESET_DONE = (

@@ -11,9 +11,11 @@ WELCOME_ACTIVE = (
     "/help — справка"
 )
 
-# Not found: the same wording for a typed number, a deep link and any other text (a
-# non-admin typing an admin command gets exactly this, nothing that hints at the command).
+# Not found: the wording depends on nothing but the query (a non-admin typing an admin
+# command gets exactly this, nothing that hints at the command). "№49" and a deep link are
+# sticker numbers; bare digits were looked up as a sticker number and as a serial.
 NOT_FOUND_NUMBER = "Устройства с номером {number} нет в учёте."
+NOT_FOUND_DIGITS = "Устройства с номером {digits} нет в учёте, серийного номера {digits} — тоже."
 NOT_FOUND_TEXT = "По запросу «{query}» ничего не нашлось."
 NOT_FOUND_HINT = (
     "\nПроверьте номер или название. Все устройства — /all, по категориям — /categories."
@@ -37,7 +39,7 @@ ITEM_FREE = "🟢"
 ITEM_HELD = "🔴"
 ITEM_RESERVED = "⏳"
 ITEM_LINE = "{mark} <b>№{number}</b> · {name}"
-ITEM_HOLDER = " — у {holder}"
+ITEM_HOLDER = " — {holder}"  # the 🔴 mark says it is held; the name stays nominative
 ITEM_DUE = " до {due}"
 ITEM_OVERDUE = " ⚠️"
 ITEM_RESERVED_NOTE = " — забронировано"
@@ -51,7 +53,7 @@ MINE_EMPTY = (
 MINE_LINE = "<b>№{number}</b> · {name}\n    взято {since}, {due}"
 MINE_DUE = "вернуть до {due}"
 MINE_NO_DUE = "срок не указан"
-MINE_OVERDUE = " ⚠️ <b>просрочено на {days} дн.</b>"
+MINE_OVERDUE = " ⚠️ <b>просрочено на {days}</b>"  # {days}: «3 дня» (texts/plural.py)
 BTN_MY_HISTORY = "📜 Моя история"
 BTN_BACK_TO_MINE = "⬅️ Мои устройства"
 
@@ -74,46 +76,6 @@ BTN_BACK_TO_CARD = "⬅️ К карточке"
 MY_HISTORY_TITLE = "📜 <b>Ваша история</b> (последние события)"
 EVENT_LINE = "{at} · {what}"
 EVENT_DEVICE = "№{number} {name}: "
-
-# Event kinds → phrases (names stay in the nominative: "Имя: что случилось"). {actor} did it, {person} it is about; details fill the rest.
-# Kinds mapped to None are bookkeeping and not shown; unknown kinds show EVENT_OTHER.
-EVENTS = {
-    "take": "{person} взял(а)",
-    "return": "{person} вернул(а)",
-    "unassigned": "{person}: снято администратором {actor}",
-    "handed_over": None,  # the "handover" event right after tells the story
-    "extend": "{person} продлил(а) {due}",
-    "queue_join": "{person} встал(а) в очередь",
-    "queue_leave": "{person} вышел(ла) из очереди",
-    "pass": "{person} пропустил(а) свою очередь",
-    "offer": "{person}: подошла очередь, устройство забронировано",
-    "offer_expired": "{person}: бронь истекла",
-    "holder_told_waiting": None,
-    "handover_request": "{actor} предложил(а) передачу → {person}",
-    "handover_declined": "{actor} отказал(ся/ась) принять устройство",
-    "handover": "передача: {from_name} → {to_name}",
-    "registered": "{person} зарегистрировал(ся/ась)",
-    "approved": "{person}: доступ открыт ({actor})",
-    "rejected": "{person}: заявка отклонена ({actor})",
-    "invited": "{person}: добавлен(а) по почте",
-    "queue_dropped": "{person}: убран(а) из очереди",
-    "handover_cancelled": "передача отменена",
-    "assigned": "{actor} выдал(а) → {person} {due}",
-    "due_changed": "{person}: срок изменён, {due}",
-    "device_added": "{actor} добавил(а) устройство",
-    "device_updated": "{actor} обновил(а) данные устройства (импорт)",
-    "device_edit": "{actor} изменил(а) карточку",
-    "device_deleted": "{actor} удалил(а) устройство из учёта",
-    "email_changed": "{actor} изменил(а) почту: {person}",
-    "comment_changed": "{actor} изменил(а) комментарий: {person}",
-    "blocked": "{person}: доступ закрыт ({actor})",
-    "unblocked": "{person}: доступ снова открыт ({actor})",
-    "person_deleted": "{person}: удалён(а) ({actor})",
-}
-EVENT_OTHER = "{actor}: {kind}"
-DUE_UNTIL = "до {due}"
-DUE_NONE = "без срока"
-SOMEONE = "кто-то"
 
 LIST_OUTDATED = "Этот список устарел. Напишите запрос ещё раз — я найду заново."
 CURRENT_PAGE = "Вы на этой странице."

@@ -7,8 +7,9 @@ HEADER_LONG_OVERDUE = "🚨 <b>Срочно верните устройства<
 LINE_SOON_TOMORROW = "• №{number} · {name} — вернуть завтра, {due}"
 LINE_SOON = "• №{number} · {name} — вернуть до {due}"
 LINE_TODAY = "• №{number} · {name} — вернуть <b>сегодня</b>, {due}"
-LINE_OVERDUE = "• №{number} · {name} — <b>просрочено на {days} дн.</b> (срок был {due})"
-LINE_LONG_OVERDUE = "• №{number} · {name} — ‼️ <b>просрочено на {days} дн.</b> (срок был {due})"
+# {days}: the count with its noun, «3 дня» (texts/plural.py).
+LINE_OVERDUE = "• №{number} · {name} — <b>просрочено на {days}</b> (срок был {due})"
+LINE_LONG_OVERDUE = "• №{number} · {name} — ‼️ <b>просрочено на {days}</b> (срок был {due})"
 MORE = "…и ещё {count} — все ваши устройства в /mine."
 
 FOOTER = "Вернули — нажмите «Вернул». Нужно ещё время — «Продлить»."
@@ -21,5 +22,5 @@ BTN_RETURNED = "↩️ Вернул №{number}"
 BTN_EXTEND = "📅 Продлить №{number}"
 
 DIGEST_HEADER = "📋 <b>Просроченные устройства</b> на {day}: {count}"
-DIGEST_LINE = "• №{number} · {name} — {holder}, просрочено на {days} дн. (срок был {due})"
+DIGEST_LINE = "• №{number} · {name} — {holder}, просрочено на {days} (срок был {due})"
 DIGEST_CONTINUED = "📋 <b>Просроченные устройства</b> (продолжение)"

@@ -23,6 +23,7 @@ from cashbot.services.inventory import DeviceRef, HolderCheck, HandoverRequest, 
 from cashbot.services.people import PersonBrief
 from cashbot.texts import actions as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import PEOPLE, count
 from cashbot.views.format import fmt_date, fmt_datetime
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 
@@ -59,7 +60,7 @@ def ask_due_extend(check: HolderCheck) -> tuple[str, InlineKeyboardMarkup]:
     current = t.CURRENT_DUE.format(due=fmt_date(check.due_on)) if check.due_on else t.CURRENT_NO_DUE
     text = t.ASK_DUE_EXTEND.format(device=device_label(check.device), current=current)
     if check.waiting:
-        text += t.EXTEND_WAITING.format(count=check.waiting)
+        text += t.EXTEND_WAITING.format(people=count(check.waiting, PEOPLE))
     return text, due_keyboard(check.device.device_id)
 
 

@@ -11,6 +11,7 @@ from cashbot.callbacks import pack_device
 from cashbot.services.catalog import DeviceCard
 from cashbot.texts import card as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import DAYS, count
 from cashbot.views import device_admin
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days, person_link
 from cashbot.views.keyboard import callback_button
@@ -36,12 +37,14 @@ def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = No
     else:
         lines.append(t.HELD_BY_ME if card.is_mine else t.HELD_BY.format(
             holder=person_link(holder.full_name, holder.username)))
-        if holder.email and not card.is_mine:
+        if not card.is_mine and holder.email and holder.email != holder.full_name:
             lines.append(t.HOLDER_EMAIL.format(email=esc(holder.email)))
+        if not holder.registered:
+            lines.append(t.HOLDER_NOT_REGISTERED)
         lines.append(t.SINCE.format(since=fmt_datetime(holder.since, tz)))
         lines.append(t.DUE.format(due=fmt_date(holder.due_on)) if holder.due_on else t.NO_DUE)
         if days := overdue_days(holder.due_on, today):
-            lines.append(t.OVERDUE.format(days=days))
+            lines.append(t.OVERDUE.format(days=count(days, DAYS)))
         if card.pending_handover_to:
             lines.append(t.HANDOVER_PENDING.format(name=esc(card.pending_handover_to)))
     if card.reserved_for_me:

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 from cashbot.callbacks import DevCb
 from cashbot.texts import dev as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import ROWS, TABLES, count
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
 DANGEROUS = ("dump", "delfree", "reset")
@@ -44,4 +45,4 @@ def until(value: datetime, tz: ZoneInfo) -> str:
 
 
 def dump_caption(counts: dict[str, int]) -> str:
-    return t.DUMP_CAPTION.format(tables=len(counts), rows=sum(counts.values()))
+    return t.DUMP_CAPTION.format(tables=count(len(counts), TABLES), rows=count(sum(counts.values()), ROWS))

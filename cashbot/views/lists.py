@@ -13,8 +13,11 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from cashbot.callbacks import CategoryAdminCb, CategoryCb, DeviceCb, MyHistoryCb, PageCb, pack_category, pack_device
 from cashbot.services.catalog import DeviceItem, HistoryLine, MyLoan, MyPlace, Page, PastHolder
+from cashbot.texts import card as card_t
+from cashbot.texts import events as events_t
 from cashbot.texts import find as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import DAYS, count
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 from cashbot.views.pagination import add_nav, nav_buttons
@@ -35,17 +38,23 @@ def device_button_text(number: int, name: str) -> str:
     return f"№{number} · {shorten(name, NAME_IN_BUTTON)}"
 
 
-def not_found(query: str, number: int | None) -> str:
-    """The failed-search reply: depends on nothing but the query text."""
-    head = (t.NOT_FOUND_NUMBER.format(number=number) if number is not None
-            else t.NOT_FOUND_TEXT.format(query=esc(shorten(query, QUERY_SHOWN))))
+def not_found(query: str) -> str:
+    """The failed-search reply: depends on nothing but the query text. Digits are shown as
+    typed (a serial's leading zeros included)."""
+    query = query.strip()
+    digits = query.lstrip("№#").strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= QUERY_SHOWN:
+        head = (t.NOT_FOUND_NUMBER.format(number=digits) if digits != query  # "№50": a sticker
+                else t.NOT_FOUND_DIGITS.format(digits=digits))
+    else:
+        head = t.NOT_FOUND_TEXT.format(query=esc(shorten(query, QUERY_SHOWN)))
     return head + t.NOT_FOUND_HINT
 
 
 def _item_line(item: DeviceItem, today: date) -> str:
-    if item.holder_name:
+    if item.holder_name is not None:  # '' is a holder without name or e-mail, still held
         mark = t.ITEM_HELD
-        tail = t.ITEM_HOLDER.format(holder=esc(shorten(item.holder_name, PERSON_IN_TEXT)))
+        tail = t.ITEM_HOLDER.format(holder=esc(shorten(item.holder_name or events_t.SOMEONE, PERSON_IN_TEXT)))
         if item.due_on:
             tail += t.ITEM_DUE.format(due=fmt_date(item.due_on))
             if overdue_days(item.due_on, today):
@@ -134,7 +143,7 @@ def mine(page: Page, today: date, tz: ZoneInfo) -> tuple[str, InlineKeyboardMark
 def _mine_line(loan: MyLoan, today: date, tz: ZoneInfo) -> str:
     due = t.MINE_DUE.format(due=fmt_date(loan.due_on)) if loan.due_on else t.MINE_NO_DUE
     if days := overdue_days(loan.due_on, today):
-        due += t.MINE_OVERDUE.format(days=days)
+        due += t.MINE_OVERDUE.format(days=count(days, DAYS))
     return t.MINE_LINE.format(number=loan.number, name=esc(shorten(loan.name, NAME_IN_TEXT)),
                               since=fmt_datetime(loan.since, tz), due=due)
 
@@ -159,22 +168,31 @@ def _wish_line(place: MyPlace, tz: ZoneInfo) -> str:
     return t.WISHLIST_LINE.format(number=place.number, name=esc(shorten(place.name, NAME_IN_TEXT)), place=where)
 
 
-def event_phrase(line: HistoryLine) -> str | None:
-    """A readable Russian phrase for one event, or None for bookkeeping events."""
-    if line.kind in t.EVENTS and t.EVENTS[line.kind] is None:
+def event_phrase(line: HistoryLine, *, staff: bool = True) -> str | None:
+    """A readable Russian phrase for one event; None for bookkeeping a staff history leaves
+    out (`staff=False`, the admin journal: every event)."""
+    if staff and line.kind in events_t.STAFF_HIDDEN:
         return None
-    template = t.EVENTS.get(line.kind, t.EVENT_OTHER)
+    template = events_t.PHRASES.get(line.kind, events_t.OTHER)
     details = line.details
+
+    def name(value: object) -> str:
+        return esc(shorten(str(value) if value not in (None, "") else events_t.SOMEONE, PERSON_IN_TEXT))
+
+    def value(key: str) -> str:
+        return esc(shorten(str(details.get(key) or ""), NAME_IN_TEXT))
+
     due = details.get("due_on")
-    values = {
-        "actor": esc(shorten(line.actor_name or t.SOMEONE, PERSON_IN_TEXT)),
-        "person": esc(shorten(line.person_name or t.SOMEONE, PERSON_IN_TEXT)),
-        "from_name": esc(shorten(details.get("from_name") or t.SOMEONE, PERSON_IN_TEXT)),
-        "to_name": esc(shorten(details.get("to_name") or line.person_name or t.SOMEONE, PERSON_IN_TEXT)),
-        "due": t.DUE_UNTIL.format(due=fmt_date(date.fromisoformat(due))) if due else t.DUE_NONE,
-        "kind": esc(shorten(line.kind, 40)),
-    }
-    return template.format(**values)
+    field = details.get("field") or ""
+    return template.format(
+        actor=name(line.actor_name),
+        person=name(line.person_name),
+        from_name=name(details.get("from_name")),
+        to_name=name(details.get("to_name") or line.person_name),
+        due=events_t.DUE_UNTIL.format(due=fmt_date(date.fromisoformat(due))) if due else events_t.DUE_NONE,
+        field=esc(card_t.FIELD_NAMES.get(field, field)),
+        category=value("name"), old=value("old"), new=value("new"),
+    )
 
 
 def _event_lines(events: list[HistoryLine], tz: ZoneInfo, with_device: bool) -> list[str]:

@@ -2,7 +2,8 @@
 admins' /users): ◀️, a small window of page numbers with the current one marked, ▶️.
 
 Buttons carry only PageCb(kind, ref, page) (packed by `pack_page`, the same string without a
-model per button): the list's query stays server-side."""
+model per button): the list's query stays server-side. The current page's button carries
+HERE: pressing it is answered "you are here" without touching the message."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton
 
-from cashbot.callbacks import pack_page
+from cashbot.callbacks import HERE, pack_page
 from cashbot.services.catalog import Page
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 
@@ -42,7 +43,8 @@ def nav_buttons(kind: str, ref: int, page: int, pages: int) -> list[InlineKeyboa
         return callback_button(text, pack_page(kind=kind, ref=ref, page=target))
 
     row = [button(PREV, page - 1)] if page > 0 else []
-    row += [button(f"· {n + 1} ·" if n == page else str(n + 1), n) for n in page_window(page, pages)]
+    row += [callback_button(f"· {n + 1} ·", HERE) if n == page else button(str(n + 1), n)
+            for n in page_window(page, pages)]
     if page < pages - 1:
         row.append(button(NEXT, page + 1))
     return row

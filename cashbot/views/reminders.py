@@ -17,6 +17,7 @@ from cashbot.services.reminders import (
 )
 from cashbot.texts import reminders as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import DAYS, count
 from cashbot.views.format import fmt_date, person_link
 from cashbot.views.keyboard import InlineKeyboardBuilder
 from cashbot.views.lists import NAME_IN_TEXT, shorten
@@ -27,7 +28,7 @@ MAX_TEXT = 3900  # under Telegram's 4096, with room for the header
 
 def _line(loan: DueLoan, today: date) -> str:
     values = dict(number=loan.number, name=esc(shorten(loan.name, NAME_IN_TEXT)), due=fmt_date(loan.due_on),
-                  days=loan.days_overdue)
+                  days=count(loan.days_overdue, DAYS))
     if loan.kind == OVERDUE:
         return (t.LINE_LONG_OVERDUE if loan.days_overdue > LONG_OVERDUE_DAYS else t.LINE_OVERDUE).format(**values)
     if loan.kind == DUE_TODAY:
@@ -55,7 +56,7 @@ def reminder_message(reminder: PersonReminder, today: date) -> tuple[str, Inline
         keyboard.button(text=t.BTN_RETURNED.format(number=loan.number),
                         callback_data=DeviceCb(action="rret", device_id=loan.device_id))
         keyboard.button(text=t.BTN_EXTEND.format(number=loan.number),
-                        callback_data=DeviceCb(action="ext", device_id=loan.device_id))
+                        callback_data=DeviceCb(action="rext", device_id=loan.device_id))
     keyboard.adjust(2)
     return "\n".join(lines), keyboard.as_markup()
 
@@ -66,7 +67,7 @@ def digest_messages(lines: list[OverdueLine], today: date) -> list[str]:
         return []
     items = [t.DIGEST_LINE.format(number=line.number, name=esc(line.name),
                                   holder=person_link(line.holder_name, line.holder_username),
-                                  days=line.days_overdue, due=fmt_date(line.due_on))
+                                  days=count(line.days_overdue, DAYS), due=fmt_date(line.due_on))
              for line in lines]
     messages, current = [], [t.DIGEST_HEADER.format(day=fmt_date(today), count=len(lines)), ""]
     for item in items:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import PersonAdminCb
+from cashbot.callbacks import HERE, PersonAdminCb
 from cashbot.db.models import PersonStatus
 from cashbot.services.catalog import HistoryLine, Page
 from cashbot.services.people import PersonBrief
@@ -19,7 +19,7 @@ from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
 from cashbot.views.keyboard import InlineKeyboardBuilder
-from cashbot.views.lists import NAME_IN_TEXT, PERSON_IN_TEXT, shorten
+from cashbot.views.lists import NAME_IN_TEXT, event_phrase, shorten
 
 PAGE_BUTTONS = 5  # page numbers shown around the current one
 HISTORY_VALUE = 40  # an old or new value in a history line
@@ -35,7 +35,7 @@ def page_row(page: int, pages: int, make: Callable[[int], CallbackData]) -> list
         row.append(InlineKeyboardButton(text="◀️", callback_data=make(page - 1).pack()))
     for p in range(start, min(pages, start + PAGE_BUTTONS)):
         label = f"· {p + 1} ·" if p == page else str(p + 1)
-        row.append(InlineKeyboardButton(text=label, callback_data=make(p).pack()))
+        row.append(InlineKeyboardButton(text=label, callback_data=HERE if p == page else make(p).pack()))
     if page < pages - 1:
         row.append(InlineKeyboardButton(text="▶️", callback_data=make(page + 1).pack()))
     return row
@@ -70,17 +70,15 @@ def people_list(page: Page, query: str | None) -> tuple[str, InlineKeyboardMarku
 
 
 def history_line(line: HistoryLine, tz: ZoneInfo) -> str:
-    """One event; names and old → new values are cut short (a 500-character comment edited
-    on every line of a page would not fit one message)."""
-    what = t.EVENT_KINDS.get(line.kind, line.kind)
-    parts = [esc(shorten(line.actor_name, PERSON_IN_TEXT)) + ":" if line.actor_name else "", what]
+    """One line of the admin journal: every event, in the same phrases staff history uses.
+    Names and old → new values are cut short (a 500-character comment edited on every line
+    of a page would not fit one message)."""
+    parts = []
     if line.device_number is not None:
-        parts.append(f"№{line.device_number} {esc(shorten(line.device_name, NAME_IN_TEXT))}")
-    if line.person_name and line.person_name != line.actor_name:
-        parts.append(f"→ {esc(shorten(line.person_name, PERSON_IN_TEXT))}")
+        parts.append(f"№{line.device_number} {esc(shorten(line.device_name or '', NAME_IN_TEXT))}:")
+    parts.append(event_phrase(line, staff=False))
     if line.kind == "device_edit":
-        field = t.FIELD_NAMES.get(line.details.get("field"), line.details.get("field", ""))
-        parts.append(f"{esc(field)}: {esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
+        parts.append(f"{esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
     elif line.kind in ("email_changed", "comment_changed"):
         parts.append(f"{esc(_value(line.details.get('old')))} → {esc(_value(line.details.get('new')))}")
     return t.HISTORY_LINE.format(when=fmt_datetime(line.at, tz), text=" ".join(p for p in parts if p))
