@@ -137,7 +137,12 @@ def _forgeries():
                     sep = cls.__separator__
                     data = sep.join([cls.__prefix__, *(str(int(v)) if isinstance(v, bool) else str(v)
                                                        for v in fields.values())])
-                    yield data[:64]
+                    assert len(data.encode()) <= 64, data
+                    yield data
+    # Odd shapes: not a number, too few or too many parts, other digits. (" 1" and "1.0" read
+    # as 1, the button's own id: handled like the real button.)
+    yield from ("d:open:abc", "d:open:1:2", "d:open", "d:open:", "d:open:1e3", "d:open:١",
+                "pg:a:1:0x10", "tk:due:1:+99999", "ap:1:maybe", "d:open:" + "9" * 56)
 
 
 def test_every_callback_class_has_its_actions_listed_and_a_bounded_number():
