@@ -229,3 +229,27 @@ async def test_a_strangers_alert_shows_no_tags(env):
     qid, _ = await _press_forged(env, stranger, "d:open:1")
     text = env.telegram.callback_answer(qid)["text"]
     assert "ivanova@company.ru" in text and "<code>" not in text
+
+
+def test_the_double_models_groups_as_telegram_does():
+    """So the group tests above could fail: updates carry the group chat and its sender, and a
+    bot may post, edit and answer buttons there."""
+    from tests.double.core import FakeTelegram
+
+    tg = FakeTelegram()
+    alice = tg.user(101, "Алиса")
+    group = tg.group(-100555, "Команда", kind="supergroup")
+    group.send(alice, "/users")
+    mid = group.bot_message("Карточка", [("Взять", "d:take:1")])
+    qid = group.press(alice, mid, "d:take:1")
+    message, query = [u.get("message") or u.get("callback_query") for u in tg.take_updates()]
+    assert message["chat"] == {"id": -100555, "type": "supergroup", "title": "Команда"}
+    assert message["from"]["id"] == 101 and message["entities"][0]["type"] == "bot_command"
+    assert query["message"]["chat"]["id"] == -100555 and query["from"]["id"] == 101
+    sent = tg.call(tg.default_token, "sendMessage", {"chat_id": -100555, "text": "список"})
+    assert sent["chat"]["type"] == "supergroup" and group.bot_messages()[-1].text == "список"
+    assert tg.call(tg.default_token, "answerCallbackQuery", {"callback_query_id": qid})
+    channel = tg.group(-100777, "Новости", kind="channel")
+    channel.send(alice, "пост")
+    (post,) = tg.take_updates()
+    assert "from" not in post["channel_post"] and post["channel_post"]["sender_chat"]["type"] == "channel"
