@@ -221,7 +221,7 @@ async def code_not_asked(message: Message, state: FSMContext) -> None:
     await message.answer(t.CODE_NOT_ASKED)
 
 
-@router.message(JustAfterPrompt())
+@router.message(StateFilter(None), JustAfterPrompt())  # not an answer in a dialog opened since
 async def text_after_prompt(message: Message, state: FSMContext) -> None:
     await _delete_secret(message)
     await state.set_data({k: v for k, v in (await state.get_data()).items() if k != _CLOSED_AT})
