@@ -24,7 +24,7 @@ from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_data
 from cashbot.fsm_storage import SQLiteStorage
 from cashbot.handlers import ROUTERS, register_jobs
 from cashbot.menus import set_menus
-from cashbot.middlewares import InFlight, PinResponseTypes, ViewerMiddleware
+from cashbot.middlewares import InFlight, PinResponseTypes, PlainCallbackAnswers, PrivateChatsOnly, ViewerMiddleware
 from cashbot.notify import Notifier
 from cashbot.services import people, setup
 
@@ -104,6 +104,7 @@ def build_dispatcher(settings: Settings, storage) -> tuple[Dispatcher, InFlight]
                             fsm_strategy=FSMStrategy.USER_IN_CHAT)
     in_flight = InFlight()
     dispatcher.update.outer_middleware(in_flight)
+    dispatcher.update.outer_middleware(PrivateChatsOnly())  # after InFlight: dropped updates count as done
     viewer = ViewerMiddleware()
     dispatcher.message.outer_middleware(viewer)
     dispatcher.callback_query.outer_middleware(viewer)
@@ -122,6 +123,7 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     database = database or prepare_database(settings, clock)
     db = Db(database)
     bot = bot or build_bot(settings)
+    bot.session.middleware(PlainCallbackAnswers())
     bot.session.middleware(PinResponseTypes())
     storage = SQLiteStorage(settings.database.path, key_builder=DefaultKeyBuilder(with_destiny=True, with_bot_id=True))
     dispatcher, in_flight = build_dispatcher(settings, storage)

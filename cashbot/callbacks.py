@@ -1,16 +1,31 @@
 """Callback data factories. Each prefix is short and unique: callback_data is ≤ 64 bytes and
-client-controlled, so buttons carry ids only and every handler re-checks who presses."""
+client-controlled, so buttons carry ids only and every handler re-checks who presses.
+
+Every number is bounded here, where aiogram parses it (`Cls.filter()` unpacks into the model):
+forged data outside the bounds fails to unpack, no handler matches, and the presser gets the
+ordinary stale-button answer instead of an error (an id past SQLite's 64-bit integers, a date
+thousands of years ahead)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
+import annotated_types
 from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
+from pydantic import Field
 from pydantic_core import PydanticUndefined
+
+SQLITE_MAX_INT = 2**63 - 1
+MAX_PAGE = 100_000
+MAX_DUE_DAYS = 366  # quick date buttons offer a week at most
+
+Id = Annotated[int, Field(ge=0, le=SQLITE_MAX_INT)]  # a row id (0 = none, where a class says so)
+Page = Annotated[int, Field(ge=0, le=MAX_PAGE)]
 
 
 class ApprovalCb(CallbackData, prefix="ap"):
-    person_id: int
+    person_id: Id
     approve: bool
 
 
@@ -20,14 +35,14 @@ class DeviceCb(CallbackData, prefix="d"):
     comes as a new message: the reminder is never edited)."""
 
     action: str
-    device_id: int
+    device_id: Id
 
 
 class CategoryAdminCb(CallbackData, prefix="ac"):
     """Category management (admins). action: list | add | rename | delete; 0 = none."""
 
     action: str
-    category_id: int = 0
+    category_id: Id = 0
 
 
 # --- Admin: people and device administration ---
@@ -36,8 +51,8 @@ class PersonAdminCb(CallbackData, prefix="au"):
     """/users. action: page | find | open | ok | no | email | comment | block | unblock | del | delok."""
 
     action: str
-    person_id: int = 0
-    page: int = 0
+    person_id: Id = 0
+    page: Annotated[int, Field(ge=-1, le=MAX_PAGE)] = 0  # -1: the whole list, the query forgotten
 
 
 class DeviceAdminCb(CallbackData, prefix="ae"):
@@ -45,8 +60,8 @@ class DeviceAdminCb(CallbackData, prefix="ae"):
     take | del | delok | card. `arg`: field index, category id, page or person id by action."""
 
     action: str
-    device_id: int
-    arg: int = 0
+    device_id: Id
+    arg: Id = 0
 
 
 # --- Staff: lists, pages, categories, history ---
@@ -57,8 +72,8 @@ class PageCb(CallbackData, prefix="pg"):
     server-side: the query itself never travels in callback_data."""
 
     kind: str
-    ref: int
-    page: int
+    ref: Id
+    page: Page
 
 
 class HereCb(CallbackData, prefix="pgh"):
@@ -71,7 +86,7 @@ HERE = HereCb().pack()
 class CategoryCb(CallbackData, prefix="ct"):
     """A category's device list; 0 = back to the category overview."""
 
-    category_id: int
+    category_id: Id
 
 
 class MyHistoryCb(CallbackData, prefix="hs"):
@@ -84,15 +99,15 @@ class DueCb(CallbackData, prefix="tk"):
     """Take/extend dialog. action: due (days ahead; -1 = no date) | skip (no location) | cancel."""
 
     action: str
-    device_id: int
-    days: int = -1
+    device_id: Id
+    days: Annotated[int, Field(ge=-1, le=MAX_DUE_DAYS)] = -1
 
 
 class OfferCb(CallbackData, prefix="of"):
     """"Your turn" message. action: take | pass."""
 
     action: str
-    device_id: int
+    device_id: Id
 
 
 class HandoverCb(CallbackData, prefix="ho"):
@@ -100,8 +115,8 @@ class HandoverCb(CallbackData, prefix="ho"):
     hand-over id) | cancel."""
 
     action: str
-    ref: int
-    device_id: int = 0
+    ref: Id
+    device_id: Id = 0
 
 
 # --- Developer tools ---
@@ -120,15 +135,15 @@ class AddCb(CallbackData, prefix="aa"):
     refused); `value` a category or person id."""
 
     action: str
-    step: int = 0
-    value: int = 0
+    step: Annotated[int, Field(ge=0, le=100)] = 0
+    value: Id = 0
 
 
 class ImportCb(CallbackData, prefix="ai"):
     """CSV preview. action: go | upd | cancel; `token` names the server-side file (hex)."""
 
     action: str
-    token: str = ""
+    token: Annotated[str, Field(pattern=r"^[0-9a-f]{0,32}$")] = ""
 
 
 # --- Packing without a model per button (hot views) ---
@@ -137,27 +152,33 @@ def packer(cls: type[CallbackData]) -> Callable[..., str]:
     """`packer(Cls)(**fields)` returns exactly `Cls(**fields).pack()`, without building a
     pydantic model: list keyboards pack ~16 buttons per message and the model was most of it.
 
-    Only for classes whose fields are all `int` or `str`. The fast path takes values of exactly
-    those types (no subclasses, no coercion) and str values without the separator; anything
-    else (a missing or extra field, another type, the separator, data over 64 bytes) goes to
+    Only for classes whose fields are all `int` (bounded or not) or unconstrained `str`. The
+    fast path takes values of exactly those types (no subclasses, no coercion), ints within
+    their bounds and str values without the separator; anything else (a missing or extra
+    field, another type, out of bounds, the separator, data over 64 bytes) goes to
     `Cls(**fields).pack()`, which packs or raises exactly as aiogram does."""
     fields = []
     for name, info in cls.model_fields.items():
         if info.annotation not in (int, str, "int", "str"):
             raise TypeError(f"{cls.__name__}.{name}: only int and str fields are packed here")
         kind = int if info.annotation in (int, "int") else str
+        low, high = _bounds(cls, name, info.metadata)
+        if kind is str and info.metadata:
+            raise TypeError(f"{cls.__name__}.{name}: constrained str fields are not packed here")
         default = info.default
         if default is not PydanticUndefined and type(default) is not kind:
             raise TypeError(f"{cls.__name__}.{name}: default {default!r} is not {kind.__name__}")
-        fields.append((name, kind, default))
+        fields.append((name, kind, default, low, high))
     prefix, sep = cls.__prefix__, cls.__separator__
     count = len(fields)
 
     def pack(**values: object) -> str:
         parts = [prefix]
-        for name, kind, default in fields:
+        for name, kind, default, low, high in fields:
             value = values.get(name, default)
             if type(value) is not kind or (kind is str and sep in value):  # also: missing (undefined)
+                return cls(**values).pack()
+            if kind is int and not low <= value <= high:
                 return cls(**values).pack()
             parts.append(str(value) if kind is int else value)
         data = sep.join(parts)
@@ -168,6 +189,18 @@ def packer(cls: type[CallbackData]) -> Callable[..., str]:
 
     pack.__qualname__ = pack.__name__ = f"pack_{cls.__name__}"
     return pack
+
+
+def _bounds(cls: type, name: str, metadata: list) -> tuple[float, float]:
+    low, high = float("-inf"), float("inf")
+    for item in metadata:
+        if isinstance(item, annotated_types.Ge):
+            low = item.ge
+        elif isinstance(item, annotated_types.Le):
+            high = item.le
+        else:
+            raise TypeError(f"{cls.__name__}.{name}: only ge/le bounds are packed here, not {item!r}")
+    return low, high
 
 
 pack_device = packer(DeviceCb)

@@ -1,5 +1,6 @@
-"""Middlewares: who is asking (viewer and roles), in-flight tracking for clean shutdown, and
-one Bot API request middleware that keeps response parsing cheap."""
+"""Middlewares: private chats only, who is asking (viewer and roles), in-flight tracking for
+clean shutdown, and Bot API request middlewares (plain-text callback answers, cheap response
+parsing)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Any, Awaitable, Callable
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.methods import Response, TelegramMethod
-from aiogram.types import TelegramObject, Update, User
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
+from aiogram.types import Chat, InaccessibleMessage, TelegramObject, Update, User
 
 from cashbot.services import people
+from cashbot.texts.common import STALE_BUTTON, plain_text
 
 
 class InFlight(BaseMiddleware):
@@ -39,6 +44,39 @@ class InFlight(BaseMiddleware):
             await asyncio.wait(current, timeout=timeout)
 
 
+class PrivateChatsOnly(BaseMiddleware):
+    """Outer update middleware: the bot talks to people one to one and nowhere else.
+
+    Anything from a group, supergroup or channel (messages, edits, membership changes, a
+    button pressed under a message there) is dropped before any flow sees it: no reply, no
+    database work, so no card, list or e-mail is ever posted where others read it. A button
+    pressed in a group only gets an empty answer so the client's spinner stops. A button with
+    no usable message (an inline-mode message, or one Telegram no longer shows the bot) gets
+    the ordinary stale-button answer: every flow edits or replies to the message it pressed.
+    """
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict], Awaitable[Any]],
+                       event: Update, data: dict[str, Any]) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        private = chat is not None and chat.type == ChatType.PRIVATE
+        query = event.callback_query
+        if query is not None and (query.message is None or isinstance(query.message, InaccessibleMessage)):
+            await _answer_quietly(data["bot"], query.id, STALE_BUTTON if private or chat is None else None)
+            return UNHANDLED
+        if not private:
+            if query is not None:
+                await _answer_quietly(data["bot"], query.id, None)
+            return UNHANDLED
+        return await handler(event, data)
+
+
+async def _answer_quietly(bot: Bot, query_id: str, text: str | None) -> None:
+    try:
+        await bot.answer_callback_query(query_id, text=text)
+    except TelegramBadRequest:  # the query expired while the bot was down: nothing to stop
+        pass
+
+
 class ViewerMiddleware(BaseMiddleware):
     """Puts `viewer` (Viewer | None), `is_admin` and `is_developer` into handler data.
 
@@ -63,6 +101,17 @@ class ViewerMiddleware(BaseMiddleware):
             data["is_admin"] = data["is_developer"] = False
         data["viewer"] = viewer
         return await handler(event, data)
+
+
+class PlainCallbackAnswers(BaseRequestMiddleware):
+    """Bot API request middleware: a callback answer (toast or alert) is shown by Telegram as
+    plain text, so the HTML our texts share with messages is turned into what it would look
+    like in a message. One place, so no flow can forget it."""
+
+    async def __call__(self, make_request: NextRequestMiddlewareType, bot: Bot, method: TelegramMethod) -> Any:
+        if isinstance(method, AnswerCallbackQuery) and method.text:
+            method.text = plain_text(method.text)
+        return await make_request(bot, method)
 
 
 class PinResponseTypes(BaseRequestMiddleware):

@@ -23,3 +23,17 @@ def forge_press(user: User, data: str) -> str:
         user._mark_action()
         tg._push_update(user._bot, "callback_query", query)
     return qid
+
+
+def forge_inline_press(user: User, data: str) -> str:
+    """`user` presses a button under an inline-mode message: the query has an
+    inline_message_id and no message at all. Returns the query id."""
+    tg = user._tg
+    with tg._cond:
+        qid = str(secrets.randbits(63))
+        tg._callbacks[qid] = {"answered": False, "answer": None, "bot_id": user.bot_id}
+        query = {"id": qid, "from": user.user_dict, "inline_message_id": "AQAAAC" + qid,
+                 "chat_instance": user._chat.chat_instance, "data": data}
+        user._mark_action()
+        tg._push_update(user._bot, "callback_query", query)
+    return qid

@@ -17,7 +17,7 @@ from cashbot.callbacks import (
 )
 
 PACKERS = [(DeviceCb, pack_device), (PageCb, pack_page), (CategoryCb, pack_category), (DueCb, pack_due)]
-INTS = [0, 1, -1, 7, 49, 10**9, -(10**12), 2**62]
+INTS = [0, 1, -1, 7, 49, 366, 367, 10**5, 10**9, -(10**12), 2**62, 2**63 - 1, 2**63]
 STRS = ["", "open", "s", "due", "x" * 20, "ключ", "a-b_c.d", " "]
 
 
@@ -35,10 +35,25 @@ def samples(cls):
 
 @pytest.mark.parametrize(("cls", "pack"), PACKERS, ids=lambda p: getattr(p, "__name__", ""))
 def test_the_same_string_as_aiogram_and_it_unpacks_to_the_same_model(cls, pack):
+    refused = 0
     for fields in samples(cls):
-        expected = cls(**fields).pack()
+        try:
+            expected = cls(**fields).pack()
+        except ValidationError as error:  # out of the field's bounds: refused the same way
+            refused += 1
+            with pytest.raises(ValidationError) as raised:
+                pack(**fields)
+            assert str(raised.value) == str(error)
+            continue
         assert pack(**fields) == expected, fields
         assert cls.unpack(pack(**fields)) == cls.unpack(expected) == cls(**fields), fields
+    assert refused  # every class has a bounded number
+
+
+def test_constrained_str_fields_are_refused():
+    from cashbot.callbacks import ImportCb
+    with pytest.raises(TypeError, match="token"):
+        packer(ImportCb)
 
 
 @pytest.mark.parametrize(("cls", "pack"), PACKERS, ids=lambda p: getattr(p, "__name__", ""))

@@ -3,11 +3,13 @@ everybody else sees when they try."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
+import zipfile
 
 import pytest
 
-from cashbot.db.models import Device, Event, Person
+from cashbot.db.models import Category, Device, Event, Loan, Person
 from cashbot.services.device_csv import parse_devices
 from tests.forge import forge_press
 from tests.seed import device
@@ -149,14 +151,101 @@ async def test_cancel_or_a_new_menu_ends_the_code_dialog(make_env, tmp_path):
     dev = env.user(DEV, "Dev")
     await _press_menu(env, dev, "Сбросить базу")
     await env.send(dev, "/cancel")
-    replies = await env.send(dev, CODE)
-    assert "База сброшена" not in replies[-1].text
-    assert not [m for m in dev.transcript() if not m.outgoing and m.text == CODE][0].deleted
+    replies = await env.send(dev, CODE)  # the code after /cancel: deleted, nothing done
+    assert "База сброшена" not in replies[-1].text and "не спрашивал" in replies[-1].text
+    assert [m for m in dev.transcript() if not m.outgoing and m.text == CODE][0].deleted
     # A new /dev menu ends an open prompt too: later text is not taken for a code.
     await _press_menu(env, dev, "Полный дамп")
     await env.send(dev, "/dev")
     await env.send(dev, "49")
     assert _dev_events() == []
+
+
+async def _user_texts(user):
+    return [m for m in user.transcript() if not m.outgoing]
+
+
+async def test_the_code_outside_its_prompt_is_deleted_never_searched_stored_or_echoed(make_env, tmp_path):
+    env = make_env()
+    device(7, "MSPOS-N")
+    dev = env.user(DEV, "Dev")
+    near = CODE[:-1]  # a mistyped code is a secret too
+
+    replies = await env.send(dev, CODE)  # unregistered: would have been kept as the first message
+    assert "не спрашивал" in replies[-1].text
+    await env.send(dev, "/start")
+    await env.send(dev, "dev@example.ru")  # now an active person: text is a search
+    replies = await env.send(dev, CODE)
+    assert "не спрашивал" in replies[-1].text
+
+    # In another dialog: the code is deleted and the dialog goes on.
+    await env.send(dev, "7")
+    await env.press(dev, "Взять")
+    await env.press(dev, "Без срока")
+    replies = await env.send(dev, CODE)
+    assert "не спрашивал" in replies[-1].text
+    replies = await env.send(dev, "Склад")
+    assert Loan.get().location == "Склад"
+
+    # Right after /cancel or a lockout, any text is deleted: it may be a mistyped code.
+    await _press_menu(env, dev, "Полный дамп")
+    await env.send(dev, "/cancel")
+    replies = await env.send(dev, near)
+    assert "удалил" in replies[-1].text
+    for wrong in ("w-1", "w-2", "w-3"):
+        if wrong == "w-1":
+            await _press_menu(env, dev, "Полный дамп")
+        await env.send(dev, wrong)
+    replies = await env.send(dev, near)
+    assert "удалил" in replies[-1].text
+    replies = await env.send(dev, CODE)  # locked out: the code is not checked, only deleted
+    assert "не спрашивал" in replies[-1].text
+    replies = await env.send(dev, "MSPOS")  # one text only: searches work again
+    assert "MSPOS-N" in replies[-1].text
+    env.clock.advance(minutes=16)
+    # A dialog opened right after a /cancel gets its answer: the quiet window is for bare text.
+    await _press_menu(env, dev, "Полный дамп")
+    await env.send(dev, "/cancel")
+    env.app.settings.admins.append(DEV)
+    category = Category.get(Category.name == "Онлайн-касса")
+    await env.session._act(env.app.dispatcher, env.app.bot, dev,
+                           lambda: forge_press(dev, f"ac:rename:{category.id}"))
+    replies = await env.send(dev, "Кассы")
+    assert "удалил" not in replies[-1].text
+    assert Category.get_by_id(category.id).name == "Кассы"
+    env.app.settings.admins.remove(DEV)
+
+    # The right code twice in quick succession: the first acts, the second is deleted.
+    await _press_menu(env, dev, "Удалить свободные")
+    await env.send(dev, CODE)
+    replies = await env.send(dev, CODE)
+    assert "не спрашивал" in replies[-1].text
+    await _press_menu(env, dev, "Полный дамп")
+    replies = await env.send(dev, CODE)
+    dump = replies[-1].document.data
+
+    secrets = {m.text for m in await _user_texts(dev)} & {CODE, near, "w-1", "w-2", "w-3"}
+    assert secrets == {CODE, near, "w-1", "w-2", "w-3"}
+    assert all(m.deleted for m in await _user_texts(dev) if m.text in secrets)
+    assert not [m.text for m in dev.transcript() if m.outgoing and any(x in m.text for x in secrets)]
+    assert _dev_events().count("dev_code_wrong") == 3
+    # Nowhere on disk: the database and its WAL (FSM data, events), backups, the dump, logs.
+    stored = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    with zipfile.ZipFile(io.BytesIO(dump)) as archive:
+        stored += b"".join(archive.read(name) for name in archive.namelist())
+    for secret in (CODE, near):
+        assert secret.encode() not in stored
+
+
+async def test_only_developers_have_their_code_like_text_deleted(make_env, tmp_path):
+    """For anyone else a deleted message would confirm a guess: their text is just text."""
+    env = make_env()
+    staff = env.user(202, "Сотрудник")
+    await env.send(staff, "/start")
+    await env.send(staff, "staff@example.ru")
+    replies = await env.send(staff, CODE)
+    assert "ничего не нашлось" in replies[-1].text
+    assert not [m for m in await _user_texts(staff) if m.deleted]
 
 
 async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_env, tmp_path):

@@ -9,7 +9,10 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
+from cashbot.clock import Clock
+from cashbot.handlers.dev import close_code_prompt
 from cashbot.services.people import Viewer
+from cashbot.states import DevConfirm
 from cashbot.texts import common as t
 
 log = logging.getLogger(__name__)
@@ -25,10 +28,13 @@ async def show_help(message: Message, viewer: Viewer | None, is_admin: bool) -> 
 
 
 @router.message(Command("cancel"))
-async def cancel(message: Message, state: FSMContext) -> None:
-    had_dialog = await state.get_state() is not None
-    await state.clear()
-    await message.answer(t.CANCELLED if had_dialog else t.NOTHING_TO_CANCEL)
+async def cancel(message: Message, state: FSMContext, clock: Clock) -> None:
+    current = await state.get_state()
+    if current == DevConfirm.code.state:
+        await close_code_prompt(state, clock)  # a code typed right after stays secret
+    else:
+        await state.clear()
+    await message.answer(t.CANCELLED if current is not None else t.NOTHING_TO_CANCEL)
 
 
 fallback_router = Router(name="fallback")

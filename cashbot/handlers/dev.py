@@ -3,17 +3,25 @@
 Developers are Telegram ids from config and need not be registered people. The router filters
 on Developer() at router level: for anyone else /dev and "dv" buttons fall through to what a
 non-developer sees. Dangerous actions ask for the confirmation code (DevConfirm.code).
+
+The code never lands anywhere: the message that carries it is deleted and compared, never
+stored or searched. A developer's message equal to the code outside the prompt is deleted
+too (pasted twice, after /cancel, after a lockout, in another dialog), and so is the first
+text sent shortly after a prompt ended without the right code (a mistyped code is still
+secret). Only developers get this: for anyone else a deleted message would tell them their
+guess was the code.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
@@ -35,6 +43,46 @@ router.message.filter(Developer())
 router.callback_query.filter(Developer())
 
 TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024
+# After a prompt ends without the right code, the next text within this time is deleted.
+CLOSED_PROMPT_GRACE = timedelta(minutes=2)
+_CLOSED_AT = "dev_code_closed_at"  # FSM data key (ISO time in UTC)
+
+
+def _typed(message: Message) -> str | None:
+    return message.text if message.text is not None else message.caption
+
+
+class LooksLikeCode(Filter):
+    """The message is the configured confirmation code (constant-time comparison)."""
+
+    async def __call__(self, message: Message, settings: Settings) -> bool:
+        typed = _typed(message)
+        return (typed is not None and settings.dev_code is not None
+                and devtools.code_matches(typed, settings.dev_code.get_secret_value()))
+
+
+class JustAfterPrompt(Filter):
+    """Text (not a command) sent soon after a code prompt ended without the right code."""
+
+    async def __call__(self, message: Message, state: FSMContext, clock: Clock) -> bool:
+        typed = _typed(message)
+        if typed is None or typed.startswith("/"):
+            return False
+        closed = (await state.get_data()).get(_CLOSED_AT)
+        return closed is not None and clock.now() - datetime.fromisoformat(closed) < CLOSED_PROMPT_GRACE
+
+
+async def close_code_prompt(state: FSMContext, clock: Clock) -> None:
+    """End a code prompt that did not get the right code; the next text stays secret too."""
+    await state.clear()
+    await state.set_data({_CLOSED_AT: clock.now().isoformat()})
+
+
+async def _delete_secret(message: Message) -> None:
+    try:  # the code must not stay in the chat
+        await message.delete()
+    except TelegramBadRequest as error:
+        log.warning("could not delete a confirmation code message: %s", error.message)
 
 
 def _actor(viewer: Viewer | None) -> int | None:
@@ -50,8 +98,11 @@ async def _send_file(bot: Bot, chat_id: int, data: bytes, name: str, caption: st
 
 
 @router.message(Command("dev"))
-async def dev_menu(message: Message, state: FSMContext) -> None:
-    await state.clear()  # a fresh menu ends an unanswered code prompt
+async def dev_menu(message: Message, state: FSMContext, clock: Clock) -> None:
+    if await state.get_state() == DevConfirm.code.state:
+        await close_code_prompt(state, clock)  # a fresh menu ends an unanswered code prompt
+    else:
+        await state.clear()
     text, markup = view.menu()
     await message.answer(text, reply_markup=markup)
 
@@ -137,10 +188,7 @@ async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, stat
 @router.message(StateFilter(DevConfirm.code))
 async def code_given(message: Message, state: FSMContext, settings: Settings, db: Db, clock: Clock,
                      viewer: Viewer | None, bot: Bot, dispatcher: Dispatcher) -> None:
-    try:  # the code must not stay in the chat
-        await message.delete()
-    except TelegramBadRequest as error:
-        log.warning("could not delete a confirmation code message: %s", error.message)
+    await _delete_secret(message)
     action = (await state.get_data()).get("action")
     if settings.dev_code is None or action not in view.DANGEROUS:
         await state.clear()
@@ -153,13 +201,31 @@ async def code_given(message: Message, state: FSMContext, settings: Settings, db
                          message.from_user.id, action, clock.now(), _actor(viewer))
     if not check.ok:
         if check.locked_until is not None:
-            await state.clear()
+            await close_code_prompt(state, clock)
             await message.answer(t.CODE_WRONG_LOCKED.format(until=view.until(check.locked_until, settings.tz)))
         else:
             await message.answer(t.CODE_WRONG.format(left=check.attempts_left))
         return
     await state.clear()
     await PERFORM[action](message.from_user.id, bot, settings, db, clock, viewer, dispatcher)
+
+
+@router.message(LooksLikeCode())
+async def code_not_asked(message: Message, state: FSMContext) -> None:
+    """The code outside its prompt: deleted, not searched, not stored; a dialog that was open
+    stays as it was."""
+    await _delete_secret(message)
+    data = await state.get_data()
+    if _CLOSED_AT in data:
+        await state.set_data({k: v for k, v in data.items() if k != _CLOSED_AT})
+    await message.answer(t.CODE_NOT_ASKED)
+
+
+@router.message(StateFilter(None), JustAfterPrompt())  # not an answer in a dialog opened since
+async def text_after_prompt(message: Message, state: FSMContext) -> None:
+    await _delete_secret(message)
+    await state.set_data({k: v for k, v in (await state.get_data()).items() if k != _CLOSED_AT})
+    await message.answer(t.TEXT_AFTER_PROMPT)
 
 
 async def _dump(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,

@@ -1,6 +1,7 @@
 """Texts of the first conversation: /start, /help, registration, errors. Russian, HTML."""
 
-from html import escape
+import re
+from html import escape, unescape
 
 BOT_DESCRIPTION = "Где каждое общее устройство команды: кто взял, до какого числа, кто ждёт."
 
@@ -87,3 +88,12 @@ STALE_BUTTON = "Эта кнопка устарела."
 def esc(value: object) -> str:
     """Escape any user-provided value before it goes into an HTML message."""
     return escape(str(value), quote=False)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(html: str) -> str:
+    """What an HTML text looks like in a message, for places Telegram shows as plain text
+    (callback toasts and alerts): tags dropped, entities turned back into characters."""
+    return unescape(_TAG.sub("", html))

@@ -36,6 +36,7 @@ __all__ = [
     "Button",
     "Call",
     "FakeTelegram",
+    "Group",
     "InputFileData",
     "SentDocument",
     "TelegramError",
@@ -273,6 +274,8 @@ class _Chat:
     events: list[tuple[int, str, BotMessage]] = field(default_factory=list)
     reply_keyboard: tuple[tuple[str, ...], ...] | None = None
     chat_instance: str = field(default_factory=lambda: str(secrets.randbits(62)))
+    kind: str = "private"  # or "group" / "supergroup" / "channel" (then user_id is the chat id)
+    title: str = ""
 
 
 @dataclass
@@ -520,6 +523,8 @@ class FakeTelegram:
         return chat
 
     def _chat_dict(self, chat: _Chat) -> dict:
+        if chat.kind != "private":
+            return {"id": chat.user_id, "type": chat.kind, "title": chat.title}
         user = self._users[chat.user_id]
         d = {"id": user.id, "type": "private", "first_name": user.first_name}
         if user.last_name:
@@ -581,13 +586,18 @@ class FakeTelegram:
                 raise _bad("can't parse reply keyboard markup JSON object")
         return markup
 
-    def _new_message(self, bot: _Bot, chat: _Chat, *, outgoing: bool, body: dict) -> _Message:
+    def _new_message(self, bot: _Bot, chat: _Chat, *, outgoing: bool, body: dict,
+                     sender: dict | None = None) -> _Message:
         mid = chat.next_message_id
         chat.next_message_id += 1
         date = int(self._wall())
-        sender = bot.user_dict if outgoing else self._users[chat.user_id].user_dict
+        if sender is None:
+            sender = bot.user_dict if outgoing else self._users[chat.user_id].user_dict
         raw = {"message_id": mid, "from": sender, "chat": self._chat_dict(chat), "date": date,
                **body}
+        if chat.kind == "channel":
+            del raw["from"]  # channel posts have no sender
+            raw["sender_chat"] = raw["chat"]
         msg = _Message(mid, outgoing, date, raw)
         chat.messages[mid] = msg
         chat.order.append(msg)
@@ -949,6 +959,19 @@ class FakeTelegram:
             self._users[user_id] = u
             self._chats[(bot.id, user_id)] = _Chat(bot.id, user_id)
             return u
+
+    def group(self, chat_id: int, title: str = "Команда", *, kind: str = "supergroup",
+              token: str | None = None) -> Group:
+        """A group, supergroup or channel the bot is a member of (chat ids are negative)."""
+        if chat_id >= 0 or kind not in ("group", "supergroup", "channel"):
+            raise ValueError("a group chat needs a negative id and a group kind")
+        with self._cond:
+            bot = self._bot_for_token(token or self.default_token)
+            chat = self._chats.get((bot.id, chat_id))
+            if chat is None:
+                chat = _Chat(bot.id, chat_id, started=True, kind=kind, title=title)
+                self._chats[(bot.id, chat_id)] = chat
+            return Group(self, chat)
 
     def calls(self, method: str | None = None, *, chat_id: int | None = None,
               ok: bool | None = None) -> list[Call]:
@@ -1393,3 +1416,61 @@ class User:
         with self._tg._cond:
             return self._tg._chat_dict(self._chat)
 
+
+
+class Group:
+    """A group, supergroup or channel with the bot in it: members write and press buttons
+    there. Updates come with the group's chat, so the bot sees where they came from."""
+
+    def __init__(self, tg: FakeTelegram, chat: _Chat) -> None:
+        self._tg = tg
+        self._chat = chat
+        self.id = chat.user_id
+        self.kind = chat.kind
+
+    def send(self, user: User, text: str) -> int:
+        """`user` writes `text` in the group (in a channel: a post); returns its message_id."""
+        with self._tg._cond:
+            body: dict = {"text": text}
+            if text.startswith("/"):
+                command = text.split(maxsplit=1)[0]
+                body["entities"] = [{"type": "bot_command", "offset": 0,
+                                     "length": len(command.encode("utf-16-le")) // 2}]
+            bot = self._tg._bots[self._chat.bot_id]
+            msg = self._tg._new_message(bot, self._chat, outgoing=False, body=body,
+                                        sender=user.user_dict)
+            msg.text = msg.html = text
+            kind = "channel_post" if self.kind == "channel" else "message"
+            self._tg._push_update(bot, kind, msg.raw)
+            return msg.message_id
+
+    def bot_message(self, text: str, buttons: list[tuple[str, str]]) -> int:
+        """A bot message with callback buttons already in the group (posted by an older
+        version of the bot, say); returns its message_id. No API call is recorded."""
+        with self._tg._cond:
+            bot = self._tg._bots[self._chat.bot_id]
+            markup = {"inline_keyboard": [[{"text": label, "callback_data": data}]
+                                          for label, data in buttons]}
+            msg = self._tg._new_message(bot, self._chat, outgoing=True,
+                                        body={"text": text, "reply_markup": markup})
+            msg.text, msg.html, msg.reply_markup = text, text, markup
+            return msg.message_id
+
+    def press(self, user: User, message_id: int, data: str) -> str:
+        """`user` presses a button with callback `data` under bot message `message_id` in
+        the group; returns the callback query id."""
+        with self._tg._cond:
+            msg = self._chat.messages[message_id]
+            assert msg.outgoing, "only bot messages have inline buttons"
+            qid = str(secrets.randbits(63))
+            self._tg._callbacks[qid] = {"answered": False, "answer": None,
+                                        "bot_id": self._chat.bot_id}
+            query = {"id": qid, "from": user.user_dict, "message": msg.raw,
+                     "chat_instance": self._chat.chat_instance, "data": data}
+            self._tg._push_update(self._tg._bots[self._chat.bot_id], "callback_query", query)
+            return qid
+
+    def bot_messages(self) -> list[BotMessage]:
+        """What the bot sent or edited in the group (every version), oldest first."""
+        with self._tg._cond:
+            return [snap for _, kind, snap in self._chat.events if kind in ("sent", "edited")]
