@@ -99,7 +99,7 @@ async def test_a_button_with_no_message_gets_the_stale_answer(env, caplog):
 # Every action each callback class is handled with (a new class or action needs a row).
 ACTIONS = {
     callbacks.ApprovalCb: [{}],
-    callbacks.DeviceCb: [{"action": a} for a in ("open", "refresh", "take", "ret", "rret", "ext", "q", "unq",
+    callbacks.DeviceCb: [{"action": a} for a in ("open", "refresh", "take", "ret", "rret", "ext", "rext", "q", "unq",
                                                  "hand", "hist")],
     callbacks.CategoryAdminCb: [{"action": a} for a in ("list", "add", "rename", "delete")],
     callbacks.PersonAdminCb: [{"action": a} for a in ("page", "find", "open", "ok", "no", "email", "comment",
@@ -146,7 +146,8 @@ def _forgeries():
 
 
 def test_every_callback_class_has_its_actions_listed_and_a_bounded_number():
-    assert set(_classes()) - {callbacks.DevCb, callbacks.MyHistoryCb, callbacks.ImportCb} == set(ACTIONS)
+    assert set(_classes()) - {callbacks.DevCb, callbacks.MyHistoryCb, callbacks.ImportCb,
+                                  callbacks.HereCb}  # HereCb carries no number == set(ACTIONS)
     assert len(list(_forgeries())) > 300
 
 
