@@ -127,6 +127,7 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     dispatcher, in_flight = build_dispatcher(settings, storage)
     notifier = Notifier(bot, db, clock, rate=settings.reminders.global_rate,
                         per_chat=settings.reminders.per_chat_interval)
+    bot.session.middleware(notifier.reply_pacing)  # replies share the notifier's budget, first
     loop = BackgroundLoop(settings.reminders.tick_seconds)
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
     dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
