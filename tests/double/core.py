@@ -311,6 +311,7 @@ class _Fault:
     chat_id: Any
     remaining: int
     error: TelegramError
+    until: float | None = None  # an outage: every matching call fails until then (double clock)
 
 
 @dataclass
@@ -482,11 +483,16 @@ class FakeTelegram:
         self._cond.notify_all()
 
     def _check_faults(self, method: str, params: dict) -> None:
-        for fault in self._faults:
+        for fault in list(self._faults):
             if fault.method != method.lower():
                 continue
             if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
                 continue
+            if fault.until is not None:
+                if self._clock() >= fault.until:
+                    self._faults.remove(fault)
+                    continue
+                raise fault.error
             fault.remaining -= 1
             if fault.remaining <= 0:
                 self._faults.remove(fault)
@@ -1065,6 +1071,15 @@ class FakeTelegram:
             canonical = self._canonical.get(method.lower(), method)
             self._faults.append(_Fault(canonical.lower(), chat_id, times,
                                        TelegramError(error_code, description, retry_after)))
+
+    def inject_outage(self, method: str, seconds: float, *, error_code: int = 502,
+                      description: str = "Bad Gateway") -> None:
+        """Every call of `method` fails with this error for the next `seconds` (a short
+        Telegram outage; a 5xx is what clients see of one)."""
+        with self._cond:
+            canonical = self._canonical.get(method.lower(), method)
+            self._faults.append(_Fault(canonical.lower(), None, 0, TelegramError(error_code, description),
+                                       until=self._clock() + seconds))
 
     def add_diagnostic(self, name: str, provider: Callable[[], str]) -> None:
         """Text appended to every wait failure (e.g. the bot process log tail)."""
