@@ -167,6 +167,10 @@ class BotApiDouble:
         method = request.match_info["method"]
         try:
             params = await self._read_params(request)
+            stall = self.telegram.take_stall(method, params)
+            if stall is not None:
+                await asyncio.sleep(stall[0])
+                raise stall[1]
             if method.lower() == "getupdates" and params.get("timeout") not in (None, "", 0, "0"):
                 loop = asyncio.get_running_loop()
                 result = await loop.run_in_executor(
