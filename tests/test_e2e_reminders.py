@@ -183,3 +183,32 @@ def test_a_two_second_outage_in_a_100_person_run_delays_reminders_and_loses_none
     assert [len(reminders_of(u)) for u in users] == [1] * len(users)
     assert query(bot, "SELECT count(*), count(sent_at) FROM reminder_deliveries") == [(100, 100)]
     assert bot.stop() == 0
+
+
+def test_staff_searching_during_a_big_run_get_every_reply(bot_factory, api):
+    bot = bot_factory(start=False, now=moscow(2026, 12, 1, 9),
+                      env={**FAST_TICKS, "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"})
+    holders = list(range(1001, 1301))
+    searchers = list(range(2001, 2011))  # they hold a device without a due date: no reminder
+    seed_loans(bot, [(i, f"Сотрудник {i}", date(2026, 12, 1)) for i in holders]
+               + [(i, f"Поиск {i}", None) for i in searchers])
+    bot.start()
+    users = [api.user(i, f"Сотрудник {i}") for i in holders]
+    staff = [api.user(i, f"Поиск {i}") for i in searchers]
+    start_chats(users + staff)
+    api.set_flood_control(True)  # Telegram-like limits: 30/s overall, 1/s per chat
+    bot.set_now(moscow(2026, 12, 1, 10))
+    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 20, 30,
+                            "the run did not start")
+
+    for turn in range(5):  # each searches five times, the next once the last answer came
+        wanted = {user: 1001 + 30 * k + turn for k, user in enumerate(staff)}
+        for user, number in wanted.items():
+            user.send(f"касса {number}")
+        for user, number in wanted.items():
+            user.wait_for(lambda m, n=number: m.text.startswith(f"№{n} · "), include_edits=False)
+
+    wait_output(bot, "run for 2026-12-01 finished", timeout=90)
+    assert [len(reminders_of(u)) for u in users] == [1] * len(users)
+    assert not [m for u in staff for m in u.messages() if "пошло не так" in m.text]
+    assert bot.stop() == 0
