@@ -152,11 +152,11 @@ async def run(settings: Settings) -> int:
     gc.freeze()
     app.loop.start()
     log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)
-    # Pending updates are kept: people who wrote while the bot was down get answers. An update
-    # is confirmed to Telegram only once handled, so a crash loses none (cashbot/polling.py).
-    poller = ConfirmingPoller(app.dispatcher, app.bot, polling_timeout=settings.telegram.polling_timeout,
-                              allowed_updates=app.dispatcher.resolve_used_update_types(),
-                              grace=SHUTDOWN_GRACE_SECONDS)
+    # Pending updates are kept: people who wrote while the bot was down get answers. Updates
+    # are journaled before Telegram forgets them, so a crash loses none (cashbot/polling.py).
+    poller = ConfirmingPoller(app.dispatcher, app.bot, app.db, grace=SHUTDOWN_GRACE_SECONDS,
+                              polling_timeout=settings.telegram.polling_timeout,
+                              allowed_updates=app.dispatcher.resolve_used_update_types())
     try:
         await poller.run()
     finally:

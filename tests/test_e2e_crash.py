@@ -35,6 +35,8 @@ def test_a_message_in_flight_at_a_kill_is_answered_after_the_restart_and_only_on
     alice.wait_for("Отменять нечего")
     assert len([m for m in alice.messages() if "/mine" in m.text]) == 2
     assert bot.stop() == 0
+    with sqlite3.connect(bot.db_path) as db:  # a clean stop leaves nothing to handle again
+        assert db.execute("SELECT count(*) FROM update_journal").fetchone() == (0,)
 
 
 def test_a_kill_after_the_take_committed_closes_its_dialog_after_the_restart(bot_factory, api):
