@@ -130,15 +130,15 @@ class Notifier:
     async def deliver(self, chat_id: int, text: str | None = None,
                       reply_markup: InlineKeyboardMarkup | None = None, *,
                       prepare: Callable[[], Awaitable[Prepared]] | None = None,
-                      temporary_retries: int = 0, **kwargs: Any) -> Delivery:
+                      temporary_retries: int = 2, **kwargs: Any) -> Delivery:
         """Send one message (paced); retries a 429 after retry_after. Never raises.
 
         `prepare`, when given, is awaited once, right after the first pacing wait and just
         before the first attempt: reminders claim their delivery rows there, so a crash can
         lose at most the messages already on the wire, never send one twice.
 
-        A temporary failure is retried here `temporary_retries` times (a second apart, then
-        more), then reported as UNAVAILABLE; the reminder run retries on later ticks instead."""
+        A temporary failure is retried here `temporary_retries` times (1 s, 2 s, 4 s ... apart),
+        then reported as UNAVAILABLE; the reminder run passes 0 and retries on later ticks."""
         if prepare is None:
             prepare = lambda: _ready(text, reply_markup)  # noqa: E731
         prepared: Prepared = None

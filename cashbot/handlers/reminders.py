@@ -125,7 +125,7 @@ class DailyReminders:
             claimed = await db.run(reminders.claim, recipient.person_id, today, horizon, clock.now())
             return reminder_message(claimed, today) if claimed else None
 
-        outcome = await self.app.notifier.deliver(recipient.telegram_id, prepare=prepare)
+        outcome = await self.app.notifier.deliver(recipient.telegram_id, prepare=prepare, temporary_retries=0)
         loan_ids = [loan.loan_id for loan in claimed.loans] if claimed else []
         if outcome is Delivery.SENT:
             await db.run(reminders.mark_sent, recipient.person_id, loan_ids, today, clock.now())
