@@ -26,6 +26,7 @@ from cashbot.handlers import ROUTERS, register_jobs
 from cashbot.menus import set_menus
 from cashbot.middlewares import InFlight, PinResponseTypes, PlainCallbackAnswers, PrivateChatsOnly, ViewerMiddleware
 from cashbot.notify import Notifier
+from cashbot.polling import ConfirmingPoller
 from cashbot.services import people, setup
 
 log = logging.getLogger("cashbot")
@@ -129,6 +130,7 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     dispatcher, in_flight = build_dispatcher(settings, storage)
     notifier = Notifier(bot, db, clock, rate=settings.reminders.global_rate,
                         per_chat=settings.reminders.per_chat_interval)
+    bot.session.middleware(notifier.reply_pacing)  # replies share the notifier's budget, first
     loop = BackgroundLoop(settings.reminders.tick_seconds)
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
     dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
@@ -152,27 +154,26 @@ async def run(settings: Settings) -> int:
     gc.freeze()
     app.loop.start()
     log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)
+    # Pending updates are kept: people who wrote while the bot was down get answers. Updates
+    # are journaled before Telegram forgets them, so a crash loses none (cashbot/polling.py).
+    poller = ConfirmingPoller(app.dispatcher, app.bot, app.db, grace=SHUTDOWN_GRACE_SECONDS,
+                              polling_timeout=settings.telegram.polling_timeout,
+                              allowed_updates=app.dispatcher.resolve_used_update_types())
     try:
-        # Pending updates are kept: people who wrote while the bot was down get answers.
-        await app.dispatcher.start_polling(
-            app.bot, polling_timeout=settings.telegram.polling_timeout, close_bot_session=False,
-            allowed_updates=app.dispatcher.resolve_used_update_types())
+        await poller.run()
     finally:
-        await shutdown(app)
+        await shutdown(app, poller)
     return 0
 
 
-async def shutdown(app: App) -> None:
+async def shutdown(app: App, poller: ConfirmingPoller | None = None) -> None:
     """Let in-flight updates and queued notifications finish, confirm what was handled to
     Telegram, then close the database."""
     await app.loop.stop()
     await app.in_flight.drain(SHUTDOWN_GRACE_SECONDS)
     await app.notifier.drain(SHUTDOWN_GRACE_SECONDS)
-    if app.in_flight.last_update_id:
-        try:  # without this, Telegram would deliver the last batch again after a restart
-            await app.bot.get_updates(offset=app.in_flight.last_update_id + 1, limit=1, timeout=0)
-        except Exception as error:
-            log.warning("could not confirm the last updates: %s", error)
+    if poller is not None:  # without this, Telegram would deliver the last batch again
+        await poller.confirm()
     await app.bot.session.close()
     await app.dispatcher.storage.close()
     app.db.close()

@@ -515,6 +515,23 @@ def test_injected_errors(api, alice):
     with_bot(api, scenario)
 
 
+def test_an_outage_fails_every_matching_call_until_it_is_over():
+    now = [100.0]
+    tg = FakeTelegram(clock=lambda: now[0])
+    users = [tg.user(101 + i, f"U{i}") for i in range(2)]
+    for u in users:
+        u.send("/start")
+    tg.inject_outage("sendMessage", 2)
+    for u in users:
+        with pytest.raises(TelegramError) as e:
+            tg.call(DEFAULT_TOKEN, "sendMessage", {"chat_id": u.id, "text": "x"})
+        assert e.value.error_code == 502
+    tg.call(DEFAULT_TOKEN, "getMe", {})  # other methods work
+    now[0] += 2
+    for u in users:
+        tg.call(DEFAULT_TOKEN, "sendMessage", {"chat_id": u.id, "text": "x"})
+
+
 def test_wait_for_failure_shows_transcript(api, alice):
     ok(api, "sendMessage", chat_id=101, text="что-то другое", reply_markup=KB)
     api.add_diagnostic("extra", lambda: "diagnostic text")

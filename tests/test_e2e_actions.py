@@ -22,9 +22,15 @@ def start_bot(bot_factory, people=NAMES, devices=((49, "MSPOS-N"),), **kwargs):
     return bot.start()
 
 
+def is_card(number=49):
+    """The device card itself, as a new message: not a notice that merely names the device
+    (a queue or hand-over notification may arrive at any moment and mention «№49» too)."""
+    return lambda m: m.text.startswith(f"№{number} · ")
+
+
 def open_card(user, number=49):
     user.send(f"/start d{number}")
-    return user.wait_for(f"№{number}")
+    return user.wait_for(is_card(number), include_edits=False)
 
 
 def take(user, number=49, due="Без срока"):

@@ -62,7 +62,7 @@ def _dev_events(db_path):
 def _take(user, number):
     """The staff flow's three taps: Take, no return date, no place."""
     user.send(f"/start d{number}")
-    user.press(user.wait_for(f"№{number}"), "Взять")
+    user.press(user.wait_for(lambda m: m.text.startswith(f"№{number} · "), include_edits=False), "Взять")
     user.press(user.wait_for("До какого числа"), "Без срока")
     user.press(user.wait_for("Где будет"), "Пропустить")
     user.wait_for("У вас")

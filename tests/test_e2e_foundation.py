@@ -42,7 +42,8 @@ def test_kill_in_the_middle_of_a_dialog_then_restart_continues_it(bot_factory, a
     bot.start()
     vera.send("vera@example.ru")
     vera.wait_for("зарегистрированы")
-    assert "MSPOS-N" in vera.wait_for("№49").text
+    card = vera.wait_for(lambda m: m.text.startswith("№49 · "), include_edits=False)
+    assert "MSPOS-N" in card.text
 
 
 def test_sigterm_stops_cleanly_and_handled_updates_are_not_redelivered(bot_factory, api):

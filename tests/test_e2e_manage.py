@@ -113,5 +113,5 @@ def test_give_take_back_edit_and_refusals_on_the_card(bot_factory, api):
     alice.send("A1")
     assert "(/start d49)" in alice.wait_for("уже у устройства №49").text
     alice.send("Z9")
-    assert "B2 → Z9" in alice.wait_for("№50").text
+    alice.wait_for(lambda m: m.text.startswith("№50 · ") and "B2 → Z9" in m.text)
     assert bot.stop() == 0

@@ -125,30 +125,37 @@ def test_a_blocked_user_and_a_429_in_a_200_person_run_lose_no_one_else(bot_facto
     admin = api.user(900, "Админ")
     start_chats([admin, *users.values()])
     api.set_flood_control(True)  # Telegram-like limits from now on: 30/s overall, 1/s per chat
-    blocked, throttled, broken = users[1005], users[1010], users[1013]
+    # 1008 and 1012 are overdue, so the digest lists them.
+    blocked, throttled, unavailable, refused = users[1008], users[1010], users[1013], users[1012]
     blocked.block()
     api.inject_error("sendMessage", chat_id=throttled.id, error_code=429, retry_after=2)
-    api.inject_error("sendMessage", chat_id=broken.id, error_code=502)
+    api.inject_error("sendMessage", chat_id=unavailable.id, error_code=502)
+    api.inject_error("sendMessage", chat_id=refused.id, error_code=400, description="Bad Request: chat not found")
 
     bot.set_now(moscow(2026, 12, 1, 10))
     wait_output(bot, "run for 2026-12-01 finished", timeout=60)
 
     due = {i for i in ids if dues[i] is not None}
     for i, user in users.items():
-        expected = 1 if i in due and user not in (blocked, broken) else 0
+        expected = 1 if i in due and user not in (blocked, refused) else 0
         assert len(reminders_of(user)) == expected, (i, dues[i])
     assert len(api.calls("sendMessage", chat_id=throttled.id)) == 3  # /help reply, 429, retry
+    assert len(api.calls("sendMessage", chat_id=unavailable.id)) == 3  # /help reply, 502, a later pass
     assert query(bot, "SELECT unreachable_at IS NOT NULL FROM people WHERE telegram_id = ?",
                  blocked.id) == [(1,)]
     # The digest lists exactly the overdue loans: holder and days for each, nothing else.
     digest = "\n".join(m.text for m in admin.messages() if "Просроченные устройства" in m.text)
     overdue = sorted(i for i in ids if dues[i] is not None and dues[i] < date(2026, 12, 1))
     assert len(overdue) == 50
-    listed = sorted(int(line.split("№")[1].split(" ")[0]) for line in digest.splitlines() if line.startswith("• №"))
-    assert listed == overdue
+    lines = {int(line.split("№")[1].split(" ")[0]): line for line in digest.splitlines() if line.startswith("• №")}
+    assert sorted(lines) == overdue
     for i in overdue:
         days = (date(2026, 12, 1) - dues[i]).days
-        assert f"№{i} · Касса {i} — Сотрудник {i}, просрочено на {count(days, DAYS)}" in digest
+        assert f"№{i} · Касса {i} — Сотрудник {i}, просрочено на {count(days, DAYS)}" in lines[i]
+    # ... and marks the two holders today's reminder did not reach, and only them.
+    assert "заблокировал(а) бота" in lines[blocked.id]
+    assert "напоминание не доставлено" in lines[refused.id]
+    assert sorted(i for i, line in lines.items() if "напоминание не" in line) == [blocked.id, refused.id]
     # The blocked person is skipped the next day and reached again once they write.
     blocked.unblock()
     blocked.send("/help")
@@ -156,4 +163,53 @@ def test_a_blocked_user_and_a_429_in_a_200_person_run_lose_no_one_else(bot_facto
     bot.set_now(moscow(2026, 12, 2, 10))
     wait_output(bot, "run for 2026-12-02 finished", timeout=60)
     assert len(reminders_of(blocked)) == 1
+    assert bot.stop() == 0
+
+
+def test_a_two_second_outage_in_a_100_person_run_delays_reminders_and_loses_none(bot_factory, api):
+    bot = bot_factory(start=False, now=moscow(2026, 12, 1, 9),
+                      env={**FAST_TICKS, "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"})
+    ids = list(range(301, 401))
+    seed_loans(bot, [(i, f"Сотрудник {i}", date(2026, 12, 1)) for i in ids])
+    bot.start()
+    users = [api.user(i, f"Сотрудник {i}") for i in ids]
+    start_chats(users)
+    bot.set_now(moscow(2026, 12, 1, 10))
+    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 20, 30,
+                            "20 reminders were not sent")
+    api.inject_outage("sendMessage", 2)  # every send fails with 502 for two seconds
+
+    wait_output(bot, "run for 2026-12-01 finished", timeout=90)
+    assert api.calls("sendMessage", ok=False), "the outage hit no reminder"
+    assert [len(reminders_of(u)) for u in users] == [1] * len(users)
+    assert query(bot, "SELECT count(*), count(sent_at) FROM reminder_deliveries") == [(100, 100)]
+    assert bot.stop() == 0
+
+
+def test_staff_searching_during_a_big_run_get_every_reply(bot_factory, api):
+    bot = bot_factory(start=False, now=moscow(2026, 12, 1, 9),
+                      env={**FAST_TICKS, "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"})
+    holders = list(range(1001, 1301))
+    searchers = list(range(2001, 2011))  # they hold a device without a due date: no reminder
+    seed_loans(bot, [(i, f"Сотрудник {i}", date(2026, 12, 1)) for i in holders]
+               + [(i, f"Поиск {i}", None) for i in searchers])
+    bot.start()
+    users = [api.user(i, f"Сотрудник {i}") for i in holders]
+    staff = [api.user(i, f"Поиск {i}") for i in searchers]
+    start_chats(users + staff)
+    api.set_flood_control(True)  # Telegram-like limits: 30/s overall, 1/s per chat
+    bot.set_now(moscow(2026, 12, 1, 10))
+    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 20, 30,
+                            "the run did not start")
+
+    for turn in range(5):  # each searches five times, the next once the last answer came
+        wanted = {user: 1001 + 30 * k + turn for k, user in enumerate(staff)}
+        for user, number in wanted.items():
+            user.send(f"касса {number}")
+        for user, number in wanted.items():
+            user.wait_for(lambda m, n=number: m.text.startswith(f"№{n} · "), include_edits=False)
+
+    wait_output(bot, "run for 2026-12-01 finished", timeout=90)
+    assert [len(reminders_of(u)) for u in users] == [1] * len(users)
+    assert not [m for u in staff for m in u.messages() if "пошло не так" in m.text]
     assert bot.stop() == 0

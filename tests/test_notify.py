@@ -74,10 +74,66 @@ async def test_other_failures_are_reported_and_the_next_person_still_gets_theirs
     env.telegram.inject_error("sendMessage", chat_id=102, error_code=400, description="Bad Request: chat not found")
     notifier = env.app.notifier
 
-    outcomes = [await notifier.deliver(chat, "текст") for chat in (101, 102, 103)]
+    outcomes = [await notifier.deliver(chat, "текст", temporary_retries=0) for chat in (101, 102, 103)]
 
-    assert outcomes == [Delivery.FAILED, Delivery.FAILED, Delivery.SENT]
+    # A 5xx may pass: it is told apart from a refusal, so a caller can try again later.
+    assert outcomes == [Delivery.UNAVAILABLE, Delivery.FAILED, Delivery.SENT]
     assert Person.get(Person.telegram_id == 101).unreachable_at is None  # only 403 does that
+
+
+async def test_a_temporary_failure_is_retried_when_asked_and_a_refusal_is_not(env):
+    alice = await staff(env, 101, "Алиса")
+    await staff(env, 102, "Борис")
+    env.telegram.clear_calls()
+    env.telegram.inject_error("sendMessage", chat_id=101, error_code=502)
+    env.telegram.inject_error("sendMessage", chat_id=102, error_code=400, description="Bad Request: chat not found")
+    notifier = env.app.notifier
+
+    assert await notifier.deliver(101, "после сбоя", temporary_retries=1) is Delivery.SENT
+    assert await notifier.deliver(102, "отказ", temporary_retries=1) is Delivery.FAILED
+
+    assert [c.ok for c in sends(env, 101)] == [False, True]
+    assert alice.last_message().text == "после сбоя"
+    assert [c.ok for c in sends(env, 102)] == [False]
+
+
+async def test_a_429_on_a_reply_is_waited_out_and_the_reply_repeated(env):
+    alice = await staff(env, 101, "Алиса")
+    env.telegram.clear_calls()
+    env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=1)
+
+    await env.send(alice, "/help")  # the handler does not see the 429
+
+    first, repeated = sends(env, 101)
+    assert first.error.error_code == 429 and repeated.ok
+    assert repeated.time - first.time >= 0.9  # not before Telegram's retry_after
+    assert "учёт общих устройств" in alice.last_message().text
+    assert env.app.notifier.reply_pacing.retry_after_count == 1
+
+
+async def test_replies_go_before_queued_notifications_and_push_them_back(tmp_path):
+    # Two notifications a second: without replies the second follows the first by 0.5 s.
+    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0.05, "global_rate": 2})
+    try:
+        alice = await staff(env, 101, "Алиса")
+        for telegram_id in (102, 103, 104):
+            await staff(env, telegram_id, f"Сотрудник {telegram_id}")
+        await asyncio.sleep(1)  # the replies above are paid for
+        env.telegram.clear_calls()
+        notifier = env.app.notifier
+        run = asyncio.gather(*(notifier.deliver(chat, "уведомление") for chat in (102, 103, 104)))
+        await asyncio.sleep(0)  # the first notification takes its slot
+        for _ in range(3):
+            await env.send(alice, "/help")
+        await run
+
+        order = [c.chat_id for c in env.telegram.calls("sendMessage")]
+        assert order == [102, 101, 101, 101, 103, 104]  # replies did not queue behind them
+        first, second = (c.time for c in env.telegram.calls("sendMessage") if c.chat_id in (102, 103))
+        assert second - first >= 0.9  # the notifier yielded the replies' share of the budget
+    finally:
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
 
 
 async def test_prepare_runs_once_and_may_decide_to_send_nothing(env):

@@ -133,6 +133,51 @@ def test_overdue_loans_are_exactly_the_open_past_due_ones(database):
     assert r.digest_recipients() == [admin.telegram_id]
 
 
+def test_released_rows_are_due_again_and_confirmed_ones_are_never_released(database):
+    alice = person(101, "Алиса", "alice@example.ru")
+    boris = person(102, "Борис", "boris@example.ru")
+    loan(device(1, "A"), alice, FRIDAY)
+    loan(device(2, "B"), boris, FRIDAY)
+    horizon = r.next_run_day(FRIDAY, WEEKDAYS)
+    for who in (alice, boris):
+        assert r.claim(who.id, FRIDAY, horizon, NOW)
+    assert r.recipients(FRIDAY, horizon) == []
+    sent = r.claim(alice.id, FRIDAY, horizon, NOW)  # nothing left to claim
+    assert sent is None
+
+    # Boris's message went out; Alice's met a 502: hers is due again, his is not.
+    r.mark_sent(boris.id, [ReminderDelivery.get(ReminderDelivery.person == boris.id).loan_id], FRIDAY, NOW)
+    alice_loans = [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == alice.id)]
+    r.release(alice.id, alice_loans, FRIDAY)
+    r.release(boris.id, [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == boris.id)],
+              FRIDAY)
+    assert r.recipients(FRIDAY, horizon) == [r.Recipient(alice.id, 101)]
+    assert [x.loan_id for x in r.claim(alice.id, FRIDAY, horizon, NOW).loans] == alice_loans
+    assert ReminderDelivery.select().where(ReminderDelivery.sent_at.is_null(False)).count() == 1
+
+
+def test_the_digest_marks_holders_todays_reminder_did_not_reach(database):
+    reached = person(101, "Алиса", "alice@example.ru")
+    refused = person(102, "Борис", "boris@example.ru")
+    blocked = person(103, "Вера", "vera@example.ru")
+    horizon = r.next_run_day(FRIDAY, WEEKDAYS)
+    for n, who in enumerate((reached, refused, blocked), start=1):
+        loan(device(n, f"Касса {n}"), who, FRIDAY - timedelta(days=n))
+        r.claim(who.id, FRIDAY, horizon, NOW)
+    r.mark_sent(reached.id, [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == reached.id)],
+                FRIDAY, NOW)
+    Person.update(unreachable_at=NOW).where(Person.id == blocked.id).execute()  # a 403
+
+    lines = r.overdue_loans(FRIDAY)
+    assert [(x.number, x.not_reached) for x in lines] == [(3, r.BLOCKED), (2, r.UNDELIVERED), (1, None)]
+    (text,) = digest_messages(lines, FRIDAY)
+    line = {int(x.split("№")[1].split(" ")[0]): x for x in text.splitlines() if x.startswith("• №")}
+    assert "заблокировал(а) бота" in line[3]
+    assert "не доставлено" in line[2] and "заблокировал" not in line[2]
+    assert "напоминание" not in line[1]
+    assert "не дошло по 2 устр." in text
+
+
 def test_digest_is_split_under_the_message_limit_and_escapes_names():
     lines = [r.OverdueLine(n, f"<Касса {n}>" + "x" * 60, "Алиса & Co", None, None, FRIDAY, 3)
              for n in range(1, 120)]

@@ -3,12 +3,20 @@ reminder buttons are the device card's own [Вернул]/[Продлить] cal
 
 Every tick asks "is today's run due and unfinished?"; the answer is cached in memory once the
 day is done, so ticks cost nothing after that. What is sent, and at most once, is decided by
-services.reminders in the database."""
+services.reminders in the database.
+
+A run is a series of passes. The first pass goes over everyone due; a person whose message
+Telegram could not take for now (5xx, timeout, network) is released and tried again on a
+later tick, after a growing pause, until the day ends. The run finishes when nobody is left
+to retry. The admin digest goes out once nobody is waiting for a retry, or after
+DIGEST_AT_LATEST even if some still are (it then marks them as not reached)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,11 +29,26 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RETRY_PAUSES = (5, 15, 30, 60, 120, 300, 600)  # seconds before the 1st, 2nd, ... retry; then the last
+DIGEST_AT_LATEST = 30 * 60  # seconds after the run began
+
+
+@dataclass
+class _Day:
+    """In-memory progress of one day's run (a restart simply retries everyone at once)."""
+
+    day: date
+    began: float = field(default_factory=time.monotonic)
+    failures: dict[int, int] = field(default_factory=dict)  # person id -> temporary failures
+    retry_at: dict[int, float] = field(default_factory=dict)  # person id -> monotonic time
+    digest_done: bool = False
+
 
 class DailyReminders:
     def __init__(self, app: "App"):
         self.app = app
         self._done_day: date | None = None  # today's run finished (or today is not a run day)
+        self._today: _Day | None = None
 
     async def __call__(self) -> None:
         settings = self.app.settings.reminders
@@ -46,19 +69,33 @@ class DailyReminders:
             log.info("reminders: the run for %s already finished", today)
             self._done_day = today
             return
-        counts = await self.send_reminders(today)
+        if self._today is None or self._today.day != today:
+            self._today = _Day(today)
+        state = self._today
+        counts, waiting = await self.send_reminders(today, state)
         if self.app.loop.stopping:  # unfinished: the next start resumes it, skipping claims
             log.info("reminders: run for %s interrupted by shutdown after %s", today, counts)
             return
-        if settings.admin_digest:
+        if counts:
+            log.info("reminders: pass for %s: %s", today, counts)
+        if settings.admin_digest and not state.digest_done and (
+                not waiting or time.monotonic() - state.began >= DIGEST_AT_LATEST):
             await self.send_digest(today)
+            state.digest_done = True
+        if waiting:
+            log.info("reminders: %s people to retry later today", waiting)
+            return
         await db.run(reminders.finish_run, reminders.REMINDERS_JOB, today, self.app.clock.now())
         log.info("reminders: run for %s finished: %s", today, counts)
         self._done_day = today
 
-    async def send_reminders(self, today: date) -> dict[str, int]:
+    async def send_reminders(self, today: date, state: _Day) -> tuple[dict[str, int], int]:
+        """One pass over everyone due and not yet claimed today whose retry pause is over.
+        Returns the outcomes and how many people are left to retry."""
         horizon = reminders.next_run_day(today, self.app.settings.reminders.days)
-        people = await self.app.db.run(reminders.recipients, today, horizon)
+        due = await self.app.db.run(reminders.recipients, today, horizon)
+        now = time.monotonic()
+        ready = [r for r in due if state.retry_at.get(r.person_id, 0.0) <= now]
         # Enough concurrent sends to keep the pacer busy even when each request is slow.
         gate = asyncio.Semaphore(max(1, int(self.app.settings.reminders.global_rate)))
         counts: dict[str, int] = {}
@@ -69,9 +106,14 @@ class DailyReminders:
                     return
                 outcome = await self.remind_one(recipient, today, horizon)
                 counts[outcome.value] = counts.get(outcome.value, 0) + 1
+                if outcome is Delivery.UNAVAILABLE:
+                    failures = state.failures[recipient.person_id] = state.failures.get(recipient.person_id, 0) + 1
+                    pause = RETRY_PAUSES[min(failures, len(RETRY_PAUSES)) - 1]
+                    state.retry_at[recipient.person_id] = time.monotonic() + pause
 
-        await asyncio.gather(*(remind(r) for r in people))
-        return counts
+        await asyncio.gather(*(remind(r) for r in ready))
+        waiting = len(due) - len(ready) + counts.get(Delivery.UNAVAILABLE.value, 0)
+        return counts, waiting
 
     async def remind_one(self, recipient: reminders.Recipient, today: date, horizon: date) -> Delivery:
         db, clock, claimed = self.app.db, self.app.clock, None
@@ -83,10 +125,13 @@ class DailyReminders:
             claimed = await db.run(reminders.claim, recipient.person_id, today, horizon, clock.now())
             return reminder_message(claimed, today) if claimed else None
 
-        outcome = await self.app.notifier.deliver(recipient.telegram_id, prepare=prepare)
+        outcome = await self.app.notifier.deliver(recipient.telegram_id, prepare=prepare, temporary_retries=0)
+        loan_ids = [loan.loan_id for loan in claimed.loans] if claimed else []
         if outcome is Delivery.SENT:
-            await db.run(reminders.mark_sent, recipient.person_id,
-                         [loan.loan_id for loan in claimed.loans], today, clock.now())
+            await db.run(reminders.mark_sent, recipient.person_id, loan_ids, today, clock.now())
+        elif outcome is Delivery.UNAVAILABLE:  # Telegram did not take it: due again, later
+            await db.run(reminders.release, recipient.person_id, loan_ids, today)
+            log.info("reminder for person %s not delivered for now; will retry", recipient.person_id)
         elif outcome is not Delivery.SKIPPED:
             log.warning("reminder for person %s not delivered: %s", recipient.person_id, outcome.value)
         return outcome
@@ -100,7 +145,7 @@ class DailyReminders:
             return
         for admin_id in await db.run(reminders.digest_recipients):
             for text in messages:  # a long digest is several messages; stop at the first failure
-                if await self.app.notifier.deliver(admin_id, text) is not Delivery.SENT:
+                if await self.app.notifier.deliver(admin_id, text, temporary_retries=3) is not Delivery.SENT:
                     break
 
 

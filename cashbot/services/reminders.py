@@ -7,6 +7,10 @@ Idempotence lives in the database, not in memory:
   *before* the message goes out and `sent_at` is set after. A claimed row is never sent again,
   whatever happens next. A crash between claim and send therefore loses that one message
   for the day rather than sending it twice: at-most-once, which is what people trust.
+- Only when Telegram answered that it could not take the message for now (5xx, timeout,
+  network) are the rows `release`d: the person is due again and a later pass that day sends
+  it. A refusal (400) keeps the claim (sending again would fail again); a 403 keeps it too
+  and marks the person unreachable.
 
 "Due soon" means due after today but no later than the next run day: on a Friday (default
 Mon-Fri schedule) a loan due on Saturday, Sunday or Monday is announced, so nothing falls
@@ -36,6 +40,7 @@ DIGEST_JOB = "admin_digest"
 MAX_DEVICES_PER_MESSAGE = 20  # buttons and the 4096-character limit; the rest is summarised
 
 DUE_SOON, DUE_TODAY, OVERDUE = "due_tomorrow", "due_today", "overdue"
+BLOCKED, UNDELIVERED = "blocked", "undelivered"
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class OverdueLine:
     holder_email: str | None
     due_on: date
     days_overdue: int
+    not_reached: str | None = None  # BLOCKED | UNDELIVERED: today's reminder did not reach them
 
 
 # ------------------------------------------------------------------ schedule (pure)
@@ -187,17 +193,35 @@ def mark_sent(person_id: int, loan_ids: list[int], today: date, now: datetime) -
             ReminderDelivery.loan.in_(loan_ids)).execute()
 
 
+def release(person_id: int, loan_ids: list[int], today: date) -> None:
+    """Telegram could not take the message for now: the rows go back to due, and a later pass
+    the same day claims them again. Rows already confirmed sent are never touched."""
+    with database_proxy.atomic():
+        ReminderDelivery.delete().where(
+            ReminderDelivery.person == person_id, ReminderDelivery.day == today,
+            ReminderDelivery.loan.in_(loan_ids), ReminderDelivery.sent_at.is_null()).execute()
+
+
 # ------------------------------------------------------------------ admin digest
 
 def overdue_loans(today: date) -> list[OverdueLine]:
-    """Every open loan past its due date on a live device, most overdue first."""
+    """Every open loan past its due date on a live device, most overdue first, each marked
+    when today's reminder did not reach its holder (blocked the bot, or not delivered)."""
     query = (Loan.select(Loan, Device, Person)
              .join(Device).switch(Loan).join(Person)
              .where(Loan.returned_at.is_null(), Loan.due_on < today, Device.deleted_at.is_null())
              .order_by(Loan.due_on, Device.number))
-    return [OverdueLine(loan.device.number, loan.device.name, loan.person.full_name or loan.person.email or "—",
-                        loan.person.username, loan.person.email, loan.due_on, (today - loan.due_on).days)
-            for loan in query]
+    reached = {row.loan_id for row in ReminderDelivery.select(ReminderDelivery.loan).where(
+        ReminderDelivery.day == today, ReminderDelivery.sent_at.is_null(False))}
+    lines = []
+    for loan in query:
+        holder = loan.person
+        not_reached = (None if loan.id in reached else
+                       BLOCKED if holder.unreachable_at is not None else UNDELIVERED)
+        lines.append(OverdueLine(loan.device.number, loan.device.name, holder.full_name or holder.email or "—",
+                                 holder.username, holder.email, loan.due_on, (today - loan.due_on).days,
+                                 not_reached))
+    return lines
 
 
 def digest_recipients() -> list[int]:

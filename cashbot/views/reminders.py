@@ -8,12 +8,14 @@ from aiogram.types import InlineKeyboardMarkup
 
 from cashbot.callbacks import DeviceCb
 from cashbot.services.reminders import (
+    BLOCKED,
     DUE_TODAY,
     MAX_DEVICES_PER_MESSAGE,
     OVERDUE,
     DueLoan,
     OverdueLine,
     PersonReminder,
+    UNDELIVERED,
 )
 from cashbot.texts import reminders as t
 from cashbot.texts.common import esc
@@ -65,10 +67,13 @@ def digest_messages(lines: list[OverdueLine], today: date) -> list[str]:
     """The admin digest, split into as many messages as Telegram's length limit needs."""
     if not lines:
         return []
+    marks = {BLOCKED: t.DIGEST_BLOCKED, UNDELIVERED: t.DIGEST_UNDELIVERED, None: ""}
     items = [t.DIGEST_LINE.format(number=line.number, name=esc(line.name),
                                   holder=person_link(line.holder_name, line.holder_username),
-                                  days=count(line.days_overdue, DAYS), due=fmt_date(line.due_on))
+                                  days=count(line.days_overdue, DAYS), due=fmt_date(line.due_on)) + marks[line.not_reached]
              for line in lines]
+    if not_reached := sum(1 for line in lines if line.not_reached):
+        items += ["", t.DIGEST_NOT_REACHED.format(count=not_reached)]
     messages, current = [], [t.DIGEST_HEADER.format(day=fmt_date(today), count=len(lines)), ""]
     for item in items:
         if sum(len(x) + 1 for x in current) + len(item) > MAX_TEXT:

@@ -314,6 +314,7 @@ class _Fault:
     chat_id: Any
     remaining: int
     error: TelegramError
+    until: float | None = None  # an outage: every matching call fails until then (double clock)
 
 
 @dataclass
@@ -403,6 +404,8 @@ class FakeTelegram:
         self._callbacks: dict[str, dict] = {}  # query id -> {"answered": bool, "answer": ...}
         self._calls: list[Call] = []
         self._faults: list[_Fault] = []
+        self._stalls: list[_Fault] = []  # HTTP front only: hold the request, then fail it
+        self.stalled: list[tuple[str, dict]] = []  # (method, params) of requests held so far
         self._flood: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._buckets: dict[Any, _Bucket] = {}
         self._seq = itertools.count(1)
@@ -485,11 +488,16 @@ class FakeTelegram:
         self._cond.notify_all()
 
     def _check_faults(self, method: str, params: dict) -> None:
-        for fault in self._faults:
+        for fault in list(self._faults):
             if fault.method != method.lower():
                 continue
             if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
                 continue
+            if fault.until is not None:
+                if self._clock() >= fault.until:
+                    self._faults.remove(fault)
+                    continue
+                raise fault.error
             fault.remaining -= 1
             if fault.remaining <= 0:
                 self._faults.remove(fault)
@@ -1088,6 +1096,37 @@ class FakeTelegram:
             canonical = self._canonical.get(method.lower(), method)
             self._faults.append(_Fault(canonical.lower(), chat_id, times,
                                        TelegramError(error_code, description, retry_after)))
+
+    def inject_stall(self, method: str, seconds: float, *, chat_id: int | None = None) -> None:
+        """The next call of `method` (to `chat_id`, if given) hangs for `seconds` and then fails
+        with 504 without taking effect: a request in flight when the bot is killed. Only the
+        HTTP front (BotApiDouble) honours it."""
+        with self._cond:
+            canonical = self._canonical.get(method.lower(), method)
+            self._stalls.append(_Fault(canonical.lower(), chat_id, 1, TelegramError(504, "Gateway Timeout"),
+                                       until=seconds))
+
+    def take_stall(self, method: str, params: dict) -> tuple[float, TelegramError] | None:
+        """For the HTTP front: how long to hold this request, and the error to answer then."""
+        with self._cond:
+            canonical = self._canonical.get(method.lower(), method).lower()
+            for stall in self._stalls:
+                if stall.method == canonical and (
+                        stall.chat_id is None or str(params.get("chat_id")) == str(stall.chat_id)):
+                    self._stalls.remove(stall)
+                    self.stalled.append((canonical, dict(params)))
+                    self._cond.notify_all()
+                    return stall.until, stall.error
+            return None
+
+    def inject_outage(self, method: str, seconds: float, *, error_code: int = 502,
+                      description: str = "Bad Gateway") -> None:
+        """Every call of `method` fails with this error for the next `seconds` (a short
+        Telegram outage; a 5xx is what clients see of one)."""
+        with self._cond:
+            canonical = self._canonical.get(method.lower(), method)
+            self._faults.append(_Fault(canonical.lower(), None, 0, TelegramError(error_code, description),
+                                       until=self._clock() + seconds))
 
     def add_diagnostic(self, name: str, provider: Callable[[], str]) -> None:
         """Text appended to every wait failure (e.g. the bot process log tail)."""

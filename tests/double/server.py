@@ -163,10 +163,18 @@ class BotApiDouble:
         return params
 
     async def _handle_method(self, request: web.Request) -> web.Response:
+        loop_time = asyncio.get_running_loop().time
         token = request.match_info["token"]
         method = request.match_info["method"]
         try:
             params = await self._read_params(request)
+            stall = self.telegram.take_stall(method, params)
+            if stall is not None:  # until the time is up or the bot hangs up (killed)
+                deadline = loop_time() + stall[0]
+                while loop_time() < deadline and request.transport is not None \
+                        and not request.transport.is_closing():
+                    await asyncio.sleep(0.05)
+                raise stall[1]
             if method.lower() == "getupdates" and params.get("timeout") not in (None, "", 0, "0"):
                 loop = asyncio.get_running_loop()
                 result = await loop.run_in_executor(
