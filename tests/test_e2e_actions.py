@@ -5,6 +5,13 @@ from datetime import datetime, timedelta, timezone
 
 from tests.seed import device, person, seed_file
 
+import pytest
+
+from tests.double.fixtures import MODES
+
+# Run in polling and in webhook mode (README, tests).
+pytestmark = pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
+
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Moscow
 FAST = {"CASHBOT_REMINDERS__TICK_SECONDS": "0.2", "CASHBOT_REMINDERS__PER_CHAT_INTERVAL": "0"}
 NAMES = {101: "Алиса", 102: "Борис", 103: "Вера", 104: "Глеб"}

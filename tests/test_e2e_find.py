@@ -7,6 +7,13 @@ from cashbot.texts import find as t
 from cashbot.views.lists import not_found
 from tests.seed import SEED_NOW, device, person, seed_file
 
+import pytest
+
+from tests.double.fixtures import MODES
+
+# Run in polling and in webhook mode (README, tests).
+pytestmark = pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
+
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # 10:00 in Moscow
 
 

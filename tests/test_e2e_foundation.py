@@ -2,6 +2,13 @@
 
 from tests.seed import device, seed_file
 
+import pytest
+
+from tests.double.fixtures import MODES
+
+# Run in polling and in webhook mode (README, tests).
+pytestmark = pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
+
 
 def test_two_users_start_register_and_open_a_card_by_deep_link(bot_factory, api):
     bot = bot_factory(start=False)

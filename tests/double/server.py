@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from .core import DEFAULT_TOKEN, FakeTelegram, InputFileData, TelegramError
+from .webhook import WebhookDelivery
 
 __all__ = ["BotApiDouble"]
 
@@ -49,6 +50,8 @@ class BotApiDouble:
         self._pollers = concurrent.futures.ThreadPoolExecutor(
             max_workers=32, thread_name_prefix="bot-api-double-poll")
         self.port: int | None = None
+        # posts updates once a bot sets a webhook (workers start on the first setWebhook)
+        self.telegram.on_webhook = WebhookDelivery(self.telegram).start
 
     # ---------------------------------------------------------------- lifecycle
 
