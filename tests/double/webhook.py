@@ -19,7 +19,9 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-__all__ = ["WebhookDelivery"]
+__all__ = ["SECRET_HEADER", "WebhookDelivery"]
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 WORKERS = 8
 POST_TIMEOUT = 60.0  # Telegram gives a webhook about a minute before it counts as failed
@@ -60,7 +62,7 @@ def post(url: str, secret: str | None, update: dict) -> str | None:
     """None if the bot answered 2xx, else the error as getWebhookInfo shows it."""
     headers = {"Content-Type": "application/json"}
     if secret:
-        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        headers[SECRET_HEADER] = secret
     request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers,
                                      method="POST")
     try:
