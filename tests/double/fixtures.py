@@ -4,8 +4,8 @@
 - `bot_factory(**BotProcess kwargs, start=True)`: start a BotProcess (workdir under
   tmp_path); every process is stopped after the test.
 - `bot`: `bot_factory()` with defaults — `python -m cashbot run`, no admins, open access.
-- `telegram_mode`: "polling" unless a module parametrises it (the same tests in both modes):
-  `pytestmark = pytest.mark.parametrize("telegram_mode", MODES, indirect=True)`.
+- `telegram_mode`: "polling" unless a test is marked `@both_modes` (then it runs twice, as
+  `[polling]` and `[webhook]`; the double posts to the bot's webhook in the second).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import pytest
 from .process import BotProcess
 from .server import BotApiDouble
 
-__all__ = ["MODES", "api", "bot", "bot_factory", "telegram_mode"]
+__all__ = ["MODES", "api", "bot", "bot_factory", "both_modes", "telegram_mode"]
 
 MODES = ["polling", "webhook"]
+both_modes = pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
 
 
 @pytest.fixture
