@@ -18,6 +18,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     token = settings.require_token()
     secrets = [token] + ([settings.dev_code.get_secret_value()] if settings.dev_code else [])
+    if settings.telegram.webhook.secret:
+        secrets.append(settings.telegram.webhook.secret.get_secret_value())
     app.setup_logging(settings, secrets)
     return asyncio.run(app.run(settings))
 
