@@ -83,8 +83,8 @@ async def serve(app, heartbeat: Heartbeat, grace: float) -> int:
         raise  # the port is taken or not ours: `cashbot run` prints it in one line
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    for signum in (signal.SIGTERM, signal.SIGINT):  # kept to the end: a second signal
+        loop.add_signal_handler(signum, stop.set)    # changes nothing, as in polling mode
     checker: asyncio.Task | None = None
     try:
         try:
@@ -106,8 +106,6 @@ async def serve(app, heartbeat: Heartbeat, grace: float) -> int:
     finally:
         if checker is not None:
             checker.cancel()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
         await site.stop()
         await app.in_flight.drain(grace)
         await runner.cleanup()  # the 200s of the finished updates go out here

@@ -7,6 +7,8 @@ back to polling, and `cashbot health` in both modes."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -80,6 +82,35 @@ def test_a_request_without_the_right_secret_gets_401_and_changes_nothing(bot_fac
     grisha.wait_for("/mine")
     assert bot.stop() == 0
     assert bot.webhook_secret not in bot.output()
+
+
+def wait_output(bot, text: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in bot.output():
+        assert time.monotonic() < deadline, f"{text!r} not in the output\n{bot.tail()}"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
+def test_sigterm_lets_the_running_update_finish_answer_and_not_come_again(
+        bot_factory, api, telegram_mode):
+    bot = bot_factory()
+    olga = api.user(109, "Ольга")
+    register(olga, "olga@example.ru")
+    held = api.hold("sendMessage", chat_id=109)
+    olga.send("/help")
+    held.wait_reached()  # the handler is in flight, waiting on Telegram
+    os.kill(bot.pid, signal.SIGTERM)
+    wait_output(bot, "Received SIGTERM" if telegram_mode == "polling" else "stopping: no new")
+    held.release()
+    assert bot.stop() == 0
+    olga.wait_for("/mine")
+    api.wait_updates_taken()  # answered (webhook) or confirmed (polling) before the exit
+    bot.start()
+    olga.send("/cancel")
+    olga.wait_for("Отменять нечего")
+    assert len([m for m in olga.messages() if "/mine" in m.text]) == 1
+    assert bot.stop() == 0
 
 
 def test_stop_keeps_the_webhook_and_updates_sent_meanwhile_arrive_after_the_restart(bot_factory, api):
