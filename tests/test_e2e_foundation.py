@@ -48,7 +48,6 @@ def test_kill_in_the_middle_of_a_dialog_then_restart_continues_it(bot_factory, a
     assert "MSPOS-N" in vera.wait_for("№49").text
 
 
-@both_modes
 def test_sigterm_stops_cleanly_and_handled_updates_are_not_redelivered(bot_factory, api):
     bot = bot_factory()
     gleb = api.user(104, "Глеб")

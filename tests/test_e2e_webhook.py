@@ -10,14 +10,13 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
+from cashbot.__main__ import main
 from cashbot.health import HEARTBEAT_FILE, check
 from tests.double.fixtures import MODES
 from tests.double.process import REPO_ROOT
@@ -136,9 +135,22 @@ def test_back_to_polling_removes_the_webhook_and_loses_nothing(bot_factory, api)
     assert bot.stop() == 0
 
 
-def health(bot) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cashbot", "health"], cwd=REPO_ROOT,
-                          env=bot.environment(), capture_output=True, text=True, timeout=60)
+@pytest.fixture
+def health(monkeypatch, capsys):
+    """`python -m cashbot health` with the bot's environment, run in this process."""
+
+    def run(bot) -> tuple[int, str, str]:
+        capsys.readouterr()
+        with monkeypatch.context() as patch:
+            patch.chdir(REPO_ROOT)
+            for key, value in bot.environment().items():
+                if key.startswith("CASHBOT_"):
+                    patch.setenv(key, value)
+            code = main(["health"])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 def wait_verdict(bot, healthy: bool, timeout: float = 60) -> None:
@@ -154,22 +166,22 @@ MAX_AGE = 3
 
 @pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
 def test_health_says_ok_while_updates_can_arrive_and_why_not_once_they_cannot(
-        bot_factory, api, telegram_mode):
+        bot_factory, api, telegram_mode, health):
     bot = bot_factory(env={"CASHBOT_TELEGRAM__POLLING_TIMEOUT": "1",
                            "CASHBOT_HEALTH__MAX_AGE": str(MAX_AGE)})
     wait_verdict(bot, True)
-    result = health(bot)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"ok: {telegram_mode} mode")
+    code, out, err = health(bot)
+    assert code == 0, err
+    assert out.startswith(f"ok: {telegram_mode} mode")
     assert (bot.workdir / ".heartbeat").is_file()  # beside the database
     if telegram_mode == "polling":
         api.inject_error("getUpdates", times=10**6, error_code=502)
     else:  # someone else took the webhook: Telegram no longer posts to this bot
         api.telegram.call(api.token, "setWebhook", {"url": "https://127.0.0.1:9/elsewhere"})
     wait_verdict(bot, False)
-    result = health(bot)
-    assert result.returncode == 1, result.stdout
-    line = result.stderr.strip()
+    code, out, err = health(bot)
+    assert code == 1, out
+    line = err.strip()
     assert "\n" not in line and line.startswith("unhealthy: ")
     if telegram_mode == "polling":
         assert "last successful getUpdates" in line
