@@ -18,8 +18,20 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     token = settings.require_token()
     secrets = [token] + ([settings.dev_code.get_secret_value()] if settings.dev_code else [])
+    if settings.telegram.webhook.secret:
+        secrets.append(settings.telegram.webhook.secret.get_secret_value())
     app.setup_logging(settings, secrets)
     return asyncio.run(app.run(settings))
+
+
+def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
+    from cashbot.health import check, heartbeat_path
+
+    # The loop ticks every tick_seconds; allow a slow tick (a reminder run) before failing.
+    ok, line = check(heartbeat_path(settings.data_dir), settings.health.max_age,
+                     max(settings.health.max_age, 3 * settings.reminders.tick_seconds))
+    print(line, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -177,6 +189,8 @@ COMMANDS = {
     "export": (cmd_export, "write the devices as CSV in the import format (stdout by default)"),
     "backup": (cmd_backup, "write a consistent copy of the database (safe while the bot runs)"),
     "import": (cmd_import, "import devices from a CSV file (dry run unless --apply)"),
+    "health": (cmd_health, "exit 0 if the running bot got updates (or passed its webhook "
+                           "check) within health.max_age seconds, else 1"),
 }
 
 

@@ -17,12 +17,14 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from cashbot import webhook
 from cashbot.background import BackgroundLoop
 from cashbot.clock import Clock, make_clock
 from cashbot.config import Settings
 from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_database
 from cashbot.fsm_storage import SQLiteStorage
 from cashbot.handlers import ROUTERS, register_jobs
+from cashbot.health import Heartbeat, SeenGetUpdates, heartbeat_path
 from cashbot.menus import set_menus
 from cashbot.middlewares import InFlight, PinResponseTypes, PlainCallbackAnswers, PrivateChatsOnly, ViewerMiddleware
 from cashbot.notify import Notifier
@@ -91,6 +93,7 @@ class App:
     notifier: Notifier
     loop: BackgroundLoop
     in_flight: InFlight
+    health: Heartbeat | None = None
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -135,14 +138,16 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
     dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
                                     background=loop, app=app)
-    loop.add("heartbeat", lambda: heartbeat(settings.data_dir / ".heartbeat"))
+    app.health = Heartbeat(heartbeat_path(settings.data_dir), settings.telegram.mode)
+    bot.session.middleware(SeenGetUpdates(app.health))
+    loop.add("heartbeat", lambda: heartbeat(app.health))
     register_jobs(app)
     return app
 
 
-async def heartbeat(path) -> None:
-    """The container healthcheck reads this file's age: the loop (and so the process) is alive."""
-    path.touch()
+async def heartbeat(health: Heartbeat) -> None:
+    """`cashbot health` checks that the loop (reminders, backups) still ticks."""
+    health.loop()
 
 
 async def run(settings: Settings) -> int:
@@ -154,12 +159,16 @@ async def run(settings: Settings) -> int:
     gc.freeze()
     app.loop.start()
     log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)
-    # Pending updates are kept: people who wrote while the bot was down get answers. Updates
-    # are journaled before Telegram forgets them, so a crash loses none (cashbot/polling.py).
-    poller = ConfirmingPoller(app.dispatcher, app.bot, app.db, grace=SHUTDOWN_GRACE_SECONDS,
-                              polling_timeout=settings.telegram.polling_timeout,
-                              allowed_updates=app.dispatcher.resolve_used_update_types())
+    poller: ConfirmingPoller | None = None
     try:
+        if settings.telegram.mode == "webhook":  # Telegram redelivers what was not answered 200
+            return await webhook.serve(app, app.health, SHUTDOWN_GRACE_SECONDS)
+        await webhook.leave_webhook(app.bot)
+        # Pending updates are kept: people who wrote while the bot was down get answers. Updates
+        # are journaled before Telegram forgets them, so a crash loses none (cashbot/polling.py).
+        poller = ConfirmingPoller(app.dispatcher, app.bot, app.db, grace=SHUTDOWN_GRACE_SECONDS,
+                                  polling_timeout=settings.telegram.polling_timeout,
+                                  allowed_updates=app.dispatcher.resolve_used_update_types())
         await poller.run()
     finally:
         await shutdown(app, poller)

@@ -12,9 +12,12 @@ import re
 import datetime as dt
 from pathlib import Path
 from typing import ClassVar, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -36,6 +39,8 @@ DEFAULT_CATEGORIES = [
 ]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class ConfigError(Exception):
@@ -46,11 +51,65 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class WebhookSettings(Section):
+    # The public HTTPS address Telegram posts updates to (e.g. behind a reverse proxy).
+    url: str | None = None
+    # The path the bot's own server answers on; default: the path of `url`.
+    path: str | None = None
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8080, ge=1, le=65535)
+    # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; unset: random at every start.
+    secret: SecretStr | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS
+        if not (parts.scheme == "https" or local) or not parts.hostname:
+            raise ValueError(f"webhook url must be an https:// URL (Telegram calls only https), got {value!r}")
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _absolute_path(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError(f"webhook path must start with '/', got {value!r}")
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        secret = value.get_secret_value().strip()
+        if not _WEBHOOK_SECRET_RE.match(secret):
+            raise ValueError("webhook secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return SecretStr(secret)
+
+    @property
+    def local_path(self) -> str:
+        return self.path or urlsplit(self.url or "").path or "/"
+
+
 class TelegramSettings(Section):
     token: SecretStr | None = None
     api_base: str = TELEGRAM_API_BASE
+    # polling: the bot asks Telegram (getUpdates); webhook: Telegram posts to the bot's server.
+    mode: Literal["polling", "webhook"] = "polling"
     # Long-polling timeout (seconds) passed to getUpdates.
     polling_timeout: int = Field(default=30, ge=0, le=60)
+    webhook: WebhookSettings = WebhookSettings()
+
+    @model_validator(mode="after")
+    def _webhook_needs_url(self) -> "TelegramSettings":
+        if self.mode == "webhook" and self.webhook.url is None:
+            raise ValueError("mode is 'webhook' but webhook.url is not set: "
+                             "give the public https:// address Telegram should post to")
+        return self
 
     @field_validator("token")
     @classmethod
@@ -112,6 +171,12 @@ class BackupSettings(Section):
     dir: Path | None = None  # default: <database dir>/backups
 
 
+class HealthSettings(Section):
+    # `cashbot health` fails when updates were last seen (a successful getUpdates, a webhook
+    # request or the webhook self-check) longer ago than this.
+    max_age: int = Field(default=120, ge=2, le=24 * 3600)
+
+
 class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     dir: Path | None = None  # default: <database dir>/logs
@@ -120,7 +185,8 @@ class LoggingSettings(Section):
 
 
 # Secret file name -> where its value goes in the settings.
-SECRET_FILES = {"CASHBOT_TELEGRAM__TOKEN": ("telegram", "token"), "CASHBOT_DEV_CODE": ("dev_code",)}
+SECRET_FILES = {"CASHBOT_TELEGRAM__TOKEN": ("telegram", "token"), "CASHBOT_DEV_CODE": ("dev_code",),
+                "CASHBOT_TELEGRAM__WEBHOOK__SECRET": ("telegram", "webhook", "secret")}
 
 
 class SecretFilesSource(PydanticBaseSettingsSource):
@@ -177,6 +243,7 @@ class Settings(BaseSettings):
     reminders: RemindersSettings = RemindersSettings()
     backups: BackupSettings = BackupSettings()
     logging: LoggingSettings = LoggingSettings()
+    health: HealthSettings = HealthSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -186,6 +253,14 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}, use an IANA name like 'Europe/Moscow'")
         return value
+
+    @model_validator(mode="after")
+    def _health_outlasts_a_poll(self) -> "Settings":
+        if self.telegram.mode == "polling" and self.health.max_age <= self.telegram.polling_timeout:
+            raise ValueError(f"health.max_age ({self.health.max_age}) must be longer than "
+                             f"telegram.polling_timeout ({self.telegram.polling_timeout}): an idle "
+                             "getUpdates succeeds once per timeout")
+        return self
 
     @field_validator("dev_code")
     @classmethod

@@ -1,4 +1,4 @@
-from tests.double.fixtures import *  # noqa: F401,F403  (api, bot, bot_factory)
+from tests.double.fixtures import *  # noqa: F401,F403  (api, bot, bot_factory, telegram_mode)
 
 import pytest
 

@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+from tests.double.fixtures import both_modes
 from tests.seed import device, person, seed_file
 
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Moscow
@@ -47,6 +48,7 @@ def open_loans(bot):
                           "WHERE l.returned_at IS NULL").fetchall()
 
 
+@both_modes
 def test_twenty_people_race_for_one_device_one_wins_nineteen_are_told(bot_factory, api):
     racers = {200 + i: f"Сотрудник{i:02d}" for i in range(20)}
     bot = start_bot(bot_factory, people=racers)
@@ -98,6 +100,7 @@ def test_return_with_three_waiting_walks_through_pass_and_timeout(bot_factory, a
     assert bot.stop() == 0
 
 
+@both_modes
 def test_stale_button_after_the_device_changed_hands_and_a_double_click_on_take(bot_factory, api):
     bot = start_bot(bot_factory, devices=((49, "MSPOS-N"), (50, "Эвотор 7.2")))
     alice, boris = api.user(101, "Алиса"), api.user(102, "Борис")
@@ -117,6 +120,7 @@ def test_stale_button_after_the_device_changed_hands_and_a_double_click_on_take(
     assert bot.stop() == 0
 
 
+@both_modes
 def test_restart_in_the_middle_of_taking_continues_the_dialog(bot_factory, api):
     bot = start_bot(bot_factory)
     alice = api.user(101, "Алиса")

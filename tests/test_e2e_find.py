@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from cashbot.services import inventory
 from cashbot.texts import find as t
 from cashbot.views.lists import not_found
+from tests.double.fixtures import both_modes
 from tests.seed import SEED_NOW, device, person, seed_file
 
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # 10:00 in Moscow
@@ -44,6 +45,7 @@ def test_cyrillic_search_ignores_case_and_200_results_page_to_the_end(bot_factor
     assert bot.stop() == 0
 
 
+@both_modes
 def test_all_categories_card_a_list_across_a_restart_and_a_stale_page_button(bot_factory, api):
     bot = bot_factory(start=False, now=NOW, admins=[900])
 

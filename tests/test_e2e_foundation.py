@@ -1,8 +1,10 @@
 """End to end: the real process, the local Bot API double, several users."""
 
+from tests.double.fixtures import both_modes
 from tests.seed import device, seed_file
 
 
+@both_modes
 def test_two_users_start_register_and_open_a_card_by_deep_link(bot_factory, api):
     bot = bot_factory(start=False)
     seed_file(bot.db_path, lambda: device(49, "MSPOS-N", "Онлайн-касса"))
@@ -31,6 +33,7 @@ def register(user, email):
     user.wait_for("зарегистрированы")
 
 
+@both_modes
 def test_kill_in_the_middle_of_a_dialog_then_restart_continues_it(bot_factory, api):
     bot = bot_factory(start=False)
     seed_file(bot.db_path, lambda: device(49, "MSPOS-N"))
@@ -61,6 +64,7 @@ def test_sigterm_stops_cleanly_and_handled_updates_are_not_redelivered(bot_facto
     assert len(helps) == 1, "the /help handled before the restart was answered again"
 
 
+@both_modes
 def test_menus_per_role_and_errors_become_an_apology(bot_factory, api):
     bot = bot_factory(admins=[201])
     staff = {c["command"] for c in api.commands("all_private_chats")}

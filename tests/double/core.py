@@ -291,6 +291,9 @@ class _Bot:
     poll_count: int = 0
     poll_generation: int = 0
     delivered_up_to: int = 0  # highest update_id ever returned by getUpdates
+    webhook: _Webhook | None = None  # set by setWebhook; updates are then posted, not polled
+    webhook_set_count: int = 0
+    webhook_attempts: list[tuple[int, str | None]] = field(default_factory=list)  # (id, error)
 
     @property
     def user_dict(self) -> dict:
@@ -419,7 +422,7 @@ class FakeTelegram:
                 "setMyCommands", "getMyCommands", "deleteMyCommands", "sendMessage",
                 "editMessageText", "editMessageReplyMarkup", "editMessageCaption",
                 "deleteMessage", "answerCallbackQuery", "sendDocument", "getFile",
-                "sendChatAction", "getChat",
+                "sendChatAction", "getChat", "setWebhook",
             )
         }
         self._canonical = {name[3:].lower(): name[3:] for name in dir(self)
@@ -672,11 +675,14 @@ class FakeTelegram:
     def _m_deleteWebhook(self, bot: _Bot, p: dict) -> bool:
         if p.get("drop_pending_updates"):
             bot.updates.clear()
+        bot.webhook = None
         return True
 
+    def _m_setWebhook(self, bot: _Bot, p: dict) -> bool:
+        return set_webhook(self, bot, p)
+
     def _m_getWebhookInfo(self, bot: _Bot, p: dict) -> dict:
-        return {"url": "", "has_custom_certificate": False,
-                "pending_update_count": len(bot.updates)}
+        return webhook_info(bot)
 
     def _allowed(self, bot: _Bot, update: dict) -> bool:
         kind = next(k for k in update if k != "update_id")
@@ -685,6 +691,8 @@ class FakeTelegram:
         return kind not in _DEFAULT_EXCLUDED_UPDATES
 
     def _m_getUpdates(self, bot: _Bot, p: dict) -> list[dict]:
+        if bot.webhook is not None:
+            raise TelegramError(409, WEBHOOK_CONFLICT)
         offset = p.get("offset")
         limit = p.get("limit") or 100
         limit = max(1, min(100, int(limit)))
@@ -706,6 +714,8 @@ class FakeTelegram:
                 return []
             if bot.poll_generation != generation:
                 raise TelegramError(409, CONFLICT)
+            if bot.webhook is not None:
+                raise TelegramError(409, WEBHOOK_CONFLICT)
             bot.updates = [u for u in bot.updates if self._allowed(bot, u)]
             batch = bot.updates[:limit]
             remaining = deadline - self._clock()
@@ -1208,6 +1218,25 @@ class FakeTelegram:
             self._closed = True
             self._cond.notify_all()
 
+    # ------------------------------------------------------------------ webhooks (webhook module below)
+
+    def webhook_set_count(self, token: str | None = None) -> int:
+        """How many times the bot called setWebhook with a URL."""
+        with self._cond:
+            return self._bot_for_token(token or self.default_token).webhook_set_count
+
+    def webhook_attempts(self, token: str | None = None) -> list[tuple[int, str | None]]:
+        """Every delivery to the webhook so far: (update_id, None if answered 2xx else the error)."""
+        with self._cond:
+            return list(self._bot_for_token(token or self.default_token).webhook_attempts)
+
+    def next_webhook_delivery(self) -> tuple[_Bot, _Webhook, dict] | None:
+        """Block until an update is due for some bot's webhook; None once closed."""
+        return next_webhook_delivery(self)
+
+    def webhook_delivered(self, bot: _Bot, hook: _Webhook, update: dict, error: str | None) -> None:
+        webhook_delivered(self, bot, hook, update, error)
+
 
 class User:
     """A simulated Telegram user talking to a bot in a private chat. Thread-safe.
@@ -1513,3 +1542,133 @@ class Group:
         """What the bot sent or edited in the group (every version), oldest first."""
         with self._tg._cond:
             return [snap for _, kind, snap in self._chat.events if kind in ("sent", "edited")]
+
+
+# ---------------------------------------------------------------------- webhooks
+# setWebhook / deleteWebhook / getWebhookInfo state and the delivery queue; the HTTP posting
+# itself is in webhook.py (threads started by the server on the first setWebhook).
+
+WEBHOOK_CONFLICT = ("Conflict: can't use getUpdates method while webhook is active; "
+                    "use deleteWebhook to delete the webhook first")
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_LOCAL_HTTP_RE = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?(/|$)")
+WEBHOOK_RETRY = (0.2, 2.0)  # first retry delay and the longest (Telegram's are longer)
+
+
+@dataclass
+class _Webhook:
+    url: str
+    secret: str | None
+    max_connections: int
+    in_flight: set[int] = field(default_factory=set)  # update ids being posted now
+    retry_at: dict[int, float] = field(default_factory=dict)  # update id -> clock()
+    failures: dict[int, int] = field(default_factory=dict)
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+def set_webhook(tg: FakeTelegram, bot: _Bot, p: dict) -> bool:
+    url = str(p.get("url") or "")
+    if not url:  # as Telegram: an empty URL removes the webhook
+        bot.webhook = None
+        return True
+    # Telegram wants https; plain http is allowed here only to a local bot.
+    if not re.match(r"^https://[^/\s]+", url) and not _LOCAL_HTTP_RE.match(url):
+        raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = p.get("secret_token")
+    if secret not in (None, "") and not _WEBHOOK_SECRET_RE.match(str(secret)):
+        raise _bad("secret token contains unallowed characters")
+    try:
+        max_connections = int(p.get("max_connections") or 40)
+    except ValueError:
+        raise _bad("bad max_connections") from None
+    if p.get("allowed_updates") is not None:
+        bot.allowed_updates = list(p["allowed_updates"])
+    if p.get("drop_pending_updates"):
+        bot.updates.clear()
+    old = bot.webhook
+    bot.webhook = _Webhook(url, str(secret) if secret else None, max(1, min(100, max_connections)))
+    if old is not None:  # posts already under way stay in flight; the last error stays visible
+        bot.webhook.in_flight = old.in_flight
+        bot.webhook.last_error_date, bot.webhook.last_error_message = (
+            old.last_error_date, old.last_error_message)
+    bot.webhook_set_count += 1
+    tg._cond.notify_all()  # a waiting long poll now gets 409
+    listener = getattr(tg, "on_webhook", None)
+    if listener is not None:
+        listener()
+    return True
+
+
+def webhook_info(bot: _Bot) -> dict:
+    hook = bot.webhook
+    info: dict[str, Any] = {"url": hook.url if hook else "", "has_custom_certificate": False,
+                            "pending_update_count": len(bot.updates)}
+    if hook is not None:
+        info["max_connections"] = hook.max_connections
+        if hook.last_error_date is not None:
+            info["last_error_date"] = hook.last_error_date
+            info["last_error_message"] = hook.last_error_message
+        if bot.allowed_updates:
+            info["allowed_updates"] = list(bot.allowed_updates)
+    return info
+
+
+def _sender(update: dict) -> Any:
+    payload = next(v for k, v in update.items() if k != "update_id")
+    person = payload.get("from") or payload.get("chat") or {}
+    return person.get("id", ("update", update["update_id"]))
+
+
+def next_webhook_delivery(tg: FakeTelegram) -> tuple[_Bot, _Webhook, dict] | None:
+    """The next update to post: in order per sender (one in flight per person, as a chat's
+    updates arrive in order), up to max_connections at once per bot, failed ones after a
+    growing delay."""
+    with tg._cond:
+        while not tg._closed:
+            now = tg._clock()
+            wake: float | None = None
+            for bot in tg._bots.values():
+                hook = bot.webhook
+                if hook is None or len(hook.in_flight) >= hook.max_connections:
+                    continue
+                bot.updates = [u for u in bot.updates if tg._allowed(bot, u)]
+                busy: set = set()
+                for update in bot.updates:
+                    sender, update_id = _sender(update), update["update_id"]
+                    if sender in busy:
+                        continue
+                    busy.add(sender)
+                    if update_id in hook.in_flight:
+                        continue
+                    due = hook.retry_at.get(update_id, 0.0)
+                    if due > now:
+                        wake = due if wake is None else min(wake, due)
+                        continue
+                    hook.in_flight.add(update_id)
+                    return bot, hook, dict(update)
+            tg._cond.wait(None if wake is None else max(0.01, wake - now))
+        return None
+
+
+def webhook_delivered(tg: FakeTelegram, bot: _Bot, hook: _Webhook, update: dict,
+                      error: str | None) -> None:
+    """A post ended: 2xx confirms the update, anything else schedules it again."""
+    update_id = update["update_id"]
+    with tg._cond:
+        hook.in_flight.discard(update_id)
+        bot.webhook_attempts.append((update_id, error))
+        if error is None:
+            bot.updates = [u for u in bot.updates if u["update_id"] != update_id]
+            bot.delivered_up_to = max(bot.delivered_up_to, update_id)
+            hook.retry_at.pop(update_id, None)
+            hook.failures.pop(update_id, None)
+        else:
+            failures = hook.failures[update_id] = hook.failures.get(update_id, 0) + 1
+            hook.retry_at[update_id] = tg._clock() + min(
+                WEBHOOK_RETRY[1], WEBHOOK_RETRY[0] * 2 ** (failures - 1))
+            hook.last_error_date, hook.last_error_message = int(tg._wall()), error
+            if bot.webhook is not hook and bot.webhook is not None:  # replaced meanwhile
+                bot.webhook.last_error_date = hook.last_error_date
+                bot.webhook.last_error_message = error
+        tg._cond.notify_all()

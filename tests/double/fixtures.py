@@ -4,6 +4,8 @@
 - `bot_factory(**BotProcess kwargs, start=True)`: start a BotProcess (workdir under
   tmp_path); every process is stopped after the test.
 - `bot`: `bot_factory()` with defaults — `python -m cashbot run`, no admins, open access.
+- `telegram_mode`: "polling" unless a test is marked `@both_modes` (then it runs twice, as
+  `[polling]` and `[webhook]`; the double posts to the bot's webhook in the second).
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ import pytest
 from .process import BotProcess
 from .server import BotApiDouble
 
-__all__ = ["api", "bot", "bot_factory"]
+__all__ = ["MODES", "api", "bot", "bot_factory", "both_modes", "telegram_mode"]
+
+MODES = ["polling", "webhook"]
+both_modes = pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
+
+
+@pytest.fixture
+def telegram_mode(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "polling")
 
 
 @pytest.fixture
@@ -26,11 +36,13 @@ def api() -> Iterator[BotApiDouble]:
 
 
 @pytest.fixture
-def bot_factory(api: BotApiDouble, tmp_path: Any) -> Iterator[Callable[..., BotProcess]]:
+def bot_factory(api: BotApiDouble, tmp_path: Any,
+                telegram_mode: str) -> Iterator[Callable[..., BotProcess]]:
     processes: list[BotProcess] = []
 
     def make(*, start: bool = True, **kwargs: Any) -> BotProcess:
         workdir = tmp_path / ("bot" if not processes else f"bot{len(processes)}")
+        kwargs.setdefault("mode", telegram_mode)
         proc = BotProcess(api, workdir, **kwargs)
         processes.append(proc)
         if start:

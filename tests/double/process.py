@@ -10,6 +10,8 @@ CASHBOT_TELEGRAM__TOKEN, CASHBOT_TELEGRAM__API_BASE, CASHBOT_DATABASE__PATH,
 CASHBOT_LOGGING__DIR, CASHBOT_ADMINS / CASHBOT_DEVELOPERS (JSON lists of ints),
 CASHBOT_ACCESS__MODE, CASHBOT_CLOCK_FILE (always set; the file exists only after
 set_now()/now=, an absent file means the real clock), CASHBOT_CONFIG (optional).
+With mode="webhook": CASHBOT_TELEGRAM__MODE and CASHBOT_TELEGRAM__WEBHOOK__{URL, LISTEN_HOST,
+LISTEN_PORT, SECRET} (a free local port, kept across restarts); the double posts to it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -49,6 +53,7 @@ class BotProcess:
         command: Sequence[str] | None = None,
         now: dt.datetime | None = None,
         start_timeout: float = 40.0,
+        mode: str = "polling",
     ) -> None:
         self.api = api
         self.workdir = Path(workdir)
@@ -61,6 +66,9 @@ class BotProcess:
         self.extra_env = dict(env or {})
         self.command = list(command or CASHBOT_COMMAND)
         self.start_timeout = start_timeout
+        self.mode = mode
+        self.webhook_port = _free_port() if mode == "webhook" else None
+        self.webhook_secret = secrets.token_urlsafe(24)
         self.db_path = self.workdir / "cashbot.sqlite3"
         self.log_dir = self.workdir / "logs"
         self.clock_file = self.workdir / "clock.txt"
@@ -88,8 +96,20 @@ class BotProcess:
         })
         if self.config is not None:
             env["CASHBOT_CONFIG"] = str(self.config)
+        if self.mode == "webhook":
+            env.update({
+                "CASHBOT_TELEGRAM__MODE": "webhook",
+                "CASHBOT_TELEGRAM__WEBHOOK__URL": self.webhook_url,
+                "CASHBOT_TELEGRAM__WEBHOOK__LISTEN_HOST": "127.0.0.1",
+                "CASHBOT_TELEGRAM__WEBHOOK__LISTEN_PORT": str(self.webhook_port),
+                "CASHBOT_TELEGRAM__WEBHOOK__SECRET": self.webhook_secret,
+            })
         env.update(self.extra_env)
         return env
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.webhook_port}/telegram/webhook"
 
     def set_now(self, now: dt.datetime) -> None:
         """Write the process's "now" (ISO-8601) to the clock file, atomically."""
@@ -112,11 +132,13 @@ class BotProcess:
         return self._proc.returncode if self._proc else None
 
     def start(self, timeout: float | None = None) -> BotProcess:
-        """Start and return once the double has seen this process call getUpdates."""
+        """Start and return once the double has seen this process call getUpdates (or
+        setWebhook, in webhook mode)."""
         if self.running:
             raise RuntimeError("bot process is already running")
         timeout = self.start_timeout if timeout is None else timeout
         since = self.api.poll_count(self.token)
+        hooks_since = self.api.webhook_set_count(self.token)
         self._starts += 1
         with open(self.log_path, "ab") as log:
             log.write(f"=== start #{self._starts}: {' '.join(self.command)}\n".encode())
@@ -133,12 +155,13 @@ class BotProcess:
 
         threading.Thread(target=watch, name=f"watch-bot-{proc.pid}", daemon=True).start()
         started = telegram.wait(
-            lambda: "polling" if telegram.poll_count(self.token) > since
+            lambda: "polling" if (telegram.poll_count(self.token) > since
+                                  or telegram.webhook_set_count(self.token) > hooks_since)
             else ("exited" if proc.poll() is not None else None),
             timeout)
         if started != "polling":
             what = (f"exited with code {proc.returncode}" if started == "exited"
-                    else f"did not call getUpdates within {timeout:g} s")
+                    else f"did not call getUpdates or setWebhook within {timeout:g} s")
             if started != "exited":
                 self.kill()
             raise AssertionError(
@@ -197,3 +220,9 @@ class BotProcess:
     def __repr__(self) -> str:
         state = "running" if self.running else f"exit={self.returncode}"
         return f"<BotProcess pid={self.pid} {state} {self.workdir}>"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from .core import DEFAULT_TOKEN, FakeTelegram, InputFileData, TelegramError
+from .webhook import WebhookDelivery
 
 __all__ = ["BotApiDouble"]
 
@@ -49,6 +50,9 @@ class BotApiDouble:
         self._pollers = concurrent.futures.ThreadPoolExecutor(
             max_workers=32, thread_name_prefix="bot-api-double-poll")
         self.port: int | None = None
+        # posts updates once a bot sets a webhook (workers start on the first setWebhook)
+        self.telegram.on_webhook = WebhookDelivery(self.telegram).start
+        self._holds: list[Hold] = []
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -168,6 +172,7 @@ class BotApiDouble:
         method = request.match_info["method"]
         try:
             params = await self._read_params(request)
+            await self._wait_if_held(method, params)
             stall = self.telegram.take_stall(method, params)
             if stall is not None:  # until the time is up or the bot hangs up (killed)
                 deadline = loop_time() + stall[0]
@@ -185,9 +190,40 @@ class BotApiDouble:
             return self._reply(error=e)
         return self._reply(result)
 
+    def hold(self, method: str, *, chat_id: int | None = None) -> Hold:
+        """The next call of `method` (to `chat_id`, if given) waits until `release()`: a
+        handler stays in flight as long as a test needs (e.g. across a SIGTERM)."""
+        held = Hold(method.lower(), chat_id)
+        self._holds.append(held)
+        return held
+
+    async def _wait_if_held(self, method: str, params: dict) -> None:
+        for held in self._holds:
+            if held.method == method.lower() and (
+                    held.chat_id is None or str(params.get("chat_id")) == str(held.chat_id)):
+                self._holds.remove(held)
+                held.reached.set()
+                await asyncio.get_running_loop().run_in_executor(None, held.released.wait, 60)
+                return
+
     async def _handle_file(self, request: web.Request) -> web.Response:
         try:
             data = self.telegram.download(request.match_info["token"], request.match_info["path"])
         except TelegramError as e:
             return self._reply(error=e)
         return web.Response(body=data, content_type="application/octet-stream")
+
+
+class Hold:
+    """One held call: `reached` is set when it arrives, it goes on after `release()`."""
+
+    def __init__(self, method: str, chat_id: int | None) -> None:
+        self.method, self.chat_id = method, chat_id
+        self.reached = threading.Event()
+        self.released = threading.Event()
+
+    def wait_reached(self, timeout: float = 30) -> None:
+        assert self.reached.wait(timeout), f"no {self.method} call to hold within {timeout:g} s"
+
+    def release(self) -> None:
+        self.released.set()
