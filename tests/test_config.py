@@ -122,6 +122,6 @@ def test_a_malformed_token_message_states_the_rule_and_not_the_secret(monkeypatc
     with pytest.raises(ConfigError) as error:
         load_settings()
     message = str(error.value)
-    assert f"malformed token ({problem})" in message
+    assert f"malformed token ({problem}" in message
     assert "numeric id, a colon, then at least 20 Latin letters, digits" in message
     assert token.split(":")[-1] not in message and "\n" not in message
