@@ -75,7 +75,10 @@ def test_kill_restore_into_an_empty_folder_and_every_acknowledged_action_is_ther
     assert primary._proc.wait(30) != 0
     assert "litestream shut down" in primary.output()
 
-    restored = BotProcess(api, tmp_path / "restored")
+    # The new machine runs under Litestream too (replicating on to a new replica).
+    restored = BotProcess(api, tmp_path / "restored",
+                          env=_env(tmp_path / "restored" / "cashbot.sqlite3", tmp_path / "replica2"),
+                          command=primary.command)
     assert not restored.db_path.exists()
     result = subprocess.run(
         [str(LITESTREAM), "restore", "-config", str(CONFIG), "-if-db-not-exists", "-if-replica-exists",
@@ -95,7 +98,9 @@ def test_kill_restore_into_an_empty_folder_and_every_acknowledged_action_is_ther
     vera.send("vera@example.ru")
     vera.wait_for("зарегистрированы")
     assert "Эвотор 7.2" in vera.wait_for("№50").text  # the dialog went on after the restore
+    # SIGTERM reaches the bot through Litestream: it stops cleanly, and so does Litestream.
     assert restored.stop() == 0
+    assert "cashbot stopped" in restored.output() and "litestream shut down" in restored.output()
 
 
 def test_restore_on_a_machine_without_a_replica_starts_empty(tmp_path):
