@@ -12,7 +12,10 @@ pip=(--quiet --disable-pip-version-check)
 
 "$PYTHON" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install "${pip[@]}" --require-hashes -r "$repo/requirements.lock"
-"$work/venv/bin/python" -m pip wheel "${pip[@]}" --no-deps --wheel-dir "$work/dist" "$repo"
+# Built from a copy of what the Dockerfile copies (an in-tree build would reuse a stale build/).
+mkdir "$work/source"
+cp -r "$repo/pyproject.toml" "$repo/README.md" "$repo/cashbot" "$work/source/"
+"$work/venv/bin/python" -m pip wheel "${pip[@]}" --no-deps --wheel-dir "$work/dist" "$work/source"
 "$work/venv/bin/python" -m pip install "${pip[@]}" --no-deps "$work"/dist/cashbot-*.whl
 "$work/venv/bin/python" -m pip check
 

@@ -8,6 +8,7 @@ CI also installs the wheel with the locked dependencies into a clean venv
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,9 +23,14 @@ from tests.support import TOKEN
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # From a copy of what the Dockerfile copies: an in-tree build would reuse a stale build/.
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO_ROOT / name, source / name)
+    shutil.copytree(REPO_ROOT / "cashbot", source / "cashbot", ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out),
-                    str(REPO_ROOT)], check=True, capture_output=True, timeout=300)
+                    str(source)], check=True, capture_output=True, timeout=300)
     (built,) = out.glob("cashbot-*.whl")
     return built
 
