@@ -67,14 +67,13 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from cashbot.db.database import MIGRATIONS_DIR, apply_migrations, migration_status, open_database
+    from cashbot.db.database import apply_migrations, migration_names, migration_status, open_database
 
     if args.status:
         if not settings.database.path.exists():  # a status question never creates a database
-            pending = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
             print(f"database {settings.database.path} does not exist yet")
             print("applied: -")
-            print(f"pending: {', '.join(pending)}")
+            print(f"pending: {', '.join(migration_names())}")
             return 0
         check_database_path(settings.database.path, create=False)
         applied, pending = migration_status(open_database(settings.database.path))

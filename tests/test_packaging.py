@@ -70,3 +70,16 @@ def test_installed_wheel_migrates_and_checks_from_another_folder(wheel, tmp_path
     assert checked.returncode == 0 and "integrity ok" in checked.stdout, checked.stdout + checked.stderr
     with sqlite3.connect(elsewhere / "data" / "cashbot.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM devices").fetchone()[0] == 0
+
+
+def test_a_missing_migrations_folder_is_an_error_not_an_empty_database(tmp_path):
+    """peewee-migrate alone creates the missing folder and reports nothing to do."""
+    from cashbot.db.database import MigrationError, apply_migrations, open_database
+
+    database = open_database(tmp_path / "cashbot.sqlite3")
+    try:
+        with pytest.raises(MigrationError, match="no migrations found"):
+            apply_migrations(database, tmp_path / "migrations")
+        assert not (tmp_path / "migrations").exists()
+    finally:
+        database.close()

@@ -65,7 +65,7 @@ def apply_migrations(database: SqliteDatabase, migrate_dir: str | Path = MIGRATI
     peewee-migrate runs each migration in a transaction, where `PRAGMA foreign_keys` is a
     no-op; a table rebuild would then DROP the parent and cascade-delete child rows.
     """
-    _require_migrations(migrate_dir)
+    migration_names(migrate_dir)
     database.connect(reuse_if_open=True)
     database.pragma("foreign_keys", 0, permanent=False)
     try:
@@ -79,7 +79,7 @@ def apply_migrations(database: SqliteDatabase, migrate_dir: str | Path = MIGRATI
         database.pragma("foreign_keys", 1, permanent=False)
 
 
-def _require_migrations(migrate_dir: str | Path) -> list[str]:
+def migration_names(migrate_dir: str | Path = MIGRATIONS_DIR) -> list[str]:
     """The migration names in `migrate_dir`. peewee-migrate would create a missing folder and
     report "nothing to do", leaving an empty database behind: refuse instead."""
     folder = Path(migrate_dir)
@@ -92,7 +92,7 @@ def _require_migrations(migrate_dir: str | Path) -> list[str]:
 def migration_status(database: SqliteDatabase, migrate_dir: str | Path = MIGRATIONS_DIR) -> tuple[list[str], list[str]]:
     """(applied, pending) migration names. Reads only: peewee-migrate's Router would create its
     history table, and status is asked by read-only commands."""
-    names = _require_migrations(migrate_dir)
+    names = migration_names(migrate_dir)
     has_history = database.execute_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migratehistory'").fetchone()
     applied = [row[0] for row in database.execute_sql(
