@@ -1,9 +1,16 @@
-"""`python -m cashbot [--config FILE] [command]`: run the bot (default) or a maintenance command."""
+"""`python -m cashbot [--config FILE] [command]`: run the bot (default) or a maintenance command.
+
+Exit codes: 0 done; 1 the command failed (a damaged database, ...); 2 fix the setup and start
+again (the config, a token Telegram refused, a database path that cannot be used). Relative
+paths (the config file, database.path, ...) are the caller's: taken from the current folder.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -13,15 +20,52 @@ from peewee import DatabaseError
 from cashbot.config import ConfigError, Settings, load_settings
 
 
+class PathProblem(ConfigError):
+    """A database path that cannot be used; the message names it and what to fix (exit 2)."""
+
+
+def check_database_path(path: Path, *, create: bool) -> None:
+    """Fail with the path and the fix before SQLite says only "unable to open database file".
+    With `create`, the folder is made when missing (the bot and `migrate` may create a database)."""
+    where = f"database.path {path.absolute()}"
+    fix = "set database.path (CASHBOT_DATABASE__PATH) to a file in a folder this user can write"
+    if path.is_dir():
+        raise PathProblem(f"{where} is a folder, not a file: {fix}, e.g. {path.absolute() / 'cashbot.sqlite3'}")
+    folder = path.parent
+    if create and not folder.exists():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PathProblem(f"{where}: cannot create the folder {folder.absolute()} "
+                              f"({error.strerror}): create it, or {fix}") from None
+    if folder.exists() and not folder.is_dir():
+        raise PathProblem(f"{where}: {folder.absolute()} is a file, not a folder: {fix}")
+    writable = os.access(folder, os.W_OK | os.X_OK) if folder.is_dir() else True
+    if (create or path.exists()) and not writable:
+        raise PathProblem(f"{where}: the folder {folder.absolute()} is not writable by this user "
+                          f"(uid {os.getuid()}), and SQLite keeps its -wal and -shm files beside "
+                          f"the database: give this user write access (chown/chmod), or {fix}")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise PathProblem(f"{where} is not readable and writable by this user (uid {os.getuid()}): "
+                          f"fix its owner or mode (chown/chmod), or {fix}")
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from cashbot import app
 
     token = settings.require_token()
+    check_database_path(settings.database.path, create=True)
     secrets = [token] + ([settings.dev_code.get_secret_value()] if settings.dev_code else [])
     if settings.telegram.webhook.secret:
         secrets.append(settings.telegram.webhook.secret.get_secret_value())
     app.setup_logging(settings, secrets)
-    return asyncio.run(app.run(settings))
+    try:
+        return asyncio.run(app.run(settings))
+    except (ConfigError, OSError, sqlite3.Error, DatabaseError, KeyboardInterrupt):
+        raise  # one line from main(), which also puts it into the log file
+    except Exception:
+        logging.getLogger("cashbot").exception("cashbot stopped on an unexpected error")
+        return 1
 
 
 def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
@@ -35,14 +79,21 @@ def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from cashbot.db.database import apply_migrations, migration_status, open_database
+    from cashbot.db.database import apply_migrations, migration_names, migration_status, open_database
 
-    database = open_database(settings.database.path)
     if args.status:
-        applied, pending = migration_status(database)
+        if not settings.database.path.exists():  # a status question never creates a database
+            print(f"database {settings.database.path} does not exist yet")
+            print("applied: -")
+            print(f"pending: {', '.join(migration_names())}")
+            return 0
+        check_database_path(settings.database.path, create=False)
+        applied, pending = migration_status(open_database(settings.database.path))
         print(f"applied: {', '.join(applied) or '-'}")
         print(f"pending: {', '.join(pending) or '-'}")
         return 0
+    check_database_path(settings.database.path, create=True)
+    database = open_database(settings.database.path)
     done = apply_migrations(database)
     print(f"applied: {', '.join(done)}" if done else "database is up to date")
     return 0
@@ -55,6 +106,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     print(f"config: ok (time zone {settings.timezone}, access {settings.access.mode}, "
           f"{len(settings.admins)} admin(s))")
     print(f"token: {'set' if settings.telegram.token else 'MISSING'}")
+    check_database_path(settings.database.path, create=False)
     if not settings.database.path.exists():
         print(f"database: {settings.database.path} does not exist yet (created on first run)")
         return 0 if settings.telegram.token else 1
@@ -78,6 +130,7 @@ def _existing_database(settings: Settings):
     if not settings.database.path.exists():
         print(f"cashbot: database {settings.database.path} does not exist", file=sys.stderr)
         return None
+    check_database_path(settings.database.path, create=False)
     return open_database(settings.database.path)
 
 
@@ -194,13 +247,20 @@ COMMANDS = {
 }
 
 
+CONFIG_HELP = "config file (default: $CASHBOT_CONFIG or ./cashbot.toml)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cashbot",
-                                     description="cashbot: where every shared device is.")
-    parser.add_argument("--config", help="config file (default: $CASHBOT_CONFIG or ./cashbot.toml)")
+                                     description="cashbot: where every shared device is.",
+                                     epilog="exit codes: 0 done, 1 the command failed, "
+                                            "2 fix the configuration or setup and start again")
+    parser.add_argument("--config", help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="command")
     for name, (_, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
+        # Also after the command; SUPPRESS keeps a value given before it.
+        command.add_argument("--config", default=argparse.SUPPRESS, help=CONFIG_HELP)
         if name == "migrate":
             command.add_argument("--status", action="store_true", help="show applied and pending")
         elif name == "export":
@@ -222,19 +282,34 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    settings = None
     try:
         settings = load_settings(args.config)
         return COMMANDS[command][0](settings, args)
     except ConfigError as error:
-        print(f"cashbot: {error}", file=sys.stderr)
-        return 2
+        return _fatal(f"cashbot: {error}", 2)
     except KeyboardInterrupt:
         return 0
     except (OSError, sqlite3.Error, DatabaseError) as error:  # unreadable file, broken database
-        print(f"cashbot: {command} failed: {error}", file=sys.stderr)
-        return 1
+        text = " ".join(str(error).split())
+        if settings is not None and "unable to open database file" in text:
+            return _fatal(f"cashbot: {command} failed: database.path {settings.database.path.absolute()}: "
+                          f"{text}: check that the file and its folder exist and this user can "
+                          "write both (SQLite puts -wal and -shm files beside it)", 2)
+        return _fatal(f"cashbot: {command} failed: {text}", 1)
     finally:
         _close_database()
+
+
+def _fatal(message: str, code: int) -> int:
+    """One line on stderr; in the log file too once `run` has set logging up (a container's
+    stderr is gone after a restart, the log file stays)."""
+    print(message, file=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.handle(logging.LogRecord("cashbot", logging.CRITICAL, __file__, 0,
+                                             message.removeprefix("cashbot: "), None, None))
+    return code
 
 
 def _close_database() -> None:

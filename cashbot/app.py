@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import logging.handlers
+import signal
 import sys
 from dataclasses import dataclass
 
@@ -13,6 +15,14 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -20,7 +30,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from cashbot import webhook
 from cashbot.background import BackgroundLoop
 from cashbot.clock import Clock, make_clock
-from cashbot.config import Settings
+from cashbot.config import ConfigError, Settings
 from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_database
 from cashbot.fsm_storage import SQLiteStorage
 from cashbot.handlers import ROUTERS, register_jobs
@@ -34,6 +44,13 @@ from cashbot.services import people, setup
 log = logging.getLogger("cashbot")
 
 SHUTDOWN_GRACE_SECONDS = 10
+# Backoff while the Bot API cannot be reached at start: 1, 2, 4, ... seconds, at most a minute.
+CONNECT_FIRST_DELAY = 1.0
+CONNECT_MAX_DELAY = 60.0
+
+
+class StartupError(ConfigError):
+    """Telegram refused to start the bot; one line saying what to fix (exit code 2)."""
 
 
 class RedactToken(logging.Filter):
@@ -150,8 +167,68 @@ async def heartbeat(health: Heartbeat) -> None:
     health.loop()
 
 
+async def connect(settings: Settings, database: CashbotDatabase) -> Bot | None:
+    """The bot once Telegram has answered getMe; None if stopped (SIGTERM/SIGINT) meanwhile.
+
+    A refused token is fatal: StartupError, one line, no retry (restarting cannot fix it).
+    An unreachable or failing Bot API is retried with backoff, one log line per attempt, so a
+    network blip at start never becomes a crash loop under `restart: unless-stopped`.
+    """
+    bot = build_bot(settings)
+    waiting = asyncio.ensure_future(_get_me(bot, settings.telegram.api_base))
+    loop = asyncio.get_running_loop()
+    stop_signals = (signal.SIGTERM, signal.SIGINT)
+    for signum in stop_signals:
+        loop.add_signal_handler(signum, waiting.cancel)
+    ok = False
+    try:
+        await waiting
+        ok = True
+        return bot
+    except asyncio.CancelledError:
+        log.info("stopped before Telegram answered")
+        return None
+    finally:
+        for signum in stop_signals:
+            loop.remove_signal_handler(signum)
+        if not ok:
+            await bot.session.close()
+            database.close()
+
+
+async def _get_me(bot: Bot, api_base: str) -> None:
+    delay, attempt = CONNECT_FIRST_DELAY, 1
+    while True:
+        try:
+            await bot.me()  # cached on the bot: polling does not ask again
+            return
+        except TelegramUnauthorizedError:
+            raise StartupError(
+                f"Telegram refused the token (401 Unauthorized from {api_base}): it was revoked or "
+                "mistyped; copy the current one from @BotFather (/mybots → API Token) into "
+                "CASHBOT_TELEGRAM__TOKEN") from None
+        except TelegramNotFound:
+            raise StartupError(
+                f"{api_base} answered 404 Not Found to getMe: telegram.api_base must point at a "
+                "Bot API server (default https://api.telegram.org) and the token must be the whole "
+                "one from @BotFather") from None
+        except TelegramRetryAfter as error:
+            wait, why = max(delay, float(error.retry_after)), "flood control"
+        except (TelegramNetworkError, TelegramServerError, ClientDecodeError) as error:
+            wait, why = delay, str(getattr(error, "message", error))
+        log.warning("Telegram Bot API at %s not reachable (attempt %d: %s); retrying in %.0f s",
+                    api_base, attempt, why, wait)
+        await asyncio.sleep(wait)
+        delay, attempt = min(delay * 2, CONNECT_MAX_DELAY), attempt + 1
+
+
 async def run(settings: Settings) -> int:
-    app = build_app(settings)
+    clock = make_clock(settings.tz)
+    database = prepare_database(settings, clock)  # a broken database fails before waiting
+    bot = await connect(settings, database)
+    if bot is None:
+        return 0
+    app = build_app(settings, bot=bot, clock=clock, database=database)
     await set_menus(app.bot, settings.admins)
     # Everything loaded so far (aiogram's models, the app) lives as long as the process: keep
     # it out of the garbage collector's full passes, which otherwise stall the event loop for

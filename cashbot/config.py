@@ -41,6 +41,20 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+TOKEN_RULE = ("a token is the bot's numeric id, a colon, then at least 20 Latin letters, digits, "
+              "'_' or '-', like 123456789:AAE... from @BotFather (/mybots → API Token)")
+
+
+def _token_problem(token: str) -> str:
+    """What is wrong, without repeating the secret."""
+    bot_id, colon, secret = token.partition(":")
+    if not colon:
+        return "no colon"
+    if not bot_id.isascii() or not bot_id.isdigit() or len(bot_id) > 20:
+        return "the part before the colon is not a number"
+    if len(secret) < 20:
+        return f"{len(secret)} characters after the colon"
+    return "a character after the colon that is not a Latin letter, digit, '_' or '-'"
 
 
 class ConfigError(Exception):
@@ -114,9 +128,12 @@ class TelegramSettings(Section):
     @field_validator("token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _TOKEN_RE.match(value.get_secret_value().strip()):
-            raise ValueError("malformed token: expected '<digits>:<letters>' as @BotFather gives it")
-        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+        if value is None:
+            return None
+        token = value.get_secret_value().strip()
+        if not _TOKEN_RE.match(token):
+            raise ValueError(f"malformed token ({_token_problem(token)}): {TOKEN_RULE}")
+        return SecretStr(token)
 
     @field_validator("api_base")
     @classmethod

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Create .venv and install cashbot with its test extra; again only when pyproject.toml changes.
+# Create .venv with the pinned dependencies (requirements-dev.lock: the bot's and the test
+# tools') and cashbot itself, editable; again only when pyproject.toml or the lock changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 stamp=.venv/.installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements-dev.lock -nt "$stamp" ]; then
     echo "setting up .venv (first run takes a minute)..." >&2
     "$PYTHON" -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+    pip=(.venv/bin/python -m pip --quiet --disable-pip-version-check)
+    "${pip[@]}" install --upgrade pip
+    "${pip[@]}" install --require-hashes -r requirements-dev.lock
+    "${pip[@]}" install --no-deps -e .
     touch "$stamp"
 fi

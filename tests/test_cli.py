@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import date, datetime, timezone
 
 import pytest
@@ -13,6 +16,7 @@ import pytest
 from cashbot.__main__ import main
 from cashbot.services.device_csv import parse_devices
 from tests.double.process import REPO_ROOT
+from tests.double.server import BotApiDouble
 from tests.seed import device, person, seed_file
 from tests.support import TOKEN
 
@@ -243,3 +247,146 @@ def test_import_dry_run_prints_exactly_what_the_apply_then_does(import_cli, tmp_
                               ("to invite", "invited"), ("new categories", "new categories")):
         assert f"{done_key} {planned[dry_key]}" in applied, (dry_key, dry, applied)
     assert "added 1, updated 1, unchanged 1, assigned 2" in applied
+
+
+# ---------------------------------------------------------------- paths and --config
+
+
+def test_config_works_before_and_after_the_command(cli, tmp_path):
+    config = tmp_path / "elsewhere.toml"
+    config.write_text('timezone = "Asia/Yekaterinburg"\n', encoding="utf-8")
+    for argv in (("--config", str(config), "check"), ("check", "--config", str(config))):
+        code, out, _ = cli(*argv, CASHBOT_TELEGRAM__TOKEN=TOKEN)
+        assert code == 0 and "time zone Asia/Yekaterinburg" in out, argv
+    code, _, err = cli("check", "--config", "missing.toml")
+    assert code == 2 and "missing.toml" in _one_line(err)
+
+
+def test_read_only_commands_never_create_a_database(cli, tmp_path):
+    db_path = tmp_path / "data" / "cashbot.sqlite3"
+    code, out, _ = cli("migrate", "--status")
+    assert code == 0 and "does not exist yet" in out and "pending: 001_initial" in out
+    for argv in (("check",), ("export",), ("backup",)):
+        cli(*argv, CASHBOT_TELEGRAM__TOKEN=TOKEN)
+    assert not db_path.exists() and not db_path.parent.exists()
+    cli("migrate")
+    before = sqlite3.connect(db_path).execute("SELECT name FROM sqlite_master").fetchall()
+    db_path.unlink()
+    sqlite3.connect(db_path).close()  # an empty file: status must not add peewee-migrate's table
+    code, out, _ = cli("migrate", "--status")
+    assert code == 0 and "applied: -" in out
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    assert ("migratehistory",) in before
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda root: root.joinpath("data").mkdir(), "is a folder, not a file"),
+    (lambda root: root.joinpath("file").write_text("x"), "is a file, not a folder"),
+])
+def test_database_path_problems_name_the_path_and_the_fix(cli, tmp_path, make, expected):
+    make(tmp_path)
+    target = tmp_path / ("data" if "folder, not" in expected else "file/cashbot.sqlite3")
+    for command in ("migrate", "run", "check"):
+        code, _, err = cli(command, CASHBOT_TELEGRAM__TOKEN=TOKEN, CASHBOT_DATABASE__PATH=str(target))
+        line = _one_line(err)
+        assert code == 2 and str(target) in line and expected in line, command
+        assert "CASHBOT_DATABASE__PATH" in line
+
+
+def test_relative_paths_are_the_callers_with_the_run_script(tmp_path):
+    """`./run` from another folder: the database and the backup land in the caller's folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
+    env.update(CASHBOT_SECRETS_DIR=str(tmp_path / "no-secrets"), CASHBOT_DATABASE__PATH="db/bot.sqlite3")
+    for argv in (["migrate"], ["backup", "copy.sqlite3"]):
+        result = subprocess.run([str(REPO_ROOT / "run"), *argv], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "db" / "bot.sqlite3").is_file() and (tmp_path / "copy.sqlite3").is_file()
+    assert not (REPO_ROOT / "db").exists()
+
+
+# ---------------------------------------------------------------- startup against Telegram
+
+
+def _bot_env(tmp_path, api_base: str, token: str = TOKEN) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
+    env.update(PYTHONUNBUFFERED="1", CASHBOT_SECRETS_DIR=str(tmp_path / "no-secrets"),
+               CASHBOT_TELEGRAM__TOKEN=token, CASHBOT_TELEGRAM__API_BASE=api_base,
+               CASHBOT_DATABASE__PATH=str(tmp_path / "cashbot.sqlite3"),
+               CASHBOT_ACCESS__MODE="open")
+    return env
+
+
+def test_a_refused_token_stops_with_one_line_exit_2_and_the_log_file_has_it(api, tmp_path):
+    wrong = TOKEN.split(":")[0] + ":WRONG-abcdefghijklmnopqrstuvwxyz"  # the double's bot id, other secret
+    result = subprocess.run([sys.executable, "-m", "cashbot"], cwd=tmp_path, timeout=60,
+                            env=_bot_env(tmp_path, api.base_url, wrong), capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("cashbot: Telegram refused the token") and "@BotFather" in last
+    assert [line for line in result.stderr.splitlines() if "refused" in line] == [last]
+    log_text = (tmp_path / "logs" / "cashbot.log").read_text(encoding="utf-8")
+    assert "CRITICAL cashbot: Telegram refused the token" in log_text
+    assert wrong.split(":")[1] not in result.stderr + log_text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_output(path, needle: str, count: int = 1, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        if text.count(needle) >= count:
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"{needle!r} x{count} not seen in {path}:\n{text}")
+
+
+def test_an_unreachable_bot_api_at_start_is_retried_then_the_bot_answers(tmp_path):
+    """A network blip at start: one log line per attempt, no traceback, no exit; once the Bot
+    API is there the bot polls and answers."""
+    port = _free_port()
+    output = tmp_path / "output.log"
+    with open(output, "wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "cashbot"], cwd=tmp_path, stdout=sink,
+                                stderr=subprocess.STDOUT, env=_bot_env(tmp_path, f"http://127.0.0.1:{port}"))
+    try:
+        _wait_for_output(output, "not reachable (attempt", count=2)
+        assert proc.poll() is None
+        with BotApiDouble(port=port) as api:
+            ivan = api.user(107, "Иван")
+            ivan.send("/start")
+            ivan.wait_for("рабочую почту")
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = output.read_text(encoding="utf-8")
+    assert "Traceback" not in text and "cashbot stopped" in text
+    attempts = [line for line in text.splitlines() if "not reachable" in line]
+    assert len(attempts) >= 2 and all(f"127.0.0.1:{port}" in line for line in attempts)
+    assert "attempt 1:" in attempts[0] and "attempt 2:" in attempts[1]
+
+
+def test_sigterm_while_waiting_for_the_bot_api_stops_cleanly(tmp_path):
+    output = tmp_path / "output.log"
+    with open(output, "wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "cashbot"], cwd=tmp_path, stdout=sink,
+                                stderr=subprocess.STDOUT,
+                                env=_bot_env(tmp_path, f"http://127.0.0.1:{_free_port()}"))
+    try:
+        _wait_for_output(output, "not reachable (attempt 1")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in output.read_text(encoding="utf-8")

@@ -109,3 +109,19 @@ def test_other_files_in_a_shared_secrets_folder_are_ignored(monkeypatch, tmp_pat
     (secrets / "cashbot_telegram__token").write_bytes(b"\xff\xfe")
     with pytest.raises(ConfigError, match="secret file .*cashbot_telegram__token is unreadable"):
         load_settings()
+
+
+@pytest.mark.parametrize("token, problem", [
+    ("123456:ABCdef", "6 characters after the colon"),
+    ("123456ABCdefghijklmnopqrstuvwxyz", "no colon"),
+    ("bot123:ABCdefghijklmnopqrstuvwxyz", "the part before the colon is not a number"),
+    ("123456:ABCdefghijklmnopqrstu vwxyz", "a character after the colon that is not a Latin letter"),
+])
+def test_a_malformed_token_message_states_the_rule_and_not_the_secret(monkeypatch, token, problem):
+    monkeypatch.setenv("CASHBOT_TELEGRAM__TOKEN", token)
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    message = str(error.value)
+    assert f"malformed token ({problem}" in message
+    assert "numeric id, a colon, then at least 20 Latin letters, digits" in message
+    assert token.split(":")[-1] not in message and "\n" not in message

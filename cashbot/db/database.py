@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -21,7 +22,10 @@ from cashbot.db.models import database_proxy
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Shipped inside the package, so an installed (non-editable) cashbot migrates from any folder.
+# Always a real directory: setuptools installs the package unzipped, and peewee-migrate lists
+# files with pathlib.
+MIGRATIONS_DIR = Path(str(resources.files("cashbot.migrations")))
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -61,6 +65,7 @@ def apply_migrations(database: SqliteDatabase, migrate_dir: str | Path = MIGRATI
     peewee-migrate runs each migration in a transaction, where `PRAGMA foreign_keys` is a
     no-op; a table rebuild would then DROP the parent and cascade-delete child rows.
     """
+    migration_names(migrate_dir)
     database.connect(reuse_if_open=True)
     database.pragma("foreign_keys", 0, permanent=False)
     try:
@@ -74,10 +79,25 @@ def apply_migrations(database: SqliteDatabase, migrate_dir: str | Path = MIGRATI
         database.pragma("foreign_keys", 1, permanent=False)
 
 
+def migration_names(migrate_dir: str | Path = MIGRATIONS_DIR) -> list[str]:
+    """The migration names in `migrate_dir`. peewee-migrate would create a missing folder and
+    report "nothing to do", leaving an empty database behind: refuse instead."""
+    folder = Path(migrate_dir)
+    names = sorted(p.stem for p in folder.glob("*.py") if Router.filemask.match(p.name)) if folder.is_dir() else []
+    if not names:
+        raise MigrationError(f"no migrations found in {migrate_dir}: the cashbot installation is incomplete")
+    return names
+
+
 def migration_status(database: SqliteDatabase, migrate_dir: str | Path = MIGRATIONS_DIR) -> tuple[list[str], list[str]]:
-    """(applied, pending) migration names."""
-    router = Router(database, migrate_dir=str(migrate_dir), logger=log)
-    return list(router.done), list(router.diff)
+    """(applied, pending) migration names. Reads only: peewee-migrate's Router would create its
+    history table, and status is asked by read-only commands."""
+    names = migration_names(migrate_dir)
+    has_history = database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migratehistory'").fetchone()
+    applied = [row[0] for row in database.execute_sql(
+        "SELECT name FROM migratehistory ORDER BY id")] if has_history else []
+    return applied, [name for name in names if name not in applied]
 
 
 class Db:

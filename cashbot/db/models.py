@@ -1,4 +1,4 @@
-"""peewee models. The schema itself is owned by migrations/ (SQL a person can read);
+"""peewee models. The schema itself is owned by cashbot/migrations/ (SQL a person can read);
 these classes mirror it, and tests/test_schema.py checks that they agree."""
 
 from __future__ import annotations

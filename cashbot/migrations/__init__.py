@@ -1,0 +1,1 @@
+"""The schema: peewee-migrate migrations, shipped inside the package (found with importlib.resources)."""
