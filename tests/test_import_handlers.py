@@ -48,7 +48,7 @@ async def test_a_huge_preview_is_counted_and_the_full_lists_come_as_a_file(env):
     preview, document = replies[-2], replies[-1]
     assert len(preview.text) < 1500, preview.text
     assert "Будет добавлено: 800" in preview.text
-    assert "Закрепить за людьми: 800 устройств, 90 человек" in preview.text
+    assert "Закрепить за людьми — устройств: 800, людей: 90" in preview.text
     assert "Новых категорий: 800" in preview.text and "Не распознано столбцов: 150" in preview.text
     assert preview.has_button("Импортировать")
     listing = document.document.text

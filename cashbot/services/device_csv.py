@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from cashbot.services import fields
 from cashbot.services.errors import BadValue, InvalidEmail
 from cashbot.texts import csv_import as T
+from cashbot.texts.plural import plural
 from cashbot.texts import fields as field_texts
 
 __all__ = [
@@ -744,5 +745,5 @@ def format_problems(problems: Iterable[Problem], limit: int | None = None) -> st
             out.append(p.message)
     rest = len(ordered) - len(shown)
     if rest > 0:
-        out.append(T.REPORT_MORE.format(count=rest, noun=T.plural(rest, T.PROBLEM_NOUN)))
+        out.append(T.REPORT_MORE.format(count=rest, noun=plural(rest, T.PROBLEM_NOUN)))
     return "\n".join(out)

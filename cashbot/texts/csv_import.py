@@ -25,7 +25,7 @@ FILE_TOO_BIG = (
     "Разделите его на несколько файлов."
 )
 TOO_MANY_ROWS = (
-    "В файле {rows} устройств, а за один раз можно загрузить не больше {limit}. "
+    "Устройств в файле: {rows}, а за один раз можно загрузить не больше {limit}. "
     "Разделите его на несколько файлов."
 )
 NOT_CSV = (
@@ -99,7 +99,7 @@ UNKNOWN_COLUMNS = "Столбцы {columns} не распознаны, их зн
 # --- the import preview (cashbot/views/csv_import.py) -----------------------------
 UNKNOWN_COLUMNS_COUNT = "Не распознано столбцов: {count}, их значения не загружены (список — в файле ниже)."
 WILL_STAY = "Уже совпадают с файлом, останутся как есть: {count}"
-ASSIGNMENTS_COUNT = "Закрепить за людьми: {devices} устройств, {people} человек (список — в файле ниже)."
+ASSIGNMENTS_COUNT = "Закрепить за людьми — устройств: {devices}, людей: {people} (список — в файле ниже)."
 WILL_INVITE = "Пригласить по почте (получат устройства при регистрации): {count}"
 WILL_CHANGE_DUE = "Сменится дата возврата: {count}"
 OVERDUE = (
@@ -159,12 +159,3 @@ TEMPLATE_ROWS = (
     },
 )
 
-
-def plural(n: int, forms: tuple[str, str, str]) -> str:
-    """Russian plural form for n: ("ошибка", "ошибки", "ошибок")."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return forms[1]
-    return forms[2]
