@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
+from aiogram.types import Update
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -245,11 +246,19 @@ async def run(settings: Settings) -> int:
         # are journaled before Telegram forgets them, so a crash loses none (cashbot/polling.py).
         poller = ConfirmingPoller(app.dispatcher, app.bot, app.db, grace=SHUTDOWN_GRACE_SECONDS,
                                   polling_timeout=settings.telegram.polling_timeout,
-                                  allowed_updates=app.dispatcher.resolve_used_update_types())
+                                  allowed_updates=app.dispatcher.resolve_used_update_types(),
+                                  unjournaled=lambda update: from_developer(update, settings))
         await poller.run()
     finally:
         await shutdown(app, poller)
     return 0
+
+
+def from_developer(update: Update, settings: Settings) -> bool:
+    """A developer's message may be the confirmation code, which must never reach the disk."""
+    message = update.message or update.edited_message
+    return message is not None and message.from_user is not None \
+        and message.from_user.id in settings.developers
 
 
 async def shutdown(app: App, poller: ConfirmingPoller | None = None) -> None:

@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
+from typing import Any, Callable
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates, TelegramMethod
@@ -59,8 +59,12 @@ def journal_write(fetched: list[tuple[int, str]], finished: list[int]) -> None:
 
 class ConfirmingPoller:
     def __init__(self, dispatcher: Dispatcher, bot: Bot, db: Db, *, polling_timeout: int = 10,
-                 allowed_updates: list[str] | None = None, grace: float = 10.0) -> None:
+                 allowed_updates: list[str] | None = None, grace: float = 10.0,
+                 unjournaled: Callable[[Update], bool] | None = None) -> None:
         self.dispatcher, self.bot, self.db = dispatcher, bot, db
+        # Updates that must never touch the disk (a developer's typed confirmation code): they
+        # are handled but not journaled, so a crash while they run loses them.
+        self.unjournaled = unjournaled or (lambda update: False)
         self.grace = grace  # how long running handlers may take to finish on stop
         self.polling_timeout = polling_timeout
         self.allowed_updates = allowed_updates
@@ -135,7 +139,8 @@ class ConfirmingPoller:
             if not new:
                 continue
             # In the journal before the next getUpdates confirms them to Telegram.
-            fetched = [(u.update_id, u.model_dump_json(exclude_unset=True)) for u in new]
+            fetched = [(u.update_id, u.model_dump_json(exclude_unset=True)) for u in new
+                       if not self.unjournaled(u)]
             try:
                 await self.db.run(journal_write, fetched, [])
             except Exception:  # noqa: BLE001 - handle them anyway; only a crash could lose them
