@@ -193,20 +193,25 @@ async def block(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: V
         tell_offers(change.offers, notifier, db, settings, clock)
 
 
+async def _refuse_delete(callback: CallbackQuery, error: Exception, person_id: int, db: Db,
+                         settings: Settings) -> None:
+    """The same refusal before the confirmation and on it (things may change in between)."""
+    if isinstance(error, PersonHoldsDevices):
+        await safe_edit(callback.message, *await _card(person_id, db, settings, v.holds_devices(error.devices)))
+        await callback.answer()
+    else:
+        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
+                              show_alert=True)
+
+
 @router.callback_query(PersonAdminCb.filter(F.action == "del"))
 async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db,
                      settings: Settings) -> None:
     """Refusals come before the confirmation: asking "delete?" only to say "no" after is a trap."""
     try:
         person = await db.run(people_admin.deletion_target, callback_data.person_id, actor_id=viewer.person_id)
-    except PersonHoldsDevices as error:
-        await safe_edit(callback.message, *await _card(callback_data.person_id, db, settings,
-                                                        v.holds_devices(error.devices)))
-        await callback.answer()
-        return
-    except (PersonNotFound, CannotChangeSelf) as error:
-        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
-                              show_alert=True)
+    except (PersonHoldsDevices, PersonNotFound, CannotChangeSelf) as error:
+        await _refuse_delete(callback, error, callback_data.person_id, db, settings)
         return
     await safe_edit(callback.message, *v.confirm_delete(person))
     await callback.answer()
@@ -218,14 +223,8 @@ async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: 
     try:
         change = await db.run(people_admin.delete_person, callback_data.person_id, actor_id=viewer.person_id,
                               now=clock.now(), hold_hours=settings.queue.hold_hours)
-    except PersonHoldsDevices as error:
-        await safe_edit(callback.message, *await _card(callback_data.person_id, db, settings,
-                                                        v.holds_devices(error.devices)))
-        await callback.answer()
-        return
-    except (PersonNotFound, CannotChangeSelf) as error:
-        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
-                              show_alert=True)
+    except (PersonHoldsDevices, PersonNotFound, CannotChangeSelf) as error:
+        await _refuse_delete(callback, error, callback_data.person_id, db, settings)
         return
     await safe_edit(callback.message, t.PERSON_DELETED.format(name=esc(v.display_name(change.person))),
                     v.back_to_list())
