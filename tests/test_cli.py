@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -347,15 +348,26 @@ def _wait_for_output(path, needle: str, count: int = 1, timeout: float = 60) -> 
     raise AssertionError(f"{needle!r} x{count} not seen in {path}:\n{text}")
 
 
+@contextlib.contextmanager
+def _bot_running(tmp_path, api_base: str, output):
+    """`python -m cashbot` in tmp_path, stdout and stderr into `output`; killed if still running."""
+    with open(output, "wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "cashbot"], cwd=tmp_path, stdout=sink,
+                                stderr=subprocess.STDOUT, env=_bot_env(tmp_path, api_base))
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_an_unreachable_bot_api_at_start_is_retried_then_the_bot_answers(tmp_path):
     """A network blip at start: one log line per attempt, no traceback, no exit; once the Bot
     API is there the bot polls and answers."""
     port = _free_port()
     output = tmp_path / "output.log"
-    with open(output, "wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "cashbot"], cwd=tmp_path, stdout=sink,
-                                stderr=subprocess.STDOUT, env=_bot_env(tmp_path, f"http://127.0.0.1:{port}"))
-    try:
+    with _bot_running(tmp_path, f"http://127.0.0.1:{port}", output) as proc:
         _wait_for_output(output, "not reachable (attempt", count=2)
         assert proc.poll() is None
         with BotApiDouble(port=port) as api:
@@ -364,10 +376,6 @@ def test_an_unreachable_bot_api_at_start_is_retried_then_the_bot_answers(tmp_pat
             ivan.wait_for("рабочую почту")
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     text = output.read_text(encoding="utf-8")
     assert "Traceback" not in text and "cashbot stopped" in text
     attempts = [line for line in text.splitlines() if "not reachable" in line]
@@ -377,16 +385,8 @@ def test_an_unreachable_bot_api_at_start_is_retried_then_the_bot_answers(tmp_pat
 
 def test_sigterm_while_waiting_for_the_bot_api_stops_cleanly(tmp_path):
     output = tmp_path / "output.log"
-    with open(output, "wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "cashbot"], cwd=tmp_path, stdout=sink,
-                                stderr=subprocess.STDOUT,
-                                env=_bot_env(tmp_path, f"http://127.0.0.1:{_free_port()}"))
-    try:
+    with _bot_running(tmp_path, f"http://127.0.0.1:{_free_port()}", output) as proc:
         _wait_for_output(output, "not reachable (attempt 1")
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     assert "Traceback" not in output.read_text(encoding="utf-8")
