@@ -1,4 +1,4 @@
-"""Small helpers shared by services: search folding, events, dates."""
+"""Small helpers shared by services: search folding and events (field rules and dates: fields.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 from datetime import datetime
 
 from cashbot.db.models import Event, database_proxy
-from cashbot.services import fields
 
 
 def fold(*parts: object) -> str:
@@ -28,8 +27,3 @@ def record(kind: str, now: datetime, *, actor_id: int | None = None, device_id: 
         Event.at.db_value(now), kind, actor_id, device_id, person_id,
         json.dumps(details, ensure_ascii=False, default=str),
     )).lastrowid
-
-
-# The date rules live with every other field rule; these names stay for their callers.
-parse_date = fields.parse_date
-check_due_date = fields.check_due_date

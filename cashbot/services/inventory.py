@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from peewee import IntegrityError
 
 from cashbot.db.models import Device, Event, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
-from cashbot.services.common import check_due_date, record
+from cashbot.services.common import record
+from cashbot.services.fields import check_due_date
 from cashbot.services.errors import (
     AlreadyHolder,
     AlreadyQueued,
