@@ -20,12 +20,10 @@ from cashbot.texts.common import STALE_BUTTON, plain_text
 
 
 class InFlight(BaseMiddleware):
-    """Outer update middleware: remembers running handlers so shutdown can let them finish,
-    and the last finished update id so shutdown can confirm it to Telegram."""
+    """Outer update middleware: remembers running handlers so shutdown can let them finish."""
 
     def __init__(self) -> None:
         self.tasks: set[asyncio.Task] = set()
-        self.last_update_id: int | None = None
 
     async def __call__(self, handler: Callable[[TelegramObject, dict], Awaitable[Any]],
                        event: Update, data: dict[str, Any]) -> Any:
@@ -36,7 +34,6 @@ class InFlight(BaseMiddleware):
             return await handler(event, data)
         finally:
             self.tasks.discard(task)
-            self.last_update_id = max(self.last_update_id or 0, event.update_id)
 
     async def drain(self, timeout: float) -> None:
         current = {t for t in self.tasks if t is not asyncio.current_task()}

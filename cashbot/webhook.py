@@ -109,9 +109,6 @@ async def serve(app, heartbeat: Heartbeat, grace: float) -> int:
         await site.stop()
         await app.in_flight.drain(grace)
         await runner.cleanup()  # the 200s of the finished updates go out here
-        # Every update was answered over HTTP: nothing to confirm with getUpdates (it would
-        # get 409 while the webhook is set).
-        app.in_flight.last_update_id = None
 
 
 async def self_check(bot: Bot, heartbeat: Heartbeat, settings, every: float) -> None:
