@@ -318,13 +318,7 @@ _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+", re.ASCII)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-_SHOW_MAX = 40  # a cell quoted in a message is cut to this many characters
 _UNREADABLE = "\ufffd"  # what bytes invalid in the file's encoding were decoded to
-
-
-def _show(value: str) -> str:
-    """A user's value as quoted in a message: short enough for a Telegram report."""
-    return value if len(value) <= _SHOW_MAX else value[:_SHOW_MAX - 1] + "…"
 
 
 class _CellError(Exception):
@@ -353,7 +347,7 @@ def _parse_number(value: str, today: date) -> int:
 
 def _parse_serial(value: str, today: date) -> str:
     if ("e" in value or "E" in value) and _SCIENTIFIC.fullmatch(value):
-        raise _CellError(T.SERIAL_SCIENTIFIC.format(value=_show(value)))
+        raise _CellError(T.SERIAL_SCIENTIFIC.format(value=field_texts.clip(value)))
     return _field(value, fields.clean_text, "serial", value, True)
 
 
@@ -570,7 +564,7 @@ def parse_devices(
             first = seen_serials.setdefault(serial, line)
             if first != line:
                 row_problems.append(Problem(line, t_serial, T.DUPLICATE_SERIAL.format(
-                    value=_show(serial), line=first)))
+                    value=field_texts.clip(serial), line=first)))
 
         if row_problems:
             problems.extend(row_problems)
@@ -604,7 +598,7 @@ def _refusal(exc: Exception, value: str) -> str:
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:
         return message
-    return T.CELL_REFUSED.format(value=_show(value))
+    return T.CELL_REFUSED.format(value=field_texts.clip(value))
 
 
 def _delimiter_name(delimiter: str) -> str:
@@ -675,7 +669,7 @@ def check_against_existing(
         owner = existing_serials.get(row.serial)
         if owner is not None and owner != row.number:
             problems.append(Problem(row.line, serial_title,
-                                    T.SERIAL_EXISTS.format(serial=_show(row.serial), number=owner)))
+                                    T.SERIAL_EXISTS.format(serial=field_texts.clip(row.serial), number=owner)))
     return problems
 
 

@@ -34,10 +34,14 @@ QUOTED = "«{value}»: {message}"  # a message about a value the user may not se
 QUOTED_MAX = 40  # a quoted value is cut to this many characters
 
 
-def quoted(value: str, message: str) -> str:
+def clip(value: str) -> str:
+    """A user's value as quoted in a message: on one line, short enough for any report."""
     value = " ".join(value.split())
-    return QUOTED.format(value=value if len(value) <= QUOTED_MAX else value[:QUOTED_MAX - 1] + "…",
-                         message=message)
+    return value if len(value) <= QUOTED_MAX else value[:QUOTED_MAX - 1] + "…"
+
+
+def quoted(value: str, message: str) -> str:
+    return QUOTED.format(value=clip(value), message=message)
 
 
 def problem(error, value: str | None = None) -> str:
