@@ -193,6 +193,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         reason = "no such file" if not path.exists() else error.strerror or "cannot read"
         print(f"cashbot: {reason}: {path}", file=sys.stderr)
         return IMPORT_USAGE
+    check_database_path(settings.database.path, create=True)  # names the path and the fix (exit 2)
     try:
         database = open_database(settings.database.path)
         apply_migrations(database)
