@@ -1238,6 +1238,16 @@ class FakeTelegram:
         webhook_delivered(self, bot, hook, update, error)
 
 
+def _text_body(text: str) -> dict:
+    """A typed text message as Telegram delivers it: a leading /command gets its entity."""
+    body: dict = {"text": text}
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        body["entities"] = [{"type": "bot_command", "offset": 0,
+                             "length": len(command.encode("utf-16-le")) // 2}]
+    return body
+
+
 class User:
     """A simulated Telegram user talking to a bot in a private chat. Thread-safe.
 
@@ -1301,11 +1311,7 @@ class User:
         """Send a text message (commands like "/start payload" are just text).
         Returns the message_id of the user's message."""
         with self._tg._cond:
-            body: dict = {"text": text}
-            if text.startswith("/"):
-                command = text.split(maxsplit=1)[0]
-                body["entities"] = [{"type": "bot_command", "offset": 0,
-                                     "length": len(command.encode("utf-16-le")) // 2}]
+            body = _text_body(text)
             return self._incoming(body).message_id
 
     def send_document(self, file_name: str, data: bytes, mime_type: str | None = None, *,
@@ -1499,11 +1505,7 @@ class Group:
     def send(self, user: User, text: str) -> int:
         """`user` writes `text` in the group (in a channel: a post); returns its message_id."""
         with self._tg._cond:
-            body: dict = {"text": text}
-            if text.startswith("/"):
-                command = text.split(maxsplit=1)[0]
-                body["entities"] = [{"type": "bot_command", "offset": 0,
-                                     "length": len(command.encode("utf-16-le")) // 2}]
+            body = _text_body(text)
             bot = self._tg._bots[self._chat.bot_id]
             msg = self._tg._new_message(bot, self._chat, outgoing=False, body=body,
                                         sender=user.user_dict)
