@@ -281,6 +281,14 @@ def test_deep_link_takes_exactly_the_numbers_the_rule_takes():
         except BadValue:
             accepted = False
         assert bool(re.match(fields.DEEP_LINK, f"d{number}")) is accepted, number
+        if accepted:
+            assert re.match(fields.DEEP_LINK, fields.deep_link_payload(number)), number
+
+
+def test_device_link_opens_the_card_payload():
+    from cashbot.views.links import device_link
+
+    assert device_link("cash_bot", 49) == "https://t.me/cash_bot?start=d49"
 
 
 async def test_deep_link_opens_the_largest_number_and_nothing_the_rule_refuses(tmp_path):

@@ -47,6 +47,11 @@ NUMBER_DIGITS = len(str(MAX_NUMBER))
 # /start d<number>: exactly the numbers clean_number accepts, written without leading zeros.
 DEEP_LINK = rf"^d[1-9]\d{{0,{NUMBER_DIGITS - 1}}}$"
 
+
+def deep_link_payload(number: int) -> str:
+    """The /start payload that opens this sticker number's card (matches DEEP_LINK)."""
+    return f"d{number}"
+
 # Characters, after cleaning. Budgets: see the module docstring.
 MAX_LENGTH = {
     "name": 200,
