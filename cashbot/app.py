@@ -28,13 +28,13 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
-from cashbot import webhook
+from cashbot import jobs, webhook
 from cashbot.background import BackgroundLoop
 from cashbot.clock import Clock, make_clock
 from cashbot.config import ConfigError, Settings
 from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_database
 from cashbot.fsm_storage import SQLiteStorage
-from cashbot.handlers import ROUTERS, register_jobs
+from cashbot.handlers import ROUTERS
 from cashbot.health import Heartbeat, SeenGetUpdates, heartbeat_path
 from cashbot.menus import set_menus
 from cashbot.middlewares import InFlight, PinResponseTypes, PlainCallbackAnswers, PrivateChatsOnly, ViewerMiddleware
@@ -156,16 +156,10 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
     dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
                                     background=loop, app=app)
-    app.health = Heartbeat(heartbeat_path(settings.data_dir), settings.telegram.mode)
-    bot.session.middleware(SeenGetUpdates(app.health))
-    loop.add("heartbeat", lambda: heartbeat(app.health))
-    register_jobs(app)
+    app.health = health = Heartbeat(heartbeat_path(settings.data_dir), settings.telegram.mode)
+    bot.session.middleware(SeenGetUpdates(health))
+    jobs.register(loop, settings=settings, clock=clock, db=db, notifier=notifier, health=health)
     return app
-
-
-async def heartbeat(health: Heartbeat) -> None:
-    """`cashbot health` checks that the loop (reminders, backups) still ticks."""
-    health.loop()
 
 
 async def connect(settings: Settings, database: CashbotDatabase) -> Bot | None:

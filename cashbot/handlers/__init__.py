@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiogram import Router
 
 from cashbot.filters import ActiveUser, Admin
 from cashbot.handlers import (
     add_device, card, categories, common, dev, device_admin, handover, import_csv, lists, loans, queue,
-    registration, reminders, search, users,
+    registration, search, users,
 )
-
-if TYPE_CHECKING:
-    from cashbot.app import App
 
 
 def _role_group(name: str, role, *flows: Router) -> Router:
@@ -52,9 +47,3 @@ ROUTERS = [
     common.fallback_router,
 ]
 
-
-def register_jobs(app: "App") -> None:
-    """Background jobs each flow contributes to the in-process loop."""
-    app.loop.add("queue-offers", queue.expiry_job(app))  # reservations whose time ran out
-    reminders.register(app)  # daily reminders and the admin digest
-    app.loop.add("backup", lambda: dev.scheduled_backup(app.settings, app.db, app.clock))
