@@ -34,7 +34,7 @@ from cashbot.clock import Clock, make_clock
 from cashbot.config import ConfigError, Settings
 from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_database
 from cashbot.fsm_storage import SQLiteStorage
-from cashbot.handlers import ROUTERS
+from cashbot.handlers import build_routers
 from cashbot.health import Heartbeat, SeenGetUpdates, heartbeat_path
 from cashbot.menus import set_menus
 from cashbot.middlewares import InFlight, PinResponseTypes, PlainCallbackAnswers, PrivateChatsOnly, ViewerMiddleware
@@ -130,11 +130,7 @@ def build_dispatcher(settings: Settings, storage) -> tuple[Dispatcher, InFlight]
     viewer = ViewerMiddleware()
     dispatcher.message.outer_middleware(viewer)
     dispatcher.callback_query.outer_middleware(viewer)
-    for router in ROUTERS:  # module-level routers; tests and benchmarks build several dispatchers
-        if router.parent_router is not None:
-            router.parent_router.sub_routers.remove(router)
-            router._parent_router = None
-    dispatcher.include_routers(*ROUTERS)
+    dispatcher.include_routers(*build_routers())  # fresh routers: tests build many apps
     return dispatcher, in_flight
 
 

@@ -19,7 +19,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -30,6 +30,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db, migration_status
 from cashbot.filters import Developer
+from cashbot.routing import Blueprint
 from cashbot.services import devtools
 from cashbot.services.people import Viewer
 from cashbot.states import DevConfirm
@@ -38,7 +39,7 @@ from cashbot.texts.common import esc
 from cashbot.views import dev as view
 
 log = logging.getLogger(__name__)
-router = Router(name="dev")
+router = Blueprint(name="dev")
 router.message.filter(Developer())
 router.callback_query.filter(Developer())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timezone
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
@@ -21,6 +21,7 @@ from cashbot.filters import ActiveUser
 from cashbot.handlers import card
 from cashbot.handlers.card import show_card
 from cashbot.handlers.loans import start_take
+from cashbot.routing import Blueprint
 from cashbot.turns import announce
 from cashbot.notify import Notifier
 from cashbot.services import inventory
@@ -30,7 +31,7 @@ from cashbot.texts import actions as t
 from cashbot.texts.common import esc
 from cashbot.views import actions as v
 
-router = Router(name="queue")
+router = Blueprint(name="queue")
 router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 
