@@ -222,8 +222,8 @@ async def run(settings: Settings) -> int:
     app = build_app(settings, bot=bot, clock=clock, database=database)
     await set_menus(app.bot, settings.admins)
     # Everything loaded so far (aiogram's models, the app) lives as long as the process: keep
-    # it out of the garbage collector's full passes, which otherwise stall the event loop for
-    # 100+ ms at a time under load (benchmarks/README.md, import).
+    # it out of the garbage collector's full passes, which otherwise walk all of it and stall
+    # the event loop under load (see benchmarks/README.md, hot paths).
     gc.freeze()
     app.loop.start()
     log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)
