@@ -3,7 +3,8 @@
 An aiogram `Router` joins one parent for good, so a router made at import time serves one
 dispatcher; tests and benchmarks build many apps in one process. A handler module therefore
 declares its routes on a `Blueprint`, with aiogram's own API (`@router.message(...)`,
-`@router.callback_query(...)`, `router.message.filter(...)`, `router.message.register(...)`),
+`@router.callback_query(...)`, `router.message.filter(...)`, `router.message.register(...)`,
+`router.message.middleware(...)`),
 and `build()` makes a fresh aiogram `Router` from them each time it is called
 (`cashbot.handlers.build_routers`). The blueprint only records; aiogram checks the filters
 and handlers when it builds."""
@@ -23,6 +24,16 @@ class Routes:
     def __init__(self) -> None:
         self.filters: list[tuple[CallbackType, ...]] = []
         self.handlers: list[tuple[CallbackType, tuple[CallbackType, ...], dict[str, Any] | None, dict[str, Any]]] = []
+        self.middlewares: list[CallbackType] = []
+        self.outer_middlewares: list[CallbackType] = []
+
+    def middleware(self, middleware: CallbackType) -> CallbackType:
+        self.middlewares.append(middleware)
+        return middleware
+
+    def outer_middleware(self, middleware: CallbackType) -> CallbackType:
+        self.outer_middlewares.append(middleware)
+        return middleware
 
     def filter(self, *filters: CallbackType) -> None:
         self.filters.append(filters)
@@ -60,6 +71,10 @@ class Blueprint:
             observer = router.observers[event]
             for filters in routes.filters:
                 observer.filter(*filters)
+            for middleware in routes.middlewares:
+                observer.middleware(middleware)
+            for middleware in routes.outer_middlewares:
+                observer.outer_middleware(middleware)
             for callback, filters, flags, kwargs in routes.handlers:
                 observer.register(callback, *filters, flags=flags, **kwargs)
         return router
