@@ -35,7 +35,7 @@ def machine() -> str:
             f"peewee {peewee.__version__}, SQLite {sqlite3.sqlite_version}; load average before the run: {load}")
 
 
-# Targets from issue 7 for the metrics the flows' own benchmarks report (by their keys).
+# Targets for the metrics the flows' own benchmarks report (by their keys).
 TARGETS = {
     ("reminders", "dropped"): ("0", lambda v: v == 0),
     ("reminders", "duplicates"): ("0", lambda v: v == 0),
@@ -50,7 +50,7 @@ TARGETS = {
 
 def optional_rows(name: str, result: dict) -> list[tuple]:
     """Rows from a flow's own benchmark: its dict, one metric per row; known metrics are
-    judged against the issue's targets. A key `notes` is printed under the table."""
+    judged against TARGETS. A key `notes` is printed under the table."""
     rows = []
     for key, value in result.items():
         if key == "notes":

@@ -29,8 +29,8 @@ from aiogram.types import Update
 from cashbot.app import build_app
 from cashbot.clock import FixedClock
 from cashbot.db.models import Loan
-from cashbot.handlers import reminders as reminder_job
-from cashbot.handlers.reminders import DailyReminders
+from cashbot import jobs as reminder_job
+from cashbot.jobs import DailyReminders
 from tests.double import BotApiDouble
 from tests.seed import SEED_NOW, device, person, seed_file
 from tests.support import make_settings
@@ -70,7 +70,8 @@ async def _close(app) -> None:
 
 async def _run_to_the_end(app, seconds: float = 120) -> float:
     """Tick the reminder job like the background loop until today's run is finished."""
-    job, started = DailyReminders(app), time.perf_counter()
+    job = DailyReminders(app.settings, app.clock, app.db, app.notifier, app.loop)
+    started = time.perf_counter()
     while job._done_day is None and time.perf_counter() - started < seconds:
         await job()
         await asyncio.sleep(0.2)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from cashbot.app import build_app
 from cashbot.clock import FixedClock
 from cashbot.db.models import Loan
-from cashbot.handlers.reminders import DailyReminders
+from cashbot.jobs import DailyReminders
 from tests.double import BotApiDouble
 from tests.seed import SEED_NOW, device, person, seed_file
 from tests.support import make_settings
@@ -52,7 +52,7 @@ async def _run(workdir: Path, api: BotApiDouble, people: int) -> dict:
     app = build_app(settings, clock=FixedClock(settings.tz, NOW))
     try:
         started = time.perf_counter()
-        await DailyReminders(app)()
+        await DailyReminders(app.settings, app.clock, app.db, app.notifier, app.loop)()
         seconds = time.perf_counter() - started
     finally:
         await app.bot.session.close()

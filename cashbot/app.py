@@ -28,13 +28,13 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
-from cashbot import webhook
+from cashbot import jobs, webhook
 from cashbot.background import BackgroundLoop
 from cashbot.clock import Clock, make_clock
 from cashbot.config import ConfigError, Settings
 from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_database
 from cashbot.fsm_storage import SQLiteStorage
-from cashbot.handlers import ROUTERS, register_jobs
+from cashbot.handlers import build_routers
 from cashbot.health import Heartbeat, SeenGetUpdates, heartbeat_path
 from cashbot.menus import set_menus
 from cashbot.middlewares import InFlight, PinResponseTypes, PlainCallbackAnswers, PrivateChatsOnly, ViewerMiddleware
@@ -130,11 +130,7 @@ def build_dispatcher(settings: Settings, storage) -> tuple[Dispatcher, InFlight]
     viewer = ViewerMiddleware()
     dispatcher.message.outer_middleware(viewer)
     dispatcher.callback_query.outer_middleware(viewer)
-    for router in ROUTERS:  # module-level routers; tests and benchmarks build several dispatchers
-        if router.parent_router is not None:
-            router.parent_router.sub_routers.remove(router)
-            router._parent_router = None
-    dispatcher.include_routers(*ROUTERS)
+    dispatcher.include_routers(*build_routers())  # fresh routers: tests build many apps
     return dispatcher, in_flight
 
 
@@ -156,16 +152,10 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
     dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
                                     background=loop, app=app)
-    app.health = Heartbeat(heartbeat_path(settings.data_dir), settings.telegram.mode)
-    bot.session.middleware(SeenGetUpdates(app.health))
-    loop.add("heartbeat", lambda: heartbeat(app.health))
-    register_jobs(app)
+    app.health = health = Heartbeat(heartbeat_path(settings.data_dir), settings.telegram.mode)
+    bot.session.middleware(SeenGetUpdates(health))
+    jobs.register(loop, settings=settings, clock=clock, db=db, notifier=notifier, health=health)
     return app
-
-
-async def heartbeat(health: Heartbeat) -> None:
-    """`cashbot health` checks that the loop (reminders, backups) still ticks."""
-    health.loop()
 
 
 async def connect(settings: Settings, database: CashbotDatabase) -> Bot | None:
@@ -232,8 +222,8 @@ async def run(settings: Settings) -> int:
     app = build_app(settings, bot=bot, clock=clock, database=database)
     await set_menus(app.bot, settings.admins)
     # Everything loaded so far (aiogram's models, the app) lives as long as the process: keep
-    # it out of the garbage collector's full passes, which otherwise stall the event loop for
-    # 100+ ms at a time under load (benchmarks/README.md, import).
+    # it out of the garbage collector's full passes, which otherwise walk all of it and stall
+    # the event loop under load (see benchmarks/README.md, hot paths).
     gc.freeze()
     app.loop.start()
     log.info("cashbot started: database %s, time zone %s", settings.database.path, settings.timezone)

@@ -40,16 +40,12 @@ class BackgroundLoop:
 
     async def _run(self) -> None:
         while not self.stopping:
-            self._wake.clear()  # before the tick: a wake() during the tick is not lost
+            self._wake.clear()  # before the tick: `stop` during the tick ends the pause at once
             await self.tick()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.tick_seconds)
             except asyncio.TimeoutError:
                 pass
-
-    def wake(self) -> None:
-        """Run a tick now (the test clock moved, a dev asked for a backup, ...)."""
-        self._wake.set()
 
     def start(self) -> None:
         self.stopping = False

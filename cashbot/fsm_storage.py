@@ -49,7 +49,8 @@ __all__ = ["SQLiteStorage", "create_table_sql", "TABLE"]
 
 TABLE = "fsm_state"
 
-# One definition for the migration and the tests.
+# The table as migration 001 creates it, for tests that use the storage without migrating
+# (the migration has its own copy: a migration stays as written when the code changes).
 create_table_sql = """\
 CREATE TABLE IF NOT EXISTS fsm_state (
     key        TEXT PRIMARY KEY,

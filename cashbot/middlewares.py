@@ -117,8 +117,8 @@ class PinResponseTypes(BaseRequestMiddleware):
 
     aiogram parses every API answer with `Response[method.__returning__]`; pydantic keeps
     parametrised generic classes only in a weak cache, so after a garbage collection the
-    class is rebuilt (about 5 ms of schema building each time; in the benchmark one API
-    call in ten paid it). Pinned, the lookup is a dict hit.
+    class is rebuilt, schema building included (see benchmarks/README.md, hot paths).
+    Pinned, the lookup is a dict hit.
     """
 
     def __init__(self) -> None:

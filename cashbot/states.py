@@ -55,7 +55,7 @@ class HandoverDialog(StatesGroup):
 # --- Developer tools ---
 
 class DevConfirm(StatesGroup):
-    """A developer was asked for the confirmation code of a dangerous action (issue 6)."""
+    """A developer was asked for the confirmation code of a dangerous action."""
 
     code = State()
 
@@ -63,7 +63,7 @@ class DevConfirm(StatesGroup):
 # --- Admin: adding devices ---
 
 class AddDevice(StatesGroup):
-    """/add → one device: one state per field, then the preview (issue 4)."""
+    """/add → one device: one state per field, then the preview."""
 
     number = State()
     serial = State()
@@ -79,7 +79,7 @@ class AddDevice(StatesGroup):
 
 
 class ImportCsv(StatesGroup):
-    """/add → CSV file: waiting for the file, then its preview (issue 4)."""
+    """/add → CSV file: waiting for the file, then its preview."""
 
     waiting_file = State()
     preview = State()

@@ -284,7 +284,7 @@ async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_
 async def test_scheduled_backup_runs_once_a_day_after_its_time_and_keeps_the_last_n(make_env, tmp_path):
     from datetime import datetime, timezone
 
-    from cashbot.handlers.dev import scheduled_backup
+    from cashbot.jobs import scheduled_backup
 
     env = make_env(backups={"time": "03:00:00", "keep": 2})
     app = env.app

@@ -1,4 +1,4 @@
-"""End to end: the security edges of issue 11 against the real process and the Bot API double."""
+"""End to end: the security edges against the real process and the Bot API double."""
 
 from __future__ import annotations
 

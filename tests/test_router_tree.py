@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from aiogram import F, Router
+from aiogram import Dispatcher, F, Router
 from aiogram.types import Chat, Message
 
 from cashbot.filters import TEXT, OnLoop
-from cashbot.handlers import ROUTERS
+from cashbot.handlers import build_routers
+from cashbot.routing import Blueprint
 from cashbot.states import TakeDialog
 
 
@@ -42,7 +43,47 @@ def _not_awaited(routers):
 
 
 def test_every_filter_and_handler_is_awaited_in_place():
-    assert _not_awaited(ROUTERS) == []
+    assert _not_awaited(build_routers()) == []
+
+
+def _shape(routers):
+    return [(router.name, event, [h.callback for h in observer.handlers], len(observer._handler.filters or []))
+            for router in _routers(routers) for event, observer in router.observers.items()]
+
+
+def test_every_build_is_a_new_tree_with_the_same_handlers():
+    """Tests and benchmarks build many apps in one process: each gets routers of its own."""
+    first, second = build_routers(), build_routers()
+    assert not {id(r) for r in _routers(first)} & {id(r) for r in _routers(second)}
+    assert _shape(first) == _shape(second)
+    assert sum(len(handlers) for _, _, handlers, _ in _shape(first)) > 50
+    Dispatcher().include_routers(*first)
+    Dispatcher().include_routers(*second)  # aiogram refuses a router that already has a parent
+
+
+async def test_a_blueprint_builds_what_was_declared_on_it():
+    blueprint = Blueprint(name="probe")
+    only = OnLoop(F.text == "only")
+    blueprint.message.filter(only)
+
+    async def middleware(handler, event, data):
+        return await handler(event, data)
+
+    blueprint.callback_query.outer_middleware(middleware)
+
+    @blueprint.message(TEXT, flags={"kind": "probe"})
+    async def first(message): ...
+
+    async def second(message): ...
+
+    blueprint.message.register(second)
+    router = blueprint.build()
+    assert router.name == "probe" and router is not blueprint.build()
+    assert [f.callback for f in router.message._handler.filters] == [only]
+    assert [(h.callback, [f.callback for f in h.filters or []], h.flags) for h in router.message.handlers] == [
+        (first, [TEXT], {"kind": "probe"}), (second, [], {})]
+    assert list(router.callback_query.outer_middleware) == [middleware]
+    assert not router.callback_query.handlers and not router.edited_message.handlers
 
 
 def test_the_check_finds_what_aiogram_would_run_in_a_thread():

@@ -1,4 +1,4 @@
-"""Security edges (issue 11): private chats only, forged or odd callbacks, plain-text alerts.
+"""Security edges: private chats only, forged or odd callbacks, plain-text alerts.
 
 Handler level: the real dispatcher, routers and SQLite file, fed by the Bot API double."""
 

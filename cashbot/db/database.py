@@ -45,8 +45,9 @@ class CashbotDatabase(SqliteDatabase):
 
     def __init__(self, path: str | Path):
         super().__init__(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=5)
-        # telegram_id -> Viewer; see services.people. Lives on the database object so two
-        # databases in one process (tests) never share it.
+        # telegram_id -> Viewer: services.people fills it and drops changed people (database
+        # thread), ViewerMiddleware reads it on the event loop, the developer reset clears
+        # it. On the database object, so every database (each test's file) starts empty.
         self.viewer_cache: dict[int, Any] = {}
 
 

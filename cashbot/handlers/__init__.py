@@ -1,22 +1,22 @@
-"""Routers, in the order updates meet them. One router per flow."""
+"""Routers, in the order updates meet them. One router per flow.
+
+Each flow module declares its routes on a `cashbot.routing.Blueprint`; `build_routers()`
+turns them into fresh aiogram routers for one dispatcher (an aiogram router joins one
+parent for good, and tests and benchmarks build many apps in one process)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiogram import Router
+from aiogram.filters import Filter
 
 from cashbot.filters import ActiveUser, Admin
 from cashbot.handlers import (
     add_device, card, categories, common, dev, device_admin, handover, import_csv, lists, loans, queue,
-    registration, reminders, search, users,
+    registration, search, users,
 )
 
-if TYPE_CHECKING:
-    from cashbot.app import App
 
-
-def _role_group(name: str, role, *flows: Router) -> Router:
+def _role_group(name: str, role: Filter, *flows: Router) -> Router:
     """One router per role around its flows: an update from someone without the role is
     turned away by one filter instead of by every flow's (each flow keeps its own check)."""
     group = Router(name=name)
@@ -26,35 +26,29 @@ def _role_group(name: str, role, *flows: Router) -> Router:
     return group
 
 
-# Admins (config ids and active): people, device administration, categories, /add, import.
-admin_router = _role_group("admin", Admin(), users.router, device_admin.router, categories.router,
-                           add_device.router, import_csv.router)
-# Staff: the card and what can be done with it, most used first.
-staff_router = _role_group(
-    "staff", ActiveUser(),
-    search.first_router,  # text outside a dialog, not a command: a search, answered at once
-    card.router,
-    loans.router,  # take / return / extend and the date dialog
-    lists.router,  # /all, /categories, /mine, /wishlist, pages, history
-    queue.router,
-    handover.router,
-    search.router,  # every text no router above wanted is a search: keep it last of the staff
-)
-
-ROUTERS = [
-    common.errors_router,
-    common.router,  # /help and /cancel work for everyone, in any state
-    dev.router,  # hidden developer role: config ids, no registration needed
-    registration.approval_router,
-    registration.router,  # everyone who is not an active person stops here
-    admin_router,
-    staff_router,
-    common.fallback_router,
-]
-
-
-def register_jobs(app: "App") -> None:
-    """Background jobs each flow contributes to the in-process loop."""
-    app.loop.add("queue-offers", queue.expiry_job(app))  # reservations whose time ran out
-    reminders.register(app)  # daily reminders and the admin digest
-    app.loop.add("backup", lambda: dev.scheduled_backup(app.settings, app.db, app.clock))
+def build_routers() -> list[Router]:
+    """The whole tree, new on every call, ready for `Dispatcher.include_routers`."""
+    # Admins (config ids and active): people, device administration, categories, /add, import.
+    admin = _role_group("admin", Admin(), users.router.build(), device_admin.router.build(),
+                        categories.router.build(), add_device.router.build(), import_csv.router.build())
+    # Staff: the card and what can be done with it, most used first.
+    staff = _role_group(
+        "staff", ActiveUser(),
+        search.first_router.build(),  # text outside a dialog, not a command: a search, answered at once
+        card.router.build(),
+        loans.router.build(),  # take / return / extend and the date dialog
+        lists.router.build(),  # /all, /categories, /mine, /wishlist, pages, history
+        queue.router.build(),
+        handover.router.build(),
+        search.router.build(),  # every text no router above wanted is a search: keep it last of the staff
+    )
+    return [
+        common.errors_router.build(),
+        common.router.build(),  # /help and /cancel work for everyone, in any state
+        dev.router.build(),  # hidden developer role: config ids, no registration needed
+        registration.approval_router.build(),
+        registration.router.build(),  # everyone who is not an active person stops here
+        admin,
+        staff,
+        common.fallback_router.build(),
+    ]

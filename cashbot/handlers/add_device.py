@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -23,6 +23,7 @@ from cashbot.db.models import PersonStatus
 from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers.card import render, send_card
 from cashbot.notify import Notifier
+from cashbot.routing import Blueprint
 from cashbot.services import catalog, device_admin, fields, people
 from cashbot.services.errors import (
     BadValue,
@@ -42,7 +43,7 @@ from cashbot.views.add_device import CONFIRM, STEPS
 from cashbot.views.format import field_problem
 from cashbot.views.lists import QUERY_SHOWN, shorten
 
-router = Router(name="add_device")
+router = Blueprint(name="add_device")
 router.message.filter(Admin())
 router.callback_query.filter(Admin())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
@@ -12,6 +12,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
+from cashbot.routing import Blueprint
 from cashbot.services import catalog, fields
 from cashbot.services.catalog import DeviceCard
 from cashbot.services.errors import DeviceNotFound
@@ -19,7 +20,7 @@ from cashbot.services.people import Viewer
 from cashbot.texts import card as t
 from cashbot.views.card import card_keyboard, card_text
 
-router = Router(name="card")
+router = Blueprint(name="card")
 router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 

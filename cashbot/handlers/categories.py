@@ -4,7 +4,7 @@ Other flows (/add, /categories) show a button CategoryAdminCb(action="list") tha
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -14,6 +14,7 @@ from cashbot.clock import Clock
 from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import safe_edit
+from cashbot.routing import Blueprint
 from cashbot.services import catalog, categories
 from cashbot.services.errors import BadValue, CategoryExists, CategoryNotEmpty, CategoryNotFound
 from cashbot.services.people import Viewer
@@ -23,7 +24,7 @@ from cashbot.texts.common import esc
 from cashbot.views.device_admin import categories_list
 from cashbot.views.format import field_problem
 
-router = Router(name="categories_admin")
+router = Blueprint(name="categories_admin")
 router.message.filter(Admin())
 router.callback_query.filter(Admin())
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
 from cashbot.clock import Clock
 from cashbot.handlers.dev import close_code_prompt
+from cashbot.routing import Blueprint
 from cashbot.services.people import Viewer
 from cashbot.states import DevConfirm
 from cashbot.texts import common as t
 
 log = logging.getLogger(__name__)
-router = Router(name="common")
+router = Blueprint(name="common")
 
 
 @router.message(Command("help"))
@@ -37,7 +37,7 @@ async def cancel(message: Message, state: FSMContext, clock: Clock) -> None:
     await message.answer(t.CANCELLED if current is not None else t.NOTHING_TO_CANCEL)
 
 
-fallback_router = Router(name="fallback")
+fallback_router = Blueprint(name="fallback")
 
 
 @fallback_router.message()
@@ -50,7 +50,7 @@ async def stale_button(callback: CallbackQuery) -> None:
     await callback.answer(t.STALE_BUTTON)
 
 
-errors_router = Router(name="errors")
+errors_router = Blueprint(name="errors")
 
 
 @errors_router.error()

@@ -19,7 +19,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -30,6 +30,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db, migration_status
 from cashbot.filters import Developer
+from cashbot.routing import Blueprint
 from cashbot.services import devtools
 from cashbot.services.people import Viewer
 from cashbot.states import DevConfirm
@@ -38,7 +39,7 @@ from cashbot.texts.common import esc
 from cashbot.views import dev as view
 
 log = logging.getLogger(__name__)
-router = Router(name="dev")
+router = Blueprint(name="dev")
 router.message.filter(Developer())
 router.callback_query.filter(Developer())
 
@@ -255,17 +256,3 @@ async def _reset(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Cloc
 
 PERFORM = {"dump": _dump, "delfree": _delete_free, "reset": _reset}
 
-
-async def scheduled_backup(settings: Settings, db: Db, clock: Clock) -> None:
-    """Background job: once a local day, at or after backups.time, keep the last N."""
-    if not devtools.backup_due(clock.local_now(), settings.backups.time, settings.backups.enabled):
-        return
-    day, started = clock.today(), clock.now()
-    if await db.run(devtools.daily_run_done, devtools.BACKUP_JOB, day):
-        return
-    path = await asyncio.to_thread(devtools.backup_into_dir, settings.database.path,
-                                   settings.backup_dir, started, "daily")
-    pruned = await asyncio.to_thread(devtools.prune_backups, settings.backup_dir, settings.backups.keep)
-    await db.run(devtools.record_daily_run, devtools.BACKUP_JOB, day, started, clock.now(),
-                 file=path.name, pruned=len(pruned))
-    log.info("daily backup %s written, %d old one(s) pruned", path.name, len(pruned))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -20,6 +20,7 @@ from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import edit_card, safe_edit, send_card
 from cashbot.notify import Notifier
+from cashbot.routing import Blueprint
 from cashbot.services import catalog, device_manage, fields, people
 from cashbot.services.device_manage import FIELDS
 from cashbot.services.errors import (
@@ -37,7 +38,7 @@ from cashbot.views.format import field_problem
 from cashbot.views.lists import shorten
 from cashbot.views.users import display_name
 
-router = Router(name="device_admin")
+router = Blueprint(name="device_admin")
 router.message.filter(Admin())
 router.callback_query.filter(Admin())
 

@@ -7,7 +7,7 @@ the old one, opens theirs and removes their queue place) and both are told.
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -21,6 +21,7 @@ from cashbot.handlers import card
 from cashbot.handlers.card import show_card
 from cashbot.handlers.loans import cancel_dialog, pressed_again
 from cashbot.notify import Delivery, Notifier
+from cashbot.routing import Blueprint
 from cashbot.services import inventory, people
 from cashbot.services.errors import (
     DomainError,
@@ -35,7 +36,7 @@ from cashbot.texts import actions as t
 from cashbot.texts.common import esc
 from cashbot.views import actions as v
 
-router = Router(name="handover")
+router = Blueprint(name="handover")
 router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 

@@ -15,7 +15,7 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -27,6 +27,7 @@ from cashbot.db.database import Db
 from cashbot.filters import Admin, OnLoop
 from cashbot.handlers.card import safe_edit
 from cashbot.notify import Notifier
+from cashbot.routing import Blueprint
 from cashbot.services import device_csv
 from cashbot.services.device_import import ImportPlan, ImportResult, apply_import, plan_import
 from cashbot.services.people import Viewer
@@ -39,7 +40,7 @@ from cashbot.views import csv_import as views
 
 log = logging.getLogger(__name__)
 
-router = Router(name="import_csv")
+router = Blueprint(name="import_csv")
 router.message.filter(Admin())
 router.callback_query.filter(Admin())
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +18,7 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers.card import safe_edit
+from cashbot.routing import Blueprint
 from cashbot.services import catalog
 from cashbot.services.errors import DeviceNotFound
 from cashbot.services.people import Viewer
@@ -26,7 +27,7 @@ from cashbot.texts import find as t
 from cashbot.views import lists as views
 from cashbot.views.pagination import page_of
 
-router = Router(name="lists")
+router = Blueprint(name="lists")
 router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.exceptions import TelegramBadRequest
@@ -30,6 +30,7 @@ from cashbot import turns
 from cashbot.handlers import card
 from cashbot.handlers.card import put_card
 from cashbot.notify import Notifier
+from cashbot.routing import Blueprint
 from cashbot.services import catalog, inventory
 from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.services.errors import BadDate, BadValue
@@ -40,7 +41,7 @@ from cashbot.texts.common import STALE_BUTTON, esc
 from cashbot.views import actions as v
 from cashbot.views.format import field_problem
 
-router = Router(name="loans")
+router = Blueprint(name="loans")
 router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 

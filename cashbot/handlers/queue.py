@@ -1,15 +1,15 @@
-"""The queue: join and leave from the card, "your turn" take/pass, and offer expiry.
+"""The queue: join and leave from the card, "your turn" take/pass.
 
 When a device comes back and someone waits, the first in line gets "your turn" and the device
 is reserved for them (`queue.hold_hours`). Passing, leaving or letting the time run out offers
-it to the next; an empty queue leaves it free. Expiry runs in the background loop.
+it to the next; an empty queue leaves it free. Expiry is a background job (cashbot/jobs.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
@@ -21,6 +21,7 @@ from cashbot.filters import ActiveUser
 from cashbot.handlers import card
 from cashbot.handlers.card import show_card
 from cashbot.handlers.loans import start_take
+from cashbot.routing import Blueprint
 from cashbot.turns import announce
 from cashbot.notify import Notifier
 from cashbot.services import inventory
@@ -30,7 +31,7 @@ from cashbot.texts import actions as t
 from cashbot.texts.common import esc
 from cashbot.views import actions as v
 
-router = Router(name="queue")
+router = Blueprint(name="queue")
 router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 
@@ -97,11 +98,3 @@ async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, db: Db, vi
     await callback.answer()
     announce(change, notifier, db, settings, clock, timed_out=False)
 
-
-def expiry_job(app) -> callable:
-    """Background job: move expired reservations down their queues and tell the people."""
-    async def expire() -> None:
-        changes = await app.db.run(inventory.expire_offers, app.clock.now(), app.settings.queue.hold_hours)
-        for change in changes:
-            announce(change, app.notifier, app.db, app.settings, app.clock, timed_out=True)
-    return expire

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
@@ -16,6 +16,7 @@ from cashbot.db.models import PersonStatus
 from cashbot.menus import set_admin_menu
 from cashbot.filters import Admin, Known, NotActive, OnLoop
 from cashbot.notify import Notifier
+from cashbot.routing import Blueprint
 from cashbot.services import people
 from cashbot.services.errors import EmailDomainNotAllowed, EmailTaken, InvalidEmail
 from cashbot.services.people import PersonBrief, Viewer
@@ -24,7 +25,7 @@ from cashbot.texts.common import esc
 from cashbot.views.format import email_problem
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
-router = Router(name="registration")
+router = Blueprint(name="registration")
 # Everyone who is not an active person lands here; /help was answered before this router.
 router.message.filter(NotActive())
 router.callback_query.filter(NotActive())
@@ -103,7 +104,7 @@ async def replay(dispatcher: Dispatcher, bot: Bot, telegram_id: int, full_name: 
     await dispatcher.feed_update(bot, Update(update_id=0, message=message))
 
 
-approval_router = Router(name="approval")
+approval_router = Blueprint(name="approval")
 approval_router.callback_query.filter(Admin())
 
 

@@ -8,7 +8,6 @@ are checked (they all want a command, a button or a dialog state)."""
 
 from __future__ import annotations
 
-from aiogram import Router
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
@@ -19,14 +18,15 @@ from cashbot.db.database import Db
 from cashbot.filters import TEXT, TYPED, ActiveUser
 from cashbot.handlers.card import send_card
 from cashbot.handlers.lists import remember_search
+from cashbot.routing import Blueprint
 from cashbot.services import catalog
 from cashbot.services.people import Viewer
 from cashbot.texts import find as t
 from cashbot.views import lists as views
 
-router = Router(name="search")
+router = Blueprint(name="search")
 router.message.filter(ActiveUser())
-first_router = Router(name="search-first")
+first_router = Blueprint(name="search-first")
 first_router.message.filter(ActiveUser())
 
 @router.message(CommandStart())

@@ -4,7 +4,7 @@ The search query lives in FSM data ("users_query"), never in callback_data; butt
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, F
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +18,7 @@ from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers.card import safe_edit
 from cashbot.handlers.registration import notify_decision
 from cashbot.notify import Notifier
+from cashbot.routing import Blueprint
 from cashbot.services import people, people_admin
 from cashbot.services.errors import (
     BadValue, CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
@@ -30,7 +31,7 @@ from cashbot.texts.common import esc
 from cashbot.views.format import email_problem, field_problem
 from cashbot.views import users as v
 
-router = Router(name="users")
+router = Blueprint(name="users")
 router.message.filter(Admin())
 router.callback_query.filter(Admin())
 

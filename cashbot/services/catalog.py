@@ -168,7 +168,7 @@ _LIST_FILTERS = {
 # Text of three characters or more: the trigram index `devices_fts` (migration 002) holds
 # {number: search_text} of exactly the live devices, so it counts the hits alone and hands
 # out one page of numbers in list order; only that page is joined back. `instr` read every
-# row for the count (2.5-4 ms on 10,000 devices, against 0.02-1.2 ms here).
+# row for the count (see benchmarks/README.md, hot paths).
 _INDEX_COUNT_SQL = "SELECT COUNT(*) FROM devices_fts WHERE devices_fts MATCH ?"
 _INDEX_PAGE_SQL = """
 WITH hit AS (SELECT rowid AS number FROM devices_fts WHERE devices_fts MATCH ?
@@ -273,8 +273,8 @@ def category_name(category_id: int) -> str | None:
     return category.name if category else None
 
 
-# A sticker's deep link looks the number up first. Built by peewee, that lookup cost 0.15 ms
-# of CPU per call (seeded 10,000-device register), as constant SQL 0.006 ms.
+# A sticker's deep link looks the number up first: constant SQL, because building the lookup
+# with peewee cost far more than running it (see benchmarks/README.md, hot paths).
 _ID_BY_NUMBER_SQL = "SELECT id FROM devices WHERE number = ? AND deleted_at IS NULL LIMIT 1"
 
 
@@ -291,9 +291,9 @@ def card_by_number(number: int, viewer_person_id: int | None) -> DeviceCard | No
 
 
 # The card is the hottest read: every open, refresh and action redraws it. Building these
-# statements with peewee cost ten times running them (about 1.5 ms against 0.1 ms of CPU on
-# the database thread, benchmarks/README.md), so they are written once as SQL; values still
-# go through the models' own field converters.
+# statements with peewee cost many times running them on the database thread (see
+# benchmarks/README.md, hot paths), so they are written once as SQL; values still go through
+# the models' own field converters.
 _CARD_SQL = """
 SELECT d.id, d.number, d.name, c.name, d.serial, d.firmware, d.registered_on, d.comment,
        d.location, l.id, p.id, """ + SHOWN_NAME_SQL.format(p="p") + """, p.username, p.email,
@@ -380,8 +380,8 @@ def _act(action, device_id, person_id, args, kwargs, *, card_always: bool) -> Af
     return AfterAction(result, error, card)
 
 
-# /mine: building this query with peewee cost 0.33 ms of CPU per call, running it as
-# constant SQL 0.012 ms (seeded register, a person holding a few devices).
+# /mine: constant SQL, because building this query with peewee cost far more than running it
+# (see benchmarks/README.md, hot paths).
 _MY_LOANS_SQL = """
 SELECT d.id, d.number, d.name, l.taken_at, l.due_on
 FROM loans l JOIN devices d ON d.id = l.device_id

@@ -14,9 +14,9 @@ def fold(*parts: object) -> str:
     return " ".join(text.casefold().replace("ё", "е").split())
 
 
-# Every change writes an event, so this insert is on every take and return: built by peewee
-# (`Event.create`) it cost 0.19 ms of CPU per call, as constant SQL 0.04 ms (transaction
-# included). The time still goes through the model's field converter.
+# Every change writes an event, so this insert is on every take and return: constant SQL,
+# because building it with peewee (`Event.create`) cost several times running it (see
+# benchmarks/README.md, hot paths). The time still goes through the model's field converter.
 _EVENT_SQL = "INSERT INTO events (at, kind, actor_id, device_id, person_id, details) VALUES (?, ?, ?, ?, ?, ?)"
 
 

@@ -345,9 +345,9 @@ def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResul
 
 
 # Rows per INSERT statement. One row per statement (executemany) made the search index's
-# trigger flush FTS5's pending data at the end of every statement: a 10,000-device import
-# took 1.8-2.1 s instead of 0.5-1.0 s. 500 rows of up to 11 columns stay far below SQLite's
-# 32,766 bound parameters.
+# trigger flush FTS5's pending data at the end of every statement, which doubled a large
+# import (see benchmarks/README.md, hot paths). 500 rows of up to 11 columns stay far below
+# SQLite's 32,766 bound parameters.
 _INSERT_BATCH = 500
 
 
@@ -427,7 +427,7 @@ def _update_devices(updates: list[_Update], categories: dict[str, int], now: dat
 
     Plain tuples and a few statements of many rows each: model instances and per-row save()
     made a 10,000-row update take seconds, and one statement per row (executemany) made the
-    search index's trigger flush after every row (0.7-0.9 s became 1.3-1.9 s)."""
+    search index's trigger flush after every row (see benchmarks/README.md, hot paths)."""
     rows = []
     for u in updates:
         values = dict(zip(_UPDATABLE, u.values))

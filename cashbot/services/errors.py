@@ -95,7 +95,7 @@ class HandoverTargetUnavailable(DomainError):
 
 
 
-# --- Admin: adding and managing people, devices, categories (issue 4) ---
+# --- Admin: adding and managing people, devices, categories ---
 
 @dataclass
 class PersonHoldsDevices(DomainError):

@@ -84,6 +84,6 @@ def card_keyboard(card: DeviceCard, is_admin: bool = False) -> InlineKeyboardMar
     button(t.BTN_HISTORY, "hist")
     button(t.BTN_REFRESH, "refresh")
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    if is_admin:  # two rows of two (issue 4)
+    if is_admin:  # two rows of two
         rows += [list(row) for row in device_admin.admin_rows(card)]
     return InlineKeyboardMarkup(inline_keyboard=rows)

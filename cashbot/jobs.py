@@ -1,15 +1,11 @@
-"""The daily reminder run and the admin digest as a background-loop job (no router: the
-reminder buttons are the device card's own [Вернул]/[Продлить] callbacks).
+"""What the background loop runs besides answering updates: reservations that expire, the
+daily reminders with the admin digest, and the daily backup.
 
-Every tick asks "is today's run due and unfinished?"; the answer is cached in memory once the
-day is done, so ticks cost nothing after that. What is sent, and at most once, is decided by
-services.reminders in the database.
-
-A run is a series of passes. The first pass goes over everyone due; a person whose message
-Telegram could not take for now (5xx, timeout, network) is released and tried again on a
-later tick, after a growing pause, until the day ends. The run finishes when nobody is left
-to retry. The admin digest goes out once nobody is waiting for a retry, or after
-DIGEST_AT_LATEST even if some still are (it then marks them as not reached)."""
+Jobs take what they use (database, settings, clock, notifier, the loop's `stopping` flag) as
+arguments, never the whole app and never a handler module: the reminder buttons are the
+device card's own [Вернул]/[Продлить] callbacks, so nothing here needs a router.
+`register` adds them to the loop in the order each tick runs them.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +14,66 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
-from cashbot.notify import Delivery
-from cashbot.services import reminders
+from cashbot.background import BackgroundLoop
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db
+from cashbot.health import Heartbeat
+from cashbot.notify import Delivery, Notifier
+from cashbot.services import devtools, inventory, reminders
+from cashbot.turns import announce
 from cashbot.views.reminders import digest_messages, reminder_message
 
-if TYPE_CHECKING:
-    from cashbot.app import App
-
 log = logging.getLogger(__name__)
+
+
+def register(loop: BackgroundLoop, *, settings: Settings, clock: Clock, db: Db, notifier: Notifier,
+             health: Heartbeat) -> None:
+    loop.add("heartbeat", lambda: heartbeat(health))
+    loop.add("queue-offers", lambda: expire_offers(settings, clock, db, notifier))
+    loop.add("daily reminders", DailyReminders(settings, clock, db, notifier, loop))
+    loop.add("backup", lambda: scheduled_backup(settings, db, clock))
+
+
+async def heartbeat(health: Heartbeat) -> None:
+    """`cashbot health` checks that the loop (reminders, backups) still ticks."""
+    health.loop()
+
+
+async def expire_offers(settings: Settings, clock: Clock, db: Db, notifier: Notifier) -> None:
+    """Move expired reservations down their queues and tell the people."""
+    changes = await db.run(inventory.expire_offers, clock.now(), settings.queue.hold_hours)
+    for change in changes:
+        announce(change, notifier, db, settings, clock, timed_out=True)
+
+
+async def scheduled_backup(settings: Settings, db: Db, clock: Clock) -> None:
+    """Once a local day, at or after backups.time, keep the last N."""
+    if not devtools.backup_due(clock.local_now(), settings.backups.time, settings.backups.enabled):
+        return
+    day, started = clock.today(), clock.now()
+    if await db.run(devtools.daily_run_done, devtools.BACKUP_JOB, day):
+        return
+    path = await asyncio.to_thread(devtools.backup_into_dir, settings.database.path,
+                                   settings.backup_dir, started, "daily")
+    pruned = await asyncio.to_thread(devtools.prune_backups, settings.backup_dir, settings.backups.keep)
+    await db.run(devtools.record_daily_run, devtools.BACKUP_JOB, day, started, clock.now(),
+                 file=path.name, pruned=len(pruned))
+    log.info("daily backup %s written, %d old one(s) pruned", path.name, len(pruned))
+
+
+# The daily reminder run.
+#
+# Every tick asks "is today's run due and unfinished?"; the answer is cached in memory once the
+# day is done, so ticks cost nothing after that. What is sent, and at most once, is decided by
+# services.reminders in the database.
+#
+# A run is a series of passes. The first pass goes over everyone due; a person whose message
+# Telegram could not take for now (5xx, timeout, network) is released and tried again on a
+# later tick, after a growing pause, until the day ends. The run finishes when nobody is left
+# to retry. The admin digest goes out once nobody is waiting for a retry, or after
+# DIGEST_AT_LATEST even if some still are (it then marks them as not reached).
 
 RETRY_PAUSES = (5, 15, 30, 60, 120, 300, 600)  # seconds before the 1st, 2nd, ... retry; then the last
 DIGEST_AT_LATEST = 30 * 60  # seconds after the run began
@@ -45,16 +91,18 @@ class _Day:
 
 
 class DailyReminders:
-    def __init__(self, app: "App"):
-        self.app = app
+    """The reminder job; `loop` is read for `stopping` only (a shutdown interrupts a run)."""
+
+    def __init__(self, settings: Settings, clock: Clock, db: Db, notifier: Notifier, loop: BackgroundLoop):
+        self.settings, self.clock, self.db, self.notifier, self.loop = settings, clock, db, notifier, loop
         self._done_day: date | None = None  # today's run finished (or today is not a run day)
         self._today: _Day | None = None
 
     async def __call__(self) -> None:
-        settings = self.app.settings.reminders
+        settings = self.settings.reminders
         if not settings.enabled:
             return
-        local_now = self.app.clock.local_now()
+        local_now = self.clock.local_now()
         today = local_now.date()
         if self._done_day == today:
             return
@@ -64,7 +112,7 @@ class DailyReminders:
             return
         if not reminders.run_is_due(local_now, settings.send_time, settings.days):
             return
-        db, now = self.app.db, self.app.clock.now()
+        db, now = self.db, self.clock.now()
         if not await db.run(reminders.begin_run, reminders.REMINDERS_JOB, today, now):
             log.info("reminders: the run for %s already finished", today)
             self._done_day = today
@@ -73,7 +121,7 @@ class DailyReminders:
             self._today = _Day(today)
         state = self._today
         counts, waiting = await self.send_reminders(today, state)
-        if self.app.loop.stopping:  # unfinished: the next start resumes it, skipping claims
+        if self.loop.stopping:  # unfinished: the next start resumes it, skipping claims
             log.info("reminders: run for %s interrupted by shutdown after %s", today, counts)
             return
         if counts:
@@ -85,24 +133,24 @@ class DailyReminders:
         if waiting:
             log.info("reminders: %s people to retry later today", waiting)
             return
-        await db.run(reminders.finish_run, reminders.REMINDERS_JOB, today, self.app.clock.now())
+        await db.run(reminders.finish_run, reminders.REMINDERS_JOB, today, self.clock.now())
         log.info("reminders: run for %s finished: %s", today, counts)
         self._done_day = today
 
     async def send_reminders(self, today: date, state: _Day) -> tuple[dict[str, int], int]:
         """One pass over everyone due and not yet claimed today whose retry pause is over.
         Returns the outcomes and how many people are left to retry."""
-        horizon = reminders.next_run_day(today, self.app.settings.reminders.days)
-        due = await self.app.db.run(reminders.recipients, today, horizon)
+        horizon = reminders.next_run_day(today, self.settings.reminders.days)
+        due = await self.db.run(reminders.recipients, today, horizon)
         now = time.monotonic()
         ready = [r for r in due if state.retry_at.get(r.person_id, 0.0) <= now]
         # Enough concurrent sends to keep the pacer busy even when each request is slow.
-        gate = asyncio.Semaphore(max(1, int(self.app.settings.reminders.global_rate)))
+        gate = asyncio.Semaphore(max(1, int(self.settings.reminders.global_rate)))
         counts: dict[str, int] = {}
 
         async def remind(recipient: reminders.Recipient) -> None:
             async with gate:
-                if self.app.loop.stopping:  # leave the rest to the resumed run, at once
+                if self.loop.stopping:  # leave the rest to the resumed run, at once
                     return
                 outcome = await self.remind_one(recipient, today, horizon)
                 counts[outcome.value] = counts.get(outcome.value, 0) + 1
@@ -116,16 +164,16 @@ class DailyReminders:
         return counts, waiting
 
     async def remind_one(self, recipient: reminders.Recipient, today: date, horizon: date) -> Delivery:
-        db, clock, claimed = self.app.db, self.app.clock, None
+        db, clock, claimed = self.db, self.clock, None
 
         async def prepare():
             nonlocal claimed
-            if self.app.loop.stopping:  # shutting down: leave this person for the resumed run
+            if self.loop.stopping:  # shutting down: leave this person for the resumed run
                 return None
             claimed = await db.run(reminders.claim, recipient.person_id, today, horizon, clock.now())
             return reminder_message(claimed, today) if claimed else None
 
-        outcome = await self.app.notifier.deliver(recipient.telegram_id, prepare=prepare, temporary_retries=0)
+        outcome = await self.notifier.deliver(recipient.telegram_id, prepare=prepare, temporary_retries=0)
         loan_ids = [loan.loan_id for loan in claimed.loans] if claimed else []
         if outcome is Delivery.SENT:
             await db.run(reminders.mark_sent, recipient.person_id, loan_ids, today, clock.now())
@@ -137,17 +185,13 @@ class DailyReminders:
         return outcome
 
     async def send_digest(self, today: date) -> None:
-        db = self.app.db
-        if not await db.run(reminders.claim_once, reminders.DIGEST_JOB, today, self.app.clock.now()):
+        db = self.db
+        if not await db.run(reminders.claim_once, reminders.DIGEST_JOB, today, self.clock.now()):
             return
         messages = digest_messages(await db.run(reminders.overdue_loans, today), today)
         if not messages:  # nothing overdue: no digest at all
             return
         for admin_id in await db.run(reminders.digest_recipients):
             for text in messages:  # a long digest is several messages; stop at the first failure
-                if await self.app.notifier.deliver(admin_id, text, temporary_retries=3) is not Delivery.SENT:
+                if await self.notifier.deliver(admin_id, text, temporary_retries=3) is not Delivery.SENT:
                     break
-
-
-def register(app: "App") -> None:
-    app.loop.add("daily reminders", DailyReminders(app))
