@@ -130,6 +130,7 @@ def build_dispatcher(settings: Settings, storage) -> tuple[Dispatcher, InFlight]
     viewer = ViewerMiddleware()
     dispatcher.message.outer_middleware(viewer)
     dispatcher.callback_query.outer_middleware(viewer)
+    dispatcher.inline_query.outer_middleware(viewer)
     for router in ROUTERS:  # module-level routers; tests and benchmarks build several dispatchers
         if router.parent_router is not None:
             router.parent_router.sub_routers.remove(router)

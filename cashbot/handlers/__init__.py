@@ -8,7 +8,7 @@ from aiogram import Router
 
 from cashbot.filters import ActiveUser, Admin
 from cashbot.handlers import (
-    add_device, card, categories, common, dev, device_admin, handover, import_csv, lists, loans, queue,
+    add_device, card, categories, common, dev, device_admin, handover, import_csv, inline, lists, loans, queue,
     registration, reminders, search, users,
 )
 
@@ -45,6 +45,7 @@ ROUTERS = [
     common.errors_router,
     common.router,  # /help and /cancel work for everyone, in any state
     dev.router,  # hidden developer role: config ids, no registration needed
+    inline.router,  # inline queries (no chat, no state): results for active people, else the register button
     registration.approval_router,
     registration.router,  # everyone who is not an active person stops here
     admin_router,

@@ -1,0 +1,51 @@
+"""Inline mode: `@bot 49`, `@bot эвотор`, `@bot <serial>` in any chat answers with devices and
+their live status; choosing one posts a compact card with a link that opens it in the bot.
+
+Inline queries are the only updates without a chat: `PrivateChatsOnly` lets them through,
+`ViewerMiddleware` resolves the person from `from`. Results are personal and cached briefly
+(the status must be current); active people only, everyone else gets the register button."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.types import InlineQuery
+
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.db.database import Db
+from cashbot.filters import ActiveUser
+from cashbot.services import inline as service
+from cashbot.services.people import Viewer
+from cashbot.views import inline as views
+
+router = Router(name="inline")
+
+PAGE_SIZE = 20  # results per answer; Telegram asks for the next page with `offset`
+CACHE_SECONDS = 5  # per person (is_personal): short, so a take shows up at once
+MAX_PAGE_DIGITS = 4  # offsets are our own page numbers; anything else is not ours
+
+
+def page_of(offset: str) -> int | None:
+    """The page an offset asks for ('' is the first); None for an offset we never gave."""
+    if not offset:
+        return 0
+    if offset.isascii() and offset.isdigit() and len(offset) <= MAX_PAGE_DIGITS:
+        return int(offset)
+    return None
+
+
+@router.inline_query(ActiveUser())
+async def find(query: InlineQuery, viewer: Viewer, db: Db, settings: Settings, clock: Clock, bot: Bot) -> None:
+    page = page_of(query.offset)
+    found = (await db.run(service.find, query.query, viewer.person_id, page, PAGE_SIZE)
+             if page is not None else service.InlinePage([], None))
+    me = await bot.me()  # cached by aiogram after the first call
+    results = views.results(found.items, viewer.person_id, me.username, settings.tz, clock.now())
+    next_offset = str(found.next_page) if found.next_page is not None else ""
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True, next_offset=next_offset)
+
+
+@router.inline_query()
+async def register_first(query: InlineQuery) -> None:
+    """Strangers, pending, rejected and blocked people: no results, only the way in."""
+    await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=views.register_button())
