@@ -88,6 +88,16 @@ async def test_an_answer_after_the_timeout_is_too_old(tg, bot):
     assert tg.inline.answer(qid) is None
 
 
+async def test_a_forgotten_query_returns_its_answer_and_is_gone(tg, bot):
+    qid = tg.inline.query(tg.user(101, "Алиса"), "49")
+    await bot.answer_inline_query(qid, [article("d1")])
+    assert tg.inline.forget(qid).ids == ["d1"] and tg.inline.forget(qid) is None
+    other = tg.inline.query(tg.user(101, "Алиса"), "50")
+    tg.inline.forget(other)
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_inline_query(other, [])
+
+
 @pytest.mark.parametrize("results, kwargs, error", [
     ([article(f"d{i}") for i in range(51)], {}, "RESULTS_TOO_MUCH"),
     ([article("d1"), article("d1")], {}, "RESULT_ID_DUPLICATE"),

@@ -112,6 +112,13 @@ class InlineMode:
         with self._tg._cond:
             return self._queries[qid].answer
 
+    def forget(self, qid: str) -> InlineAnswer | None:
+        """Drop a query and its answer (a long benchmark keeps the double's memory flat);
+        returns the answer. The bot answering it later gets "query is too old"."""
+        with self._tg._cond:
+            query = self._queries.pop(qid, None)
+            return query.answer if query else None
+
     def wait_answer(self, qid: str, timeout: float | None = None) -> InlineAnswer:
         from .core import DEFAULT_TIMEOUT
 
