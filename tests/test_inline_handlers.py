@@ -240,3 +240,28 @@ def test_views_format_in_the_configured_time_zone():
     text = posted_card(status, 1, ZoneInfo("Europe/Moscow"), date(2026, 11, 27),
                        datetime(2026, 11, 27, 21, 30, tzinfo=timezone.utc))
     assert "Статус на 28.11.2026 00:30" in text
+
+
+async def test_an_expired_query_is_no_error(env, caplog):
+    device(49, "Эвотор 7.2")
+    _, alice = staff(env, 101, "Алиса")
+    qid = env.telegram.inline.query(alice, "49")
+    env.telegram.inline.forget(qid)  # Telegram no longer knows it (late, or replayed after a restart)
+    with caplog.at_level("INFO"):
+        await env.session.feed_pending(env.app.dispatcher, env.app.bot)
+    assert env.telegram.calls("answerInlineQuery", ok=False)[-1].error.description.endswith("query ID is invalid")
+    ours = [r for r in caplog.records if r.name.startswith("cashbot")]
+    assert [(r.levelname, "expired" in r.getMessage()) for r in ours] == [("INFO", True)]
+
+
+async def test_a_card_posted_via_the_bot_in_its_own_chat_is_no_search(env):
+    device(49, "Эвотор 7.2")
+    _, alice = staff(env, 101, "Алиса")
+    answer = await ask(env, alice, "49", chat_type="sender")
+    replies = await env.session._act(env.app.dispatcher, env.app.bot, alice,
+                                     lambda: env.telegram.inline.choose(alice, env.last_qid, answer.ids[0]))
+    posted = env.telegram.inline.posted[-1]
+    assert posted.chat_id == 101 and posted.text.startswith("№49 · Эвотор 7.2")
+    assert replies == [] and env.telegram.calls("sendMessage") == []
+    [reply] = await env.send(alice, posted.text)  # typed by hand, the same text is a search as before
+    assert "ничего не нашлось" in reply.text

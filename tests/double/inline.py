@@ -10,8 +10,9 @@ answer gets Telegram's 400 "query is too old ...". The answer is validated as Te
 (at most 50 results, unique result ids of 1-64 bytes, next_offset of at most 64 bytes, the
 message text of each result parsed with its parse_mode by the double's HTML checker and at
 most 4096 characters, inline keyboards, the results button and its start_parameter) and kept
-for the test to read. Choosing a result posts its message into a group as the user's message
-`via_bot` (and delivers it to the bot, as Telegram delivers messages sent via the bot).
+for the test to read. Choosing a result posts its message into a group (or the user's chat with the bot) as the
+user's message `via_bot`, and delivers it to the bot, as Telegram delivers messages sent via
+the bot.
 
 Error descriptions follow Telegram's where known (RESULTS_TOO_MUCH, RESULT_ID_DUPLICATE,
 RESULT_ID_INVALID, MESSAGE_EMPTY, MESSAGE_TOO_LONG, START_PARAM_INVALID, ...).
@@ -125,9 +126,10 @@ class InlineMode:
         return self._tg.wait_until(lambda: self._queries[qid].answer, timeout or DEFAULT_TIMEOUT,
                                    f"inline query {qid} was not answered")
 
-    def choose(self, user: User, qid: str, result_id: str, group: Group) -> BotMessage:
-        """`user` picks result `result_id` of the answered query `qid` in `group`: its message
-        appears there as the user's, `via_bot`; returns what the group sees."""
+    def choose(self, user: User, qid: str, result_id: str, group: Group | None = None) -> BotMessage:
+        """`user` picks result `result_id` of the answered query `qid` in `group` (None: in the
+        user's private chat with the bot): its message appears there as the user's, `via_bot`;
+        returns what the chat sees."""
         tg = self._tg
         with tg._cond:
             query = self._queries[qid]
@@ -141,7 +143,8 @@ class InlineMode:
                 raise AssertionError(f"result {result_id!r} posts no text message")
             visible, entities = _parse(content["message_text"], content.get("parse_mode"))
             bot = tg._bots[query.bot_id]
-            chat = tg._chats[(bot.id, group.id)]
+            chat = tg._chats[(bot.id, group.id if group is not None else user.id)]
+            chat.started = True
             body: dict[str, Any] = {"text": visible, "via_bot": bot.user_dict}
             if entities:
                 body["entities"] = entities
