@@ -1,8 +1,9 @@
 """`python -m benchmarks [name ...]`: run the benchmarks and print one table.
 
-Names: throughput, ceiling, e2e (with footprint), import, reminders. Default: all of them. The import
-and reminders benchmarks belong to their flows (benchmarks/import_bench.py,
-benchmarks/reminders_bench.py, each exposing `run() -> dict`) and run when present.
+Names: throughput, ceiling, e2e (with footprint), import, reminders, inline. Default: all of them. The
+import, reminders and inline benchmarks belong to their flows (benchmarks/import_bench.py,
+benchmarks/reminders_bench.py, benchmarks/inline_bench.py, each exposing `run() -> dict`) and run
+when present.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import sys
 import time
 import traceback
 
-NAMES = ("throughput", "ceiling", "e2e", "import", "reminders")
-OPTIONAL = {"import": "benchmarks.import_bench", "reminders": "benchmarks.reminders_bench"}
+NAMES = ("throughput", "ceiling", "e2e", "import", "reminders", "inline")
+OPTIONAL = {"import": "benchmarks.import_bench", "reminders": "benchmarks.reminders_bench",
+            "inline": "benchmarks.inline_bench"}
 
 
 def machine() -> str:
@@ -45,6 +47,8 @@ TARGETS = {
     ("import", "total_seconds"): ("< 2 s", lambda v: v < 2),
     ("import", "max_loop_stall_ms"): ("< 50 ms", lambda v: v < 50),
     ("import", "longest_stall_ms"): ("< 50 ms", lambda v: v < 50),
+    ("inline", "p99_ms"): ("< 100 ms (issue 14)", lambda v: v < 100),
+    ("inline", "unanswered"): ("0", lambda v: v == 0),
 }
 
 

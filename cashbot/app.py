@@ -130,6 +130,7 @@ def build_dispatcher(settings: Settings, storage) -> tuple[Dispatcher, InFlight]
     viewer = ViewerMiddleware()
     dispatcher.message.outer_middleware(viewer)
     dispatcher.callback_query.outer_middleware(viewer)
+    dispatcher.inline_query.outer_middleware(viewer)
     dispatcher.include_routers(*build_routers())  # fresh routers: tests build many apps
     return dispatcher, in_flight
 

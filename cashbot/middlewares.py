@@ -50,10 +50,14 @@ class PrivateChatsOnly(BaseMiddleware):
     pressed in a group only gets an empty answer so the client's spinner stops. A button with
     no usable message (an inline-mode message, or one Telegram no longer shows the bot) gets
     the ordinary stale-button answer: every flow edits or replies to the message it pressed.
+    An inline query has no chat at all and passes: it is answered to its sender alone, and
+    what a chosen result posts is built for shared chats (handlers/inline.py).
     """
 
     async def __call__(self, handler: Callable[[TelegramObject, dict], Awaitable[Any]],
                        event: Update, data: dict[str, Any]) -> Any:
+        if event.inline_query is not None:
+            return await handler(event, data)
         chat: Chat | None = data.get("event_chat")
         private = chat is not None and chat.type == ChatType.PRIVATE
         query = event.callback_query

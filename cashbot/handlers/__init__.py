@@ -11,7 +11,7 @@ from aiogram.filters import Filter
 
 from cashbot.filters import ActiveUser, Admin
 from cashbot.handlers import (
-    add_device, card, categories, common, dev, device_admin, handover, import_csv, lists, loans, queue,
+    add_device, card, categories, common, dev, device_admin, handover, import_csv, inline, lists, loans, queue,
     registration, search, users,
 )
 
@@ -46,6 +46,7 @@ def build_routers() -> list[Router]:
         common.errors_router.build(),
         common.router.build(),  # /help and /cancel work for everyone, in any state
         dev.router.build(),  # hidden developer role: config ids, no registration needed
+        inline.router.build(),  # inline queries (no chat, no state): results for active people, else the register button
         registration.approval_router.build(),
         registration.router.build(),  # everyone who is not an active person stops here
         admin,

@@ -73,10 +73,11 @@ _INT_PARAMS = {
 _BOOL_PARAMS = {
     "disable_notification", "protect_content", "show_alert", "drop_pending_updates",
     "disable_web_page_preview", "allow_sending_without_reply", "disable_content_type_detection",
+    "is_personal",
 }
 _JSON_PARAMS = {
     "reply_markup", "scope", "commands", "allowed_updates", "entities", "caption_entities",
-    "link_preview_options", "reply_parameters", "message_ids", "media",
+    "link_preview_options", "reply_parameters", "message_ids", "media", "results", "button",
 }
 _CHAT_ACTIONS = {
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
@@ -427,6 +428,11 @@ class FakeTelegram:
         }
         self._canonical = {name[3:].lower(): name[3:] for name in dir(self)
                            if name.startswith("_m_")}
+        from .inline import InlineMode  # inline mode lives in inline.py, built on this module
+
+        self.inline = InlineMode(self)
+        self._handlers["answerinlinequery"] = self.inline.answer_inline_query
+        self._canonical["answerinlinequery"] = "answerInlineQuery"
 
     # ------------------------------------------------------------------ bots & tokens
 
