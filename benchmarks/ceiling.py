@@ -26,7 +26,8 @@ from aiogram import Dispatcher, F
 from aiogram.types import CallbackQuery, Message
 
 from benchmarks.throughput import BOT_DEFAULTS, ECHO_TOKEN, MIX, Feeder
-from cashbot.services.catalog import DeviceCard, DeviceItem, Holder, Page
+from cashbot.services.card import DeviceCard, Holder
+from cashbot.services.catalog import DeviceItem, Page
 from cashbot.views import lists
 from cashbot.views.card import card_keyboard, card_text
 from tests.double import echo_bot

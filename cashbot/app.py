@@ -121,13 +121,12 @@ def build_bot(settings: Settings) -> Bot:
                                             link_preview_is_disabled=True))
 
 
-def build_dispatcher(settings: Settings, storage) -> tuple[Dispatcher, InFlight]:
+def build_dispatcher(storage, viewer: ViewerMiddleware) -> tuple[Dispatcher, InFlight]:
     dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(),
                             fsm_strategy=FSMStrategy.USER_IN_CHAT)
     in_flight = InFlight()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(PrivateChatsOnly())  # after InFlight: dropped updates count as done
-    viewer = ViewerMiddleware()
     dispatcher.message.outer_middleware(viewer)
     dispatcher.callback_query.outer_middleware(viewer)
     dispatcher.inline_query.outer_middleware(viewer)
@@ -145,14 +144,13 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     bot.session.middleware(PlainCallbackAnswers())
     bot.session.middleware(PinResponseTypes())
     storage = SQLiteStorage(settings.database.path, key_builder=DefaultKeyBuilder(with_destiny=True, with_bot_id=True))
-    dispatcher, in_flight = build_dispatcher(settings, storage)
     notifier = Notifier(bot, db, clock, rate=settings.reminders.global_rate,
                         per_chat=settings.reminders.per_chat_interval)
     bot.session.middleware(notifier.reply_pacing)  # replies share the notifier's budget, first
+    # Handlers get these app-wide parts, and who is asking, as one `ctx` (cashbot/context.py).
+    dispatcher, in_flight = build_dispatcher(storage, ViewerMiddleware(db, settings, clock, notifier))
     loop = BackgroundLoop(settings.reminders.tick_seconds)
     app = App(settings, clock, db, bot, dispatcher, notifier, loop, in_flight)
-    dispatcher.workflow_data.update(settings=settings, clock=clock, db=db, notifier=notifier,
-                                    background=loop, app=app)
     app.health = health = Heartbeat(heartbeat_path(settings.data_dir), settings.telegram.mode)
     bot.session.middleware(SeenGetUpdates(health))
     jobs.register(loop, settings=settings, clock=clock, db=db, notifier=notifier, health=health)

@@ -14,37 +14,36 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
-from cashbot.services.people import Viewer
+from cashbot.context import Context
 
 
 class ActiveUser(Filter):
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
-        return viewer is not None and viewer.is_active
+    async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
+        return ctx is not None and ctx.viewer is not None and ctx.viewer.is_active
 
 
 class Admin(Filter):
     """Config admin who is also a registered, active person."""
 
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None,
-                       is_admin: bool = False) -> bool:
-        return is_admin and viewer is not None and viewer.is_active
+    async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
+        return ctx is not None and ctx.is_admin and ctx.viewer is not None and ctx.viewer.is_active
 
 
 class Developer(Filter):
-    async def __call__(self, event: TelegramObject, is_developer: bool = False) -> bool:
-        return is_developer
+    async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
+        return ctx is not None and ctx.is_developer
 
 
 class NotActive(Filter):
     """Strangers, pending, rejected and blocked people: registration and /help only."""
 
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
-        return viewer is None or not viewer.is_active
+    async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
+        return ctx is None or ctx.viewer is None or not ctx.viewer.is_active
 
 
 class Known(Filter):
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
-        return viewer is not None
+    async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
+        return ctx is not None and ctx.viewer is not None
 
 
 class OnLoop(Filter):

@@ -15,6 +15,11 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.types import Chat, InaccessibleMessage, TelegramObject, Update, User
 
+from cashbot.clock import Clock
+from cashbot.config import Settings
+from cashbot.context import Context
+from cashbot.db.database import Db
+from cashbot.notify import Notifier
 from cashbot.services import people
 from cashbot.texts.common import STALE_BUTTON, plain_text
 
@@ -79,28 +84,30 @@ async def _answer_quietly(bot: Bot, query_id: str, text: str | None) -> None:
 
 
 class ViewerMiddleware(BaseMiddleware):
-    """Puts `viewer` (Viewer | None), `is_admin` and `is_developer` into handler data.
+    """Puts `ctx` (cashbot.context.Context) into handler data: the app-wide parts it was built
+    with, and who is asking (viewer, is_admin, is_developer).
 
     Roles come from config (Telegram ids, never usernames). The viewer comes from an
     in-memory cache; name and @username are refreshed when Telegram shows new ones."""
 
+    def __init__(self, db: Db, settings: Settings, clock: Clock, notifier: Notifier) -> None:
+        self.db, self.settings, self.clock, self.notifier = db, settings, clock, notifier
+
     async def __call__(self, handler: Callable[[TelegramObject, dict], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        viewer = None
+        db, settings = self.db, self.settings
+        viewer, is_admin, is_developer = None, False, False
         if user is not None and not user.is_bot:
-            db, settings, clock = data["db"], data["settings"], data["clock"]
             viewer = db.database.viewer_cache.get(user.id)  # no thread hop on a hit
             if viewer is None:
                 viewer = await db.run(people.load_viewer, user.id)
             if viewer is not None and (viewer.full_name != user.full_name or viewer.username != user.username
                                        or viewer.unreachable):  # they write: reachable again
-                viewer = await db.run(people.touch_profile, user.id, user.full_name, user.username, clock.now())
-            data["is_admin"] = user.id in settings.admins
-            data["is_developer"] = user.id in settings.developers
-        else:
-            data["is_admin"] = data["is_developer"] = False
-        data["viewer"] = viewer
+                viewer = await db.run(people.touch_profile, user.id, user.full_name, user.username,
+                                      self.clock.now())
+            is_admin, is_developer = user.id in settings.admins, user.id in settings.developers
+        data["ctx"] = Context(db, settings, self.clock, self.notifier, viewer, is_admin, is_developer)
         return await handler(event, data)
 
 

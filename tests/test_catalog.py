@@ -1,9 +1,11 @@
 """Service level: search, lists, cards and history on a real SQLite file."""
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
+from cashbot.services import card as cards
 from cashbot.services import catalog, inventory
 from cashbot.services.errors import DeviceNotFound
 from tests.seed import category, device, person
@@ -162,12 +164,12 @@ def test_card_knows_my_place_in_the_queue_and_a_reservation_for_me(database, now
     inventory.take(d.id, holder.id, due_on=None, location=None, today=now.date(), now=now)
     inventory.join_queue(d.id, vera.id, now=now, today_start=now)
     inventory.join_queue(d.id, boris.id, now=now + timedelta(seconds=1), today_start=now)
-    assert catalog.device_card(d.id, boris.id).my_position == 2
-    assert catalog.device_card(d.id, holder.id).my_position is None
+    assert cards.device_card(d.id, boris.id).my_position == 2
+    assert cards.device_card(d.id, holder.id).my_position is None
     inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
-    for_vera = catalog.device_card(d.id, vera.id)
+    for_vera = cards.device_card(d.id, vera.id)
     assert (for_vera.reserved_for_me, for_vera.reserved_for, for_vera.my_position) == (True, "Вера", 1)
-    assert catalog.device_card(d.id, boris.id).reserved_for_me is False
+    assert cards.device_card(d.id, boris.id).reserved_for_me is False
 
 
 def test_my_loans_order_ties_by_number_and_leave_out_returned_and_others(database, now):
@@ -201,35 +203,35 @@ def test_card_by_number_is_the_live_devices_card_as_the_viewer_sees_it(database,
     gone = device(49, "Касса старая")
     gone.deleted_at = now
     gone.save()
-    assert catalog.card_by_number(49, alice.id) is None
+    assert cards.card_by_number(49, alice.id) is None
     live = device(49, "Касса новая", serial="SN-NEW")
     inventory.take(live.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
-    shown = catalog.card_by_number(49, alice.id)
+    shown = cards.card_by_number(49, alice.id)
     assert (shown.device_id, shown.name, shown.is_mine) == (live.id, "Касса новая", True)
-    assert catalog.card_by_number(49, None).is_mine is False
-    assert catalog.card_by_number(50, alice.id) is None
+    assert cards.card_by_number(49, None).is_mine is False
+    assert cards.card_by_number(50, alice.id) is None
 
 
 def test_an_action_and_the_card_after_it_in_one_call(database, now):
     alice = person(101, "Алиса", "alice@example.ru")
     boris = person(102, "Борис", "boris@example.ru")
     d = device(1, "Касса")
-    kwargs = dict(due_on=None, location=None, today=now.date(), now=now)
-    done = catalog.act_then_card(inventory.take, d.id, alice.id, **kwargs)
+    take = partial(inventory.take, due_on=None, location=None, today=now.date(), now=now)
+    done = cards.act_then_card(take, d.id, alice.id)
     assert done.error is None and done.result.device.device_id == d.id
     assert done.card.is_mine and done.card.holder.full_name == "Алиса"  # read after the take committed
-    refused = catalog.act_then_card(inventory.take, d.id, boris.id, **kwargs)
+    refused = cards.act_then_card(take, d.id, boris.id)
     assert refused.result is None and refused.error.holder_name == "Алиса"
     assert refused.card.holder.full_name == "Алиса" and not refused.card.is_mine
     # A check before a dialog: the card only when refused.
-    assert catalog.act_or_card(inventory.ensure_can_take, d.id, boris.id).card.holder.full_name == "Алиса"
-    back = catalog.act_then_card(inventory.return_device, d.id, alice.id, now=now, hold_hours=24)
+    assert cards.act_or_card(inventory.ensure_can_take, d.id, boris.id).card.holder.full_name == "Алиса"
+    back = cards.act_then_card(partial(inventory.return_device, now=now, hold_hours=24), d.id, alice.id)
     assert back.card.holder is None
-    ok = catalog.act_or_card(inventory.ensure_can_take, d.id, boris.id)
+    ok = cards.act_or_card(inventory.ensure_can_take, d.id, boris.id)
     assert (ok.result.number, ok.error, ok.card) == (1, None, None)
     d.deleted_at = now
     d.save()
-    gone = catalog.act_then_card(inventory.take, d.id, boris.id, **kwargs)
+    gone = cards.act_then_card(take, d.id, boris.id)
     assert isinstance(gone.error, DeviceNotFound) and gone.card is None
 
 
@@ -245,21 +247,21 @@ def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(databa
     assert (items[1].holder_name, items[2].holder_name) == ("olga@example.ru", None)
     assert [i.holder_name for i in catalog.search_devices("касса", 0, 10).items] == ["olga@example.ru", None]
     assert catalog.search_devices("00106707012345", 0, 10).items[0].holder_name == "olga@example.ru"
-    card = catalog.device_card(held.id, admin.id)
+    card = cards.device_card(held.id, admin.id)
     assert (card.holder.full_name, card.holder.email, card.holder.registered) == (
         "olga@example.ru", "olga@example.ru", False)
-    assert catalog.device_card(held.id, admin.id).is_mine is False
+    assert cards.device_card(held.id, admin.id).is_mine is False
     past = catalog.device_history(held.id)
     assert [h.full_name for h in past.holders] == ["olga@example.ru"]
     assigned = next(e for e in past.events if e.kind == "assigned")
     assert (assigned.actor_name, assigned.person_name) == ("Админ", "olga@example.ru")
     # Registering keeps the loans and gives the holder a name.
     alice = person(101, "Алиса", "alice@example.ru")
-    assert catalog.device_card(held.id, alice.id).holder.registered is False
+    assert cards.device_card(held.id, alice.id).holder.registered is False
     invited_row = type(invited).get_by_id(invited.id)
     invited_row.telegram_id, invited_row.full_name, invited_row.status = 102, "Ольга", "active"
     invited_row.save()
-    card = catalog.device_card(held.id, alice.id)
+    card = cards.device_card(held.id, alice.id)
     assert (card.holder.full_name, card.holder.registered) == ("Ольга", True)
 
 

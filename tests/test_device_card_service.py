@@ -1,11 +1,11 @@
-"""catalog.device_card: what the card shows in each state (it is read as SQL, for speed)."""
+"""services/card.device_card: what the card shows in each state (it is read as SQL, for speed)."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from cashbot.db.models import Handover, Loan, QueueEntry
-from cashbot.services import catalog
+from cashbot.services.card import device_card
 from cashbot.services.errors import DeviceNotFound
 from tests import seed
 
@@ -22,7 +22,7 @@ def register(database, now):
 
 def test_free_device_shows_its_fields_and_no_holder(register):
     device, alice, _, _ = register
-    card = catalog.device_card(device.id, alice.id)
+    card = device_card(device.id, alice.id)
     assert (card.number, card.name, card.category, card.serial) == (49, "ККТ Атол 30Ф", "Онлайн-касса", "SN00000049")
     assert (card.firmware, card.registered_on, card.comment, card.location) == ("5.8.1", date(2024, 3, 1),
                                                                                 "Без зарядки", "склад")
@@ -40,7 +40,7 @@ def test_held_device_with_queue_offer_and_handover(register, now):
                       offered_at=now, offer_expires_at=now + timedelta(hours=24))
     Handover.create(device=device, loan=loan, from_person=alice, to_person=bob, created_at=now)
 
-    mine = catalog.device_card(device.id, alice.id)
+    mine = device_card(device.id, alice.id)
     assert mine.is_mine and mine.holder.full_name == "Алиса Иванова" and mine.holder.username == "alice"
     assert mine.holder.email == "alice@example.ru" and mine.holder.since == now - timedelta(days=2)
     assert mine.holder.due_on == date(2026, 12, 1) and mine.holder.location == "офис Екб"
@@ -49,10 +49,10 @@ def test_held_device_with_queue_offer_and_handover(register, now):
     assert mine.reserved_until == now + timedelta(hours=24)
     assert mine.pending_handover_to == "Борис Петров"
 
-    theirs = catalog.device_card(device.id, carol.id)
+    theirs = device_card(device.id, carol.id)
     assert not theirs.is_mine and theirs.reserved_for_me and theirs.my_position == 2
-    assert catalog.device_card(device.id, bob.id).my_position == 1
-    assert catalog.device_card(device.id, None).my_position is None
+    assert device_card(device.id, bob.id).my_position == 1
+    assert device_card(device.id, None).my_position is None
 
 
 def test_returned_loan_and_resolved_handover_are_not_shown(register, now):
@@ -61,15 +61,15 @@ def test_returned_loan_and_resolved_handover_are_not_shown(register, now):
                        close_reason="returned")
     Handover.create(device=device, loan=loan, from_person=alice, to_person=bob, created_at=now,
                     resolved_at=now, outcome="declined")
-    card = catalog.device_card(device.id, alice.id)
+    card = device_card(device.id, alice.id)
     assert card.holder is None and card.pending_handover_to is None and not card.is_mine
 
 
 def test_missing_or_deleted_device_is_not_found(register, now):
     device, alice, _, _ = register
     with pytest.raises(DeviceNotFound):
-        catalog.device_card(device.id + 1000, alice.id)
+        device_card(device.id + 1000, alice.id)
     device.deleted_at = now
     device.save()
     with pytest.raises(DeviceNotFound):
-        catalog.device_card(device.id, alice.id)
+        device_card(device.id, alice.id)

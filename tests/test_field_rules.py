@@ -19,13 +19,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cashbot.context import Context
 from cashbot.db.database import apply_migrations, open_database
 from cashbot.db.models import Device, Person, PersonStatus
 from cashbot.handlers import add_device
 from cashbot.handlers.add_device import Invalid
 from cashbot.handlers.registration import approval_request
 from cashbot.services import categories, device_admin, device_manage, fields, people, people_admin
-from cashbot.services.catalog import DeviceCard, DeviceItem, HistoryLine, Holder, Page
+from cashbot.services.card import DeviceCard, Holder
+from cashbot.services.catalog import DeviceItem, HistoryLine, Page
 from cashbot.services.inventory import DeviceRef
 from cashbot.services.device_import import apply_import
 from cashbot.services.errors import BadDate, BadValue, EmailDomainNotAllowed, InvalidEmail
@@ -60,6 +62,11 @@ class SyncDb:
 
     async def run(self, fn, *args, **kwargs):
         return fn(*args, **kwargs)
+
+
+# What the /add answer parser gets from the middleware; no viewer: it never draws a card here.
+ADD_CONTEXT = Context(db=SyncDb(), settings=None, clock=Clock(), notifier=None, viewer=None, is_admin=False,
+                      is_developer=False)
 
 
 # (field, value) — good, boundary and bad values alike; the test knows no verdicts, it only
@@ -107,7 +114,7 @@ async def via_add(field: str, raw: str):
     data = {"number": 7, "serial": "S-7", "name": "Касса", "category_id": None, "category_name": "Кассы",
             "new_category_mode": True}
     try:
-        values = await add_device.parse_answer(field, raw.strip(), data, SyncDb(), Clock(), None, None, False)
+        values = await add_device.parse_answer(field, raw.strip(), data, ADD_CONTEXT)
     except Invalid as error:
         return "refused", error.text
     created = device_admin.create_device(**add_device.device_fields({**data, **values}), today=TODAY,

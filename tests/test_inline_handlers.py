@@ -11,6 +11,7 @@ import pytest
 from cashbot.db.models import PersonStatus
 from cashbot.handlers.inline import CACHE_SECONDS, PAGE_SIZE, page_of
 from cashbot.services import catalog, inventory
+from cashbot.services.card import device_card
 from cashbot.services.inline import DeviceStatus
 from cashbot.texts import card as card_t
 from cashbot.texts import inline as t
@@ -178,7 +179,7 @@ async def test_no_e_mail_of_a_holder_in_what_is_posted(env):
     assert "ghost@example.ru" not in str(result)  # title, description, posted card, button
     assert t.NAMELESS_HOLDER in result["description"] and t.NAMELESS_HOLDER in posted_text(result)
     # The private card still shows it to staff: only shared chats leave it out.
-    card = catalog.device_card(d.id, None)
+    card = device_card(d.id, None)
     assert card.holder.email == "ghost@example.ru"
 
 

@@ -1,5 +1,8 @@
 """The router tree as the dispatcher walks it.
 
+Handlers and filters get the app-wide parts and who is asking as one `ctx`
+(cashbot/context.py), never as loose keyword arguments.
+
 aiogram awaits a filter or handler in place only when it is a coroutine function or a
 `Filter`; anything else (a bare `F.text`, a `State` used as a filter, a plain function) it
 runs through `asyncio.to_thread`: a thread hop and two event-loop wake-ups on every check.
@@ -40,6 +43,45 @@ def _not_awaited(routers):
                     if not f.awaitable:
                         found.append((router.name, event, handler.callback.__name__, repr(f.callback)))
     return found
+
+
+# What the middleware used to put into handler data one by one; all of it lives in `ctx` now.
+LOOSE = {"db", "settings", "clock", "notifier", "viewer", "is_admin", "is_developer", "app", "background"}
+
+
+def _asking_loosely(routers):
+    """(router, handler, what) for every handler or filter that asks for one of LOOSE or takes
+    **kwargs (which hands it everything aiogram has)."""
+    found = []
+    for router in _routers(routers):
+        for observer in router.observers.values():
+            checks = [("router filter", f) for f in observer._handler.filters or []]
+            for handler in observer.handlers:
+                name = handler.callback.__name__
+                checks += [(name, handler)] + [(name, f) for f in handler.filters or []]
+            for name, callable_object in checks:
+                if callable_object.varkw or callable_object.params & LOOSE:
+                    found.append((router.name, name, sorted(callable_object.params & LOOSE) or "**kwargs"))
+    return found
+
+
+def test_handlers_and_filters_take_the_context_as_one_argument():
+    assert _asking_loosely(build_routers()) == []
+
+
+def test_the_context_check_finds_loose_arguments():
+    router = Router(name="probe")
+
+    @router.message()
+    async def loose(message, db, viewer): ...
+
+    @router.message()
+    async def everything(message, **deps): ...
+
+    @router.message()
+    async def typed(message, ctx): ...
+
+    assert _asking_loosely([router]) == [("probe", "loose", ["db", "viewer"]), ("probe", "everything", "**kwargs")]
 
 
 def test_every_filter_and_handler_is_awaited_in_place():

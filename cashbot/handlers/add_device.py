@@ -16,13 +16,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from cashbot.callbacks import AddCb
-from cashbot.clock import Clock
-from cashbot.config import Settings
+from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
 from cashbot.filters import NOT_TEXT, TYPED, Admin
-from cashbot.handlers.card import render, send_card
-from cashbot.notify import Notifier
+from cashbot.handlers import card as cards
 from cashbot.routing import Blueprint
 from cashbot.services import catalog, device_admin, fields, people
 from cashbot.services.errors import (
@@ -33,7 +31,6 @@ from cashbot.services.errors import (
     InvalidEmail,
     PersonNotFound,
 )
-from cashbot.services.people import Viewer
 from cashbot.states import AddDevice
 from cashbot.texts import admin_add as t
 from cashbot.texts import fields as field_texts
@@ -65,9 +62,9 @@ async def add_menu(message: Message, state: FSMContext) -> None:
 
 
 @router.callback_query(AddCb.filter(F.action == "one"))
-async def start_dialog(callback: CallbackQuery, state: FSMContext, db: Db) -> None:
+async def start_dialog(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     await state.clear()
-    await ask(callback.message, state, db, "number")
+    await ask(callback.message, state, ctx.db, "number")
     await callback.answer()
 
 
@@ -112,8 +109,7 @@ def step_before(index: int, data: dict) -> str:
 
 
 @router.message(StateFilter(AddDevice), TYPED)
-async def answer_step(message: Message, state: FSMContext, db: Db, clock: Clock, settings: Settings,
-                      viewer: Viewer, is_admin: bool) -> None:
+async def answer_step(message: Message, state: FSMContext, ctx: Context) -> None:
     index = await current_step(state)
     if index == CONFIRM:
         text, markup = views.preview(await state.get_data())
@@ -121,15 +117,15 @@ async def answer_step(message: Message, state: FSMContext, db: Db, clock: Clock,
         return
     name, data = STEPS[index], await state.get_data()
     try:
-        values = await parse_answer(name, message.text.strip(), data, db, clock, settings, viewer, is_admin)
+        values = await parse_answer(name, message.text.strip(), data, ctx)
     except Invalid as error:
         await message.answer(error.text)
         return
     if isinstance(values, list):  # people found for the holder step: pick one
-        await ask(message, state, db, name, t.CHOOSE_HOLDER + "\n\n", people_found=values)
+        await ask(message, state, ctx.db, name, t.CHOOSE_HOLDER + "\n\n", people_found=values)
         return
     await state.update_data(values)
-    await ask(message, state, db, step_after(index, {**data, **values}))
+    await ask(message, state, ctx.db, step_after(index, {**data, **values}))
 
 
 # Not for commands: /mine, /all, /help, /cancel answer as usual mid-dialog, which waits.
@@ -138,39 +134,38 @@ async def not_text(message: Message) -> None:
     await message.answer(t.SEND_TEXT)
 
 
-async def parse_answer(name: str, text: str, data: dict, db: Db, clock: Clock, settings: Settings,
-                       viewer: Viewer, is_admin: bool) -> dict | list:
+async def parse_answer(name: str, text: str, data: dict, ctx: Context) -> dict | list:
     """FSM data updates for this step's answer (or people to choose from); Invalid if unusable.
     Values are cleaned by services/fields.py, exactly as edit and CSV import clean them."""
     try:
         if not text:
             raise BadValue(name, "required")
-        return await parse_value(name, text, data, db, clock, settings, viewer, is_admin)
+        return await parse_value(name, text, data, ctx)
     except BadValue as error:
         # An empty (or invisible-only) answer: every step is answered or skipped by its button.
         raise Invalid(t.EMPTY if error.reason == "required" else esc(field_problem(error, text))) from None
 
 
-async def parse_value(name: str, text: str, data: dict, db: Db, clock: Clock, settings: Settings,
-                      viewer: Viewer, is_admin: bool) -> dict | list:
+async def parse_value(name: str, text: str, data: dict, ctx: Context) -> dict | list:
+    db = ctx.db
     if name == "number":
         number = fields.clean_number(text)
         if (existing := await db.run(device_admin.device_id_by_number, number)) is not None:
-            card = await existing_card(existing, db, settings, clock, viewer, is_admin)
+            card = await existing_card(existing, ctx)
             raise Invalid(t.NUMBER_TAKEN.format(number=number, card=card))
         return {"number": number}
     if name == "serial":
         serial = fields.clean_text("serial", text, required=True)
         if (existing := await db.run(device_admin.device_id_by_serial, serial)) is not None:
-            card = await existing_card(existing, db, settings, clock, viewer, is_admin)
+            card = await existing_card(existing, ctx)
             raise Invalid(t.SERIAL_TAKEN.format(serial=esc(serial), card=card))
         return {"serial": serial}
     if name == "category":
         return await parse_category(fields.clean_text("category", text, required=True), data, db)
     if name == "registered_on":
-        return {"registered_on": fields.clean_registered_on(text, clock.today()).isoformat()}
+        return {"registered_on": fields.clean_registered_on(text, ctx.clock.today()).isoformat()}
     if name == "due_on":
-        return {"due_on": fields.clean_due_on(text, clock.today()).isoformat()}
+        return {"due_on": fields.clean_due_on(text, ctx.clock.today()).isoformat()}
     if name == "holder":
         return await parse_holder(text, db)
     # name, firmware, comment, location: only invisible characters in an optional one is a skip
@@ -206,9 +201,8 @@ def holder_values(person) -> dict:
     return {"holder_id": person.person_id, "holder_email": None, "holder_label": views.holder_label(person)}
 
 
-async def existing_card(device_id: int, db: Db, settings: Settings, clock: Clock, viewer: Viewer,
-                        is_admin: bool) -> str:
-    text, _ = await render(device_id, viewer, is_admin, db, settings, clock)
+async def existing_card(device_id: int, ctx: Context) -> str:
+    text, _ = await cards.build(ctx, device_id)
     return text
 
 
@@ -228,9 +222,10 @@ async def on_step(callback: CallbackQuery, callback_data: AddCb, state: FSMConte
 
 
 @router.callback_query(AddCb.filter(F.action.in_({"skip", "back", "cancel"})))
-async def navigate(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, db: Db) -> None:
+async def navigate(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
+    db = ctx.db
     await callback.answer()
     index, data = callback_data.step, await state.get_data()
     if callback_data.action == "cancel":
@@ -253,9 +248,10 @@ async def navigate(callback: CallbackQuery, callback_data: AddCb, state: FSMCont
 
 
 @router.callback_query(AddCb.filter(F.action.in_({"cat", "newcat"})))
-async def choose_category(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, db: Db) -> None:
+async def choose_category(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
+    db = ctx.db
     await callback.answer()
     if callback_data.action == "newcat":
         await state.update_data(new_category_mode=True)
@@ -270,9 +266,10 @@ async def choose_category(callback: CallbackQuery, callback_data: AddCb, state: 
 
 
 @router.callback_query(AddCb.filter(F.action == "holder"))
-async def choose_holder(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, db: Db) -> None:
+async def choose_holder(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
+    db = ctx.db
     await callback.answer()
     try:
         person = await db.run(people.get_brief, callback_data.value)
@@ -286,27 +283,26 @@ async def choose_holder(callback: CallbackQuery, callback_data: AddCb, state: FS
 
 
 @router.callback_query(AddCb.filter(F.action == "save"))
-async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, db: Db, clock: Clock,
-               settings: Settings, viewer: Viewer, is_admin: bool, notifier: Notifier) -> None:
+async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
     await callback.answer()
-    data = await state.get_data()
+    data, me = await state.get_data(), ctx.me
     try:
-        created = await db.run(device_admin.create_device, **device_fields(data), today=clock.today(),
-                               now=clock.now(), actor_id=viewer.person_id)
+        created = await ctx.db.run(device_admin.create_device, **device_fields(data), today=ctx.clock.today(),
+                                   now=ctx.clock.now(), actor_id=me.person_id)
     except (DuplicateNumber, DuplicateSerial, CategoryNotFound, PersonNotFound, BadValue, InvalidEmail) as error:
-        step, prefix = await refusal(error, data, db, settings, clock, viewer, is_admin)
+        step, prefix = await refusal(error, data, ctx)
         await state.update_data(resume_preview=True)
-        await ask(callback.message, state, db, step, prefix + "\n\n")
+        await ask(callback.message, state, ctx.db, step, prefix + "\n\n")
         return
     await state.clear()
     await callback.message.answer(t.ADDED.format(number=created.number, name=esc(created.name)))
-    await send_card(callback.message, created.device_id, viewer, is_admin, db, settings, clock)
+    await cards.show(ctx, callback.message, created.device_id)
     holder = created.holder
-    if holder and holder.telegram_id and holder.status == PersonStatus.ACTIVE and holder.person_id != viewer.person_id:
-        notifier.post(holder.telegram_id, views.holder_notice(viewer.full_name, created.number, created.name,
-                                                              created.due_on))
+    if holder and holder.telegram_id and holder.status == PersonStatus.ACTIVE and holder.person_id != me.person_id:
+        ctx.notifier.post(holder.telegram_id, views.holder_notice(me.full_name, created.number, created.name,
+                                                                  created.due_on))
 
 
 def device_fields(data: dict) -> dict:
@@ -322,14 +318,13 @@ def device_fields(data: dict) -> dict:
                 holder_email=data.get("holder_email"), due_on=day("due_on"))
 
 
-async def refusal(error: Exception, data: dict, db: Db, settings: Settings, clock: Clock, viewer: Viewer,
-                  is_admin: bool) -> tuple[str, str]:
+async def refusal(error: Exception, data: dict, ctx: Context) -> tuple[str, str]:
     """(step to ask again, why) when the save was refused: the dialog goes on from there."""
     if isinstance(error, DuplicateNumber):
-        card = await existing_card(error.device_id, db, settings, clock, viewer, is_admin)
+        card = await existing_card(error.device_id, ctx)
         return "number", t.NUMBER_TAKEN.format(number=data["number"], card=card)
     if isinstance(error, DuplicateSerial):
-        card = await existing_card(error.device_id, db, settings, clock, viewer, is_admin)
+        card = await existing_card(error.device_id, ctx)
         return "serial", t.SERIAL_TAKEN.format(serial=esc(data["serial"]), card=card)
     if isinstance(error, CategoryNotFound):
         return "category", t.CATEGORY_GONE

@@ -1,22 +1,20 @@
-"""Opening and refreshing a device card. Actions on it live in their own flow modules."""
+"""Drawing a device card (`build`, `show`: the only two ways), opening and refreshing it.
+Actions on it live in their own flow modules."""
 
 from __future__ import annotations
 
 from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandObject, CommandStart
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from cashbot.callbacks import DeviceCb
-from cashbot.clock import Clock
-from cashbot.config import Settings
-from cashbot.db.database import Db
+from cashbot.context import Context
 from cashbot.filters import ActiveUser
 from cashbot.routing import Blueprint
-from cashbot.services import catalog, fields
-from cashbot.services.catalog import DeviceCard
+from cashbot.services import fields
+from cashbot.services.card import DeviceCard, card_by_number, device_card
 from cashbot.services.errors import DeviceNotFound
-from cashbot.services.people import Viewer
 from cashbot.texts import card as t
 from cashbot.views.card import card_keyboard, card_text
 
@@ -25,51 +23,29 @@ router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 
 
-async def render(device_id: int, viewer: Viewer, is_admin: bool, db: Db, settings: Settings,
-                 clock: Clock, note: str | None = None):
-    """(text, keyboard) of a device card as this viewer sees it now; DeviceNotFound if gone."""
-    card = await db.run(catalog.device_card, device_id, viewer.person_id)
-    return screen(card, is_admin, settings, clock, note)
-
-
-def screen(card: DeviceCard | None, is_admin: bool, settings: Settings, clock: Clock, note: str | None = None):
-    """(text, keyboard) of a card a service already read; None: the device is gone."""
-    if card is None:
+async def build(ctx: Context, device: int | DeviceCard | None,
+                note: str | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Text and keyboard of a device card as this viewer sees it, with a note saying what
+    happened. `device`: its id (read now), a card a service already read together with its
+    action (`act_then_card`), or None: the device is gone."""
+    if isinstance(device, int):
+        try:
+            device = await ctx.db.run(device_card, device, ctx.me.person_id)
+        except DeviceNotFound:
+            device = None
+    if device is None:
         return t.DEVICE_GONE, None
-    return card_text(card, settings.tz, clock.today(), note), card_keyboard(card, is_admin)
+    return card_text(device, ctx.settings.tz, ctx.clock.today(), note), card_keyboard(device, ctx.is_admin)
 
 
-async def show_card(message: Message, device_id: int, note: str | None, *, edit: bool, viewer: Viewer,
-                    is_admin: bool, db: Db, settings: Settings, clock: Clock, **_) -> None:
-    """The card as it is now, with a note saying what happened (edited in place or sent)."""
-    try:
-        found = await db.run(catalog.device_card, device_id, viewer.person_id)
-    except DeviceNotFound:
-        found = None
-    await put_card(message, found, note, edit=edit, is_admin=is_admin, settings=settings, clock=clock)
-
-
-async def put_card(message: Message, found: DeviceCard | None, note: str | None, *, edit: bool,
-                   is_admin: bool, settings: Settings, clock: Clock, **_) -> None:
-    """Like show_card, for a card the service call already read (None: the device is gone)."""
-    text, markup = screen(found, is_admin, settings, clock, note)
+async def show(ctx: Context, message: Message, device: int | DeviceCard | None, note: str | None = None, *,
+               edit: bool = False) -> None:
+    """The card (see `build`) edited into `message` in place, or sent as a new message."""
+    text, markup = await build(ctx, device, note)
     if edit:
         await safe_edit(message, text, markup)
     else:
         await message.answer(text, reply_markup=markup)
-
-
-async def send_card(message: Message, device_id: int, viewer: Viewer, is_admin: bool, db: Db,
-                    settings: Settings, clock: Clock, note: str | None = None) -> None:
-    await show_card(message, device_id, note, edit=False, viewer=viewer, is_admin=is_admin, db=db,
-                    settings=settings, clock=clock)
-
-
-async def edit_card(callback: CallbackQuery, device_id: int, viewer: Viewer, is_admin: bool, db: Db,
-                    settings: Settings, clock: Clock, note: str | None = None) -> None:
-    """Redraw the card in place (a stale card is refreshed, never acted on blindly)."""
-    await show_card(callback.message, device_id, note, edit=True, viewer=viewer, is_admin=is_admin, db=db,
-                    settings=settings, clock=clock)
 
 
 async def safe_edit(message: Message, text: str, markup=None) -> None:
@@ -82,23 +58,20 @@ async def safe_edit(message: Message, text: str, markup=None) -> None:
 
 
 @router.callback_query(DeviceCb.filter(F.action.in_({"open", "refresh"})))
-async def open_card(callback: CallbackQuery, callback_data: DeviceCb, viewer: Viewer, is_admin: bool,
-                    db: Db, settings: Settings, clock: Clock) -> None:
+async def open_card(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
     if callback_data.action == "open":
-        await send_card(callback.message, callback_data.device_id, viewer, is_admin, db, settings, clock)
+        await show(ctx, callback.message, callback_data.device_id)
         await callback.answer()
         return
-    await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock)
+    await show(ctx, callback.message, callback_data.device_id, edit=True)  # a stale card is refreshed
     await callback.answer(t.REFRESHED)
 
 
 @router.message(CommandStart(deep_link=True, magic=F.args.regexp(fields.DEEP_LINK)))
-async def deep_link(message: Message, command: CommandObject, viewer: Viewer, is_admin: bool, db: Db,
-                    settings: Settings, clock: Clock) -> None:
+async def deep_link(message: Message, command: CommandObject, ctx: Context) -> None:
     """t.me/<bot>?start=d49 (printed on a sticker) opens device 49's card."""
-    card = await db.run(catalog.card_by_number, int(command.args[1:]), viewer.person_id)
-    if card is None:
+    found = await ctx.db.run(card_by_number, int(command.args[1:]), ctx.me.person_id)
+    if found is None:
         await message.answer(t.NO_SUCH_NUMBER.format(number=command.args[1:]))
         return
-    text, markup = screen(card, is_admin, settings, clock)
-    await message.answer(text, reply_markup=markup)
+    await show(ctx, message, found)

@@ -10,14 +10,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from cashbot.callbacks import CategoryAdminCb
-from cashbot.clock import Clock
+from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import safe_edit
 from cashbot.routing import Blueprint
 from cashbot.services import catalog, categories
 from cashbot.services.errors import BadValue, CategoryExists, CategoryNotEmpty, CategoryNotFound
-from cashbot.services.people import Viewer
 from cashbot.states import CategoryEdit
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
@@ -34,15 +33,18 @@ async def _list(db: Db, note: str | None = None):
 
 
 @router.callback_query(CategoryAdminCb.filter(F.action == "list"))
-async def show(callback: CallbackQuery, db: Db) -> None:
+async def show(callback: CallbackQuery, ctx: Context) -> None:
     """A new message: the button lives on other flows' messages, which stay as they are."""
+    db = ctx.db
     text, markup = await _list(db)
     await callback.message.answer(text, reply_markup=markup)
     await callback.answer()
 
 
 @router.callback_query(CategoryAdminCb.filter(F.action.in_({"add", "rename"})))
-async def ask_name(callback: CallbackQuery, callback_data: CategoryAdminCb, state: FSMContext, db: Db) -> None:
+async def ask_name(callback: CallbackQuery, callback_data: CategoryAdminCb, state: FSMContext,
+                   ctx: Context) -> None:
+    db = ctx.db
     category_id = callback_data.category_id if callback_data.action == "rename" else 0
     name = await db.run(catalog.category_name, category_id) if category_id else None
     if category_id and name is None:
@@ -55,7 +57,8 @@ async def ask_name(callback: CallbackQuery, callback_data: CategoryAdminCb, stat
 
 
 @router.message(StateFilter(CategoryEdit.name), TYPED)
-async def name_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, clock: Clock) -> None:
+async def name_given(message: Message, state: FSMContext, ctx: Context) -> None:
+    viewer, db, clock = ctx.me, ctx.db, ctx.clock
     category_id = (await state.get_data()).get("category_id", 0)
     try:
         if category_id:
@@ -84,8 +87,8 @@ async def send_text_please(message: Message) -> None:
 
 
 @router.callback_query(CategoryAdminCb.filter(F.action == "delete"))
-async def delete(callback: CallbackQuery, callback_data: CategoryAdminCb, viewer: Viewer, db: Db,
-                 clock: Clock) -> None:
+async def delete(callback: CallbackQuery, callback_data: CategoryAdminCb, ctx: Context) -> None:
+    viewer, db, clock = ctx.me, ctx.db, ctx.clock
     try:
         name = await db.run(categories.delete_category, callback_data.category_id, actor_id=viewer.person_id,
                             now=clock.now())

@@ -8,10 +8,9 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
-from cashbot.clock import Clock
+from cashbot.context import Context
 from cashbot.handlers.dev import close_code_prompt
 from cashbot.routing import Blueprint
-from cashbot.services.people import Viewer
 from cashbot.states import DevConfirm
 from cashbot.texts import common as t
 
@@ -20,7 +19,8 @@ router = Blueprint(name="common")
 
 
 @router.message(Command("help"))
-async def show_help(message: Message, viewer: Viewer | None, is_admin: bool) -> None:
+async def show_help(message: Message, ctx: Context) -> None:
+    viewer, is_admin = ctx.viewer, ctx.is_admin
     if viewer is None or not viewer.is_active:
         await message.answer(t.HELP_UNREGISTERED)
         return
@@ -28,7 +28,8 @@ async def show_help(message: Message, viewer: Viewer | None, is_admin: bool) -> 
 
 
 @router.message(Command("cancel"))
-async def cancel(message: Message, state: FSMContext, clock: Clock) -> None:
+async def cancel(message: Message, state: FSMContext, ctx: Context) -> None:
+    clock = ctx.clock
     current = await state.get_state()
     if current == DevConfirm.code.state:
         await close_code_prompt(state, clock)  # a code typed right after stays secret

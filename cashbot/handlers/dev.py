@@ -28,6 +28,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from cashbot.callbacks import DevCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
+from cashbot.context import Context
 from cashbot.db.database import Db, migration_status
 from cashbot.filters import Developer
 from cashbot.routing import Blueprint
@@ -56,21 +57,20 @@ def _typed(message: Message) -> str | None:
 class LooksLikeCode(Filter):
     """The message is the configured confirmation code (constant-time comparison)."""
 
-    async def __call__(self, message: Message, settings: Settings) -> bool:
-        typed = _typed(message)
-        return (typed is not None and settings.dev_code is not None
-                and devtools.code_matches(typed, settings.dev_code.get_secret_value()))
+    async def __call__(self, message: Message, ctx: Context) -> bool:
+        typed, code = _typed(message), ctx.settings.dev_code
+        return typed is not None and code is not None and devtools.code_matches(typed, code.get_secret_value())
 
 
 class JustAfterPrompt(Filter):
     """Text (not a command) sent soon after a code prompt ended without the right code."""
 
-    async def __call__(self, message: Message, state: FSMContext, clock: Clock) -> bool:
+    async def __call__(self, message: Message, state: FSMContext, ctx: Context) -> bool:
         typed = _typed(message)
         if typed is None or typed.startswith("/"):
             return False
         closed = (await state.get_data()).get(_CLOSED_AT)
-        return closed is not None and clock.now() - datetime.fromisoformat(closed) < CLOSED_PROMPT_GRACE
+        return closed is not None and ctx.clock.now() - datetime.fromisoformat(closed) < CLOSED_PROMPT_GRACE
 
 
 async def close_code_prompt(state: FSMContext, clock: Clock) -> None:
@@ -99,7 +99,8 @@ async def _send_file(bot: Bot, chat_id: int, data: bytes, name: str, caption: st
 
 
 @router.message(Command("dev"))
-async def dev_menu(message: Message, state: FSMContext, clock: Clock) -> None:
+async def dev_menu(message: Message, state: FSMContext, ctx: Context) -> None:
+    clock = ctx.clock
     if await state.get_state() == DevConfirm.code.state:
         await close_code_prompt(state, clock)  # a fresh menu ends an unanswered code prompt
     else:
@@ -109,8 +110,8 @@ async def dev_menu(message: Message, state: FSMContext, clock: Clock) -> None:
 
 
 @router.callback_query(DevCb.filter(F.action == "logfile"))
-async def log_file(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db, clock: Clock,
-                   viewer: Viewer | None) -> None:
+async def log_file(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
+    settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
     path = devtools.current_log_file(settings.log_dir)
     await _record(db, clock, "dev_logs", callback.from_user.id, viewer, form="file")
@@ -122,8 +123,8 @@ async def log_file(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db
 
 
 @router.callback_query(DevCb.filter(F.action == "logtail"))
-async def log_tail(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db, clock: Clock,
-                   viewer: Viewer | None) -> None:
+async def log_tail(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
+    settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
     lines = await asyncio.to_thread(devtools.log_tail, settings.log_dir)
     await _record(db, clock, "dev_logs", callback.from_user.id, viewer, form="tail")
@@ -132,8 +133,8 @@ async def log_tail(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db
 
 
 @router.callback_query(DevCb.filter(F.action == "export"))
-async def export_devices(callback: CallbackQuery, bot: Bot, db: Db, clock: Clock,
-                         viewer: Viewer | None) -> None:
+async def export_devices(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
+    db, clock, viewer = ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
     data, count = await db.run(devtools.export_devices_csv)
     await _record(db, clock, "dev_export", callback.from_user.id, viewer, devices=count)
@@ -142,8 +143,8 @@ async def export_devices(callback: CallbackQuery, bot: Bot, db: Db, clock: Clock
 
 
 @router.callback_query(DevCb.filter(F.action == "backup"))
-async def backup(callback: CallbackQuery, bot: Bot, settings: Settings, db: Db, clock: Clock,
-                 viewer: Viewer | None) -> None:
+async def backup(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
+    settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer(t.BACKUP_WORKING)
     # Its own connection on a worker thread: the bot keeps serving while the copy is made.
     path = await asyncio.to_thread(devtools.backup_into_dir, settings.database.path,
@@ -161,8 +162,8 @@ async def _send_backup(bot: Bot, chat_id: int, path: Path) -> None:
 
 
 @router.callback_query(DevCb.filter(F.action == "migrations"))
-async def migrations(callback: CallbackQuery, bot: Bot, db: Db, clock: Clock,
-                     viewer: Viewer | None) -> None:
+async def migrations(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
+    db, clock, viewer = ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
     applied, pending = await db.run(migration_status, db.database)
     await _record(db, clock, "dev_migrations", callback.from_user.id, viewer)
@@ -171,7 +172,8 @@ async def migrations(callback: CallbackQuery, bot: Bot, db: Db, clock: Clock,
 
 @router.callback_query(DevCb.filter(F.action.in_(view.DANGEROUS)))
 async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, state: FSMContext,
-                   settings: Settings, db: Db, clock: Clock) -> None:
+                   ctx: Context) -> None:
+    settings, db, clock = ctx.settings, ctx.db, ctx.clock
     if settings.dev_code is None:
         await callback.answer(t.NO_CODE, show_alert=True)
         return
@@ -187,8 +189,9 @@ async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, stat
 
 
 @router.message(StateFilter(DevConfirm.code))
-async def code_given(message: Message, state: FSMContext, settings: Settings, db: Db, clock: Clock,
-                     viewer: Viewer | None, bot: Bot, dispatcher: Dispatcher) -> None:
+async def code_given(message: Message, state: FSMContext, bot: Bot, dispatcher: Dispatcher,
+                     ctx: Context) -> None:
+    settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await _delete_secret(message)
     action = (await state.get_data()).get("action")
     if settings.dev_code is None or action not in view.DANGEROUS:

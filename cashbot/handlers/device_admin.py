@@ -14,14 +14,14 @@ from aiogram.types import CallbackQuery, Message
 
 from cashbot import turns
 from cashbot.callbacks import DeviceAdminCb
-from cashbot.clock import Clock
-from cashbot.config import Settings
+from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
-from cashbot.handlers.card import edit_card, safe_edit, send_card
-from cashbot.notify import Notifier
+from cashbot.handlers import card as cards
+from cashbot.handlers.card import safe_edit
 from cashbot.routing import Blueprint
 from cashbot.services import catalog, device_manage, fields, people
+from cashbot.services.card import device_card
 from cashbot.services.device_manage import FIELDS
 from cashbot.services.errors import (
     BadDate, BadValue, CategoryNotFound, DeviceFree, DeviceHeld, DeviceNotFound, DeviceTaken, DomainError,
@@ -71,31 +71,33 @@ def _saved_note(result: device_manage.EditResult) -> str:
 async def _device_card(callback: CallbackQuery, device_id: int, viewer: Viewer, db: Db):
     """The card data, or None after telling the admin the device is gone."""
     try:
-        return await db.run(catalog.device_card, device_id, viewer.person_id)
+        return await db.run(device_card, device_id, viewer.person_id)
     except DeviceNotFound:
         await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
         return None
 
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "card"))
-async def back_to_card(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
-                       is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
+async def back_to_card(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
+                       ctx: Context) -> None:
     if (await state.get_state() or "").startswith(("EditDevice", "AssignDevice")):
         await state.set_state(None)
-    await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock)
+    await cards.show(ctx, callback.message, callback_data.device_id, edit=True)
     await callback.answer()
 
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "edit"))
-async def edit_menu(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, db: Db) -> None:
+async def edit_menu(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
+    viewer, db = ctx.me, ctx.db
     if card := await _device_card(callback, callback_data.device_id, viewer, db):
         await safe_edit(callback.message, *v.edit_menu(card))
         await callback.answer()
 
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "field"))
-async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
-                    db: Db) -> None:
+async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
+                    ctx: Context) -> None:
+    viewer, db = ctx.me, ctx.db
     if not 0 <= callback_data.arg < len(FIELDS):
         await callback.answer(field_texts.REASONS["field"], show_alert=True)
         return
@@ -112,9 +114,10 @@ async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state
 
 
 @router.callback_query(DeviceAdminCb.filter(F.action.in_({"clear", "cat"})))
-async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
-                        is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
+async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
+                        ctx: Context) -> None:
     """[Clear] an optional field, or a category picked from the buttons."""
+    viewer, db, clock = ctx.me, ctx.db, ctx.clock
     clearing = callback_data.action == "clear"
     field = FIELDS[callback_data.arg] if clearing and 0 <= callback_data.arg < len(FIELDS) else "category"
     try:
@@ -125,13 +128,13 @@ async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, s
         await callback.answer(_edit_refusal(error), show_alert=True)
         return
     await state.set_state(None)
-    await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, _saved_note(result))
+    await cards.show(ctx, callback.message, callback_data.device_id, _saved_note(result), edit=True)
     await callback.answer()
 
 
 @router.message(StateFilter(EditDevice.value), TYPED)
-async def value_given(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
-                      settings: Settings, clock: Clock) -> None:
+async def value_given(message: Message, state: FSMContext, ctx: Context) -> None:
+    viewer, db, clock = ctx.me, ctx.db, ctx.clock
     data = await state.get_data()
     try:
         result = await db.run(device_manage.edit_device, data.get("device_id", 0), data.get("field", ""),
@@ -144,11 +147,12 @@ async def value_given(message: Message, state: FSMContext, viewer: Viewer, is_ad
         await message.answer(card_texts.DEVICE_GONE)
         return
     await state.set_state(None)
-    await send_card(message, result.device.device_id, viewer, is_admin, db, settings, clock, _saved_note(result))
+    await cards.show(ctx, message, result.device.device_id, _saved_note(result))
 
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "log"))
-async def journal(callback: CallbackQuery, callback_data: DeviceAdminCb, db: Db, settings: Settings) -> None:
+async def journal(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
+    db, settings = ctx.db, ctx.settings
     try:
         device, page = await db.run(device_manage.journal, callback_data.device_id, callback_data.arg,
                                     settings.ui.page_size)
@@ -162,13 +166,14 @@ async def journal(callback: CallbackQuery, callback_data: DeviceAdminCb, db: Db,
 # --- giving a device to a person: who → until when → where → done
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "give"))
-async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, viewer: Viewer,
-                       is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
+async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
+                       ctx: Context) -> None:
+    viewer, db = ctx.me, ctx.db
     if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
         return
     if card.holder is not None:
         note = t.ASSIGN_TAKEN.format(name=esc(card.holder.full_name))
-        await edit_card(callback, card.device_id, viewer, is_admin, db, settings, clock, note)
+        await cards.show(ctx, callback.message, card.device_id, note, edit=True)
         await callback.answer()
         return
     await state.set_state(AssignDevice.person)
@@ -179,8 +184,8 @@ async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, st
 
 
 @router.message(StateFilter(AssignDevice.person), TYPED)
-async def assignee_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
-                         clock: Clock) -> None:
+async def assignee_given(message: Message, state: FSMContext, ctx: Context) -> None:
+    viewer, db, settings, clock = ctx.me, ctx.db, ctx.settings, ctx.clock
     text, device_id = message.text.strip(), (await state.get_data()).get("device_id", 0)
     if "@" in text[1:]:  # an e-mail: someone registered with it, or invited by it now
         try:
@@ -211,7 +216,9 @@ async def _ask_due(message: Message, state: FSMContext, person_id: int, name: st
 
 
 @router.callback_query(StateFilter(AssignDevice.person), DeviceAdminCb.filter(F.action == "pick"))
-async def assignee_picked(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, db: Db) -> None:
+async def assignee_picked(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
+                          ctx: Context) -> None:
+    db = ctx.db
     try:
         person = await db.run(people.get_brief, callback_data.arg)
     except PersonNotFound:
@@ -222,7 +229,8 @@ async def assignee_picked(callback: CallbackQuery, callback_data: DeviceAdminCb,
 
 
 @router.message(StateFilter(AssignDevice.due), TYPED)
-async def due_given(message: Message, state: FSMContext, clock: Clock) -> None:
+async def due_given(message: Message, state: FSMContext, ctx: Context) -> None:
+    clock = ctx.clock
     try:
         due = fields.check_due_date(fields.parse_date(message.text, clock.today()), clock.today())
     except BadDate as error:
@@ -234,25 +242,23 @@ async def due_given(message: Message, state: FSMContext, clock: Clock) -> None:
 
 
 @router.callback_query(StateFilter(AssignDevice.due, AssignDevice.location), DeviceAdminCb.filter(F.action == "skip"))
-async def skip(callback: CallbackQuery, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
-               settings: Settings, clock: Clock, notifier: Notifier) -> None:
+async def skip(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     await callback.answer()
     if await state.get_state() == AssignDevice.due.state:
         await state.set_state(AssignDevice.location)
         await state.update_data(due_on=None)
         await callback.message.answer(t.ASK_LOCATION, reply_markup=v.skip_keyboard((await state.get_data())["device_id"]))
         return
-    await _assign(callback.message, state, None, viewer, is_admin, db, settings, clock, notifier)
+    await _assign(callback.message, state, None, ctx)
 
 
 @router.message(StateFilter(AssignDevice.location), TYPED)
-async def location_given(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
-                         settings: Settings, clock: Clock, notifier: Notifier) -> None:
-    await _assign(message, state, message.text, viewer, is_admin, db, settings, clock, notifier)
+async def location_given(message: Message, state: FSMContext, ctx: Context) -> None:
+    await _assign(message, state, message.text, ctx)
 
 
-async def _assign(message: Message, state: FSMContext, location: str | None, viewer: Viewer, is_admin: bool,
-                  db: Db, settings: Settings, clock: Clock, notifier: Notifier) -> None:
+async def _assign(message: Message, state: FSMContext, location: str | None, ctx: Context) -> None:
+    viewer, db, clock, notifier = ctx.me, ctx.db, ctx.clock, ctx.notifier
     data = await state.get_data()
     await state.set_state(None)
     due = date.fromisoformat(data["due_on"]) if data.get("due_on") else None
@@ -279,7 +285,7 @@ async def _assign(message: Message, state: FSMContext, location: str | None, vie
         notifier.post(result.person.telegram_id, *v.told_assigned(result.device, viewer.full_name, result.due_on))
         if result.cancelled_offer is not None:
             notifier.post(result.cancelled_offer.telegram_id, *v.told_reservation_cancelled(result.device))
-    await send_card(message, data.get("device_id", 0), viewer, is_admin, db, settings, clock, note)
+    await cards.show(ctx, message, data.get("device_id", 0), note)
 
 
 @router.message(StateFilter(AssignDevice, EditDevice))
@@ -290,8 +296,8 @@ async def send_text_please(message: Message) -> None:
 # --- taking a device back, deleting it
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "take"))
-async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, is_admin: bool,
-                    db: Db, settings: Settings, clock: Clock, notifier: Notifier) -> None:
+async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
+    viewer, db, settings, clock, notifier = ctx.me, ctx.db, ctx.settings, ctx.clock, ctx.notifier
     try:
         result = await db.run(device_manage.unassign, callback_data.device_id, actor_id=viewer.person_id,
                               now=clock.now(), hold_hours=settings.queue.hold_hours)
@@ -305,32 +311,32 @@ async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, viewe
         notifier.post(result.holder.telegram_id, *v.told_unassigned(result.device, viewer.full_name))
         if result.offer is not None:
             turns.offer_turn(result.offer, notifier, db, settings, clock)
-    await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, note)
+    await cards.show(ctx, callback.message, callback_data.device_id, note, edit=True)
     await callback.answer()
 
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "del"))
-async def ask_delete(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, is_admin: bool,
-                     db: Db, settings: Settings, clock: Clock) -> None:
+async def ask_delete(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
+    viewer, db = ctx.me, ctx.db
     if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
         return
     if card.holder is not None:
         note = t.DEVICE_HELD.format(name=esc(card.holder.full_name))
-        await edit_card(callback, card.device_id, viewer, is_admin, db, settings, clock, note)
+        await cards.show(ctx, callback.message, card.device_id, note, edit=True)
     else:
         await safe_edit(callback.message, *v.confirm_delete(card))
     await callback.answer()
 
 
 @router.callback_query(DeviceAdminCb.filter(F.action == "delok"))
-async def delete(callback: CallbackQuery, callback_data: DeviceAdminCb, viewer: Viewer, is_admin: bool,
-                 db: Db, settings: Settings, clock: Clock) -> None:
+async def delete(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
+    viewer, db, clock = ctx.me, ctx.db, ctx.clock
     try:
         device = await db.run(device_manage.delete_device, callback_data.device_id, actor_id=viewer.person_id,
                               now=clock.now())
     except DeviceHeld as error:  # taken between the confirmation and the click
         note = t.DEVICE_HELD.format(name=esc(error.holder_name))
-        await edit_card(callback, callback_data.device_id, viewer, is_admin, db, settings, clock, note)
+        await cards.show(ctx, callback.message, callback_data.device_id, note, edit=True)
         await callback.answer(note, show_alert=True)
         return
     except DeviceNotFound:

@@ -14,11 +14,10 @@ from aiogram.types import CallbackQuery, Message
 
 from cashbot.callbacks import DeviceCb, HandoverCb
 from cashbot.clock import Clock
-from cashbot.config import Settings
+from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import TYPED, ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.card import show_card
 from cashbot.handlers.loans import cancel_dialog, pressed_again
 from cashbot.notify import Delivery, Notifier
 from cashbot.routing import Blueprint
@@ -30,7 +29,6 @@ from cashbot.services.errors import (
     HandoverToSelf,
 )
 from cashbot.services.inventory import HandoverRequest
-from cashbot.services.people import Viewer
 from cashbot.states import HandoverDialog
 from cashbot.texts import actions as t
 from cashbot.texts.common import esc
@@ -44,18 +42,17 @@ MAX_FOUND = 8
 
 
 @router.callback_query(DeviceCb.filter(F.action == "hand"))
-async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, db: Db,
-                           viewer: Viewer, settings: Settings, **deps) -> None:
-    device_id = callback_data.device_id
+async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext,
+                           ctx: Context) -> None:
+    device_id, me = callback_data.device_id, ctx.me
     if await pressed_again(callback, device_id, state, HandoverDialog.who):
         await callback.answer(t.HANDOVER_DIALOG_OPEN)  # one question is enough
         return
     try:
-        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
-        candidates = await db.run(inventory.handover_candidates, device_id, viewer.person_id)
+        check = await ctx.db.run(inventory.check_holder, device_id, me.person_id)
+        candidates = await ctx.db.run(inventory.handover_candidates, device_id, me.person_id)
     except DomainError as error:
-        await show_card(callback.message, device_id, v.refusal_note(error, settings.tz), edit=True, db=db,
-                        viewer=viewer, settings=settings, **deps)
+        await card.show(ctx, callback.message, device_id, v.refusal_note(error, ctx.settings.tz), edit=True)
         await callback.answer()
         return
     await state.set_state(HandoverDialog.who)
@@ -66,19 +63,17 @@ async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, sta
 
 
 @router.message(StateFilter(HandoverDialog.who), TYPED)
-async def colleague_typed(message: Message, state: FSMContext, db: Db, viewer: Viewer, settings: Settings,
-                          **deps) -> None:
-    device_id = (await state.get_data())["device_id"]
+async def colleague_typed(message: Message, state: FSMContext, ctx: Context) -> None:
+    device_id, me = (await state.get_data())["device_id"], ctx.me
     try:
-        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
+        check = await ctx.db.run(inventory.check_holder, device_id, me.person_id)
     except DomainError as error:  # returned or handed over meanwhile
         await state.clear()
-        await show_card(message, device_id, v.refusal_note(error, settings.tz), edit=False, db=db,
-                        viewer=viewer, settings=settings, **deps)
+        await card.show(ctx, message, device_id, v.refusal_note(error, ctx.settings.tz))
         return
     query = message.text.strip()
-    found = await db.run(people.find_people, query, limit=MAX_FOUND + 1)
-    others = [p for p in found if p.person_id != viewer.person_id][:MAX_FOUND]
+    found = await ctx.db.run(people.find_people, query, limit=MAX_FOUND + 1)
+    others = [p for p in found if p.person_id != me.person_id][:MAX_FOUND]
     if not others:
         template = t.HANDOVER_ONLY_YOU if found else t.HANDOVER_NOT_FOUND
         await message.answer(template.format(query=esc(query)))
@@ -88,12 +83,12 @@ async def colleague_typed(message: Message, state: FSMContext, db: Db, viewer: V
 
 
 @router.callback_query(HandoverCb.filter(F.action == "to"))
-async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext, db: Db,
-                           viewer: Viewer, clock: Clock, notifier: Notifier, **deps) -> None:
+async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext,
+                           ctx: Context) -> None:
     device_id = callback_data.device_id
     try:
-        request = await db.run(inventory.request_handover, device_id, viewer.person_id, callback_data.ref,
-                               now=clock.now())
+        request = await ctx.db.run(inventory.request_handover, device_id, ctx.me.person_id, callback_data.ref,
+                                   now=ctx.clock.now())
     except HandoverToSelf:
         await callback.answer(t.HANDOVER_SELF, show_alert=True)
         return
@@ -102,14 +97,13 @@ async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, s
         return
     except DomainError as error:
         await state.clear()
-        await show_card(callback.message, device_id, v.refusal_note(error, deps["settings"].tz), edit=True,
-                        db=db, viewer=viewer, clock=clock, **deps)
+        await card.show(ctx, callback.message, device_id, v.refusal_note(error, ctx.settings.tz), edit=True)
         await callback.answer()
         return
     await state.clear()
     await card.safe_edit(callback.message, t.HANDOVER_SENT.format(name=esc(request.to_person.full_name)))
     await callback.answer()
-    notifier.run_later(send_request(request, callback.message.chat.id, notifier, db, clock))
+    ctx.notifier.run_later(send_request(request, callback.message.chat.id, ctx.notifier, ctx.db, ctx.clock))
 
 
 async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: Notifier, db: Db,
@@ -131,23 +125,22 @@ async def handover_cancelled(callback: CallbackQuery, callback_data: HandoverCb,
 
 
 @router.callback_query(HandoverCb.filter(F.action.in_({"yes", "no"})))
-async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, db: Db, viewer: Viewer,
-                            clock: Clock, notifier: Notifier, **deps) -> None:
-    accept = callback_data.action == "yes"
+async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, ctx: Context) -> None:
+    accept, me, notifier = callback_data.action == "yes", ctx.me, ctx.notifier
     try:
-        outcome = await db.run(inventory.answer_handover, callback_data.ref, viewer.person_id, accept,
-                               now=clock.now())
+        outcome = await ctx.db.run(inventory.answer_handover, callback_data.ref, me.person_id, accept,
+                                   now=ctx.clock.now())
     except HandoverNotPending:
         await card.safe_edit(callback.message, t.HANDOVER_NOT_PENDING)
         await callback.answer()
         return
-    device, me = v.device_label(outcome.device), esc(viewer.full_name)
+    device, name = v.device_label(outcome.device), esc(me.full_name)
     if accept:
-        await show_card(callback.message, outcome.device.device_id, t.HANDOVER_ACCEPTED_YOU.format(device=device),
-                        edit=True, db=db, viewer=viewer, clock=clock, **deps)
-        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_ACCEPTED_GIVER.format(name=me, device=device))
+        await card.show(ctx, callback.message, outcome.device.device_id,
+                        t.HANDOVER_ACCEPTED_YOU.format(device=device), edit=True)
+        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_ACCEPTED_GIVER.format(name=name, device=device))
     else:
         await card.safe_edit(callback.message, t.HANDOVER_DECLINED_YOU.format(device=device))
-        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_DECLINED_GIVER.format(name=me, device=device),
+        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_DECLINED_GIVER.format(name=name, device=device),
                       v.open_card_markup(outcome.device.device_id))
     await callback.answer()

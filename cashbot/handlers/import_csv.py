@@ -23,6 +23,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from cashbot.callbacks import AddCb, ImportCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
+from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import Admin, OnLoop
 from cashbot.handlers.card import safe_edit
@@ -61,14 +62,16 @@ def limit_text() -> str:
 
 
 @router.callback_query(AddCb.filter(F.action == "tpl"))
-async def send_template(callback: CallbackQuery, clock: Clock) -> None:
+async def send_template(callback: CallbackQuery, ctx: Context) -> None:
+    clock = ctx.clock
     data = device_csv.template_file(clock.today())
     await callback.message.answer_document(BufferedInputFile(data, t.TEMPLATE_NAME), caption=t.TEMPLATE_CAPTION)
     await callback.answer()
 
 
 @router.callback_query(AddCb.filter(F.action == "csv"))
-async def ask_file(callback: CallbackQuery, state: FSMContext, settings: Settings) -> None:
+async def ask_file(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    settings = ctx.settings
     await forget_upload(state, settings)
     await state.set_state(ImportCsv.waiting_file)
     await callback.message.answer(t.ASK_FILE.format(limit=limit_text()))
@@ -76,8 +79,8 @@ async def ask_file(callback: CallbackQuery, state: FSMContext, settings: Setting
 
 
 @router.message(StateFilter(None, ImportCsv.waiting_file, ImportCsv.preview), OnLoop(F.document))
-async def receive_file(message: Message, state: FSMContext, bot: Bot, db: Db, clock: Clock,
-                       settings: Settings) -> None:
+async def receive_file(message: Message, state: FSMContext, bot: Bot, ctx: Context) -> None:
+    db, clock, settings = ctx.db, ctx.clock, ctx.settings
     document = message.document
     if document.file_size and document.file_size > MAX_BYTES:
         size = SIZE_MB.format(value=f"{document.file_size / 1_000_000:.1f}".replace(".", ","))
@@ -131,8 +134,9 @@ async def show_preview(target: Message, state: FSMContext, db: Db, clock: Clock,
 
 
 @router.callback_query(ImportCb.filter())
-async def preview_button(callback: CallbackQuery, callback_data: ImportCb, state: FSMContext, db: Db,
-                         clock: Clock, settings: Settings, viewer: Viewer, notifier: Notifier) -> None:
+async def preview_button(callback: CallbackQuery, callback_data: ImportCb, state: FSMContext,
+                         ctx: Context) -> None:
+    db, clock, settings, viewer, notifier = ctx.db, ctx.clock, ctx.settings, ctx.me, ctx.notifier
     data = await state.get_data()
     if await state.get_state() != ImportCsv.preview.state or data.get("import_token") != callback_data.token:
         if callback_data.action == "cancel" and await state.get_state() == ImportCsv.waiting_file.state:

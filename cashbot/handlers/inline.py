@@ -17,13 +17,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
 from aiogram.types import InlineQuery, InlineQueryResultArticle, Message
 
-from cashbot.clock import Clock
-from cashbot.config import Settings
-from cashbot.db.database import Db
+from cashbot.context import Context
 from cashbot.filters import ActiveUser
 from cashbot.routing import Blueprint
 from cashbot.services import inline as service
-from cashbot.services.people import Viewer
 from cashbot.views import inline as views
 
 log = logging.getLogger(__name__)
@@ -44,12 +41,13 @@ def page_of(offset: str) -> int | None:
 
 
 @router.inline_query(ActiveUser())
-async def find(query: InlineQuery, viewer: Viewer, db: Db, settings: Settings, clock: Clock, bot: Bot) -> None:
+async def find(query: InlineQuery, ctx: Context, bot: Bot) -> None:
+    viewer = ctx.me
     page = page_of(query.offset)
-    found = (await db.run(service.find, query.query, viewer.person_id, page, PAGE_SIZE)
+    found = (await ctx.db.run(service.find, query.query, viewer.person_id, page, PAGE_SIZE)
              if page is not None else service.InlinePage([], None))
     me = await bot.me()  # cached by aiogram after the first call
-    results = views.results(found.items, viewer.person_id, me.username, settings.tz, clock.now())
+    results = views.results(found.items, viewer.person_id, me.username, ctx.settings.tz, ctx.clock.now())
     next_offset = str(found.next_page) if found.next_page is not None else ""
     await _answer(query, results, next_offset=next_offset)
 

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from cashbot.callbacks import CategoryCb, DeviceCb, HereCb, MyHistoryCb, PageCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
+from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import ActiveUser
 from cashbot.handlers.card import safe_edit
@@ -90,32 +91,36 @@ async def wishlist_screen(page: int, viewer: Viewer, db: Db, settings: Settings)
 
 
 @router.message(Command("all"))
-async def show_all(message: Message, db: Db, settings: Settings, clock: Clock) -> None:
+async def show_all(message: Message, ctx: Context) -> None:
+    db, settings, clock = ctx.db, ctx.settings, ctx.clock
     text, markup = await all_screen(0, db, settings, clock)
     await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("categories"))
-async def show_categories(message: Message, is_admin: bool, db: Db, settings: Settings) -> None:
+async def show_categories(message: Message, ctx: Context) -> None:
+    is_admin, db, settings = ctx.is_admin, ctx.db, ctx.settings
     text, markup = await categories_screen(0, is_admin, db, settings)
     await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("mine"))
-async def show_mine(message: Message, viewer: Viewer, db: Db, settings: Settings, clock: Clock) -> None:
+async def show_mine(message: Message, ctx: Context) -> None:
+    viewer, db, settings, clock = ctx.me, ctx.db, ctx.settings, ctx.clock
     text, markup = await mine_screen(0, viewer, db, settings, clock)
     await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("wishlist"))
-async def show_wishlist(message: Message, viewer: Viewer, db: Db, settings: Settings) -> None:
+async def show_wishlist(message: Message, ctx: Context) -> None:
+    viewer, db, settings = ctx.me, ctx.db, ctx.settings
     text, markup = await wishlist_screen(0, viewer, db, settings)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(CategoryCb.filter())
-async def open_category(callback: CallbackQuery, callback_data: CategoryCb, is_admin: bool, db: Db,
-                        settings: Settings, clock: Clock) -> None:
+async def open_category(callback: CallbackQuery, callback_data: CategoryCb, ctx: Context) -> None:
+    is_admin, db, settings, clock = ctx.is_admin, ctx.db, ctx.settings, ctx.clock
     if callback_data.category_id == 0:  # back to the overview
         screen = await categories_screen(0, is_admin, db, settings)
     else:
@@ -134,8 +139,8 @@ async def current_page(callback: CallbackQuery) -> None:
 
 
 @router.callback_query(PageCb.filter(F.kind.in_(MY_KINDS)))
-async def turn_page(callback: CallbackQuery, callback_data: PageCb, state: FSMContext, viewer: Viewer,
-                    is_admin: bool, db: Db, settings: Settings, clock: Clock) -> None:
+async def turn_page(callback: CallbackQuery, callback_data: PageCb, state: FSMContext, ctx: Context) -> None:
+    viewer, is_admin, db, settings, clock = ctx.me, ctx.is_admin, ctx.db, ctx.settings, ctx.clock
     kind, ref, page = callback_data.kind, callback_data.ref, callback_data.page
     if kind == "s":
         query = await recall_search(state, ref)
@@ -158,7 +163,8 @@ async def turn_page(callback: CallbackQuery, callback_data: PageCb, state: FSMCo
 
 
 @router.callback_query(DeviceCb.filter(F.action == "hist"))
-async def device_history(callback: CallbackQuery, callback_data: DeviceCb, db: Db, settings: Settings) -> None:
+async def device_history(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
+    db, settings = ctx.db, ctx.settings
     try:
         h = await db.run(catalog.device_history, callback_data.device_id)
     except DeviceNotFound:
@@ -170,7 +176,8 @@ async def device_history(callback: CallbackQuery, callback_data: DeviceCb, db: D
 
 
 @router.callback_query(MyHistoryCb.filter())
-async def my_history(callback: CallbackQuery, viewer: Viewer, db: Db, settings: Settings) -> None:
+async def my_history(callback: CallbackQuery, ctx: Context) -> None:
+    viewer, db, settings = ctx.me, ctx.db, ctx.settings
     events = await db.run(catalog.history, person_id=viewer.person_id, limit=15)
     await safe_edit(callback.message, *views.my_history(events, settings.tz))
     await callback.answer()

@@ -5,15 +5,14 @@ happens at the last step, in one transaction that re-checks the device: whoever 
 gets it, the others see who did. The dialog lives in the FSM (it survives restarts).
 
 Each step makes at most one trip to the database thread (an action and the card after it are
-one service call, catalog.act_then_card) and writes the FSM only when something changed: every
-trip and every FSM write (an aiosqlite round trip) wakes the event loop.
-
-Handlers take `**deps` (aiogram passes all workflow data) only to hand them to `card.put_card`.
+one service call, services/card.act_then_card) and writes the FSM only when something changed:
+every trip and every FSM write (an aiosqlite round trip) wakes the event loop.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from aiogram import F
 from aiogram.filters import StateFilter
@@ -22,19 +21,15 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
 from cashbot.callbacks import DeviceCb, DueCb
-from cashbot.clock import Clock
-from cashbot.config import Settings
-from cashbot.db.database import Db
+from cashbot.context import Context
 from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
 from cashbot import turns
 from cashbot.handlers import card
-from cashbot.handlers.card import put_card
-from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
-from cashbot.services import catalog, inventory
+from cashbot.services import inventory
+from cashbot.services.card import act_or_card, act_then_card
 from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.services.errors import BadDate, BadValue
-from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog
 from cashbot.texts import actions as t
 from cashbot.texts.common import STALE_BUTTON, esc
@@ -101,52 +96,51 @@ async def pressed_again(callback: CallbackQuery, device_id: int, state: FSMConte
     return data is not None and data.get("from_id") == callback.message.message_id
 
 
-async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext, **deps) -> None:
+async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext, ctx: Context) -> None:
     """Shared by the card's [✋ Взять] and "your turn" [✋ Взять]."""
     if await pressed_again(callback, device_id, state, TakeDialog.due, TakeDialog.location):
         await callback.answer(t.DIALOG_OPEN)  # one dialog is enough
         return
-    checked = await deps["db"].run(catalog.act_or_card, inventory.ensure_can_take, device_id,
-                                   deps["viewer"].person_id)
+    checked = await ctx.db.run(act_or_card, inventory.ensure_can_take, device_id, ctx.me.person_id)
     if checked.error is not None:
-        await put_card(callback.message, checked.card, v.refusal_note(checked.error, deps["settings"].tz),
-                       edit=True, **deps)
+        await card.show(ctx, callback.message, checked.card, v.refusal_note(checked.error, ctx.settings.tz),
+                        edit=True)
         await callback.answer()
         return
     await open_dialog(callback, state, TakeDialog.due, device_id, *v.ask_due_take(checked.result))
 
 
 @router.callback_query(DeviceCb.filter(F.action == "take"))
-async def take_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, **deps) -> None:
-    await start_take(callback, callback_data.device_id, state, **deps)
+async def take_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, ctx: Context) -> None:
+    await start_take(callback, callback_data.device_id, state, ctx)
 
 
 @router.callback_query(DueCb.filter(F.action == "due"))
-async def due_button(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, clock: Clock,
-                     **deps) -> None:
+async def due_button(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, ctx: Context) -> None:
     device_id = await dialog_device(state, callback_data.device_id, TakeDialog.due, ExtendDialog.due)
     if device_id is None:
         await callback.answer(STALE_BUTTON)
         return
     days = callback_data.days
-    due = clock.today() + timedelta(days=days) if days >= 0 else None
+    due = ctx.clock.today() + timedelta(days=days) if days >= 0 else None
     await callback.answer()
-    await date_chosen(callback.message, due, edit=True, state=state, clock=clock, **deps)
+    await date_chosen(callback.message, due, state, ctx, edit=True)
 
 
 @router.message(StateFilter(TakeDialog.due, ExtendDialog.due), TYPED)
-async def due_typed(message: Message, state: FSMContext, clock: Clock, **deps) -> None:
+async def due_typed(message: Message, state: FSMContext, ctx: Context) -> None:
+    today = ctx.clock.today()
     try:
-        due = check_due_date(parse_date(message.text, clock.today()), clock.today())
+        due = check_due_date(parse_date(message.text, today), today)
     except BadDate as error:
         await message.answer(v.bad_date(error))  # the dialog stays where it was
         return
-    await date_chosen(message, due, edit=False, state=state, clock=clock, **deps)
+    await date_chosen(message, due, state, ctx, edit=False)
 
 
-async def date_chosen(message: Message, due: date | None, *, edit: bool, state: FSMContext, **deps) -> None:
+async def date_chosen(message: Message, due: date | None, state: FSMContext, ctx: Context, *, edit: bool) -> None:
     if await state.get_state() == ExtendDialog.due.state:
-        await finish_extend(message, due, edit=edit, state=state, **deps)
+        await finish_extend(message, due, state, ctx, edit=edit)
         return
     data = await state.get_data()
     due_iso = due.isoformat() if due else None
@@ -165,22 +159,22 @@ async def date_chosen(message: Message, due: date | None, *, edit: bool, state: 
 
 
 @router.callback_query(DueCb.filter(F.action == "skip"))
-async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, **deps) -> None:
+async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, ctx: Context) -> None:
     if await dialog_device(state, callback_data.device_id, TakeDialog.location) is None:
         await callback.answer(STALE_BUTTON)
         return
     await callback.answer()
-    await finish_take(callback.message, None, edit=True, state=state, **deps)
+    await finish_take(callback.message, None, state, ctx, edit=True)
 
 
 @router.message(StateFilter(TakeDialog.location), TYPED)
-async def location_typed(message: Message, state: FSMContext, **deps) -> None:
+async def location_typed(message: Message, state: FSMContext, ctx: Context) -> None:
     try:  # the device's location: the same rule as /add, edit and CSV
         location = clean_text("location", message.text)
     except BadValue as error:
         await message.answer(esc(field_problem(error)) + "\n" + t.LOCATION_AGAIN)
         return
-    await finish_take(message, location, edit=False, state=state, **deps)
+    await finish_take(message, location, state, ctx, edit=False)
 
 
 @router.message(StateFilter(TakeDialog.due, ExtendDialog.due, TakeDialog.location), NOT_TEXT)
@@ -189,21 +183,21 @@ async def not_text_in_dialog(message: Message, raw_state: str | None) -> None:
     await message.answer(t.LOCATION_NOT_TEXT if raw_state == TakeDialog.location.state else t.DATE_NOT_TEXT)
 
 
-async def finish_take(message: Message, location: str | None, *, edit: bool, state: FSMContext,
-                      db: Db, viewer: Viewer, settings: Settings, clock: Clock, **deps) -> None:
+async def finish_take(message: Message, location: str | None, state: FSMContext, ctx: Context, *,
+                      edit: bool) -> None:
     data = await state.get_data()
     device_id, due = data["device_id"], date.fromisoformat(data["due"]) if data.get("due") else None
-    done = await db.run(catalog.act_then_card, inventory.take, device_id, viewer.person_id, due_on=due,
-                        location=location, today=clock.today(), now=clock.now())
+    take = partial(inventory.take, due_on=due, location=location, today=ctx.clock.today(), now=ctx.clock.now())
+    done = await ctx.db.run(act_then_card, take, device_id, ctx.me.person_id)
     if isinstance(done.error, BadDate):  # the chosen day passed while the dialog was open
         await state.set_state(TakeDialog.due)
         await message.answer(v.bad_date(done.error), reply_markup=v.due_keyboard(device_id))
         return
-    note = v.refusal_note(done.error, settings.tz) if done.error else v.taken_note(done.result.due_on)
+    note = v.refusal_note(done.error, ctx.settings.tz) if done.error else v.taken_note(done.result.due_on)
     if not edit:
         await retire_prompt(message, state)
     await state.clear()
-    await put_card(message, done.card, note, edit=edit, settings=settings, clock=clock, **deps)
+    await card.show(ctx, message, done.card, note, edit=edit)
 
 
 @router.callback_query(DueCb.filter(F.action == "cancel"))
@@ -213,56 +207,53 @@ async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state:
 
 
 @router.callback_query(DeviceCb.filter(F.action.in_({"ret", "rret"})))
-async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
-                         settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
-    done = await db.run(catalog.act_then_card, inventory.return_device, callback_data.device_id,
-                        viewer.person_id, now=clock.now(), hold_hours=settings.queue.hold_hours)
+async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
+    give_back = partial(inventory.return_device, now=ctx.clock.now(), hold_hours=ctx.settings.queue.hold_hours)
+    done = await ctx.db.run(act_then_card, give_back, callback_data.device_id, ctx.me.person_id)
     if done.error is not None:
-        note = v.refusal_note(done.error, settings.tz)
+        note = v.refusal_note(done.error, ctx.settings.tz)
     elif done.result.offer is None:
         note = t.RETURNED
     else:
         note = t.RETURNED_OFFERED.format(name=esc(done.result.offer.person.full_name))
-        turns.offer_turn(done.result.offer, notifier, db, settings, clock)
+        turns.offer_turn(done.result.offer, ctx.notifier, ctx.db, ctx.settings, ctx.clock)
     # From a reminder ("rret") the card comes as a new message: the reminder keeps the
     # buttons of the holder's other devices.
-    await put_card(callback.message, done.card, note, edit=callback_data.action == "ret", settings=settings,
-                   clock=clock, **deps)
+    await card.show(ctx, callback.message, done.card, note, edit=callback_data.action == "ret")
     await callback.answer()
 
 
 @router.callback_query(DeviceCb.filter(F.action.in_({"ext", "rext"})))
-async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, db: Db,
-                         viewer: Viewer, settings: Settings, **deps) -> None:
+async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, ctx: Context) -> None:
     device_id = callback_data.device_id
     if await pressed_again(callback, device_id, state, ExtendDialog.due):
         await callback.answer(t.DIALOG_OPEN)
         return
-    checked = await db.run(catalog.act_or_card, inventory.check_holder, device_id, viewer.person_id)
+    checked = await ctx.db.run(act_or_card, inventory.check_holder, device_id, ctx.me.person_id)
     if checked.error is not None:
         # Refused from a reminder ("rext"): the card comes as a new message, like [Вернул]'s,
         # so the reminder keeps the buttons of the holder's other devices.
-        await put_card(callback.message, checked.card, v.refusal_note(checked.error, settings.tz),
-                       edit=callback_data.action == "ext", settings=settings, **deps)
+        await card.show(ctx, callback.message, checked.card, v.refusal_note(checked.error, ctx.settings.tz),
+                        edit=callback_data.action == "ext")
         await callback.answer()
         return
     await open_dialog(callback, state, ExtendDialog.due, device_id, *v.ask_due_extend(checked.result))
 
 
-async def finish_extend(message: Message, due: date | None, *, edit: bool, state: FSMContext, db: Db,
-                        viewer: Viewer, settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
-    device_id = (await state.get_data())["device_id"]
-    done = await db.run(catalog.act_then_card, inventory.extend, device_id, viewer.person_id, due_on=due,
-                        today=clock.today(), now=clock.now())
+async def finish_extend(message: Message, due: date | None, state: FSMContext, ctx: Context, *,
+                        edit: bool) -> None:
+    device_id, me = (await state.get_data())["device_id"], ctx.me
+    extend = partial(inventory.extend, due_on=due, today=ctx.clock.today(), now=ctx.clock.now())
+    done = await ctx.db.run(act_then_card, extend, device_id, me.person_id)
     if done.error is not None:
-        note = v.refusal_note(done.error, settings.tz)
+        note = v.refusal_note(done.error, ctx.settings.tz)
     else:
         result = done.result
         note = v.extended_note(result.due_on)
         for person in result.waiting:
-            notifier.post(person.telegram_id, v.waiting_new_due(result.device, viewer.full_name, result.due_on),
-                          v.open_card_markup(device_id))
+            ctx.notifier.post(person.telegram_id, v.waiting_new_due(result.device, me.full_name, result.due_on),
+                              v.open_card_markup(device_id))
     if not edit:
         await retire_prompt(message, state)
     await state.clear()
-    await put_card(message, done.card, note, edit=edit, settings=settings, clock=clock, **deps)
+    await card.show(ctx, message, done.card, note, edit=edit)

@@ -16,17 +16,14 @@ from aiogram.types import CallbackQuery
 from cashbot.callbacks import DeviceCb, OfferCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
-from cashbot.db.database import Db
+from cashbot.context import Context
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
-from cashbot.handlers.card import show_card
 from cashbot.handlers.loans import start_take
 from cashbot.routing import Blueprint
 from cashbot.turns import announce
-from cashbot.notify import Notifier
 from cashbot.services import inventory
 from cashbot.services.errors import DomainError, NoOffer
-from cashbot.services.people import Viewer
 from cashbot.texts import actions as t
 from cashbot.texts.common import esc
 from cashbot.views import actions as v
@@ -42,59 +39,54 @@ def local_day_start(clock: Clock, settings: Settings) -> datetime:
 
 
 @router.callback_query(DeviceCb.filter(F.action == "q"))
-async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
-                       settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
-    device_id = callback_data.device_id
+async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
+    device_id, me = callback_data.device_id, ctx.me
     try:
-        result = await db.run(inventory.join_queue, device_id, viewer.person_id, now=clock.now(),
-                              today_start=local_day_start(clock, settings))
+        result = await ctx.db.run(inventory.join_queue, device_id, me.person_id, now=ctx.clock.now(),
+                                  today_start=local_day_start(ctx.clock, ctx.settings))
     except DomainError as error:
-        note = v.refusal_note(error, settings.tz)
+        note = v.refusal_note(error, ctx.settings.tz)
     else:
         note = t.QUEUED.format(position=result.position)
         if result.holder_to_notify is not None:
-            notifier.post(result.holder_to_notify.telegram_id, t.HOLDER_SOMEONE_WAITS.format(
-                name=esc(viewer.full_name), device=v.device_label(result.device)),
+            ctx.notifier.post(result.holder_to_notify.telegram_id, t.HOLDER_SOMEONE_WAITS.format(
+                name=esc(me.full_name), device=v.device_label(result.device)),
                 v.open_card_markup(device_id))
-    await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
-                    settings=settings, clock=clock, **deps)
+    await card.show(ctx, callback.message, device_id, note, edit=True)
     await callback.answer()
 
 
 @router.callback_query(DeviceCb.filter(F.action == "unq"))
-async def leave_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
-                        settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
+async def leave_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
     device_id = callback_data.device_id
     try:
-        change = await db.run(inventory.leave_queue, device_id, viewer.person_id, now=clock.now(),
-                              hold_hours=settings.queue.hold_hours)
+        change = await ctx.db.run(inventory.leave_queue, device_id, ctx.me.person_id, now=ctx.clock.now(),
+                                  hold_hours=ctx.settings.queue.hold_hours)
     except DomainError as error:
-        note = v.refusal_note(error, settings.tz)
+        note = v.refusal_note(error, ctx.settings.tz)
     else:
         note = t.LEFT_QUEUE
         if change is not None:  # I was offered it: the next gets their turn
-            announce(change, notifier, db, settings, clock, timed_out=False)
-    await show_card(callback.message, device_id, note, edit=True, db=db, viewer=viewer,
-                    settings=settings, clock=clock, **deps)
+            announce(change, ctx.notifier, ctx.db, ctx.settings, ctx.clock, timed_out=False)
+    await card.show(ctx, callback.message, device_id, note, edit=True)
     await callback.answer()
 
 
 @router.callback_query(OfferCb.filter(F.action == "take"))
-async def offer_take(callback: CallbackQuery, callback_data: OfferCb, state: FSMContext, **deps) -> None:
-    await start_take(callback, callback_data.device_id, state, **deps)
+async def offer_take(callback: CallbackQuery, callback_data: OfferCb, state: FSMContext, ctx: Context) -> None:
+    await start_take(callback, callback_data.device_id, state, ctx)
 
 
 @router.callback_query(OfferCb.filter(F.action == "pass"))
-async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, db: Db, viewer: Viewer,
-                     settings: Settings, clock: Clock, notifier: Notifier) -> None:
+async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, ctx: Context) -> None:
     try:
-        change = await db.run(inventory.pass_offer, callback_data.device_id, viewer.person_id,
-                              now=clock.now(), hold_hours=settings.queue.hold_hours)
+        change = await ctx.db.run(inventory.pass_offer, callback_data.device_id, ctx.me.person_id,
+                                  now=ctx.clock.now(), hold_hours=ctx.settings.queue.hold_hours)
     except NoOffer:
         await card.safe_edit(callback.message, t.OFFER_GONE)
         await callback.answer()
         return
     await card.safe_edit(callback.message, t.PASSED.format(device=v.device_label(change.device)))
     await callback.answer()
-    announce(change, notifier, db, settings, clock, timed_out=False)
+    announce(change, ctx.notifier, ctx.db, ctx.settings, ctx.clock, timed_out=False)
 

@@ -9,9 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from cashbot.callbacks import ApprovalCb
-from cashbot.clock import Clock
-from cashbot.config import Settings
-from cashbot.db.database import Db
+from cashbot.context import Context
 from cashbot.db.models import PersonStatus
 from cashbot.menus import set_admin_menu
 from cashbot.filters import Admin, Known, NotActive, OnLoop
@@ -35,19 +33,22 @@ _STATUS_REPLY = {PersonStatus.PENDING: t.STILL_WAITING, PersonStatus.REJECTED: t
 
 
 @router.callback_query()
-async def not_yet(callback: CallbackQuery, viewer: Viewer | None) -> None:
+async def not_yet(callback: CallbackQuery, ctx: Context) -> None:
+    viewer = ctx.viewer
     await callback.answer(_STATUS_REPLY.get(viewer.status if viewer else "", t.ASK_EMAIL_AGAIN),
                           show_alert=True)
 
 
 @router.message(Known())
-async def known_but_inactive(message: Message, viewer: Viewer) -> None:
+async def known_but_inactive(message: Message, ctx: Context) -> None:
+    viewer = ctx.me
     await message.answer(_STATUS_REPLY.get(viewer.status, t.STILL_WAITING))
 
 
 @router.message(OnLoop(F.text.regexp(r"^\S*@\S*$")))
-async def email_given(message: Message, state: FSMContext, db: Db, settings: Settings, clock: Clock,
-                      notifier: Notifier, bot: Bot, dispatcher: Dispatcher) -> None:
+async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher: Dispatcher,
+                      ctx: Context) -> None:
+    db, settings, clock, notifier = ctx.db, ctx.settings, ctx.clock, ctx.notifier
     user = message.from_user
     first = (await state.get_data()).get("first_message")
     try:
@@ -109,8 +110,9 @@ approval_router.callback_query.filter(Admin())
 
 
 @approval_router.callback_query(ApprovalCb.filter())
-async def decide(callback: CallbackQuery, callback_data: ApprovalCb, viewer: Viewer, db: Db,
-                 clock: Clock, notifier: Notifier, bot: Bot, dispatcher: Dispatcher) -> None:
+async def decide(callback: CallbackQuery, callback_data: ApprovalCb, bot: Bot, dispatcher: Dispatcher,
+                 ctx: Context) -> None:
+    viewer, db, clock, notifier = ctx.me, ctx.db, ctx.clock, ctx.notifier
     person, first, changed = await db.run(people.decide, callback_data.person_id,
                                           callback_data.approve, viewer.person_id, clock.now())
     if not changed:

@@ -12,15 +12,12 @@ from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from cashbot.clock import Clock
-from cashbot.config import Settings
-from cashbot.db.database import Db
+from cashbot.context import Context
 from cashbot.filters import TEXT, TYPED, ActiveUser
-from cashbot.handlers.card import send_card
+from cashbot.handlers import card
 from cashbot.handlers.lists import remember_search
 from cashbot.routing import Blueprint
 from cashbot.services import catalog
-from cashbot.services.people import Viewer
 from cashbot.texts import find as t
 from cashbot.views import lists as views
 
@@ -36,18 +33,17 @@ async def welcome(message: Message) -> None:
 
 
 @router.message(TEXT)
-async def search(message: Message, state: FSMContext, viewer: Viewer, is_admin: bool, db: Db,
-                 settings: Settings, clock: Clock) -> None:
+async def search(message: Message, state: FSMContext, ctx: Context) -> None:
     query = message.text.strip()  # as typed: a serial's leading zeros stay in every answer
-    found = await db.run(catalog.search_devices, query, 0, settings.ui.page_size)
+    found = await ctx.db.run(catalog.search_devices, query, 0, ctx.settings.ui.page_size)
     if found.total == 0:
         await message.answer(views.not_found(query))
     elif found.total == 1:
-        await send_card(message, found.items[0].device_id, viewer, is_admin, db, settings, clock)
+        await card.show(ctx, message, found.items[0].device_id)
     else:
         # Only page buttons carry the list id: a single page needs no FSM write (0 = not kept).
         list_id = await remember_search(state, query) if found.pages > 1 else 0
-        text, markup = views.search_results(query, found, list_id, clock.today())
+        text, markup = views.search_results(query, found, list_id, ctx.clock.today())
         await message.answer(text, reply_markup=markup)
 
 

@@ -13,6 +13,7 @@ from cashbot import turns
 from cashbot.callbacks import PersonAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
+from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers.card import safe_edit
@@ -24,7 +25,6 @@ from cashbot.services.errors import (
     BadValue, CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
 )
 from cashbot.services.inventory import OfferChange
-from cashbot.services.people import Viewer
 from cashbot.states import EditPerson, UsersSearch
 from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
@@ -57,7 +57,8 @@ def tell_offers(offers: list[OfferChange], notifier: Notifier, db: Db, settings:
 
 
 @router.message(Command("users"))
-async def users(message: Message, command: CommandObject, state: FSMContext, db: Db, settings: Settings) -> None:
+async def users(message: Message, command: CommandObject, state: FSMContext, ctx: Context) -> None:
+    db, settings = ctx.db, ctx.settings
     await state.set_state(None)
     await state.update_data({QUERY_KEY: (command.args or "").strip() or None})
     text, markup = await _list(db, settings, state, 0)
@@ -65,7 +66,8 @@ async def users(message: Message, command: CommandObject, state: FSMContext, db:
 
 
 @router.message(StateFilter(UsersSearch.query), TYPED)
-async def search_text(message: Message, state: FSMContext, db: Db, settings: Settings) -> None:
+async def search_text(message: Message, state: FSMContext, ctx: Context) -> None:
+    db, settings = ctx.db, ctx.settings
     await state.set_state(None)
     await state.update_data({QUERY_KEY: message.text.strip()})
     text, markup = await _list(db, settings, state, 0)
@@ -73,8 +75,9 @@ async def search_text(message: Message, state: FSMContext, db: Db, settings: Set
 
 
 @router.callback_query(PersonAdminCb.filter(F.action == "page"))
-async def page(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext, db: Db,
-               settings: Settings) -> None:
+async def page(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext,
+               ctx: Context) -> None:
+    db, settings = ctx.db, ctx.settings
     if callback_data.page < 0:  # "all": forget the query
         await state.update_data({QUERY_KEY: None})
     text, markup = await _list(db, settings, state, max(callback_data.page, 0))
@@ -90,7 +93,8 @@ async def find(callback: CallbackQuery, state: FSMContext) -> None:
 
 
 @router.callback_query(PersonAdminCb.filter(F.action == "open"))
-async def open_person(callback: CallbackQuery, callback_data: PersonAdminCb, db: Db, settings: Settings) -> None:
+async def open_person(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
+    db, settings = ctx.db, ctx.settings
     try:
         text, markup = await _card(callback_data.person_id, db, settings, page=callback_data.page)
     except PersonNotFound:
@@ -101,8 +105,9 @@ async def open_person(callback: CallbackQuery, callback_data: PersonAdminCb, db:
 
 
 @router.callback_query(PersonAdminCb.filter(F.action.in_({"ok", "no"})))
-async def decide(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db,
-                 clock: Clock, settings: Settings, notifier: Notifier, bot: Bot, dispatcher: Dispatcher) -> None:
+async def decide(callback: CallbackQuery, callback_data: PersonAdminCb, bot: Bot, dispatcher: Dispatcher,
+                 ctx: Context) -> None:
+    viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
     approve = callback_data.action == "ok"
     try:
         person, first, changed = await db.run(people.decide, callback_data.person_id, approve,
@@ -118,7 +123,9 @@ async def decide(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: 
 
 
 @router.callback_query(PersonAdminCb.filter(F.action.in_({"email", "comment"})))
-async def ask_edit(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext, db: Db) -> None:
+async def ask_edit(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext,
+                   ctx: Context) -> None:
+    db = ctx.db
     try:
         person = await db.run(people.get_brief, callback_data.person_id)
     except PersonNotFound:
@@ -132,8 +139,8 @@ async def ask_edit(callback: CallbackQuery, callback_data: PersonAdminCb, state:
 
 
 @router.message(StateFilter(EditPerson.email), TYPED)
-async def email_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
-                      clock: Clock) -> None:
+async def email_given(message: Message, state: FSMContext, ctx: Context) -> None:
+    viewer, db, settings, clock = ctx.me, ctx.db, ctx.settings, ctx.clock
     person_id = (await state.get_data()).get("person_id", 0)
     try:
         await db.run(people_admin.set_email, person_id, message.text, settings.access.email_domains,
@@ -151,8 +158,8 @@ async def email_given(message: Message, state: FSMContext, viewer: Viewer, db: D
 
 
 @router.message(StateFilter(EditPerson.comment), TYPED)
-async def comment_given(message: Message, state: FSMContext, viewer: Viewer, db: Db, settings: Settings,
-                        clock: Clock) -> None:
+async def comment_given(message: Message, state: FSMContext, ctx: Context) -> None:
+    viewer, db, settings, clock = ctx.me, ctx.db, ctx.settings, ctx.clock
     person_id = (await state.get_data()).get("person_id", 0)
     comment = None if message.text.strip() == "-" else message.text
     try:
@@ -176,8 +183,8 @@ async def send_text_please(message: Message) -> None:
 
 
 @router.callback_query(PersonAdminCb.filter(F.action.in_({"block", "unblock"})))
-async def block(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db, clock: Clock,
-                settings: Settings, notifier: Notifier) -> None:
+async def block(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
+    viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
     blocking = callback_data.action == "block"
     try:
         change = await db.run(people_admin.set_blocked, callback_data.person_id, blocking,
@@ -206,9 +213,9 @@ async def _refuse_delete(callback: CallbackQuery, error: Exception, person_id: i
 
 
 @router.callback_query(PersonAdminCb.filter(F.action == "del"))
-async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db,
-                     settings: Settings) -> None:
+async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
     """Refusals come before the confirmation: asking "delete?" only to say "no" after is a trap."""
+    viewer, db, settings = ctx.me, ctx.db, ctx.settings
     try:
         person = await db.run(people_admin.deletion_target, callback_data.person_id, actor_id=viewer.person_id)
     except (PersonHoldsDevices, PersonNotFound, CannotChangeSelf) as error:
@@ -219,8 +226,8 @@ async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, view
 
 
 @router.callback_query(PersonAdminCb.filter(F.action == "delok"))
-async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, viewer: Viewer, db: Db, clock: Clock,
-                 settings: Settings, notifier: Notifier) -> None:
+async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
+    viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
     try:
         change = await db.run(people_admin.delete_person, callback_data.person_id, actor_id=viewer.person_id,
                               now=clock.now(), hold_hours=settings.queue.hold_hours)

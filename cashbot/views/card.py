@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 
 from cashbot.callbacks import pack_device
-from cashbot.services.catalog import DeviceCard
+from cashbot.services.card import DeviceCard
 from cashbot.texts import card as t
 from cashbot.texts.common import esc
 from cashbot.texts.plural import DAYS, count

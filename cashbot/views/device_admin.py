@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, DeviceCb
-from cashbot.services.catalog import CategoryCount, DeviceCard, Page
+from cashbot.services.card import DeviceCard
+from cashbot.services.catalog import CategoryCount, Page
 from cashbot.services.device_manage import FIELDS, OPTIONAL
 from cashbot.services.inventory import DeviceRef
 from cashbot.services.people import PersonBrief
