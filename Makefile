@@ -1,8 +1,9 @@
 # `make test` runs the whole test suite (the fast part, then end to end), setting up .venv on
 # first use (scripts/bootstrap.sh). `make test-fast` leaves out the tests that start a bot
-# process (marker e2e), `make test-e2e` runs only those. PYTEST_ARGS goes to pytest: make test-fast PYTEST_ARGS="-x tests/test_cli.py".
+# process (marker e2e), `make test-e2e` runs only those, `make lint` is the gate
+# (docs/development.md). PYTEST_ARGS goes to pytest: make test-fast PYTEST_ARGS="-x tests/test_cli.py".
 # The bot itself: ./run
-.PHONY: test test-fast test-e2e bench setup
+.PHONY: test test-fast test-e2e lint bench setup
 setup:
 	scripts/bootstrap.sh
 
@@ -14,6 +15,11 @@ test-fast: setup
 
 test-e2e: setup
 	.venv/bin/python -m pytest -m e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 bench: setup
 	.venv/bin/python -m benchmarks

@@ -176,11 +176,11 @@ def packer(cls: type[CallbackData]) -> Callable[..., str]:
         parts = [prefix]
         for name, kind, default, low, high in fields:
             value = values.get(name, default)
-            if type(value) is not kind or (kind is str and sep in value):  # also: missing (undefined)
+            if type(value) is not kind or (isinstance(value, str) and sep in value):  # also: missing (undefined)
                 return cls(**values).pack()
-            if kind is int and not low <= value <= high:
+            if isinstance(value, int) and not low <= value <= high:
                 return cls(**values).pack()
-            parts.append(str(value) if kind is int else value)
+            parts.append(value if isinstance(value, str) else str(value))
         data = sep.join(parts)
         if len(values) > count or (len(data) > MAX_CALLBACK_LENGTH // 4
                                    and len(data.encode()) > MAX_CALLBACK_LENGTH):
@@ -194,9 +194,9 @@ def packer(cls: type[CallbackData]) -> Callable[..., str]:
 def _bounds(cls: type, name: str, metadata: list) -> tuple[float, float]:
     low, high = float("-inf"), float("inf")
     for item in metadata:
-        if isinstance(item, annotated_types.Ge):
+        if isinstance(item, annotated_types.Ge) and isinstance(item.ge, (int, float)):
             low = item.ge
-        elif isinstance(item, annotated_types.Le):
+        elif isinstance(item, annotated_types.Le) and isinstance(item.le, (int, float)):
             high = item.le
         else:
             raise TypeError(f"{cls.__name__}.{name}: only ge/le bounds are packed here, not {item!r}")
