@@ -102,6 +102,9 @@ Method = Callable[["FakeTelegram", _Bot, dict], Any]
 class FakeTelegram(LimitsAndFaults, Waits):
     """The Bot API double's state and behaviour. Thread-safe."""
 
+    # Called after every setWebhook with a URL (the HTTP front starts its delivery workers).
+    on_webhook: Callable[[], None] | None = None
+
     def __init__(
         self,
         *,
@@ -408,10 +411,9 @@ class FakeTelegram(LimitsAndFaults, Waits):
                     "all_chat_administrators"):
             key: tuple = (kind,)
         elif kind in ("chat", "chat_administrators", "chat_member"):
-            chat_id = scope.get("chat_id")
             try:
-                chat_id = int(chat_id)
-            except (TypeError, ValueError):
+                chat_id = int(scope["chat_id"])
+            except (KeyError, TypeError, ValueError):
                 raise _bad("chat not found") from None
             chat = self._chats.get((bot.id, chat_id))
             if check_chat and (chat is None or not chat.started):
@@ -577,6 +579,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
     def _m_sendDocument(self, bot: _Bot, p: dict) -> dict:
         chat = self._chat_for_send(bot, p)
         doc = p.get("document")
+        f: _File | None
         if isinstance(doc, InputFileData):
             if not doc.data:
                 raise _bad("file must be non-empty")

@@ -81,6 +81,7 @@ class LimitsAndFaults:
             raise fault.error
 
     def _check_flood(self, bot: _Bot, params: dict) -> None:
+        assert self._flood is not None  # call() checks only while flood control is on
         (chat_rate, chat_burst), (glob_rate, glob_burst) = self._flood
         now = self._clock()
         keys = [((bot.id, "chat", str(params.get("chat_id"))), chat_rate, chat_burst),
@@ -137,6 +138,7 @@ class LimitsAndFaults:
                     self._stalls.remove(stall)
                     self.stalled.append((canonical, dict(params)))
                     self._cond.notify_all()
+                    assert stall.until is not None  # a stall's `until` is how long it holds
                     return stall.until, stall.error
             return None
 

@@ -12,7 +12,7 @@ import bisect
 import mimetypes
 import secrets
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .state import DEFAULT_TIMEOUT, BotMessage, _Bot, _Chat, _Message, _norm_buttons
 
@@ -109,17 +109,20 @@ class User:
                 body["caption"] = caption
             return self._incoming(body).message_id
 
-    def press(self, message: BotMessage | int | None = None, label: str | None = None, *,
+    def press(self, message: BotMessage | int | str | None = None, label: str | None = None, *,
               data: str | None = None) -> str:
         """Press an inline button on a bot message (by exact or unique partial text, or by
         callback data). `message` defaults to the latest bot message that has buttons.
         Returns the callback query id (see `wait_answer`)."""
-        if isinstance(message, str) and label is None:  # press("Взять")
+        if isinstance(message, str):  # press("Взять")
+            if label is not None:
+                raise TypeError("press(label) or press(message, label), not two labels")
             message, label = None, message
         with self._tg._cond:
             chat = self._chat
             if chat.blocked:
                 raise AssertionError(f"{self!r} has blocked the bot; call unblock() first")
+            msg: _Message | None
             if message is None:
                 candidates = [m for m in chat.order
                               if m.outgoing and not m.deleted and _norm_buttons(m.reply_markup)]
@@ -152,6 +155,7 @@ class User:
             chat = self._chat
             if chat.blocked:
                 raise AssertionError(f"{self!r} has blocked the bot; call unblock() first")
+            msg: _Message | None
             if message is None:
                 mine = [m for m in chat.order if m.outgoing and not m.deleted]
                 if not mine:
@@ -199,8 +203,8 @@ class User:
                 return
             chat.blocked = blocked
             bot_user = self._bot.user_dict
-            old_m = {"status": old, "user": bot_user}
-            new_m = {"status": new, "user": bot_user}
+            old_m: dict[str, Any] = {"status": old, "user": bot_user}
+            new_m: dict[str, Any] = {"status": new, "user": bot_user}
             if new == "kicked":
                 new_m["until_date"] = 0
             if old == "kicked":

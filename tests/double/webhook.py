@@ -134,9 +134,8 @@ def set_webhook(tg: FakeTelegram, bot: _Bot, p: dict) -> bool:
             old.last_error_date, old.last_error_message)
     bot.webhook_set_count += 1
     tg._cond.notify_all()  # a waiting long poll now gets 409
-    listener = getattr(tg, "on_webhook", None)
-    if listener is not None:
-        listener()
+    if tg.on_webhook is not None:
+        tg.on_webhook()
     return True
 
 
