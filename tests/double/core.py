@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .html import HtmlParseError, parse_html
-from .limits import LimitsAndFaults
+from .limits import FLOOD_METHODS, LimitsAndFaults
 from .state import (
     _CHAT_ACTIONS,
     _COMMAND_RE,
@@ -186,7 +186,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
                     raise TelegramError(404, "Not Found")
                 params = _norm_params(params)
                 self._check_faults(canonical, params)
-                if self._counts_against_flood(method):
+                if self._flood is not None and method.lower() in FLOOD_METHODS:
                     self._check_flood(bot, params)
                 result = handler(self, bot, params)
             except TelegramError as e:

@@ -15,8 +15,8 @@ from typing import Any
 
 from .state import CONFLICT, TelegramError, _Bot
 
-# Methods that count against flood control.
-_FLOOD_METHODS = {"sendmessage", "senddocument", "copymessage", "forwardmessage", "sendphoto"}
+# Methods that count against flood control (lower case, as call() compares them).
+FLOOD_METHODS = {"sendmessage", "senddocument", "copymessage", "forwardmessage", "sendphoto"}
 
 
 @dataclass
@@ -60,9 +60,6 @@ class LimitsAndFaults:
 
     def _canonical_name(self, method: str) -> str:
         raise NotImplementedError  # core.FakeTelegram: the method table's spelling
-
-    def _counts_against_flood(self, method: str) -> bool:
-        return self._flood is not None and method.lower() in _FLOOD_METHODS
 
     def _check_faults(self, method: str, params: dict) -> None:
         for fault in list(self._faults):
