@@ -115,7 +115,7 @@ def cashbot_session(person: Person, member: seeding.StaffMember, flows: Flows, r
         if not _walk(person, reply, taken, SKIP_WORDS):
             raise AssertionError(f"take did not finish: {reply.describe()}")
         data = return_button_data(take.callback_data.rsplit(":", 1)[1])
-        with_return = lambda m: any(b.callback_data == data for b in m.all_buttons)  # noqa: E731
+        with_return = lambda m: any(b.callback_data == data for b in m.all_buttons)  # noqa: E731, B023 - used in this iteration only
         mine = next((m for m in reversed(person.user.messages()) if with_return(m)), None)
         if mine is None:  # the flow left no card with Return on screen: open it, as a person would
             mine = person.send(f"/start d{number}", with_return)

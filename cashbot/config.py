@@ -268,7 +268,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}, use an IANA name like 'Europe/Moscow'")
+            raise ValueError(f"unknown time zone {value!r}, use an IANA name like 'Europe/Moscow'") from None
         return value
 
     @model_validator(mode="after")

@@ -209,7 +209,7 @@ class SQLiteStorage(BaseStorage):
         record = self._cache.get(k)
         if record is None:
             conn = await self._connection()
-            rows = await conn.execute_fetchall(f"SELECT state, data FROM {TABLE} WHERE key = ?", (k,))
+            rows = list(await conn.execute_fetchall(f"SELECT state, data FROM {TABLE} WHERE key = ?", (k,)))
             record = (rows[0][0], rows[0][1]) if rows else (None, _EMPTY)
         self._remember(k, record)
         return record
@@ -228,6 +228,7 @@ class SQLiteStorage(BaseStorage):
             return
         conn = await self._connection()
         state, data = record
+        params: tuple[str | None, ...]
         try:
             if state is None and data == _EMPTY:
                 sql, params = f"DELETE FROM {TABLE} WHERE key = ?", (k,)

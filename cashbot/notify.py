@@ -140,6 +140,8 @@ class Notifier:
         A temporary failure is retried here `temporary_retries` times (1 s, 2 s, 4 s ... apart),
         then reported as UNAVAILABLE; the reminder run passes 0 and retries on later ticks."""
         if prepare is None:
+            if text is None:
+                raise TypeError("deliver() needs the text or a prepare function")
             prepare = lambda: _ready(text, reply_markup)  # noqa: E731
         prepared: Prepared = None
         throttled = unavailable = 0

@@ -3,7 +3,19 @@ from tests.double.fixtures import *  # noqa: F401,F403  (api, bot, bot_factory, 
 import pytest
 
 from cashbot.db.database import apply_migrations, open_database
-from tests.support import DEFAULT_NOW, make_handler_env
+from tests.support import DEFAULT_NOW, HandlerEnv, make_handler_env
+
+# The fixture behind every bot process (`bot` uses it too): a test that uses it is end to
+# end wherever it lives.
+PROCESS_FIXTURE = "bot_factory"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test-fast` (-m "not e2e") must never start a bot process, so a test using the
+    process fixtures gets the e2e marker even if its file forgot it."""
+    for item in items:
+        if PROCESS_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
@@ -21,9 +33,26 @@ def now():
 
 
 @pytest.fixture
-async def handler_env(tmp_path):
-    """Handler-level: the real dispatcher fed in process; see tests/support.py."""
-    env = make_handler_env(tmp_path)
-    yield env
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+async def make_env(tmp_path):
+    """Handler level: `make_env(**settings)` is the real dispatcher, routers, database and FSM
+    storage around the in-process Bot API double (tests/support.py), with these settings
+    overriding the test defaults. Every env made is closed after the test, also a failed one
+    (an open FSM connection thread would keep pytest from exiting): queued notifications get
+    5 s to finish, then storage and database close. Envs of one test share tmp_path."""
+    envs: list[HandlerEnv] = []
+
+    def make(**settings_overrides) -> HandlerEnv:
+        envs.append(make_handler_env(tmp_path, **settings_overrides))
+        return envs[-1]
+
+    yield make
+    for env in envs:
+        await env.app.notifier.drain(5)
+        await env.app.dispatcher.storage.close()
+        env.app.db.close()
+
+
+@pytest.fixture
+def handler_env(make_env) -> HandlerEnv:
+    """`make_env()` with the test defaults."""
+    return make_env()

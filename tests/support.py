@@ -46,6 +46,11 @@ class HandlerEnv:
     async def press(self, user, *args, **kwargs):
         return await self.session.press(self.app.dispatcher, self.app.bot, user, *args, **kwargs)
 
+    async def forge_press(self, user, data: str, message=None, *, inline: bool = False):
+        """A press of a button the user was not shown (see `User.forge_press`)."""
+        return await self.session.forge_press(self.app.dispatcher, self.app.bot, user, data,
+                                              message, inline=inline)
+
 
 def make_handler_env(tmp_path: Path, **settings_overrides) -> HandlerEnv:
     settings = make_settings(tmp_path, **settings_overrides)

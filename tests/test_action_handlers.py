@@ -7,19 +7,15 @@ from cashbot.db.models import Device, Event, Loan, Person
 from cashbot.services import inventory, reminders
 from cashbot.views.reminders import reminder_message
 from tests.seed import device, person
-from tests.support import make_handler_env
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0})
+def env(make_env):
+    env = make_env(reminders={"per_chat_interval": 0})
     device(49, "MSPOS-N")
     for tid, name in ((101, "Алиса"), (102, "Борис"), (103, "Вера"), (104, "Глеб")):
         person(tid, name, f"u{tid}@example.ru", username=f"user{tid}")
-    yield env
-    await env.app.notifier.drain(5)
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+    return env
 
 
 @pytest.fixture

@@ -7,18 +7,13 @@ import pytest
 from cashbot.db.models import Device, Event, Loan, Person
 from cashbot.db.models import database_proxy
 from tests.seed import device
-from tests.support import make_handler_env
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path, admins=[101], access={"mode": "open"})
-    yield env
-    await env.app.notifier.drain(5)
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+def env(make_env):
+    return make_env(admins=[101], access={"mode": "open"})
 
 
 async def register(env, user_id, name, email, **kw):
@@ -175,11 +170,7 @@ async def test_non_admin_gets_no_menu_and_forged_callbacks_do_nothing(env):
 
 async def forge(env, user, data, message_id=None):
     """Press a button the user was not shown (forged, or already removed by the bot)."""
-    message_id = message_id or user.last_message().message_id
-    with env.telegram._cond:
-        env.telegram._chats[(user.bot_id, user.id)].messages[message_id].reply_markup = {
-            "inline_keyboard": [[{"text": "x", "callback_data": data}]]}
-    return await env.press(user, message_id, data=data)
+    return await env.forge_press(user, data, message_id)
 
 
 async def test_number_taken_while_the_dialog_was_open_returns_to_that_step(env):

@@ -82,7 +82,7 @@ def test_search_and_lists_skip_deleted_devices_and_page_in_order(database, now):
 def test_list_items_show_holder_due_date_and_reservation(database, now):
     alice = person(101, "Алиса", "alice@example.ru")
     boris = person(102, "Борис", "boris@example.ru")
-    held, reserved, free = device(1, "Касса"), device(2, "Терминал"), device(3, "Сканер")
+    held, reserved, _free = device(1, "Касса"), device(2, "Терминал"), device(3, "Сканер")
     inventory.take(held.id, alice.id, due_on=date(2026, 12, 1), location=None, today=now.date(), now=now)
     inventory.take(reserved.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
     inventory.join_queue(reserved.id, boris.id, now=now, today_start=now)

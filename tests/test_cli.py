@@ -168,6 +168,7 @@ def test_every_subcommand_has_help(command):
     assert result.returncode == 0 and f"python -m cashbot {command}" in result.stdout
 
 
+@pytest.mark.e2e  # starts the bot process
 def test_real_process_exit_code_for_a_bad_config(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
     env.update(CASHBOT_SECRETS_DIR=str(tmp_path), CASHBOT_TELEGRAM__TOKEN="nope",
@@ -318,6 +319,7 @@ def _bot_env(tmp_path, api_base: str, token: str = TOKEN) -> dict[str, str]:
     return env
 
 
+@pytest.mark.e2e  # starts the bot process
 def test_a_refused_token_stops_with_one_line_exit_2_and_the_log_file_has_it(api, tmp_path):
     wrong = TOKEN.split(":")[0] + ":WRONG-abcdefghijklmnopqrstuvwxyz"  # the double's bot id, other secret
     result = subprocess.run([sys.executable, "-m", "cashbot"], cwd=tmp_path, timeout=60,
@@ -362,6 +364,7 @@ def _bot_running(tmp_path, api_base: str, output):
             proc.wait()
 
 
+@pytest.mark.e2e  # starts the bot process
 def test_an_unreachable_bot_api_at_start_is_retried_then_the_bot_answers(tmp_path):
     """A network blip at start: one log line per attempt, no traceback, no exit; once the Bot
     API is there the bot polls and answers."""
@@ -383,6 +386,7 @@ def test_an_unreachable_bot_api_at_start_is_retried_then_the_bot_answers(tmp_pat
     assert "attempt 1:" in attempts[0] and "attempt 2:" in attempts[1]
 
 
+@pytest.mark.e2e  # starts the bot process
 def test_sigterm_while_waiting_for_the_bot_api_stops_cleanly(tmp_path):
     output = tmp_path / "output.log"
     with _bot_running(tmp_path, f"http://127.0.0.1:{_free_port()}", output) as proc:

@@ -11,9 +11,7 @@ import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, Person
 from cashbot.services.device_csv import parse_devices
-from tests.forge import forge_press
 from tests.seed import device
-from tests.support import make_handler_env
 
 DEV, CODE = 900, "s3cret-42"
 DEV_KINDS = ("dev_logs", "dev_export", "dev_backup", "dev_migrations", "dev_dump",
@@ -21,21 +19,11 @@ DEV_KINDS = ("dev_logs", "dev_export", "dev_backup", "dev_migrations", "dev_dump
 
 
 @pytest.fixture
-async def make_env(tmp_path):
-    """A handler env with a developer and a code; closed even when the test fails (an open
-    FSM connection thread would keep pytest from exiting)."""
-    envs = []
-
+def make_dev_env(make_env):
+    """A handler env with a developer and a code (conftest's make_env closes it)."""
     def make(**overrides):
-        values = dict(developers=[DEV], dev_code=CODE, access={"mode": "open"})
-        values.update(overrides)
-        envs.append(make_handler_env(tmp_path, **values))
-        return envs[-1]
-
-    yield make
-    for env in envs:
-        await env.app.dispatcher.storage.close()
-        env.app.db.close()
+        return make_env(**{"developers": [DEV], "dev_code": CODE, "access": {"mode": "open"}, **overrides})
+    return make
 
 
 def _dev_events():
@@ -47,8 +35,8 @@ async def _press_menu(env, user, label):
     return await env.press(user, label)
 
 
-async def test_unregistered_developer_gets_menu_export_backup_migrations_and_logs(make_env, tmp_path):
-    env = make_env()
+async def test_unregistered_developer_gets_menu_export_backup_migrations_and_logs(make_dev_env, tmp_path):
+    env = make_dev_env()
     device(7, "MSPOS-N")
     dev = env.user(DEV, "Dev")
     replies = await env.send(dev, "/dev")
@@ -85,8 +73,8 @@ async def test_unregistered_developer_gets_menu_export_backup_migrations_and_log
     assert f'"telegram_id": {DEV}' in details
 
 
-async def test_reset_asks_for_the_code_deletes_it_and_locks_after_three_wrong(make_env, tmp_path):
-    env = make_env()
+async def test_reset_asks_for_the_code_deletes_it_and_locks_after_three_wrong(make_dev_env, tmp_path):
+    env = make_dev_env()
     device(7, "MSPOS-N")
     dev = env.user(DEV, "Dev")
     replies = await _press_menu(env, dev, "Сбросить базу")
@@ -118,8 +106,8 @@ async def test_reset_asks_for_the_code_deletes_it_and_locks_after_three_wrong(ma
     assert _dev_events() == ["dev_reset"]  # the log restarts with the reset itself
 
 
-async def test_delete_free_and_dump_after_the_code(make_env, tmp_path):
-    env = make_env()
+async def test_delete_free_and_dump_after_the_code(make_dev_env, tmp_path):
+    env = make_dev_env()
     device(7, "MSPOS-N")
     device(8, "Эвотор 7.2")
     dev = env.user(DEV, "Dev")
@@ -136,8 +124,8 @@ async def test_delete_free_and_dump_after_the_code(make_env, tmp_path):
     assert _dev_events() == ["dev_code_ok", "dev_delete_free", "dev_code_ok", "dev_dump"]
 
 
-async def test_without_a_configured_code_dangerous_actions_are_disabled(make_env, tmp_path):
-    env = make_env(dev_code=None)
+async def test_without_a_configured_code_dangerous_actions_are_disabled(make_dev_env, tmp_path):
+    env = make_dev_env(dev_code=None)
     dev = env.user(DEV, "Dev")
     await _press_menu(env, dev, "Сбросить базу")
     answer = env.telegram.callback_answer(env.session.last_query_id)
@@ -146,8 +134,8 @@ async def test_without_a_configured_code_dangerous_actions_are_disabled(make_env
     assert "почту" in replies[-1].text
 
 
-async def test_cancel_or_a_new_menu_ends_the_code_dialog(make_env, tmp_path):
-    env = make_env()
+async def test_cancel_or_a_new_menu_ends_the_code_dialog(make_dev_env, tmp_path):
+    env = make_dev_env()
     dev = env.user(DEV, "Dev")
     await _press_menu(env, dev, "Сбросить базу")
     await env.send(dev, "/cancel")
@@ -165,8 +153,8 @@ async def _user_texts(user):
     return [m for m in user.transcript() if not m.outgoing]
 
 
-async def test_the_code_outside_its_prompt_is_deleted_never_searched_stored_or_echoed(make_env, tmp_path):
-    env = make_env()
+async def test_the_code_outside_its_prompt_is_deleted_never_searched_stored_or_echoed(make_dev_env, tmp_path):
+    env = make_dev_env()
     device(7, "MSPOS-N")
     dev = env.user(DEV, "Dev")
     near = CODE[:-1]  # a mistyped code is a secret too
@@ -208,8 +196,7 @@ async def test_the_code_outside_its_prompt_is_deleted_never_searched_stored_or_e
     await env.send(dev, "/cancel")
     env.app.settings.admins.append(DEV)
     category = Category.get(Category.name == "Онлайн-касса")
-    await env.session._act(env.app.dispatcher, env.app.bot, dev,
-                           lambda: forge_press(dev, f"ac:rename:{category.id}"))
+    await env.forge_press(dev, f"ac:rename:{category.id}")
     replies = await env.send(dev, "Кассы")
     assert "удалил" not in replies[-1].text
     assert Category.get_by_id(category.id).name == "Кассы"
@@ -237,9 +224,9 @@ async def test_the_code_outside_its_prompt_is_deleted_never_searched_stored_or_e
         assert secret.encode() not in stored
 
 
-async def test_only_developers_have_their_code_like_text_deleted(make_env, tmp_path):
+async def test_only_developers_have_their_code_like_text_deleted(make_dev_env, tmp_path):
     """For anyone else a deleted message would confirm a guess: their text is just text."""
-    env = make_env()
+    env = make_dev_env()
     staff = env.user(202, "Сотрудник")
     await env.send(staff, "/start")
     await env.send(staff, "staff@example.ru")
@@ -248,8 +235,8 @@ async def test_only_developers_have_their_code_like_text_deleted(make_env, tmp_p
     assert not [m for m in await _user_texts(staff) if m.deleted]
 
 
-async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_env, tmp_path):
-    env = make_env()
+async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_dev_env, tmp_path):
+    env = make_dev_env()
     device(7, "MSPOS-N")
     stranger, staff = env.user(201, "Чужой"), env.user(202, "Сотрудник")
     await env.send(staff, "/start")
@@ -263,8 +250,7 @@ async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_
         replies = await env.send(user, "/dev")
         assert all("Инструменты разработчика" not in m.text for m in replies)
         for action in ("logfile", "logtail", "export", "backup", "migrations", "dump", "delfree", "reset"):
-            replies = await env.session._act(env.app.dispatcher, env.app.bot, user,
-                                             lambda: forge_press(user, f"dv:{action}"))
+            replies = await env.forge_press(user, f"dv:{action}")
             assert all(m.document is None for m in replies)
             assert all("код подтверждения" not in m.text for m in replies)
         replies = await env.send(user, CODE)  # no code dialog was opened by the forgeries
@@ -281,12 +267,12 @@ async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_
     assert Person.select().count() == 2
 
 
-async def test_scheduled_backup_runs_once_a_day_after_its_time_and_keeps_the_last_n(make_env, tmp_path):
+async def test_scheduled_backup_runs_once_a_day_after_its_time_and_keeps_the_last_n(make_dev_env, tmp_path):
     from datetime import datetime, timezone
 
     from cashbot.jobs import scheduled_backup
 
-    env = make_env(backups={"time": "03:00:00", "keep": 2})
+    env = make_dev_env(backups={"time": "03:00:00", "keep": 2})
     app = env.app
     env.clock.value = datetime(2026, 11, 26, 23, 0, tzinfo=timezone.utc)  # 02:00 in Moscow
     await app.loop.tick()
@@ -303,7 +289,7 @@ async def test_scheduled_backup_runs_once_a_day_after_its_time_and_keeps_the_las
     assert Event.select().where(Event.kind == "backup_done").count() == 4
 
 
-async def test_scheduled_backup_can_be_switched_off(make_env, tmp_path):
-    env = make_env(backups={"enabled": False})
+async def test_scheduled_backup_can_be_switched_off(make_dev_env, tmp_path):
+    env = make_dev_env(backups={"enabled": False})
     await env.app.loop.tick()
     assert not list(tmp_path.glob("backups/*"))

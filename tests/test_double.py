@@ -44,7 +44,6 @@ from tests.double import (
     TelegramError,
 )
 from tests.double.core import NOT_MODIFIED, QUERY_TOO_OLD
-from tests.double.fixtures import api  # noqa: F401 - fixture
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -612,6 +611,7 @@ async def test_recording_session_files():
 # ---------------------------------------------------------------------------- process harness
 
 
+@pytest.mark.e2e  # starts a bot process through the harness
 def test_echo_bot_subprocess_two_users(api, tmp_path):
     proc = BotProcess(api, tmp_path, command=ECHO_BOT_COMMAND)
     proc.start()
@@ -638,6 +638,7 @@ def test_echo_bot_subprocess_two_users(api, tmp_path):
         proc.kill()
 
 
+@pytest.mark.e2e  # starts a process through the harness
 def test_process_that_exits_reports_output(api, tmp_path):
     proc = BotProcess(api, tmp_path, command=[
         sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"])

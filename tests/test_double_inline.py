@@ -21,7 +21,7 @@ from aiogram.types import (
 
 from tests.double import FakeTelegram, RecordingSession
 from tests.double.core import QUERY_TOO_OLD
-from tests.double.fixtures import api  # noqa: F401 - fixture
+
 from tests.double.inline import QUERY_TTL
 
 

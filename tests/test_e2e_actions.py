@@ -3,8 +3,12 @@
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from tests.double.fixtures import both_modes
 from tests.seed import device, person, seed_file
+
+pytestmark = pytest.mark.e2e
 
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Moscow
 FAST = {"CASHBOT_REMINDERS__TICK_SECONDS": "0.2", "CASHBOT_REMINDERS__PER_CHAT_INTERVAL": "0"}

@@ -3,7 +3,11 @@
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from tests.seed import device, seed_file
+
+pytestmark = pytest.mark.e2e
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 11, 27, 7, tzinfo=timezone.utc)
@@ -17,15 +21,6 @@ def register(api, user_id, name, email, **kwargs):
     user.send(email)
     user.wait_for("зарегистрированы")
     return user
-
-
-def forge_press(api, user, data):
-    """A client-made callback: `data` put on the user's last bot message, then pressed."""
-    message = user.last_message()
-    with api.telegram._cond:
-        api.telegram._chats[(user.bot_id, user.id)].messages[message.message_id].reply_markup = {
-            "inline_keyboard": [[{"text": "x", "callback_data": data}]]}
-    return user.press(message, data=data)
 
 
 def test_one_device_dialog_back_skip_duplicate_serial_restart_and_cancel(bot_factory, api):
@@ -164,7 +159,7 @@ def test_non_admin_commands_and_forged_admin_callbacks_do_nothing(bot_factory, a
         reply = staff.wait_for(None)
         assert reply.text == failed_search.replace("/zzz", command) and not reply.buttons
     for data in ("aa:one:0:0", "aa:csv:0:0", "aa:tpl:0:0", "aa:save:10:0", "ai:go:deadbeef", "ai:upd:deadbeef"):
-        query = forge_press(api, staff, data)
+        query = staff.forge_press(data)
         assert staff.wait_answer(query)["text"] == STALE
     staff.send_document("devices.csv", (DATA / "devices_cp1251_semicolon.csv").read_bytes())
     reply = staff.wait_for(None)

@@ -3,7 +3,11 @@ whose action committed just before the kill is closed after the restart."""
 
 import sqlite3
 
+import pytest
+
 from tests.test_e2e_actions import open_card, open_loans, start_bot
+
+pytestmark = pytest.mark.e2e
 
 STALL = 60  # longer than any test: the request is in flight until the kill
 

@@ -10,11 +10,14 @@ import sys
 import threading
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from cashbot.db.models import Loan
 from cashbot.services.device_csv import parse_devices
 from tests.double.process import REPO_ROOT
-from tests.forge import forge_press
 from tests.seed import device, person, seed_file
+
+pytestmark = pytest.mark.e2e
 
 DEV, CODE = 900, "k9-Lm2-Qx7"
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # 10:00 in Moscow
@@ -199,7 +202,7 @@ def test_non_developers_get_nothing_from_dev_commands_or_forged_callbacks(bot_fa
         if user is not stranger:  # active people: exactly the failed-search reply
             assert "По запросу «/dev» ничего не нашлось" in unknown.replace("qqq", "dev")
         for action in ("logfile", "logtail", "export", "backup", "migrations", "dump", "delfree", "reset"):
-            answer = user.wait_answer(forge_press(user, f"dv:{action}"))
+            answer = user.wait_answer(user.forge_press(f"dv:{action}"))
             assert "код" not in (answer["text"] or "")
         user.send(CODE)  # no code dialog was opened by the forgeries
         user.wait_for(lambda m: True)

@@ -2,11 +2,15 @@
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from cashbot.services import inventory
 from cashbot.texts import find as t
 from cashbot.views.lists import not_found
 from tests.double.fixtures import both_modes
 from tests.seed import SEED_NOW, device, person, seed_file
+
+pytestmark = pytest.mark.e2e
 
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # 10:00 in Moscow
 
@@ -85,7 +89,7 @@ def test_all_categories_card_a_list_across_a_restart_and_a_stale_page_button(bot
     alice.press(first, "▶️")
     first = alice.wait_for(lambda m: m.message_id == first.message_id and page_label(2, 2) in m.text)
     # A stale page button: five newer searches push the first list out; its buttons say so.
-    for n in range(5):
+    for _ in range(5):
         alice.send("касса")
         alice.wait_for("найдено: 10")
     query = alice.press(first, "◀️")

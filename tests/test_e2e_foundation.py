@@ -1,7 +1,11 @@
 """End to end: the real process, the local Bot API double, several users."""
 
+import pytest
+
 from tests.double.fixtures import both_modes
 from tests.seed import device, seed_file
+
+pytestmark = pytest.mark.e2e
 
 
 @both_modes

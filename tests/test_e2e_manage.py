@@ -1,10 +1,13 @@
 """End to end: admin management through the real process and the Bot API double."""
 
+import pytest
+
 from cashbot.callbacks import DeviceAdminCb, PersonAdminCb
 from cashbot.db.models import Loan, QueueEntry
 from cashbot.texts import common as common_texts
 from tests.seed import SEED_NOW, device, person, seed_file
-from tests.test_manage_handlers import forge
+
+pytestmark = pytest.mark.e2e
 
 
 def register(user, email: str) -> None:
@@ -47,7 +50,7 @@ def test_approve_and_reject_from_users_and_a_non_admin_gets_nothing(bot_factory,
     alice_id = 1  # the first person in the file is Alice
     for data in [DeviceAdminCb(action="delok", device_id=1).pack(),
                  PersonAdminCb(action="block", person_id=alice_id).pack()]:
-        answer = boris.wait_answer(forge(boris, data))
+        answer = boris.wait_answer(boris.forge_press(data))
         assert answer["text"] == common_texts.STALE_BUTTON
     alice.send("/start d49")  # the device is still there, Alice still admin
     assert "📤 Выдать" in alice.wait_for("MSPOS-N").button_texts
@@ -58,7 +61,7 @@ def test_give_take_back_edit_and_refusals_on_the_card(bot_factory, api):
     bot = bot_factory(admins=[101], start=False)
 
     def build():
-        d49, d50 = device(49, "MSPOS-N", serial="A1"), device(50, "Эвотор", serial="B2")
+        d49, _d50 = device(49, "MSPOS-N", serial="A1"), device(50, "Эвотор", serial="B2")
         boris = person(102, "Борис Кассов", "boris@example.ru", username="boris")
         vera = person(103, "Вера", "vera@example.ru")
         Loan.create(device=d49, person=boris, taken_at=SEED_NOW)

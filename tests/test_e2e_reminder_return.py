@@ -3,9 +3,13 @@ return, which moves the queue."""
 
 from datetime import date
 
+import pytest
+
 from cashbot.db.models import Device, Loan, Person, QueueEntry
 from tests.e2e_reminders_support import FAST_TICKS, is_reminder, moscow, query, seed_loans, start_chats
 from tests.seed import SEED_NOW, device, person, seed_file
+
+pytestmark = pytest.mark.e2e
 
 
 def test_reminder_buttons_extend_and_return_through_the_normal_flows(bot_factory, api):

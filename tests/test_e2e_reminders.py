@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from cashbot.texts.plural import DAYS, count
 from tests.e2e_reminders_support import (
     FAST_TICKS,
@@ -13,6 +15,8 @@ from tests.e2e_reminders_support import (
     start_chats,
     wait_output,
 )
+
+pytestmark = pytest.mark.e2e
 
 
 def test_one_reminder_the_day_before_on_the_day_and_each_working_day_after(bot_factory, api):

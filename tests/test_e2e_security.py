@@ -6,9 +6,12 @@ import io
 import zipfile
 from datetime import datetime, timezone
 
+import pytest
+
 from cashbot.texts.common import STALE_BUTTON
-from tests.forge import forge_inline_press, forge_press
 from tests.seed import device, seed_file
+
+pytestmark = pytest.mark.e2e
 
 ADMIN, CODE = 700, "k9-Lm2-Qx7"
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)
@@ -45,9 +48,9 @@ def test_a_group_gets_nothing_and_odd_buttons_get_the_stale_answer(bot_factory, 
     for data in ("d:open:1", "d:open:9223372036854775808", "pg:a:1:99999999999999999999",
                  "tk:due:1:1000000", "ae:log:1:-5"):
         if data == "d:open:1":
-            answer = admin.wait_answer(forge_inline_press(admin, data))
+            answer = admin.wait_answer(admin.forge_inline_press(data))
         else:
-            answer = admin.wait_answer(forge_press(admin, data))
+            answer = admin.wait_answer(admin.forge_press(data))
         assert answer["text"] == STALE_BUTTON, data
     assert bot.stop() == 0  # every update handled to the end
     assert api.calls(chat_id=group.id) == []

@@ -22,6 +22,8 @@ from tests.double.fixtures import MODES
 from tests.double.process import REPO_ROOT
 from tests.double.webhook import SECRET_HEADER
 
+pytestmark = pytest.mark.e2e
+
 WEBHOOK = {"mode": "webhook"}
 
 

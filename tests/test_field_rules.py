@@ -42,7 +42,6 @@ from cashbot.views.format import field_problem
 from cashbot.views.lists import device_list
 from cashbot.views.reminders import reminder_message
 from tests.seed import device, person
-from tests.support import make_handler_env
 
 TODAY = date(2026, 12, 3)
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
@@ -298,18 +297,14 @@ def test_device_link_opens_the_card_payload():
     assert device_link("cash_bot", 49) == "https://t.me/cash_bot?start=d49"
 
 
-async def test_deep_link_opens_the_largest_number_and_nothing_the_rule_refuses(tmp_path):
-    env = make_handler_env(tmp_path)
-    try:
-        device(999_999_999, "Самый большой номер")
-        person(101, "Алиса", "alice@example.ru")
-        alice = env.user(101, "Алиса")
-        assert "№999999999 · Самый большой номер" in (await env.send(alice, "/start d999999999"))[-1].text
-        for refused in ("d0", "d1000000000", "d0049"):  # the rule's 0 and 10 digits; no zero padding
-            assert "номером" not in (await env.send(alice, f"/start {refused}"))[-1].text, refused
-    finally:
-        await env.app.dispatcher.storage.close()
-        env.app.db.close()
+async def test_deep_link_opens_the_largest_number_and_nothing_the_rule_refuses(make_env):
+    env = make_env()
+    device(999_999_999, "Самый большой номер")
+    person(101, "Алиса", "alice@example.ru")
+    alice = env.user(101, "Алиса")
+    assert "№999999999 · Самый большой номер" in (await env.send(alice, "/start d999999999"))[-1].text
+    for refused in ("d0", "d1000000000", "d0049"):  # the rule's 0 and 10 digits; no zero padding
+        assert "номером" not in (await env.send(alice, f"/start {refused}"))[-1].text, refused
 
 
 def test_holder_statuses_are_one_set():

@@ -14,17 +14,13 @@ from cashbot.texts import find as t
 from cashbot.views.lists import event_phrase, not_found
 from cashbot.views.pagination import nav_buttons, page_window
 from tests.seed import device, person
-from tests.support import make_handler_env
 
 ADMIN_ID = 900
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path, admins=[ADMIN_ID])
-    yield env
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+def env(make_env):
+    return make_env(admins=[ADMIN_ID])
 
 
 def staff(env, telegram_id: int, name: str, **kwargs):
@@ -149,32 +145,28 @@ async def test_start_without_payload_welcomes_an_active_person(env):
     assert "номер с наклейки" in reply.text and "/mine" in reply.text
 
 
-async def test_no_message_exceeds_the_limit_with_long_names_and_the_largest_page(tmp_path):
+async def test_no_message_exceeds_the_limit_with_long_names_and_the_largest_page(make_env):
     """The worst case: 30 lines a page, long numbers, names that escape to 4× their length,
     long holder names, every loan overdue, every queue place a reservation."""
-    env = make_handler_env(tmp_path, ui={"page_size": 30})
-    try:
-        long_name = "<Очень длинное & название кассы> " * 20
-        holder = person(101, "Алиса-" * 50, "alice@example.ru")
-        waiter = person(102, "Борис", "boris@example.ru")
-        today, now = env.clock.today(), env.clock.now()
-        for n in range(1, 41):
-            d = device(999_900_000 + n, long_name + str(n), serial=f"S{n}")
-            if n <= 30:
-                inventory.take(d.id, holder.id, due_on=today, location=None, today=today, now=now)
-                inventory.join_queue(d.id, waiter.id, now=now, today_start=now)
-                inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
-                inventory.take(d.id, waiter.id, due_on=today, location=None, today=today, now=now)
-                inventory.join_queue(d.id, holder.id, now=now, today_start=now)
-        env.clock.advance(days=400)
-        for user_id, command in ((101, "касса"), (101, "/all"), (102, "/mine"), (101, "/wishlist")):
-            [reply] = await env.send(env.user(user_id, "X"), command)
-            assert len(reply.text) <= 4096, (command, len(reply.text))
-            assert all(len(text) <= 60 for text in reply.button_texts)
-            assert all(len(b.callback_data.encode()) <= 64 for b in reply.all_buttons)
-    finally:
-        await env.app.dispatcher.storage.close()
-        env.app.db.close()
+    env = make_env(ui={"page_size": 30})
+    long_name = "<Очень длинное & название кассы> " * 20
+    holder = person(101, "Алиса-" * 50, "alice@example.ru")
+    waiter = person(102, "Борис", "boris@example.ru")
+    today, now = env.clock.today(), env.clock.now()
+    for n in range(1, 41):
+        d = device(999_900_000 + n, long_name + str(n), serial=f"S{n}")
+        if n <= 30:
+            inventory.take(d.id, holder.id, due_on=today, location=None, today=today, now=now)
+            inventory.join_queue(d.id, waiter.id, now=now, today_start=now)
+            inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
+            inventory.take(d.id, waiter.id, due_on=today, location=None, today=today, now=now)
+            inventory.join_queue(d.id, holder.id, now=now, today_start=now)
+    env.clock.advance(days=400)
+    for user_id, command in ((101, "касса"), (101, "/all"), (102, "/mine"), (101, "/wishlist")):
+        [reply] = await env.send(env.user(user_id, "X"), command)
+        assert len(reply.text) <= 4096, (command, len(reply.text))
+        assert all(len(text) <= 60 for text in reply.button_texts)
+        assert all(len(b.callback_data.encode()) <= 64 for b in reply.all_buttons)
 
 
 async def test_categories_list_a_category_and_come_back_admin_sees_management(env):
@@ -276,21 +268,17 @@ async def test_a_device_held_by_someone_invited_by_email_shows_as_held_everywher
     assert "Держатель: olga@example.ru" in back.text
 
 
-async def test_a_strangers_first_search_is_answered_once_registered(tmp_path):
-    env = make_handler_env(tmp_path, access={"mode": "open"})
-    try:
-        for n in range(1, 4):
-            device(n, f"Терминал {n}")
-        vera = env.user(103, "Вера")
-        await env.send(vera, "терминал")  # remembered by registration, replayed when active
-        await env.send(vera, "vera@example.ru")
-        await env.app.notifier.drain(5)  # the replay is a background task after the handler
-        listing = vera.last_message()
-        assert "найдено: 3" in listing.text and listing.message_id > 0
-        assert listing.button_texts == [f"№{n} · Терминал {n}" for n in range(1, 4)]
-    finally:
-        await env.app.dispatcher.storage.close()
-        env.app.db.close()
+async def test_a_strangers_first_search_is_answered_once_registered(make_env):
+    env = make_env(access={"mode": "open"})
+    for n in range(1, 4):
+        device(n, f"Терминал {n}")
+    vera = env.user(103, "Вера")
+    await env.send(vera, "терминал")  # remembered by registration, replayed when active
+    await env.send(vera, "vera@example.ru")
+    await env.app.notifier.drain(5)  # the replay is a background task after the handler
+    listing = vera.last_message()
+    assert "найдено: 3" in listing.text and listing.message_id > 0
+    assert listing.button_texts == [f"№{n} · Терминал {n}" for n in range(1, 4)]
 
 
 # Pure views: the pagination window and event phrases.

@@ -1,10 +1,8 @@
 """Handler level: the first conversation through Dispatcher.feed_update."""
 
-from tests.support import make_handler_env
 
-
-async def test_stranger_is_asked_for_email_then_registered_in_open_mode(tmp_path):
-    env = make_handler_env(tmp_path, access={"mode": "open"})
+async def test_stranger_is_asked_for_email_then_registered_in_open_mode(make_env):
+    env = make_env(access={"mode": "open"})
     alice = env.user(101, "Алиса")
     replies = await env.send(alice, "/start")
     assert "рабочую почту" in replies[-1].text
@@ -14,8 +12,6 @@ async def test_stranger_is_asked_for_email_then_registered_in_open_mode(tmp_path
     assert "зарегистрированы" in replies[-1].text
     replies = await env.send(alice, "/help")
     assert "/mine" in replies[-1].text and "/add" not in replies[-1].text
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
 
 
 async def test_pending_person_can_only_get_help(handler_env):

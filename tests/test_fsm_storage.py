@@ -425,7 +425,7 @@ async def test_100_tasks_writing_100_keys(storage: SQLiteStorage, db: Path) -> N
     assert rows(db) == expected
     fresh = SQLiteStorage(db)
     try:
-        for i, key in enumerate(keys):
+        for key in keys:
             assert await storage.get_data(key) == await fresh.get_data(key) == expected[
                 storage.key_builder.build(key)
             ][1]

@@ -4,23 +4,19 @@ from datetime import timedelta
 
 import pytest
 
-from cashbot.db.models import Category, Device, Loan
+from cashbot.db.models import Device, Loan
 from cashbot.db.models import database_proxy
 from cashbot.handlers import import_csv
 from cashbot.texts import csv_import as ci
-from tests.seed import device, person
-from tests.support import DEFAULT_NOW, make_handler_env
+from tests.seed import device
+from tests.support import DEFAULT_NOW
 
 HEADER = "Номер;Название;Категория;Серийный номер;Email держателя;Дата возврата"
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path, admins=[101], access={"mode": "open"})
-    yield env
-    await env.app.notifier.drain(5)
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+def env(make_env):
+    return make_env(admins=[101], access={"mode": "open"})
 
 
 async def admin_of(env):

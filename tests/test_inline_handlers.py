@@ -18,17 +18,14 @@ from cashbot.texts import inline as t
 from cashbot.views.inline import holder_shown
 from cashbot.views.links import device_link
 from tests.seed import device, person
-from tests.support import DEFAULT_NOW, make_handler_env
+from tests.support import DEFAULT_NOW
 
 BOT_USERNAME = "cashbot_test_bot"  # the double's default bot
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path)
-    yield env
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+def env(make_env):
+    return make_env()
 
 
 def staff(env, telegram_id: int, name: str, **kwargs):

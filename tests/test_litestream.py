@@ -53,6 +53,7 @@ def register(user, email):
     user.wait_for("зарегистрированы")
 
 
+@pytest.mark.e2e  # starts the bot process
 def test_kill_restore_into_an_empty_folder_and_every_acknowledged_action_is_there(api, tmp_path):
     replica = tmp_path / "replica"
     primary = BotProcess(api, tmp_path / "primary", env=_env(tmp_path / "primary" / "cashbot.sqlite3", replica),

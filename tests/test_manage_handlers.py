@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, PersonAdminCb
@@ -12,34 +10,12 @@ from cashbot.services import inventory
 from cashbot.texts import admin_manage as t_manage
 from cashbot.texts import common as common_texts
 from tests.seed import device, person
-from tests.support import make_handler_env
-
-
-def forge(user, data: str, message_id: int | None = None) -> str:
-    """Press a button that is not there: a client can send any callback_data on any bot
-    message. Pushes the callback query exactly like User.press does; returns its id."""
-    tg = user._tg
-    with tg._cond:
-        chat = user._chat
-        if message_id is None:
-            message_id = next(m.message_id for m in reversed(chat.order) if m.outgoing)
-        qid = str(secrets.randbits(63))
-        tg._callbacks[qid] = {"answered": False, "answer": None, "bot_id": user.bot_id}
-        tg._push_update(user._bot, "callback_query", {
-            "id": qid, "from": user.user_dict, "message": chat.messages[message_id].raw,
-            "chat_instance": chat.chat_instance, "data": data})
-    return qid
 
 
 async def forge_press(env, user, data: str):
     """Handler level: forge a press and run the handlers; (replies, callback answer)."""
-    qid = None
-
-    def action():
-        nonlocal qid
-        qid = forge(user, data)
-    replies = await env.session._act(env.app.dispatcher, env.app.bot, user, action)
-    return replies, env.telegram.callback_answer(qid)
+    replies = await env.forge_press(user, data)
+    return replies, env.telegram.callback_answer(env.session.last_query_id)
 
 
 async def settle(env) -> None:
@@ -48,15 +24,12 @@ async def settle(env) -> None:
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path, admins=[101], access={"mode": "open"}, ui={"page_size": 3})
+async def env(make_env):
+    env = make_env(admins=[101], access={"mode": "open"}, ui={"page_size": 3})
     env.alice = env.user(101, "Алиса", username="alice")
     await env.send(env.alice, "/start")
     await env.send(env.alice, "alice@example.ru")
-    yield env
-    await env.app.notifier.drain(5)
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+    return env
 
 
 async def register(env, user_id: int, name: str, email: str, **kwargs):
@@ -122,8 +95,8 @@ async def test_users_list_pages_and_searches_with_the_query_kept_server_side(env
     assert "s3@example.ru" in card.text and "активен" in card.text and "сотрудник" in card.text
 
 
-async def test_approve_and_reject_from_users_notify_the_person(tmp_path):
-    env = make_handler_env(tmp_path, admins=[101], access={"mode": "approval"})
+async def test_approve_and_reject_from_users_notify_the_person(make_env):
+    env = make_env(admins=[101], access={"mode": "approval"})
     alice = env.user(101, "Алиса")
     await env.send(alice, "/start")
     await env.send(alice, "alice@example.ru")
@@ -141,8 +114,6 @@ async def test_approve_and_reject_from_users_notify_the_person(tmp_path):
     assert "Доступ открыт" in boris.last_message().text
     assert "отклонил" in gosha.last_message().text
     assert Person.get(Person.telegram_id == 103).status == PersonStatus.REJECTED
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
 
 
 async def test_fix_email_and_comment_with_clear_refusals(env):

@@ -8,15 +8,11 @@ from cashbot.background import BackgroundLoop
 from cashbot.db.models import Person
 from cashbot.notify import Delivery
 from tests.seed import person
-from tests.support import make_handler_env
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0.05, "global_rate": 30})
-    yield env
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+def env(make_env):
+    return make_env(reminders={"per_chat_interval": 0.05, "global_rate": 30})
 
 
 async def staff(env, telegram_id, name):
@@ -31,28 +27,24 @@ def sends(env, chat_id):
     return env.telegram.calls("sendMessage", chat_id=chat_id)
 
 
-async def test_429_holds_everyone_for_retry_after_then_the_message_is_retried(tmp_path):
+async def test_429_holds_everyone_for_retry_after_then_the_message_is_retried(make_env):
     # Two sends a second: Boris's slot comes 0.5 s after Alice's, well inside a 3 s hold.
-    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0.05, "global_rate": 2})
-    try:
-        alice, boris = await staff(env, 101, "Алиса"), await staff(env, 102, "Борис")
-        env.telegram.clear_calls()
-        env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=3)
-        notifier = env.app.notifier
+    env = make_env(reminders={"per_chat_interval": 0.05, "global_rate": 2})
+    alice, boris = await staff(env, 101, "Алиса"), await staff(env, 102, "Борис")
+    env.telegram.clear_calls()
+    env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=3)
+    notifier = env.app.notifier
 
-        outcomes = await asyncio.gather(notifier.deliver(101, "для Алисы"),
-                                        notifier.deliver(102, "для Бориса"))
+    outcomes = await asyncio.gather(notifier.deliver(101, "для Алисы"),
+                                    notifier.deliver(102, "для Бориса"))
 
-        assert outcomes == [Delivery.SENT, Delivery.SENT]
-        first, retried = sends(env, 101)
-        assert first.error.error_code == 429 and retried.ok
-        assert notifier.retry_after_count == 1
-        (boris_call,) = sends(env, 102)  # he waited for the hold too, though his chat was fine
-        assert boris_call.time - first.time >= 2.5 and retried.time - first.time >= 2.5
-        assert alice.last_message().text == "для Алисы" and boris.last_message().text == "для Бориса"
-    finally:
-        await env.app.dispatcher.storage.close()
-        env.app.db.close()
+    assert outcomes == [Delivery.SENT, Delivery.SENT]
+    first, retried = sends(env, 101)
+    assert first.error.error_code == 429 and retried.ok
+    assert notifier.retry_after_count == 1
+    (boris_call,) = sends(env, 102)  # he waited for the hold too, though his chat was fine
+    assert boris_call.time - first.time >= 2.5 and retried.time - first.time >= 2.5
+    assert alice.last_message().text == "для Алисы" and boris.last_message().text == "для Бориса"
 
 
 async def test_403_marks_unreachable_until_the_person_writes_again(env):
@@ -111,29 +103,25 @@ async def test_a_429_on_a_reply_is_waited_out_and_the_reply_repeated(env):
     assert env.app.notifier.reply_pacing.retry_after_count == 1
 
 
-async def test_replies_go_before_queued_notifications_and_push_them_back(tmp_path):
+async def test_replies_go_before_queued_notifications_and_push_them_back(make_env):
     # Two notifications a second: without replies the second follows the first by 0.5 s.
-    env = make_handler_env(tmp_path, reminders={"per_chat_interval": 0.05, "global_rate": 2})
-    try:
-        alice = await staff(env, 101, "Алиса")
-        for telegram_id in (102, 103, 104):
-            await staff(env, telegram_id, f"Сотрудник {telegram_id}")
-        await asyncio.sleep(1)  # the replies above are paid for
-        env.telegram.clear_calls()
-        notifier = env.app.notifier
-        run = asyncio.gather(*(notifier.deliver(chat, "уведомление") for chat in (102, 103, 104)))
-        await asyncio.sleep(0)  # the first notification takes its slot
-        for _ in range(3):
-            await env.send(alice, "/help")
-        await run
+    env = make_env(reminders={"per_chat_interval": 0.05, "global_rate": 2})
+    alice = await staff(env, 101, "Алиса")
+    for telegram_id in (102, 103, 104):
+        await staff(env, telegram_id, f"Сотрудник {telegram_id}")
+    await asyncio.sleep(1)  # the replies above are paid for
+    env.telegram.clear_calls()
+    notifier = env.app.notifier
+    run = asyncio.gather(*(notifier.deliver(chat, "уведомление") for chat in (102, 103, 104)))
+    await asyncio.sleep(0)  # the first notification takes its slot
+    for _ in range(3):
+        await env.send(alice, "/help")
+    await run
 
-        order = [c.chat_id for c in env.telegram.calls("sendMessage")]
-        assert order == [102, 101, 101, 101, 103, 104]  # replies did not queue behind them
-        first, second = (c.time for c in env.telegram.calls("sendMessage") if c.chat_id in (102, 103))
-        assert second - first >= 0.9  # the notifier yielded the replies' share of the budget
-    finally:
-        await env.app.dispatcher.storage.close()
-        env.app.db.close()
+    order = [c.chat_id for c in env.telegram.calls("sendMessage")]
+    assert order == [102, 101, 101, 101, 103, 104]  # replies did not queue behind them
+    first, second = (c.time for c in env.telegram.calls("sendMessage") if c.chat_id in (102, 103))
+    assert second - first >= 0.9  # the notifier yielded the replies' share of the budget
 
 
 async def test_prepare_runs_once_and_may_decide_to_send_nothing(env):

@@ -2,7 +2,8 @@
 `python -m cashbot` work from any folder, with the source checkout nowhere on the path.
 
 CI also installs the wheel with the locked dependencies into a clean venv
-(scripts/check-install.sh); this test is the quick half of that, for every `make test`.
+(scripts/check-install.sh); this test is the quick half of that, for every `make test`
+(marked e2e: it builds and installs the wheel and runs `python -m cashbot` from it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pytest
 
 from tests.double.process import REPO_ROOT
 from tests.support import TOKEN
+
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from datetime import date, datetime, time, timedelta, timezone
 
-import pytest
-
 from cashbot.db.models import Loan, Person, ReminderDelivery, ScheduledRun
 from cashbot.services import reminders as r
 from cashbot.views.reminders import digest_messages, reminder_message

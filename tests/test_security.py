@@ -18,20 +18,14 @@ import cashbot.handlers
 from cashbot.db.models import Person
 from cashbot.texts.common import STALE_BUTTON
 from tests.double.html import parse_html
-from tests.forge import forge_inline_press, forge_press
 from tests.seed import device
-from tests.support import make_handler_env
 
 ADMIN = 300  # an admin who is also a developer: every role's routers see the presses
 
 
 @pytest.fixture
-async def env(tmp_path):
-    env = make_handler_env(tmp_path, admins=[ADMIN], developers=[ADMIN], dev_code="s3cret-42",
-                           access={"mode": "open"})
-    yield env
-    await env.app.dispatcher.storage.close()
-    env.app.db.close()
+def env(make_env):
+    return make_env(admins=[ADMIN], developers=[ADMIN], dev_code="s3cret-42", access={"mode": "open"})
 
 
 async def _register(env, user, email):
@@ -40,14 +34,8 @@ async def _register(env, user, email):
 
 
 async def _press_forged(env, user, data, inline=False):
-    press = forge_inline_press if inline else forge_press
-    qid = None
-
-    def action():
-        nonlocal qid
-        qid = press(user, data)
-    replies = await env.session._act(env.app.dispatcher, env.app.bot, user, action)
-    return qid, replies
+    replies = await env.forge_press(user, data, inline=inline)
+    return env.session.last_query_id, replies
 
 
 # ------------------------------------------------------------------ private chats only
@@ -216,7 +204,7 @@ async def test_every_callback_answer_text_reaches_telegram_as_the_plain_text_a_m
     for text in texts:
         # Every value escaped, as handlers put it into HTML: "A&amp;B" reads "A&B".
         sent = text.format_map({name: "A&amp;B" for _, name, _, _ in Formatter().parse(text) if name})
-        qid = forge_press(user, "x")
+        qid = user.forge_press("x")
         await env.app.bot.answer_callback_query(qid, text=sent, show_alert=True)
         shown = env.telegram.callback_answer(qid)["text"]
         assert shown == parse_html(sent)[0], texts[text]

@@ -4,8 +4,10 @@ these classes mirror it, and tests/test_schema.py checks that they agree."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from peewee import (
+    AutoField,
     BigIntegerField,
     BooleanField,
     DatabaseProxy,
@@ -39,6 +41,12 @@ class UtcDateTimeField(Field):
 
 
 class BaseModel(Model):
+    # peewee adds attributes the type checker cannot see: the integer primary key `id` of
+    # every model and, per foreign key `x`, `x_id` (the raw id, read without a query). The
+    # `if TYPE_CHECKING` blocks declare them with the fields peewee uses; nothing runs.
+    if TYPE_CHECKING:
+        id = AutoField()
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
@@ -96,6 +104,9 @@ class Device(BaseModel):
     updated_at = UtcDateTimeField()
     deleted_at = UtcDateTimeField(null=True)
 
+    if TYPE_CHECKING:
+        category_id = IntegerField()
+
     class Meta:
         table_name = "devices"
 
@@ -110,6 +121,10 @@ class Loan(BaseModel):
     # returned | handed_over | unassigned
     close_reason = TextField(null=True)
 
+    if TYPE_CHECKING:
+        device_id = IntegerField()
+        person_id = IntegerField()
+
     class Meta:
         table_name = "loans"
 
@@ -121,6 +136,10 @@ class QueueEntry(BaseModel):
     # Set while the device is reserved for this person ("your turn"); at most one per device.
     offered_at = UtcDateTimeField(null=True)
     offer_expires_at = UtcDateTimeField(null=True)
+
+    if TYPE_CHECKING:
+        device_id = IntegerField()
+        person_id = IntegerField()
 
     class Meta:
         table_name = "queue_entries"
@@ -136,6 +155,12 @@ class Handover(BaseModel):
     # accepted | declined | cancelled
     outcome = TextField(null=True)
 
+    if TYPE_CHECKING:
+        device_id = IntegerField()
+        loan_id = IntegerField()
+        from_person_id = IntegerField()
+        to_person_id = IntegerField()
+
     class Meta:
         table_name = "handovers"
 
@@ -150,6 +175,11 @@ class Event(BaseModel):
     person = ForeignKeyField(Person, column_name="person_id", null=True)
     details = TextField(default="{}")
 
+    if TYPE_CHECKING:
+        actor_id = IntegerField(null=True)
+        device_id = IntegerField(null=True)
+        person_id = IntegerField(null=True)
+
     class Meta:
         table_name = "events"
 
@@ -163,6 +193,11 @@ class ReminderDelivery(BaseModel):
     day = DateField()
     kind = TextField()  # due_tomorrow | due_today | overdue
     sent_at = UtcDateTimeField(null=True)
+
+    if TYPE_CHECKING:
+        loan_id = IntegerField()
+        person_id = IntegerField()
+        device_id = IntegerField()
 
     class Meta:
         table_name = "reminder_deliveries"

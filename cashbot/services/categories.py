@@ -54,7 +54,7 @@ def rename_category(category_id: int, raw_name: str, *, actor_id: int, now: date
         try:
             category.save()
         except IntegrityError:
-            raise CategoryExists(name)
+            raise CategoryExists(name) from None
         for device in Device.select().where(Device.category == category.id):
             device.search_text = fold(device.name, device.serial, name)
             device.save()

@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -86,7 +88,7 @@ def _invisible(ch: str, kinds: frozenset = _EDGE) -> bool:
     return ch.isspace() or unicodedata.category(ch) in kinds
 
 
-def _fold(text: str, form: str) -> str:
+def _fold(text: str, form: Literal["NFC", "NFKC"]) -> str:
     """Unicode normal form and full-width ASCII folded (CSV import calls this per cell)."""
     if text.isascii():
         return text
@@ -156,7 +158,7 @@ _ZEROS = re.compile(r"0+")
 # ------------------------------------------------------------------------------ e-mail
 
 
-def clean_email(raw: str | None, allowed_domains: list[str] = ()) -> str:
+def clean_email(raw: str | None, allowed_domains: Collection[str] = ()) -> str:
     """The stored (and compared) form of an e-mail; InvalidEmail / EmailDomainNotAllowed."""
     shown = (raw or "").strip()
     found = _validated(_fold(raw or "", "NFKC").strip())

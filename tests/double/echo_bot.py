@@ -27,13 +27,15 @@ dp = Dispatcher()
 
 @dp.message(F.text)
 async def echo(message: Message) -> None:
+    assert message.text is not None  # F.text
     await message.answer(message.text, reply_markup=KEYBOARD)
 
 
 @dp.callback_query(F.data == "again")
 async def again(query: CallbackQuery) -> None:
     await query.answer("ok")
-    await query.message.edit_text(query.message.text + " ✓", reply_markup=KEYBOARD)
+    if isinstance(query.message, Message) and query.message.text is not None:
+        await query.message.edit_text(query.message.text + " ✓", reply_markup=KEYBOARD)
 
 
 async def main() -> None:

@@ -49,6 +49,12 @@ class HtmlParseError(ValueError):
     pass
 
 
+def _always(match: re.Match[str] | None) -> re.Match[str]:
+    """A match of a pattern that matches everywhere (`...*`): never None."""
+    assert match is not None
+    return match
+
+
 def utf16_len(s: str) -> int:
     """Length of `s` in UTF-16 code units (how Telegram counts entity offsets)."""
     return len(s.encode("utf-16-le")) // 2
@@ -92,7 +98,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             i = m.end()
             continue
         if ch != "<":
-            j = _TEXT_RE.match(text, i).end()
+            j = _always(_TEXT_RE.match(text, i)).end()
             chunk = text[i:j]
             out.append(chunk)
             pos16 += utf16_len(chunk)
@@ -120,7 +126,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             i = end + 1
             continue
 
-        m = _NAME_RE.match(text, i + 1)
+        m = _always(_NAME_RE.match(text, i + 1))
         name = m.group(0).lower()
         if name not in _TAGS:
             raise HtmlParseError(
@@ -151,7 +157,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             attrs[am.group(1).lower()] = _unescape_attr(value)
             i = am.end()
 
-        template: dict = {"type": _TAGS[name]}
+        template = {"type": _TAGS[name]}
         if name == "span":
             if attrs.get("class") != "tg-spoiler":
                 raise HtmlParseError(

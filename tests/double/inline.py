@@ -26,9 +26,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .html import HtmlParseError, parse_html
+from .state import DEFAULT_TIMEOUT, MAX_TEXT, QUERY_TOO_OLD, TelegramError
 
 if TYPE_CHECKING:
-    from .core import BotMessage, FakeTelegram, Group, User
+    from .core import FakeTelegram
+    from .state import BotMessage
+    from .users import Group, User
 
 __all__ = ["InlineAnswer", "InlineMode", "MAX_RESULTS", "QUERY_TTL"]
 
@@ -78,7 +81,6 @@ class _Query:
 
 
 def _bad(description: str):
-    from .core import TelegramError
 
     return TelegramError(400, f"Bad Request: {description}")
 
@@ -121,7 +123,6 @@ class InlineMode:
             return query.answer if query else None
 
     def wait_answer(self, qid: str, timeout: float | None = None) -> InlineAnswer:
-        from .core import DEFAULT_TIMEOUT
 
         return self._tg.wait_until(lambda: self._queries[qid].answer, timeout or DEFAULT_TIMEOUT,
                                    f"inline query {qid} was not answered")
@@ -166,7 +167,6 @@ class InlineMode:
         query = self._queries.get(str(p.get("inline_query_id") or ""))
         if (query is None or query.bot_id != bot.id or query.answer is not None
                 or self._tg._clock() - query.asked_at > QUERY_TTL):
-            from .core import QUERY_TOO_OLD, TelegramError
 
             raise TelegramError(400, QUERY_TOO_OLD)
         results = p.get("results")
@@ -203,8 +203,6 @@ def _parse(text: Any, parse_mode: Any) -> tuple[str, list]:
         raise _bad("unsupported parse_mode")
     else:
         visible, entities = text, []
-    from .core import MAX_TEXT
-
     if not visible.strip():
         raise _bad("MESSAGE_EMPTY")
     if len(visible) > MAX_TEXT:

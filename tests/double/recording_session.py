@@ -143,6 +143,17 @@ class RecordingSession(BaseSession):
             self.last_query_id = user.press(message, label, data=data)
         return await self._act(dp, bot, user, action, **kwargs)
 
+    async def forge_press(self, dp: Dispatcher, bot: Bot, user: User, data: str,
+                          message: BotMessage | int | None = None, *, inline: bool = False,
+                          **kwargs: Any) -> list[BotMessage]:
+        """`user` sends callback `data` that no button has to carry (see `User.forge_press`;
+        inline=True: under an inline-mode message); handlers run to completion; returns
+        new/edited bot messages. The query id is `session.last_query_id`."""
+        def action() -> None:
+            self.last_query_id = (user.forge_inline_press(data) if inline
+                                  else user.forge_press(data, message))
+        return await self._act(dp, bot, user, action, **kwargs)
+
     async def send_document(self, dp: Dispatcher, bot: Bot, user: User, file_name: str,
                             data: bytes, mime_type: str | None = None, *,
                             caption: str | None = None, **kwargs: Any) -> list[BotMessage]:
