@@ -8,8 +8,8 @@ from aiogram import Router
 
 from cashbot.filters import ActiveUser, Admin
 from cashbot.handlers import (
-    add_device, card, categories, common, dev, device_admin, handover, import_csv, lists, loans, queue,
-    registration, reminders, search, users,
+    add_device, card, categories, common, dev, device_admin, handover, import_csv, labels, lists, loans,
+    queue, registration, reminders, search, users,
 )
 
 if TYPE_CHECKING:
@@ -26,9 +26,10 @@ def _role_group(name: str, role, *flows: Router) -> Router:
     return group
 
 
-# Admins (config ids and active): people, device administration, categories, /add, import.
+# Admins (config ids and active): people, device administration, categories, /add, import,
+# stickers and label sheets.
 admin_router = _role_group("admin", Admin(), users.router, device_admin.router, categories.router,
-                           add_device.router, import_csv.router)
+                           add_device.router, import_csv.router, labels.router)
 # Staff: the card and what can be done with it, most used first.
 staff_router = _role_group(
     "staff", ActiveUser(),

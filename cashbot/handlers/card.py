@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +18,7 @@ from cashbot.services.errors import DeviceNotFound
 from cashbot.services.people import Viewer
 from cashbot.texts import card as t
 from cashbot.views.card import card_keyboard, card_text
+from cashbot.views.links import device_link
 
 router = Router(name="card")
 router.message.filter(ActiveUser())
@@ -31,11 +32,21 @@ async def render(device_id: int, viewer: Viewer, is_admin: bool, db: Db, setting
     return screen(card, is_admin, settings, clock, note)
 
 
-def screen(card: DeviceCard | None, is_admin: bool, settings: Settings, clock: Clock, note: str | None = None):
+def screen(card: DeviceCard | None, is_admin: bool, settings: Settings, clock: Clock, note: str | None = None,
+           link: str | None = None):
     """(text, keyboard) of a card a service already read; None: the device is gone."""
     if card is None:
         return t.DEVICE_GONE, None
-    return card_text(card, settings.tz, clock.today(), note), card_keyboard(card, is_admin)
+    return card_text(card, settings.tz, clock.today(), note, link), card_keyboard(card, is_admin)
+
+
+async def card_link(bot: Bot | None, card: DeviceCard | None) -> str | None:
+    """The card's deep link, as its sticker's QR code carries it (getMe is cached on the bot:
+    asked once, at start)."""
+    if bot is None or card is None:
+        return None
+    username = (await bot.me()).username
+    return device_link(username, card.number) if username else None
 
 
 async def show_card(message: Message, device_id: int, note: str | None, *, edit: bool, viewer: Viewer,
@@ -51,7 +62,7 @@ async def show_card(message: Message, device_id: int, note: str | None, *, edit:
 async def put_card(message: Message, found: DeviceCard | None, note: str | None, *, edit: bool,
                    is_admin: bool, settings: Settings, clock: Clock, **_) -> None:
     """Like show_card, for a card the service call already read (None: the device is gone)."""
-    text, markup = screen(found, is_admin, settings, clock, note)
+    text, markup = screen(found, is_admin, settings, clock, note, await card_link(message.bot, found))
     if edit:
         await safe_edit(message, text, markup)
     else:
@@ -99,5 +110,5 @@ async def deep_link(message: Message, command: CommandObject, viewer: Viewer, is
     if card is None:
         await message.answer(t.NO_SUCH_NUMBER.format(number=command.args[1:]))
         return
-    text, markup = screen(card, is_admin, settings, clock)
+    text, markup = screen(card, is_admin, settings, clock, link=await card_link(message.bot, card))
     await message.answer(text, reply_markup=markup)
