@@ -102,8 +102,5 @@ def device_label(device_id: int) -> LabelDevice | None:
 
 def category_id_by_name(name: str) -> int | None:
     """The command line's --category: the name as shown, any letter case (ё = е)."""
-    wanted = fold(name)
-    for category_id, stored in Category.select(Category.id, Category.name).tuples():
-        if fold(stored) == wanted:
-            return category_id
-    return None
+    found = Category.get_or_none(Category.search_text == fold(name))
+    return found.id if found else None
