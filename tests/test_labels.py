@@ -194,3 +194,14 @@ def test_label_sizes_come_from_the_config_and_a_grid_that_cannot_fit_is_refused(
     config.write_text("[labels]\ncolumns = 10\nrows = 30\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="labels: .*at least 25 × 12 mm"):
         load_settings(config)
+
+
+def test_an_imports_scattered_numbers_select_exactly_those(database):
+    numbers = list(range(1, 400))
+    for number in numbers:
+        device(number, f"Касса {number}")
+    odd = [n for n in numbers if n % 2] + [2000]  # 200 separate ranges, one past every device
+    ranges = selection.ranges_of(odd)
+    assert len(ranges) > selection.MAX_PARTS
+    assert [d.number for d in selection.select_devices(None, ranges)] == odd[:-1]
+    assert [d.number for d in selection.select_devices(None, ranges[:3])] == [1, 3, 5]

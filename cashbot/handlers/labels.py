@@ -40,7 +40,7 @@ router.message.filter(Admin())
 router.callback_query.filter(Admin())
 
 PROGRESS_EVERY = 2.0  # seconds between "⏳ n of N" edits (Telegram: about one edit a second)
-IMPORTED_KEY = "labels_imported"  # FSM data: the numbers an import just added, as ranges
+IMPORTED_KEY = "labels_imported"  # FSM data: the numbers an import just added, as [low, high] ranges
 
 
 @router.message(Command("labels"))
@@ -67,7 +67,8 @@ async def sheet_for_numbers(message: Message, text: str, state: FSMContext, bot:
         await state.set_state(Labels.numbers)
         await message.answer(views.bad_numbers(error.reason, error.part, selection.MAX_PARTS))
         return
-    await state.set_state(None)
+    if await state.get_state() == Labels.numbers.state:
+        await state.set_state(None)
     devices = await db.run(selection.select_devices, None, ranges)
     await send_sheet(message, devices, views.what_numbers(ranges), bot, settings)
 
@@ -101,7 +102,7 @@ async def sheet_button(callback: CallbackQuery, callback_data: LabelsCb, state: 
         if not imported:
             await callback.answer(t.STALE, show_alert=True)
             return
-        ranges = selection.parse_numbers(imported)
+        ranges = [(low, high) for low, high in imported]
         devices = await db.run(selection.select_devices, None, ranges)
         what = views.what_numbers(ranges, imported=True)
     await callback.answer()
@@ -162,5 +163,5 @@ async def offer_after_import(state: FSMContext, added: list[int]) -> bool:
     """Keep the numbers an import added for their sheet's button; False: nothing was added."""
     if not added:
         return False
-    await state.update_data({IMPORTED_KEY: selection.format_ranges(selection.ranges_of(added))})
+    await state.update_data({IMPORTED_KEY: [list(span) for span in selection.ranges_of(added)]})
     return True

@@ -8,12 +8,13 @@ sticker-number rule (`services.fields.clean_number`), ranges are merged and kept
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from cashbot.db.models import Category, Device
 from cashbot.services.common import fold
 from cashbot.services.errors import BadValue, DomainError
-from cashbot.services.fields import MAX_NUMBER, clean_number
+from cashbot.services.fields import clean_number
 
 MAX_PARTS = 50  # "1-5, 9, 12-20, ...": more parts than this is not a range any more
 _DASHES = re.compile(r"\s*[-‐‑‒–—−]\s*")
@@ -80,17 +81,24 @@ def format_ranges(ranges: Ranges) -> str:
 
 
 def select_devices(category_id: int | None = None, ranges: Ranges | None = None) -> list[LabelDevice]:
-    """Live devices in sticker-number order, of one category and/or within the ranges."""
+    """Live devices in sticker-number order, of one category and/or within the ranges (merged,
+    in order: as parse_numbers and ranges_of give them)."""
     query = Device.select(Device.number, Device.name).where(Device.deleted_at.is_null())
     if category_id is not None:
         query = query.where(Device.category == category_id)
-    if ranges is not None:
-        within = [Device.number.between(low, min(high, MAX_NUMBER)) for low, high in ranges]
+    if ranges is not None and len(ranges) <= MAX_PARTS:
+        within = [Device.number.between(low, high) for low, high in ranges]
         condition = within[0]
         for other in within[1:]:
             condition |= other
         query = query.where(condition)
-    return [LabelDevice(number, name) for number, name in query.order_by(Device.number).tuples()]
+    elif ranges:  # an import's scattered numbers: one span in SQL (SQLite caps expression depth)
+        query = query.where(Device.number.between(ranges[0][0], ranges[-1][1]))
+    found = [LabelDevice(number, name) for number, name in query.order_by(Device.number).tuples()]
+    if ranges is not None and len(ranges) > MAX_PARTS:
+        lows = [low for low, _ in ranges]
+        found = [d for d in found if (i := bisect_right(lows, d.number) - 1) >= 0 and d.number <= ranges[i][1]]
+    return found
 
 
 def device_label(device_id: int) -> LabelDevice | None:
