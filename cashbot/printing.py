@@ -19,6 +19,11 @@ from functools import lru_cache
 from importlib import resources
 
 import segno
+# Imported with the bot, not on the first sheet: importing fpdf2 and its font tools takes a few
+# hundred ms of mostly unmarshalling, which holds the interpreter lock and would stall the
+# event loop while the first sheet starts drawing on its worker thread.
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
 
 from cashbot.config import LabelsSettings
 from cashbot.texts import labels as t
@@ -95,15 +100,11 @@ NAME_LINES = 3
 
 @lru_cache(maxsize=4)
 def _pil_font(name: str, size: int):
-    from PIL import ImageFont
-
     return ImageFont.truetype(font_path(name), size)
 
 
 def sticker_png(label: Label) -> bytes:
     """One sticker: the QR code, the big number under it, the name (up to three lines)."""
-    from PIL import Image, ImageDraw
-
     code = Image.open(io.BytesIO(qr_png(label.link, STICKER_SCALE))).convert("L")
     width = code.width + 2 * STICKER_PADDING
     number_font, name_font = _pil_font(FONT_BOLD, NUMBER_PX), _pil_font(FONT_REGULAR, NAME_PX)
@@ -140,8 +141,6 @@ QR_TEXT_GAP = 2  # mm between the QR code and the text
 
 def sheet_pdf(labels: Sequence[Label], layout: LabelsSettings, progress: Progress | None = None) -> bytes:
     """A4 pages of labels, left to right, top to bottom, in the order given."""
-    from fpdf import FPDF
-
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
