@@ -154,3 +154,33 @@ async def test_after_an_import_the_added_devices_sheet_is_one_press_away(env):
     assert links_in_pdf(sheet.document.data) == [f"https://t.me/{BOT}?start=d{n}" for n in (10, 11, 12, 40)]
     assert "добавленные импортом (10-12, 40)" in sheet.text
     assert await env.app.db.run(lambda: Category.select().where(Category.name == "Весы").count()) == 1
+
+
+async def test_a_large_sheet_counts_the_labels_done_in_its_progress_message(env, monkeypatch):
+    """The drawing (a worker thread) reports a label done and waits until the bot has shown
+    that count: the handler kept the loop free and edited its "⏳" message meanwhile."""
+    import threading
+
+    await seeded(env, 2)
+    admin = await register(env, 101, "Админ")
+    shown = threading.Event()
+    real_sheet, real_progress = labels_handlers.printing.sheet_pdf, labels_handlers.views.progress
+
+    def slow_sheet(labels, layout, progress):
+        progress(1, len(labels))
+        assert shown.wait(30), "the bot never showed the progress"
+        return real_sheet(labels, layout, progress)
+
+    def progress_text(done, total):
+        shown.set()
+        return real_progress(done, total)
+
+    monkeypatch.setattr(labels_handlers, "PROGRESS_EVERY", 0.01)
+    monkeypatch.setattr(labels_handlers.printing, "sheet_pdf", slow_sheet)
+    monkeypatch.setattr(labels_handlers.views, "progress", progress_text)
+    replies = await env.send(admin, "/labels 1-2")
+    status = replies[0].message_id
+    texts = [r.text for r in replies if r.message_id == status]
+    assert texts[:2] == ["⏳ Готовлю лист наклеек: 2 устройства…", "⏳ Готовлю лист наклеек: 1 из 2…"]
+    assert texts[-1] == "✅ Лист наклеек готов: 2 устройства, страниц: 1."
+    assert len(documents(replies)) == 1
