@@ -218,7 +218,8 @@ class LabelsSettings(Section):
     gap_y: float = Field(default=0, ge=0, le=50)  # between rows
     padding: float = Field(default=3, ge=0, le=20)
 
-    MIN_LABEL: ClassVar[tuple[float, float]] = (25.0, 12.0)  # a readable QR beside a number
+    # Inside the padding: a 12 mm QR code with a nine-digit number beside it (printing.py).
+    MIN_LABEL: ClassVar[tuple[float, float]] = (30.0, 12.0)
 
     @property
     def label_width(self) -> float:

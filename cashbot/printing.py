@@ -135,6 +135,7 @@ def sticker_png(label: Label) -> bytes:
 
 SHEET_QR_SCALE = 4  # pixels a module in the embedded image: the PDF scales it, losslessly
 NUMBER_PT = 22  # the number's largest size; smaller when a long number needs it
+MIN_NUMBER_PT = 6
 NAME_PT = 8
 QR_TEXT_GAP = 2  # mm between the QR code and the text
 
@@ -164,19 +165,29 @@ def sheet_pdf(labels: Sequence[Label], layout: LabelsSettings, progress: Progres
     return bytes(pdf.output())
 
 
+def label_geometry(pdf, number: str, width: float, height: float) -> tuple[float, int]:
+    """(QR side in mm, number size in pt) for a label's inner box: the code as tall as the
+    label, at most half its width, and never so wide that the number no longer fits beside it
+    at the smallest size (LabelsSettings.MIN_LABEL leaves room for nine digits)."""
+    pdf.set_font("DejaVu", "B", MIN_NUMBER_PT)
+    side = max(min(height, width / 2, width - QR_TEXT_GAP - pdf.get_string_width(number)), 0)
+    text_width = width - side - QR_TEXT_GAP
+    size = NUMBER_PT
+    pdf.set_font("DejaVu", "B", size)
+    while pdf.get_string_width(number) > text_width and size > MIN_NUMBER_PT:
+        size -= 1
+        pdf.set_font("DejaVu", "B", size)
+    return side, size
+
+
 def _draw_label(pdf, label: Label, x: float, y: float, width: float, height: float) -> None:
-    """QR code on the left (as tall as the label allows, at most half its width), the number
-    and the name beside it."""
-    side = min(height, width / 2)
+    """QR code on the left, the number and the name beside it."""
+    number = t.LABEL_NUMBER.format(number=label.number)
+    side, size = label_geometry(pdf, number, width, height)
     pdf.image(io.BytesIO(qr_png(label.link, SHEET_QR_SCALE)), x=x, y=y, w=side, h=side)
     text_x = x + side + QR_TEXT_GAP
     text_width = width - side - QR_TEXT_GAP
-    number = t.LABEL_NUMBER.format(number=label.number)
-    size = NUMBER_PT
     pdf.set_font("DejaVu", "B", size)
-    while pdf.get_string_width(number) > text_width and size > 6:
-        size -= 1
-        pdf.set_font("DejaVu", "B", size)
     number_height = size * PT * LINE
     pdf.set_xy(text_x, y)
     pdf.cell(text_width, number_height, number)

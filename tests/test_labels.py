@@ -169,6 +169,26 @@ def test_a_long_name_is_cut_to_its_label_and_never_runs_into_the_next():
     assert len(text) < len(long_name)
 
 
+def test_the_narrowest_label_keeps_a_nine_digit_number_beside_a_readable_code():
+    from fpdf import FPDF
+
+    from cashbot.printing import FONT_BOLD, MIN_NUMBER_PT, QR_TEXT_GAP, font_path, label_geometry
+
+    pdf = FPDF(unit="mm")
+    pdf.add_font("DejaVu", "B", font_path(FONT_BOLD))
+    width, height = LabelsSettings.MIN_LABEL
+    for number in ("№1", "№49", "№999999999"):
+        side, size = label_geometry(pdf, number, width, height)
+        pdf.set_font("DejaVu", "B", size)
+        assert side >= 12 and size >= MIN_NUMBER_PT
+        assert side + QR_TEXT_GAP + pdf.get_string_width(number) <= width
+    narrowest = LabelsSettings(columns=6, rows=16, margin_left=0, margin_right=0, padding=2)
+    assert narrowest.label_width - 2 * narrowest.padding >= width
+    numbers = [999_999_997, 999_999_998, 999_999_999]
+    data = sheet_pdf([Label(n, "Весы", link(n)) for n in numbers], narrowest)
+    assert page_links(pdf_pages(data)[0]) == [link(n) for n in numbers]
+
+
 def test_wrapping_by_drawn_width():
     def measure(text):
         return len(text)
@@ -192,7 +212,7 @@ def test_label_sizes_come_from_the_config_and_a_grid_that_cannot_fit_is_refused(
     settings = load_settings(config)
     assert settings.labels.columns == 4 and round(settings.labels.label_width, 1) == 52.5
     config.write_text("[labels]\ncolumns = 10\nrows = 30\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="labels: .*at least 25 × 12 mm"):
+    with pytest.raises(ConfigError, match="labels: .*at least 30 × 12 mm"):
         load_settings(config)
 
 
