@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -236,6 +237,104 @@ def _import(data: bytes, args: argparse.Namespace, clock) -> int:
     return IMPORT_DONE
 
 
+# `labels` exit codes (docs/operations.md): 0 the sheet was written, 1 nothing to print (no
+# database, pending migrations, no device in the selection), 2 usage (bad --numbers, unknown
+# --category, an output that cannot be written, the bot's username unknown).
+LABELS_DONE, LABELS_NOTHING, LABELS_USAGE = 0, 1, 2
+_BOT_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+
+
+def cmd_labels(settings: Settings, args: argparse.Namespace) -> int:
+    """An A4 PDF of stickers (QR code of the card's link, number, name), as /labels makes it."""
+    from cashbot import printing
+    from cashbot.db.database import migration_status
+    from cashbot.services import labels as selection
+    from cashbot.views.links import device_link
+
+    ranges = None
+    if args.numbers is not None:
+        try:
+            ranges = selection.parse_numbers(args.numbers)
+        except selection.BadNumbers as error:
+            print(f"cashbot: --numbers {args.numbers!r}: {LABELS_BAD_NUMBERS[error.reason].format(part=error.part)}",
+                  file=sys.stderr)
+            return LABELS_USAGE
+    username = _bot_username(settings, args.bot)
+    if username is None:
+        return LABELS_USAGE
+    database = _existing_database(settings)
+    if database is None:
+        return LABELS_NOTHING
+    if migration_status(database)[1]:
+        print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first",
+              file=sys.stderr)
+        return LABELS_NOTHING
+    category_id = None
+    if args.category is not None:
+        category_id = selection.category_id_by_name(args.category)
+        if category_id is None:
+            print(f"cashbot: no category {args.category!r} (names as /categories shows them)", file=sys.stderr)
+            return LABELS_USAGE
+    devices = selection.select_devices(category_id, ranges)
+    database.close()
+    if not devices:
+        print("cashbot: no device matches; nothing was written", file=sys.stderr)
+        return LABELS_NOTHING
+    pdf = printing.sheet_pdf(printing.labels_for(devices, lambda n: device_link(username, n)), settings.labels)
+    if args.output == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            Path(args.output).write_bytes(pdf)
+        except OSError as error:
+            print(f"cashbot: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+            return LABELS_USAGE
+    per_page = settings.labels.columns * settings.labels.rows
+    print(f"{len(devices)} label(s) on {-(-len(devices) // per_page)} page(s) "
+          f"({settings.labels.columns} x {settings.labels.rows}, {settings.labels.label_width:.1f} x "
+          f"{settings.labels.label_height:.1f} mm)" + (f" written to {args.output}" if args.output != "-" else ""),
+          file=sys.stderr)
+    return LABELS_DONE
+
+
+LABELS_BAD_NUMBERS = {
+    "empty": "no numbers given",
+    "number": "{part!r} is not a sticker number (whole numbers 1 to 999999999)",
+    "order": "{part!r} runs backwards (write it as low-high, e.g. 1-200)",
+    "shape": "{part!r} is not a range (write it as low-high, e.g. 1-200)",
+    "too_many": "{part} parts; join them into ranges (at most 50)",
+}
+
+
+def _bot_username(settings: Settings, given: str | None) -> str | None:
+    """--bot, else the bot's own answer to getMe (the token and telegram.api_base of the config)."""
+    if given is not None:
+        username = given.strip().removeprefix("@")
+        if not _BOT_USERNAME.match(username):
+            print(f"cashbot: --bot {given!r} is not a bot username (5-32 Latin letters, digits, '_')",
+                  file=sys.stderr)
+            return None
+        return username
+    from cashbot.app import build_bot
+
+    async def ask() -> str | None:
+        bot = build_bot(settings)
+        try:
+            return (await bot.me()).username
+        finally:
+            await bot.session.close()
+
+    try:
+        settings.require_token()
+        username = asyncio.run(ask())
+    except Exception as error:  # noqa: BLE001 - no network, a refused token, no token: one line
+        print(f"cashbot: could not ask Telegram for the bot's username ({type(error).__name__}: "
+              f"{' '.join(str(error).split())}); pass it with --bot USERNAME", file=sys.stderr)
+        return None
+    return username
+
+
 COMMANDS = {
     "run": (cmd_run, "run the bot (default)"),
     "migrate": (cmd_migrate, "apply database migrations, or show their status"),
@@ -243,6 +342,7 @@ COMMANDS = {
     "export": (cmd_export, "write the devices as CSV in the import format (stdout by default)"),
     "backup": (cmd_backup, "write a consistent copy of the database (safe while the bot runs)"),
     "import": (cmd_import, "import devices from a CSV file (dry run unless --apply)"),
+    "labels": (cmd_labels, "write an A4 PDF of stickers (QR code, number, name) for printing"),
     "health": (cmd_health, "exit 0 if the running bot got updates (or passed its webhook "
                            "check) within health.max_age seconds, else 1"),
 }
@@ -277,6 +377,14 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--apply", action="store_true", help="write it (default: only check)")
             command.add_argument("--update-existing", action="store_true",
                                  help="rows whose number exists update that device")
+        elif name == "labels":
+            command.add_argument("-o", "--output", required=True, metavar="FILE",
+                                 help="the PDF to write ('-': standard output)")
+            command.add_argument("--category", metavar="NAME", help="only this category's devices")
+            command.add_argument("--numbers", metavar="RANGES",
+                                 help="only these sticker numbers, e.g. 1-200 or '1-10, 15, 20-25'")
+            command.add_argument("--bot", metavar="USERNAME",
+                                 help="the bot's username for the links (default: ask Telegram getMe)")
     return parser
 
 

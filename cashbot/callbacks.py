@@ -208,3 +208,14 @@ pack_device = packer(DeviceCb)
 pack_page = packer(PageCb)
 pack_category = packer(CategoryCb)
 pack_due = packer(DueCb)
+
+
+# --- Admin: stickers and label sheets ---
+
+class LabelsCb(CallbackData, prefix="lb"):
+    """/labels and the card's sticker button. action: all | cats (the category picker) | cat
+    (`ref` a category id) | num (ask for numbers) | imp (the devices an import just added, kept
+    in FSM data) | menu | stk (`ref` a device id: its PNG sticker)."""
+
+    action: str
+    ref: Id = 0

@@ -201,6 +201,49 @@ class LoggingSettings(Section):
     backup_count: int = Field(default=5, ge=1, le=100)
 
 
+class LabelsSettings(Section):
+    """Label sheets (docs/labels.md): an A4 page of `columns` × `rows` stickers. Millimetres:
+    the page margins around the grid, the gaps between labels, the blank edge inside each."""
+
+    PAGE_WIDTH: ClassVar[float] = 210.0  # A4
+    PAGE_HEIGHT: ClassVar[float] = 297.0
+
+    columns: int = Field(default=3, ge=1, le=10)
+    rows: int = Field(default=8, ge=1, le=30)
+    margin_top: float = Field(default=0.5, ge=0, le=100)
+    margin_bottom: float = Field(default=0.5, ge=0, le=100)
+    margin_left: float = Field(default=0, ge=0, le=100)
+    margin_right: float = Field(default=0, ge=0, le=100)
+    gap_x: float = Field(default=0, ge=0, le=50)  # between columns
+    gap_y: float = Field(default=0, ge=0, le=50)  # between rows
+    padding: float = Field(default=3, ge=0, le=20)
+
+    # Inside the padding: a 12 mm QR code with a nine-digit number beside it (printing.py).
+    MIN_LABEL: ClassVar[tuple[float, float]] = (30.0, 12.0)
+
+    @property
+    def label_width(self) -> float:
+        return (self.PAGE_WIDTH - self.margin_left - self.margin_right
+                - (self.columns - 1) * self.gap_x) / self.columns
+
+    @property
+    def label_height(self) -> float:
+        return (self.PAGE_HEIGHT - self.margin_top - self.margin_bottom
+                - (self.rows - 1) * self.gap_y) / self.rows
+
+    @model_validator(mode="after")
+    def _labels_fit(self) -> "LabelsSettings":
+        width, height = self.label_width, self.label_height
+        min_width, min_height = self.MIN_LABEL
+        if width - 2 * self.padding < min_width or height - 2 * self.padding < min_height:
+            raise ValueError(
+                f"{self.columns} columns × {self.rows} rows with these margins, gaps and padding "
+                f"leave {width:.1f} × {height:.1f} mm labels, {width - 2 * self.padding:.1f} × "
+                f"{height - 2 * self.padding:.1f} mm inside the padding; at least {min_width:g} × "
+                f"{min_height:g} mm is needed: use fewer columns or rows, or smaller margins")
+        return self
+
+
 # Secret file name -> where its value goes in the settings.
 SECRET_FILES = {"CASHBOT_TELEGRAM__TOKEN": ("telegram", "token"), "CASHBOT_DEV_CODE": ("dev_code",),
                 "CASHBOT_TELEGRAM__WEBHOOK__SECRET": ("telegram", "webhook", "secret")}
@@ -261,6 +304,7 @@ class Settings(BaseSettings):
     backups: BackupSettings = BackupSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
+    labels: LabelsSettings = LabelsSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -26,6 +26,7 @@ class Context:
     viewer: Viewer | None  # None: a stranger the database does not know (or a bot)
     is_admin: bool  # by config (Telegram ids); the Admin filter also wants an active person
     is_developer: bool
+    bot_username: str | None = None  # for links that open the bot (cards, stickers); getMe, cached
 
     @property
     def me(self) -> Viewer:

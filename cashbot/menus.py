@@ -14,7 +14,7 @@ from cashbot.texts import common as t
 log = logging.getLogger(__name__)
 
 STAFF_COMMANDS = ("all", "categories", "mine", "wishlist", "help", "cancel")
-ADMIN_COMMANDS = ("add", "users")
+ADMIN_COMMANDS = ("add", "users", "labels")
 
 
 def _commands(names) -> list[BotCommand]:

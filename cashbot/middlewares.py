@@ -107,7 +107,9 @@ class ViewerMiddleware(BaseMiddleware):
                 viewer = await db.run(people.touch_profile, user.id, user.full_name, user.username,
                                       self.clock.now())
             is_admin, is_developer = user.id in settings.admins, user.id in settings.developers
-        data["ctx"] = Context(db, settings, self.clock, self.notifier, viewer, is_admin, is_developer)
+        bot: Bot | None = data.get("bot")
+        username = (await bot.me()).username if bot is not None else None  # cached on the bot
+        data["ctx"] = Context(db, settings, self.clock, self.notifier, viewer, is_admin, is_developer, username)
         return await handler(event, data)
 
 

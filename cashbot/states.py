@@ -83,3 +83,9 @@ class ImportCsv(StatesGroup):
 
     waiting_file = State()
     preview = State()
+
+
+class Labels(StatesGroup):
+    """/labels → "By numbers": waiting for the numbers typed."""
+
+    numbers = State()

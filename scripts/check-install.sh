@@ -40,5 +40,12 @@ run cashbot migrate
 run cashbot check
 run python -m cashbot check
 run litestream version >/dev/null
+# A sticker and a label sheet from the installed wheel: the bundled font and the drawing
+# libraries are in the runtime install.
+run python -c 'from cashbot.config import LabelsSettings
+from cashbot.printing import Label, sheet_pdf, sticker_png
+label = Label(49, "Касса «Эвотор»", "https://t.me/cashbot_bot?start=d49")
+assert sticker_png(label).startswith(b"\x89PNG") and sheet_pdf([label], LabelsSettings()).startswith(b"%PDF-")'
+
 test -f data/cashbot.sqlite3
 echo "check-install: the wheel installs into a clean venv and migrates from $work/site: ok"

@@ -38,6 +38,7 @@ from cashbot.texts import admin_manage as manage_texts
 from cashbot.texts.common import esc
 from cashbot.views import device_admin as admin_views
 from cashbot.views.card import card_text
+from cashbot.views.links import device_link
 from cashbot.views.format import field_problem
 from cashbot.views.lists import device_list
 from cashbot.views.reminders import reminder_message
@@ -425,7 +426,8 @@ def test_every_field_at_its_maximum_still_fits_one_message():
     # the longest note a card carries: an edit's "old → new" of the longest field
     note = manage_texts.FIELD_SAVED.format(field="Комментарий", old=esc(add_device_note(longest("comment"))),
                                            new=esc(add_device_note(longest("comment"))))
-    screens = {"card": card_text(card, TZ, TODAY, note)}
+    # and the card's own deep link (views/links.py) with the longest bot username Telegram allows
+    screens = {"card": card_text(card, TZ, TODAY, note, device_link("b" * 29 + "bot", fields.MAX_NUMBER))}
     items = [DeviceItem(i, fields.MAX_NUMBER, longest("name"), longest("category"), TELEGRAM_NAME, TODAY, False)
              for i in range(30)]
     screens["list"] = device_list(longest("category"), Page(items, 10_000, 0, 334), "all", 0, TODAY)[0]

@@ -45,6 +45,9 @@ def test_the_wheel_carries_the_migrations_and_no_tests(wheel):
     assert migrations == sorted(f"cashbot/migrations/{p.name}"
                                 for p in (REPO_ROOT / "cashbot" / "migrations").glob("0*.py"))
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/"))]
+    # Stickers and label sheets draw with the bundled font; its license goes with it.
+    assert {"cashbot/assets/fonts/DejaVuSans.ttf", "cashbot/assets/fonts/DejaVuSans-Bold.ttf",
+            "cashbot/assets/fonts/LICENSE"} <= set(names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cashbot = cashbot.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -17,6 +17,7 @@ from cashbot.services.card import DeviceCard, card_by_number, device_card
 from cashbot.services.errors import DeviceNotFound
 from cashbot.texts import card as t
 from cashbot.views.card import card_keyboard, card_text
+from cashbot.views.links import device_link
 
 router = Blueprint(name="card")
 router.message.filter(ActiveUser())
@@ -35,7 +36,8 @@ async def build(ctx: Context, device: int | DeviceCard | None,
             device = None
     if device is None:
         return t.DEVICE_GONE, None
-    return card_text(device, ctx.settings.tz, ctx.clock.today(), note), card_keyboard(device, ctx.is_admin)
+    link = device_link(ctx.bot_username, device.number) if ctx.bot_username else None
+    return card_text(device, ctx.settings.tz, ctx.clock.today(), note, link), card_keyboard(device, ctx.is_admin)
 
 
 async def show(ctx: Context, message: Message, device: int | DeviceCard | None, note: str | None = None, *,

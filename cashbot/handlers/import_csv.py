@@ -26,6 +26,7 @@ from cashbot.config import Settings
 from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import Admin, OnLoop
+from cashbot.handlers import labels
 from cashbot.handlers.card import safe_edit
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
@@ -38,6 +39,7 @@ from cashbot.texts import csv_import as ci
 from cashbot.texts.common import esc
 from cashbot.texts.csv_import import SIZE_MB
 from cashbot.views import csv_import as views
+from cashbot.views import labels as labels_views
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +179,8 @@ async def run_import(message: Message, state: FSMContext, data: dict, db: Db, cl
         return
     await forget_upload(state, settings)
     await state.clear()
-    await safe_edit(message, views.import_done(result))
+    offer = await labels.offer_after_import(state, [row.number for row in result.plan.add_rows])
+    await safe_edit(message, views.import_done(result), labels_views.after_import() if offer else None)
     for notice in result.notices:
         if notice.telegram_id != viewer.telegram_id:
             notifier.post(notice.telegram_id, views.import_notice(notice.devices))

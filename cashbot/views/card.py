@@ -15,9 +15,12 @@ from cashbot.texts.plural import DAYS, count
 from cashbot.views import device_admin
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days, person_link
 from cashbot.views.keyboard import callback_button
+from cashbot.views.labels import card_link_line
 
 
-def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = None) -> str:
+def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = None,
+              link: str | None = None) -> str:
+    """`link`: the card's deep link (views/links.py), shown last: the sticker's QR opens it."""
     lines = [t.TITLE.format(number=card.number, name=esc(card.name)),
              t.CATEGORY.format(category=esc(card.category)),
              t.SERIAL.format(serial=esc(card.serial))]
@@ -56,6 +59,8 @@ def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = No
         lines.append(t.WAITING.format(count=card.waiting))
     if card.my_position:
         lines.append(t.MY_POSITION.format(position=card.my_position))
+    if link:
+        lines += ["", card_link_line(link)]
     if note:
         lines += ["", f"<i>{note}</i>"]
     return "\n".join(lines)

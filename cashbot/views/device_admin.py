@@ -18,6 +18,7 @@ from cashbot.texts import admin_manage as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date
 from cashbot.views.keyboard import InlineKeyboardBuilder
+from cashbot.views.labels import sticker_row
 from cashbot.views.users import display_name, fit_lines, history_line, page_row
 
 
@@ -31,7 +32,8 @@ def admin_rows(card: DeviceCard) -> list[list[InlineKeyboardButton]]:
     give_or_take = (_button(t.BTN_TAKE_BACK, "take", d) if card.holder is not None
                     else _button(t.BTN_GIVE, "give", d))
     return [[_button(t.BTN_EDIT, "edit", d), _button(t.BTN_JOURNAL, "log", d)],
-            [give_or_take, _button(t.BTN_DELETE_DEVICE, "del", d)]]
+            [give_or_take, _button(t.BTN_DELETE_DEVICE, "del", d)],
+            sticker_row(d)]
 
 
 def back_to_card(device_id: int) -> InlineKeyboardMarkup:
