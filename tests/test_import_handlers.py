@@ -7,7 +7,7 @@ import pytest
 from cashbot.db.models import Category, Device, Loan
 from cashbot.db.models import database_proxy
 from cashbot.handlers import import_csv
-from cashbot.texts import csv_import as ci
+from cashbot.texts import import_csv as ci
 from tests.seed import device, person
 from tests.support import DEFAULT_NOW, make_handler_env
 

@@ -30,7 +30,7 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db, migration_status
 from cashbot.filters import Developer
-from cashbot.services import devtools
+from cashbot.services import dev as devtools
 from cashbot.services.people import Viewer
 from cashbot.states import DevConfirm
 from cashbot.texts import dev as t

@@ -35,9 +35,9 @@ from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.services.errors import BadDate, BadValue
 from cashbot.services.people import Viewer
 from cashbot.states import ExtendDialog, TakeDialog
-from cashbot.texts import actions as t
+from cashbot.texts import loans as t
 from cashbot.texts.common import STALE_BUTTON, esc
-from cashbot.views import actions as v
+from cashbot.views import loans as v
 from cashbot.views.format import field_problem
 
 router = Router(name="loans")

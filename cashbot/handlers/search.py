@@ -21,7 +21,7 @@ from cashbot.handlers.card import send_card
 from cashbot.handlers.lists import remember_search
 from cashbot.services import catalog
 from cashbot.services.people import Viewer
-from cashbot.texts import find as t
+from cashbot.texts import lists as t
 from cashbot.views import lists as views
 
 router = Router(name="search")
