@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from cashbot.db.database import Db, apply_migrations, open_database
-from cashbot.services.device_import import apply_import, plan_import
+from cashbot.services.import_csv import apply_import, plan_import
 
 ROWS = 10_000
 TODAY = date(2026, 11, 27)

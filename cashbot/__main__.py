@@ -137,7 +137,7 @@ def _existing_database(settings: Settings):
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from cashbot.db.database import migration_status
-    from cashbot.services import devtools
+    from cashbot.services import dev as devtools
 
     database = _existing_database(settings)
     if database is None:
@@ -160,7 +160,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from cashbot.services import devtools
+    from cashbot.services import dev as devtools
 
     source = settings.database.path
     if not source.exists():
@@ -215,7 +215,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(data: bytes, args: argparse.Namespace, clock) -> int:
-    from cashbot.services import device_import
+    from cashbot.services import import_csv as device_import
 
     update = args.update_existing
     plan = device_import.plan_import(data, update_existing=update, today=clock.today())

@@ -21,7 +21,8 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.health import Heartbeat
 from cashbot.notify import Delivery, Notifier
-from cashbot.services import devtools, inventory, reminders
+from cashbot.services import dev as devtools
+from cashbot.services import inventory, reminders
 from cashbot.turns import announce
 from cashbot.views.reminders import digest_messages, reminder_message
 

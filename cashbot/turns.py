@@ -10,8 +10,8 @@ from cashbot.notify import Delivery, Notifier
 from cashbot.services import inventory
 from cashbot.services.errors import NoOffer
 from cashbot.services.inventory import Offer, OfferChange
-from cashbot.texts import actions as t
-from cashbot.views import actions as v
+from cashbot.texts import loans as t
+from cashbot.views import loans as v
 
 
 def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *,

@@ -219,7 +219,7 @@ def test_import_broken_files_are_refused_not_crashed(import_cli, tmp_path):
 
 
 def test_import_internal_error_is_one_line_and_not_exit_1(import_cli, tmp_path, monkeypatch):
-    from cashbot.services import device_import
+    from cashbot.services import import_csv as device_import
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from cashbot.services.device_csv import DeviceRow, parse_devices, write_devices
-from cashbot.services.device_import import plan_import
+from cashbot.services.import_csv import plan_import
 
 DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 11, 27)

@@ -18,7 +18,7 @@ from cashbot.services.device_csv import (
     template_file,
     write_devices,
 )
-from cashbot.texts import csv_import as T
+from cashbot.texts import import_csv as T
 from cashbot.texts.plural import plural
 from cashbot.texts import fields as FT
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus
-from cashbot.services import device_admin, people
-from cashbot.services.device_import import apply_import, plan_import
+from cashbot.services import add_device as device_admin, people
+from cashbot.services.import_csv import apply_import, plan_import
 from cashbot.services.errors import BadValue, DuplicateNumber, DuplicateSerial
 from tests.seed import device, person
 
@@ -191,7 +191,7 @@ def _every_state(now):
 
 def test_export_import_export_is_byte_identical_for_every_state(database, now, tmp_path):
     from cashbot.db.database import apply_migrations, open_database
-    from cashbot.services.devtools import export_devices_csv
+    from cashbot.services.dev import export_devices_csv
 
     _every_state(now)
     exported, count = export_devices_csv()
@@ -209,7 +209,7 @@ def test_export_import_export_is_byte_identical_for_every_state(database, now, t
 
 
 def test_importing_the_own_export_back_changes_nothing(database, now):
-    from cashbot.services.devtools import export_devices_csv
+    from cashbot.services.dev import export_devices_csv
 
     _every_state(now)
     exported, _ = export_devices_csv()

@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from cashbot.db.database import migration_status
 from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, ScheduledRun
-from cashbot.services import devtools, inventory
+from cashbot.services import dev as devtools, inventory
 from cashbot.services.device_csv import parse_devices
 from tests.seed import device, person
 
@@ -179,7 +179,7 @@ def test_log_tail_returns_whole_last_lines(tmp_path):
 
 def test_export_then_import_into_an_empty_database_reproduces_devices_and_holders(database, now, tmp_path):
     from cashbot.db.database import apply_migrations, open_database
-    from cashbot.services import device_import
+    from cashbot.services import import_csv as device_import
 
     _fleet(now)
     exported, _ = devtools.export_devices_csv()

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from cashbot.services import inventory
-from cashbot.texts import find as t
+from cashbot.texts import lists as t
 from cashbot.views.lists import not_found
 from tests.double.fixtures import both_modes
 from tests.seed import SEED_NOW, device, person, seed_file

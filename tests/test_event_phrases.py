@@ -12,7 +12,7 @@ import pytest
 
 import cashbot
 from cashbot.services.catalog import HistoryLine
-from cashbot.services.devtools import BACKUP_JOB
+from cashbot.services.dev import BACKUP_JOB
 from cashbot.texts import events as texts
 from cashbot.views.lists import event_phrase
 from cashbot.views.users import history_line

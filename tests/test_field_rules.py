@@ -25,16 +25,16 @@ from cashbot.db.models import Device, Person, PersonStatus
 from cashbot.handlers import add_device
 from cashbot.handlers.add_device import Invalid
 from cashbot.handlers.registration import approval_request
-from cashbot.services import categories, device_admin, device_manage, fields, people, people_admin
+from cashbot.services import categories, add_device as device_admin, device_manage, fields, people, users as people_admin
 from cashbot.services.card import DeviceCard, Holder
 from cashbot.services.catalog import DeviceItem, HistoryLine, Page
 from cashbot.services.inventory import DeviceRef
-from cashbot.services.device_import import apply_import
+from cashbot.services.import_csv import apply_import
 from cashbot.services.errors import BadDate, BadValue, EmailDomainNotAllowed, InvalidEmail
 from cashbot.services.people import Viewer
 from cashbot.services.reminders import OVERDUE, DueLoan, PersonReminder
-from cashbot.texts import admin_add as add_texts
-from cashbot.texts import admin_manage as manage_texts
+from cashbot.texts import add_device as add_texts
+from cashbot.texts import device_admin as manage_texts
 from cashbot.texts.common import esc
 from cashbot.views import device_admin as admin_views
 from cashbot.views.card import card_text

@@ -10,7 +10,7 @@ from cashbot.handlers.lists import KEEP_SEARCHES, LISTS_DESTINY
 from cashbot.services.catalog import HistoryLine
 from cashbot.services import inventory
 from cashbot.texts import card as t_card
-from cashbot.texts import find as t
+from cashbot.texts import lists as t
 from cashbot.views.lists import event_phrase, not_found
 from cashbot.views.pagination import nav_buttons, page_window
 from tests.seed import device, person

@@ -7,7 +7,7 @@ import pytest
 from cashbot.db.models import Device, Loan
 from cashbot.db.models import database_proxy
 from cashbot.handlers import import_csv
-from cashbot.texts import csv_import as ci
+from cashbot.texts import import_csv as ci
 from tests.seed import device
 from tests.support import DEFAULT_NOW
 

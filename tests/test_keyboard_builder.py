@@ -50,7 +50,7 @@ def test_direct_card_and_due_keyboards_match_the_builder_layout():
     from datetime import datetime, timezone
 
     from cashbot.services.card import DeviceCard, Holder
-    from cashbot.views.actions import ask_location, due_keyboard
+    from cashbot.views.loans import ask_location, due_keyboard
     from cashbot.views.card import card_keyboard
     from cashbot.views.device_admin import admin_rows
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from cashbot.db.models import Event, Person, PersonStatus, QueueEntry
-from cashbot.services import inventory, people, people_admin
+from cashbot.services import inventory, people, users as people_admin
 from cashbot.services.errors import CannotChangeSelf, EmailTaken, InvalidEmail, PersonHoldsDevices
 from tests.seed import device, person
 

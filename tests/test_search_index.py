@@ -23,10 +23,10 @@ from cashbot.db.models import Category, Device, database_proxy
 from cashbot.services import (
     catalog,
     categories,
-    device_admin,
-    device_import,
+    add_device as device_admin,
+    import_csv as device_import,
     device_manage,
-    devtools,
+    dev as devtools,
     inventory,
 )
 from cashbot.services.common import fold

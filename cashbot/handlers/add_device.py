@@ -22,7 +22,7 @@ from cashbot.db.models import PersonStatus
 from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers import card as cards
 from cashbot.routing import Blueprint
-from cashbot.services import catalog, device_admin, fields, people
+from cashbot.services import catalog, add_device as device_admin, fields, people
 from cashbot.services.errors import (
     BadValue,
     CategoryNotFound,
@@ -32,7 +32,7 @@ from cashbot.services.errors import (
     PersonNotFound,
 )
 from cashbot.states import AddDevice
-from cashbot.texts import admin_add as t
+from cashbot.texts import add_device as t
 from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc
 from cashbot.views import add_device as views

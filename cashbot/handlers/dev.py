@@ -32,7 +32,7 @@ from cashbot.context import Context
 from cashbot.db.database import Db, migration_status
 from cashbot.filters import Developer
 from cashbot.routing import Blueprint
-from cashbot.services import devtools
+from cashbot.services import dev as devtools
 from cashbot.services.people import Viewer
 from cashbot.states import DevConfirm
 from cashbot.texts import dev as t

@@ -29,7 +29,7 @@ from cashbot.services.errors import (
 )
 from cashbot.services.people import Viewer
 from cashbot.states import AssignDevice, EditDevice
-from cashbot.texts import admin_manage as t
+from cashbot.texts import device_admin as t
 from cashbot.texts import card as card_texts
 from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc

@@ -30,9 +30,9 @@ from cashbot.services.errors import (
 )
 from cashbot.services.inventory import HandoverRequest
 from cashbot.states import HandoverDialog
-from cashbot.texts import actions as t
+from cashbot.texts import loans as t
 from cashbot.texts.common import esc
-from cashbot.views import actions as v
+from cashbot.views import loans as v
 
 router = Blueprint(name="handover")
 router.message.filter(ActiveUser())

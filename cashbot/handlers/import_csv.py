@@ -31,14 +31,14 @@ from cashbot.handlers.card import safe_edit
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
 from cashbot.services import device_csv
-from cashbot.services.device_import import ImportPlan, ImportResult, apply_import, plan_import
+from cashbot.services.import_csv import ImportPlan, ImportResult, apply_import, plan_import
 from cashbot.services.people import Viewer
 from cashbot.states import ImportCsv
-from cashbot.texts import admin_add as t
-from cashbot.texts import csv_import as ci
+from cashbot.texts import add_device as t
+from cashbot.texts import import_csv as ci
 from cashbot.texts.common import esc
-from cashbot.texts.csv_import import SIZE_MB
-from cashbot.views import csv_import as views
+from cashbot.texts.import_csv import SIZE_MB
+from cashbot.views import import_csv as views
 from cashbot.views import labels as labels_views
 
 log = logging.getLogger(__name__)

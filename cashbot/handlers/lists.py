@@ -24,7 +24,7 @@ from cashbot.services import catalog
 from cashbot.services.errors import DeviceNotFound
 from cashbot.services.people import Viewer
 from cashbot.texts import card as card_texts
-from cashbot.texts import find as t
+from cashbot.texts import lists as t
 from cashbot.views import lists as views
 from cashbot.views.pagination import page_of
 

@@ -31,9 +31,9 @@ from cashbot.services.card import act_or_card, act_then_card
 from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.services.errors import BadDate, BadValue
 from cashbot.states import ExtendDialog, TakeDialog
-from cashbot.texts import actions as t
+from cashbot.texts import loans as t
 from cashbot.texts.common import STALE_BUTTON, esc
-from cashbot.views import actions as v
+from cashbot.views import loans as v
 from cashbot.views.format import field_problem
 
 router = Blueprint(name="loans")

@@ -24,9 +24,9 @@ from cashbot.routing import Blueprint
 from cashbot.turns import announce
 from cashbot.services import inventory
 from cashbot.services.errors import DomainError, NoOffer
-from cashbot.texts import actions as t
+from cashbot.texts import loans as t
 from cashbot.texts.common import esc
-from cashbot.views import actions as v
+from cashbot.views import loans as v
 
 router = Blueprint(name="queue")
 router.message.filter(ActiveUser())

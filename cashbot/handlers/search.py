@@ -18,7 +18,7 @@ from cashbot.handlers import card
 from cashbot.handlers.lists import remember_search
 from cashbot.routing import Blueprint
 from cashbot.services import catalog
-from cashbot.texts import find as t
+from cashbot.texts import lists as t
 from cashbot.views import lists as views
 
 router = Blueprint(name="search")

@@ -20,13 +20,13 @@ from cashbot.handlers.card import safe_edit
 from cashbot.handlers.registration import notify_decision
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
-from cashbot.services import people, people_admin
+from cashbot.services import people, users as people_admin
 from cashbot.services.errors import (
     BadValue, CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
 )
 from cashbot.services.inventory import OfferChange
 from cashbot.states import EditPerson, UsersSearch
-from cashbot.texts import admin_manage as t
+from cashbot.texts import device_admin as t
 from cashbot.texts.common import esc
 from cashbot.views.format import email_problem, field_problem
 from cashbot.views import users as v

@@ -35,7 +35,7 @@ from datetime import date, timedelta
 
 from cashbot.services import fields
 from cashbot.services.errors import BadValue, InvalidEmail
-from cashbot.texts import csv_import as T
+from cashbot.texts import import_csv as T
 from cashbot.texts.plural import plural
 from cashbot.texts import fields as field_texts
 

@@ -1,6 +1,6 @@
 """The device card. Russian, HTML."""
 
-from cashbot.texts import find as _find
+from cashbot.texts import lists as _find
 
 TITLE = "<b>№{number} · {name}</b>"
 CATEGORY = "Категория: {category}"

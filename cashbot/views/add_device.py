@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from cashbot.callbacks import AddCb, CategoryAdminCb
 from cashbot.services.catalog import CategoryCount
 from cashbot.services.people import PersonBrief
-from cashbot.texts import admin_add as t
+from cashbot.texts import add_device as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date
 from cashbot.views.keyboard import InlineKeyboardBuilder

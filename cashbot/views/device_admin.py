@@ -14,7 +14,7 @@ from cashbot.services.catalog import CategoryCount, Page
 from cashbot.services.device_manage import FIELDS, OPTIONAL
 from cashbot.services.inventory import DeviceRef
 from cashbot.services.people import PersonBrief
-from cashbot.texts import admin_manage as t
+from cashbot.texts import device_admin as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date
 from cashbot.views.keyboard import InlineKeyboardBuilder

@@ -15,7 +15,7 @@ from cashbot.callbacks import CategoryAdminCb, CategoryCb, DeviceCb, MyHistoryCb
 from cashbot.services.catalog import DeviceItem, HistoryLine, MyLoan, MyPlace, Page, PastHolder
 from cashbot.texts import card as card_t
 from cashbot.texts import events as events_t
-from cashbot.texts import find as t
+from cashbot.texts import lists as t
 from cashbot.texts.common import esc
 from cashbot.texts.plural import DAYS, count
 from cashbot.views.format import fmt_date, fmt_datetime, overdue_days

@@ -14,8 +14,8 @@ from cashbot.callbacks import HERE, PersonAdminCb
 from cashbot.db.models import PersonStatus
 from cashbot.services.catalog import HistoryLine, Page
 from cashbot.services.people import PersonBrief
-from cashbot.services.people_admin import PersonCard
-from cashbot.texts import admin_manage as t
+from cashbot.services.users import PersonCard
+from cashbot.texts import device_admin as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
 from cashbot.views.keyboard import InlineKeyboardBuilder

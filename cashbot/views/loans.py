@@ -21,7 +21,7 @@ from cashbot.services.errors import (
 )
 from cashbot.services.inventory import DeviceRef, HolderCheck, HandoverRequest, Offer
 from cashbot.services.people import PersonBrief
-from cashbot.texts import actions as t
+from cashbot.texts import loans as t
 from cashbot.texts.common import esc
 from cashbot.texts.plural import PEOPLE, count
 from cashbot.views.format import fmt_date, fmt_datetime

@@ -33,8 +33,8 @@ from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatu
 from cashbot.services import device_csv, people
 from cashbot.services.common import fold, record
 from cashbot.services.device_csv import DeviceRow, Problem
-from cashbot.texts import admin_add as T
-from cashbot.texts.csv_import import COLUMN_TITLES
+from cashbot.texts import add_device as T
+from cashbot.texts.import_csv import COLUMN_TITLES
 
 _UPDATABLE = ("name", "serial", "firmware", "registered_on", "comment", "location")
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from aiogram.types import InlineKeyboardMarkup
 
 from cashbot.callbacks import ImportCb
-from cashbot.services.device_import import ImportPlan, ImportResult
-from cashbot.texts import admin_add as t
-from cashbot.texts import csv_import as ci
+from cashbot.services.import_csv import ImportPlan, ImportResult
+from cashbot.texts import add_device as t
+from cashbot.texts import import_csv as ci
 from cashbot.texts.common import esc
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
