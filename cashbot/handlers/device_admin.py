@@ -20,8 +20,8 @@ from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import edit_card, safe_edit, send_card
 from cashbot.notify import Notifier
-from cashbot.services import catalog, device_manage, fields, people
-from cashbot.services.device_manage import FIELDS
+from cashbot.services import catalog, device_admin as device_manage, fields, people
+from cashbot.services.device_admin import FIELDS
 from cashbot.services.errors import (
     BadDate, BadValue, CategoryNotFound, DeviceFree, DeviceHeld, DeviceNotFound, DeviceTaken, DomainError,
     DuplicateNumber, DuplicateSerial, EmailDomainNotAllowed, InvalidEmail, PersonNotFound, PersonUnavailable,
