@@ -236,7 +236,7 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
 
 
 def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(database, now):
-    from cashbot.services import device_manage, people
+    from cashbot.services import device_admin as device_manage, people
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
     held = device(1, "Касса Эвотор", serial="00106707012345")
@@ -266,7 +266,7 @@ def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(databa
 
 
 def test_taking_a_device_held_by_someone_invited_names_them_by_email(database, now):
-    from cashbot.services import device_manage, people
+    from cashbot.services import device_admin as device_manage, people
     from cashbot.services.errors import DeviceHeld, DeviceTaken
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     alice = person(101, "Алиса", "alice@example.ru")

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus, QueueEntry
-from cashbot.services import catalog, categories, device_manage, inventory
+from cashbot.services import catalog, categories, device_admin as device_manage, inventory
 from cashbot.services.errors import (
     BadValue, CategoryExists, CategoryNotEmpty, DeviceFree, DeviceHeld, DeviceTaken, DuplicateNumber,
     DuplicateSerial, PersonUnavailable,

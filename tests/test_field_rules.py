@@ -25,7 +25,7 @@ from cashbot.db.models import Device, Person, PersonStatus
 from cashbot.handlers import add_device
 from cashbot.handlers.add_device import Invalid
 from cashbot.handlers.registration import approval_request
-from cashbot.services import categories, add_device as device_admin, device_manage, fields, people, users as people_admin
+from cashbot.services import categories, add_device as device_admin, device_admin as device_manage, fields, people, users as people_admin
 from cashbot.services.card import DeviceCard, Holder
 from cashbot.services.catalog import DeviceItem, HistoryLine, Page
 from cashbot.services.inventory import DeviceRef

@@ -245,7 +245,7 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
 
 
 async def test_a_device_held_by_someone_invited_by_email_shows_as_held_everywhere(env):
-    from cashbot.services import device_manage, people
+    from cashbot.services import device_admin as device_manage, people
     admin_p, _ = staff(env, ADMIN_ID, "Админ", is_admin=True)
     _, alice = staff(env, 101, "Алиса")
     now, today = env.clock.now(), env.clock.today()

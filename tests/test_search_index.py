@@ -25,7 +25,7 @@ from cashbot.services import (
     categories,
     add_device as device_admin,
     import_csv as device_import,
-    device_manage,
+    device_admin as device_manage,
     dev as devtools,
     inventory,
 )

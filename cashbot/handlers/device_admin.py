@@ -20,9 +20,9 @@ from cashbot.filters import TYPED, Admin
 from cashbot.handlers import card as cards
 from cashbot.handlers.card import safe_edit
 from cashbot.routing import Blueprint
-from cashbot.services import catalog, device_manage, fields, people
+from cashbot.services import catalog, device_admin as device_manage, fields, people
 from cashbot.services.card import device_card
-from cashbot.services.device_manage import FIELDS
+from cashbot.services.device_admin import FIELDS
 from cashbot.services.errors import (
     BadDate, BadValue, CategoryNotFound, DeviceFree, DeviceHeld, DeviceNotFound, DeviceTaken, DomainError,
     DuplicateNumber, DuplicateSerial, EmailDomainNotAllowed, InvalidEmail, PersonNotFound, PersonUnavailable,

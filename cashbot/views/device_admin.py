@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, DeviceCb
 from cashbot.services.card import DeviceCard
 from cashbot.services.catalog import CategoryCount, Page
-from cashbot.services.device_manage import FIELDS, OPTIONAL
+from cashbot.services.device_admin import FIELDS, OPTIONAL
 from cashbot.services.inventory import DeviceRef
 from cashbot.services.people import PersonBrief
 from cashbot.texts import device_admin as t
