@@ -234,12 +234,12 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
 
 
 def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(database, now):
-    from cashbot.services import device_admin as device_manage, people
+    from cashbot.services import device_admin, people
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
     held = device(1, "Касса Эвотор", serial="00106707012345")
     device(2, "Касса АТОЛ")
-    device_manage.assign(held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id,
+    device_admin.assign(held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id,
                          today=now.date(), now=now)
     items = {i.number: i for i in catalog.list_devices(0, 10).items}
     assert (items[1].holder_name, items[2].holder_name) == ("olga@example.ru", None)
@@ -264,21 +264,21 @@ def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(databa
 
 
 def test_taking_a_device_held_by_someone_invited_names_them_by_email(database, now):
-    from cashbot.services import device_admin as device_manage, people
+    from cashbot.services import device_admin, people
     from cashbot.services.errors import DeviceHeld, DeviceTaken
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     alice = person(101, "Алиса", "alice@example.ru")
     invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
     held = device(1, "Касса")
-    device_manage.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id,
+    device_admin.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id,
                          today=now.date(), now=now)
     with pytest.raises(DeviceTaken) as taken:
         inventory.ensure_can_take(held.id, alice.id)
     assert taken.value.holder_name == "olga@example.ru"
     with pytest.raises(DeviceTaken) as again:
-        device_manage.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id,
+        device_admin.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id,
                              today=now.date(), now=now)
     assert again.value.holder_name == "olga@example.ru"
     with pytest.raises(DeviceHeld) as kept:
-        device_manage.delete_device(held.id, actor_id=admin.id, now=now)
+        device_admin.delete_device(held.id, actor_id=admin.id, now=now)
     assert kept.value.holder_name == "olga@example.ru"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus
-from cashbot.services import add_device as device_admin, people
+from cashbot.services import add_device, people
 from cashbot.services.import_csv import apply_import, plan_import
 from cashbot.services.errors import BadValue, DuplicateNumber, DuplicateSerial
 from tests.seed import device, person
@@ -95,7 +95,7 @@ def test_update_cannot_take_a_device_from_its_holder(database, now):
 
 
 def test_create_device_with_new_category_and_invited_holder(database, now):
-    created = device_admin.create_device(
+    created = add_device.create_device(
         number=49, serial="0049", name="MSPOS-N", new_category="Планшет", holder_email="x@example.ru",
         due_on=date(2026, 12, 1), today=TODAY, now=now, actor_id=None)
     d = Device.get_by_id(created.device_id)
@@ -108,14 +108,14 @@ def test_create_device_refuses_duplicates_and_bad_dates(database, now):
     existing = device(49, "Касса", serial="S49")
     cat = Category.get()
     with pytest.raises(DuplicateNumber) as error:
-        device_admin.create_device(number=49, serial="other", name="x", category_id=cat.id,
+        add_device.create_device(number=49, serial="other", name="x", category_id=cat.id,
                                    today=TODAY, now=now, actor_id=None)
     assert error.value.device_id == existing.id
     with pytest.raises(DuplicateSerial):
-        device_admin.create_device(number=50, serial="S49", name="x", category_id=cat.id,
+        add_device.create_device(number=50, serial="S49", name="x", category_id=cat.id,
                                    today=TODAY, now=now, actor_id=None)
     with pytest.raises(BadValue) as bad:
-        device_admin.create_device(number=50, serial="S50", name="x", category_id=cat.id,
+        add_device.create_device(number=50, serial="S50", name="x", category_id=cat.id,
                                    registered_on=date(2027, 1, 1), today=TODAY, now=now, actor_id=None)
     assert (bad.value.field, bad.value.reason) == ("registered_on", "future")
     assert Device.select().count() == 1
@@ -124,7 +124,7 @@ def test_create_device_refuses_duplicates_and_bad_dates(database, now):
 def test_holder_candidates_skip_blocked_people(database):
     person(301, "Ольга Петрова", "olga@example.ru")
     person(302, "Ольга Блок", "blocked@example.ru", status=PersonStatus.BLOCKED)
-    assert [p.full_name for p in device_admin.holder_candidates("ольга")] == ["Ольга Петрова"]
+    assert [p.full_name for p in add_device.holder_candidates("ольга")] == ["Ольга Петрова"]
 
 
 def test_cli_import_is_a_dry_run_unless_applied(tmp_path, monkeypatch, capsys):

@@ -253,14 +253,14 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
 
 
 async def test_a_device_held_by_someone_invited_by_email_shows_as_held_everywhere(env):
-    from cashbot.services import device_admin as device_manage, people
+    from cashbot.services import device_admin, people
     admin_p, _ = staff(env, ADMIN_ID, "Админ", is_admin=True)
     _, alice = staff(env, 101, "Алиса")
     now, today = env.clock.now(), env.clock.today()
     olga = people.invite_by_email("olga@example.ru", now, actor_id=admin_p.id)
     held = device(1, "Касса Эвотор", serial="00106707012345")
     device(2, "Касса АТОЛ")
-    device_manage.assign(held.id, olga.id, due_on=None, location=None, actor_id=admin_p.id, today=today, now=now)
+    device_admin.assign(held.id, olga.id, due_on=None, location=None, actor_id=admin_p.id, today=today, now=now)
     [everything] = await env.send(alice, "/all")
     assert "🔴 №1 · Касса Эвотор — olga@example.ru" in everything.text
     assert "🟢 №2 · Касса АТОЛ" in everything.text
