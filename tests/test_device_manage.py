@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus, QueueEntry
-from cashbot.services import catalog, categories, device_admin, inventory
+from cashbot.services import catalog, categories, device_admin, inventory, loans, queue
 from cashbot.services.errors import (
     BadValue, CategoryExists, CategoryNotEmpty, DeviceFree, DeviceHeld, DeviceTaken, DuplicateNumber,
     DuplicateSerial, PersonUnavailable,
@@ -66,9 +66,9 @@ def test_assign_notes_loan_overrides_reservation_and_refuses_unavailable(admin, 
     boris = person(102, "Борис", "boris@example.ru")
     vera = person(103, "Вера", "vera@example.ru")
     blocked = person(104, "Гоша", "gosha@example.ru", status=PersonStatus.BLOCKED)
-    inventory.take(d.id, vera.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d.id, boris.id, now=now, today_start=now)
-    inventory.return_device(d.id, vera.id, now=now, hold_hours=24)  # reserved for Boris
+    loans.take(d.id, vera.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d.id, boris.id, now=now, today_start=now)
+    loans.return_device(d.id, vera.id, now=now, hold_hours=24)  # reserved for Boris
     with pytest.raises(PersonUnavailable):
         device_admin.assign(d.id, blocked.id, due_on=None, location=None, actor_id=admin.id,
                              today=now.date(), now=now)
@@ -76,7 +76,7 @@ def test_assign_notes_loan_overrides_reservation_and_refuses_unavailable(admin, 
     result = device_admin.assign(d.id, vera.id, due_on=due, location="Офис", actor_id=admin.id,
                                   today=now.date(), now=now)
     assert result.cancelled_offer.full_name == "Борис" and result.due_on == due
-    loan = inventory.open_loan(d.id)
+    loan = inventory.current_loan(d.id)
     assert (loan.person_id, loan.due_on, loan.location) == (vera.id, due, "Офис")
     entry = QueueEntry.get(QueueEntry.person == boris.id)
     assert entry.offered_at is None  # Boris keeps his place, without the reservation
@@ -99,8 +99,8 @@ def test_unassign_closes_loan_and_offers_to_the_next(admin, now):
     boris, vera = person(102, "Борис", "boris@example.ru"), person(103, "Вера", "vera@example.ru")
     with pytest.raises(DeviceFree):
         device_admin.unassign(d.id, actor_id=admin.id, now=now, hold_hours=24)
-    inventory.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d.id, vera.id, now=now, today_start=now)
+    loans.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d.id, vera.id, now=now, today_start=now)
     result = device_admin.unassign(d.id, actor_id=admin.id, now=now, hold_hours=24)
     assert result.holder.full_name == "Борис" and result.offer.person.full_name == "Вера"
     assert Loan.get(Loan.person == boris.id).close_reason == "unassigned"
@@ -111,12 +111,12 @@ def test_unassign_closes_loan_and_offers_to_the_next(admin, now):
 def test_delete_refused_while_held_then_soft_and_history_kept(admin, now):
     d = device(49, "MSPOS-N")
     boris, vera = person(102, "Борис", "boris@example.ru"), person(103, "Вера", "vera@example.ru")
-    inventory.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d.id, vera.id, now=now, today_start=now)
+    loans.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d.id, vera.id, now=now, today_start=now)
     with pytest.raises(DeviceHeld) as held:
         device_admin.delete_device(d.id, actor_id=admin.id, now=now)
     assert held.value.holder_name == "Борис"
-    inventory.return_device(d.id, boris.id, now=now, hold_hours=24)
+    loans.return_device(d.id, boris.id, now=now, hold_hours=24)
     device_admin.delete_device(d.id, actor_id=admin.id, now=now)
     assert Device.get_by_id(d.id).deleted_at is not None
     assert not QueueEntry.select().where(QueueEntry.device == d.id).exists()

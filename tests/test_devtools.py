@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from cashbot.db.database import migration_status
 from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, ScheduledRun
-from cashbot.services import dev, inventory
+from cashbot.services import dev, loans
 from cashbot.services.device_csv import parse_devices
 from tests.seed import device, person
 
@@ -28,7 +28,7 @@ def _fleet(now):
                  registered_on=date(2025, 1, 15))
     two = device(2, "Verifone; X990", "Терминал эквайринга", serial="SN-2", location="Склад")
     three = device(3, "Сканер \"Honeywell\"", "Сканер", serial="SN-3")
-    inventory.take(one.id, alice.id, due_on=date(2026, 12, 10), location="Офис клиента",
+    loans.take(one.id, alice.id, due_on=date(2026, 12, 10), location="Офис клиента",
                    today=TODAY, now=now)
     QueueEntry.create(device=two, person=bob, joined_at=now)
     return alice, bob, one, two, three

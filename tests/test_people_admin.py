@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from cashbot.db.models import Event, Person, PersonStatus, QueueEntry
-from cashbot.services import inventory, people, users
+from cashbot.services import inventory, loans, people, queue, users
 from cashbot.services.errors import CannotChangeSelf, EmailTaken, InvalidEmail, PersonHoldsDevices
 from tests.seed import device, person
 
@@ -42,9 +42,9 @@ def test_search_by_cyrillic_name_username_email_and_comment(team, now):
 def test_person_card_shows_devices_queues_and_history(team, now):
     admin, boris, vera = team
     d1, d2 = device(1, "MSPOS-N"), device(2, "Эвотор")
-    inventory.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.take(d2.id, admin.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d2.id, boris.id, now=now, today_start=now)
+    loans.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    loans.take(d2.id, admin.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d2.id, boris.id, now=now, today_start=now)
     card = users.person_card(boris.id, admin_ids=[101])
     assert [l.number for l in card.loans] == [1]
     assert [q.number for q in card.queue] == [2]
@@ -69,17 +69,17 @@ def test_block_keeps_devices_drops_queue_and_passes_the_reservation(team, now):
     admin, boris, vera = team
     d1, d2 = device(1, "MSPOS-N"), device(2, "Эвотор")
     carl = person(104, "Карл", "carl@example.ru")
-    inventory.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.take(d2.id, admin.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d2.id, boris.id, now=now, today_start=now)
-    inventory.join_queue(d2.id, carl.id, now=now + timedelta(seconds=1), today_start=now)
-    inventory.return_device(d2.id, admin.id, now=now, hold_hours=24)  # offered to Boris
+    loans.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    loans.take(d2.id, admin.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d2.id, boris.id, now=now, today_start=now)
+    queue.join_queue(d2.id, carl.id, now=now + timedelta(seconds=1), today_start=now)
+    loans.return_device(d2.id, admin.id, now=now, hold_hours=24)  # offered to Boris
     assert people.load_viewer(102).is_active
     change = users.set_blocked(boris.id, True, actor_id=admin.id, now=now, hold_hours=24)
     assert change.changed and change.person.status == PersonStatus.BLOCKED
     assert [o.offer.person.full_name for o in change.offers] == ["Карл"]
     assert not people.load_viewer(102).is_active  # cache refreshed
-    assert inventory.open_loan(d1.id).person_id == boris.id  # the device stays recorded
+    assert inventory.current_loan(d1.id).person_id == boris.id  # the device stays recorded
     assert not QueueEntry.select().where(QueueEntry.person == boris.id).exists()
     again = users.set_blocked(boris.id, True, actor_id=admin.id, now=now, hold_hours=24)
     assert not again.changed
@@ -92,7 +92,7 @@ def test_block_keeps_devices_drops_queue_and_passes_the_reservation(team, now):
 def test_the_deletion_target_is_checked_before_any_confirmation(team, now):
     admin, boris, vera = team
     d1 = device(1, "MSPOS-N")
-    inventory.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    loans.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
     with pytest.raises(CannotChangeSelf):
         users.deletion_target(admin.id, actor_id=admin.id)
     with pytest.raises(PersonHoldsDevices) as refused:
@@ -105,13 +105,13 @@ def test_the_deletion_target_is_checked_before_any_confirmation(team, now):
 def test_delete_refused_while_holding_then_soft_deleted_and_ids_released(team, now):
     admin, boris, vera = team
     d1, d2 = device(1, "MSPOS-N"), device(2, "Эвотор")
-    inventory.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.take(d2.id, admin.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d2.id, boris.id, now=now, today_start=now)
+    loans.take(d1.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    loans.take(d2.id, admin.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d2.id, boris.id, now=now, today_start=now)
     with pytest.raises(PersonHoldsDevices) as refused:
         users.delete_person(boris.id, actor_id=admin.id, now=now, hold_hours=24)
     assert refused.value.devices == [(1, "MSPOS-N")]
-    inventory.return_device(d1.id, boris.id, now=now, hold_hours=24)
+    loans.return_device(d1.id, boris.id, now=now, hold_hours=24)
     users.delete_person(boris.id, actor_id=admin.id, now=now, hold_hours=24)
     assert Person.get_by_id(boris.id).status == PersonStatus.DELETED
     assert not QueueEntry.select().where(QueueEntry.person == boris.id).exists()

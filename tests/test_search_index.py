@@ -27,7 +27,7 @@ from cashbot.services import (
     import_csv,
     device_admin,
     dev,
-    inventory,
+    loans,
 )
 from cashbot.services.common import fold
 from cashbot.services.device_csv import DeviceRow, write_devices
@@ -122,7 +122,7 @@ def register(database, now):
                               category("Весы").id, actor_id=admin.id, now=now, today=TODAY)
     device_admin.edit_device(Device.get(Device.number == 7).id, "comment", "не в поиске",
                               actor_id=admin.id, now=now, today=TODAY)
-    inventory.take(Device.get(Device.number == 8).id, holder.id, due_on=None, location="Весы-старые склад",
+    loans.take(Device.get(Device.number == 8).id, holder.id, due_on=None, location="Весы-старые склад",
                    today=TODAY, now=now)  # a take with a place writes the device, not its text
     rows = [DeviceRow(0, 200 + i, f"Импорт Атол {i}", "Онлайн-касса", f"IMP-{i:04d}") for i in range(12)]
     assert import_csv.apply_import(write_devices(rows), update_existing=False, today=TODAY, now=now,

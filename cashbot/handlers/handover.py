@@ -21,14 +21,14 @@ from cashbot.handlers import card
 from cashbot.handlers.card import show_card
 from cashbot.handlers.loans import cancel_dialog, pressed_again
 from cashbot.notify import Delivery, Notifier
-from cashbot.services import inventory, people
+from cashbot.services import handover, loans, people
 from cashbot.services.errors import (
     DomainError,
     HandoverNotPending,
     HandoverTargetUnavailable,
     HandoverToSelf,
 )
-from cashbot.services.inventory import HandoverRequest
+from cashbot.services.handover import HandoverRequest
 from cashbot.services.people import Viewer
 from cashbot.states import HandoverDialog
 from cashbot.texts import loans as t
@@ -50,8 +50,8 @@ async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, sta
         await callback.answer(t.HANDOVER_DIALOG_OPEN)  # one question is enough
         return
     try:
-        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
-        candidates = await db.run(inventory.handover_candidates, device_id, viewer.person_id)
+        check = await db.run(loans.check_holder, device_id, viewer.person_id)
+        candidates = await db.run(handover.handover_candidates, device_id, viewer.person_id)
     except DomainError as error:
         await show_card(callback.message, device_id, v.refusal_note(error, settings.tz), edit=True, db=db,
                         viewer=viewer, settings=settings, **deps)
@@ -69,7 +69,7 @@ async def colleague_typed(message: Message, state: FSMContext, db: Db, viewer: V
                           **deps) -> None:
     device_id = (await state.get_data())["device_id"]
     try:
-        check = await db.run(inventory.check_holder, device_id, viewer.person_id)
+        check = await db.run(loans.check_holder, device_id, viewer.person_id)
     except DomainError as error:  # returned or handed over meanwhile
         await state.clear()
         await show_card(message, device_id, v.refusal_note(error, settings.tz), edit=False, db=db,
@@ -91,7 +91,7 @@ async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, s
                            viewer: Viewer, clock: Clock, notifier: Notifier, **deps) -> None:
     device_id = callback_data.device_id
     try:
-        request = await db.run(inventory.request_handover, device_id, viewer.person_id, callback_data.ref,
+        request = await db.run(handover.request_handover, device_id, viewer.person_id, callback_data.ref,
                                now=clock.now())
     except HandoverToSelf:
         await callback.answer(t.HANDOVER_SELF, show_alert=True)
@@ -118,7 +118,7 @@ async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: 
     delivery = await notifier.deliver(request.to_person.telegram_id, *v.handover_request(request))
     if delivery is Delivery.SENT:
         return
-    if await db.run(inventory.cancel_handover, request.handover_id, now=clock.now()):
+    if await db.run(handover.cancel_handover, request.handover_id, now=clock.now()):
         notifier.post(holder_chat_id, t.HANDOVER_UNDELIVERABLE.format(
             name=esc(request.to_person.full_name), device=v.device_label(request.device)),
             v.open_card_markup(request.device.device_id))
@@ -134,7 +134,7 @@ async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, 
                             clock: Clock, notifier: Notifier, **deps) -> None:
     accept = callback_data.action == "yes"
     try:
-        outcome = await db.run(inventory.answer_handover, callback_data.ref, viewer.person_id, accept,
+        outcome = await db.run(handover.answer_handover, callback_data.ref, viewer.person_id, accept,
                                now=clock.now())
     except HandoverNotPending:
         await card.safe_edit(callback.message, t.HANDOVER_NOT_PENDING)

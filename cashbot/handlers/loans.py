@@ -30,7 +30,7 @@ from cashbot import turns
 from cashbot.handlers import card
 from cashbot.handlers.card import put_card
 from cashbot.notify import Notifier
-from cashbot.services import catalog, inventory
+from cashbot.services import catalog, loans
 from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.services.errors import BadDate, BadValue
 from cashbot.services.people import Viewer
@@ -105,7 +105,7 @@ async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext,
     if await pressed_again(callback, device_id, state, TakeDialog.due, TakeDialog.location):
         await callback.answer(t.DIALOG_OPEN)  # one dialog is enough
         return
-    checked = await deps["db"].run(catalog.act_or_card, inventory.ensure_can_take, device_id,
+    checked = await deps["db"].run(catalog.act_or_card, loans.ensure_can_take, device_id,
                                    deps["viewer"].person_id)
     if checked.error is not None:
         await put_card(callback.message, checked.card, v.refusal_note(checked.error, deps["settings"].tz),
@@ -192,7 +192,7 @@ async def finish_take(message: Message, location: str | None, *, edit: bool, sta
                       db: Db, viewer: Viewer, settings: Settings, clock: Clock, **deps) -> None:
     data = await state.get_data()
     device_id, due = data["device_id"], date.fromisoformat(data["due"]) if data.get("due") else None
-    done = await db.run(catalog.act_then_card, inventory.take, device_id, viewer.person_id, due_on=due,
+    done = await db.run(catalog.act_then_card, loans.take, device_id, viewer.person_id, due_on=due,
                         location=location, today=clock.today(), now=clock.now())
     if isinstance(done.error, BadDate):  # the chosen day passed while the dialog was open
         await state.set_state(TakeDialog.due)
@@ -214,7 +214,7 @@ async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state:
 @router.callback_query(DeviceCb.filter(F.action.in_({"ret", "rret"})))
 async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db, viewer: Viewer,
                          settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
-    done = await db.run(catalog.act_then_card, inventory.return_device, callback_data.device_id,
+    done = await db.run(catalog.act_then_card, loans.return_device, callback_data.device_id,
                         viewer.person_id, now=clock.now(), hold_hours=settings.queue.hold_hours)
     if done.error is not None:
         note = v.refusal_note(done.error, settings.tz)
@@ -237,7 +237,7 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
     if await pressed_again(callback, device_id, state, ExtendDialog.due):
         await callback.answer(t.DIALOG_OPEN)
         return
-    checked = await db.run(catalog.act_or_card, inventory.check_holder, device_id, viewer.person_id)
+    checked = await db.run(catalog.act_or_card, loans.check_holder, device_id, viewer.person_id)
     if checked.error is not None:
         # Refused from a reminder ("rext"): the card comes as a new message, like [Вернул]'s,
         # so the reminder keeps the buttons of the holder's other devices.
@@ -251,7 +251,7 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
 async def finish_extend(message: Message, due: date | None, *, edit: bool, state: FSMContext, db: Db,
                         viewer: Viewer, settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
     device_id = (await state.get_data())["device_id"]
-    done = await db.run(catalog.act_then_card, inventory.extend, device_id, viewer.person_id, due_on=due,
+    done = await db.run(catalog.act_then_card, loans.extend, device_id, viewer.person_id, due_on=due,
                         today=clock.today(), now=clock.now())
     if done.error is not None:
         note = v.refusal_note(done.error, settings.tz)

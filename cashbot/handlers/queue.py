@@ -23,7 +23,7 @@ from cashbot.handlers.card import show_card
 from cashbot.handlers.loans import start_take
 from cashbot.turns import announce
 from cashbot.notify import Notifier
-from cashbot.services import inventory
+from cashbot.services import queue
 from cashbot.services.errors import DomainError, NoOffer
 from cashbot.services.people import Viewer
 from cashbot.texts import loans as t
@@ -45,7 +45,7 @@ async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db,
                        settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
     device_id = callback_data.device_id
     try:
-        result = await db.run(inventory.join_queue, device_id, viewer.person_id, now=clock.now(),
+        result = await db.run(queue.join_queue, device_id, viewer.person_id, now=clock.now(),
                               today_start=local_day_start(clock, settings))
     except DomainError as error:
         note = v.refusal_note(error, settings.tz)
@@ -65,7 +65,7 @@ async def leave_pressed(callback: CallbackQuery, callback_data: DeviceCb, db: Db
                         settings: Settings, clock: Clock, notifier: Notifier, **deps) -> None:
     device_id = callback_data.device_id
     try:
-        change = await db.run(inventory.leave_queue, device_id, viewer.person_id, now=clock.now(),
+        change = await db.run(queue.leave_queue, device_id, viewer.person_id, now=clock.now(),
                               hold_hours=settings.queue.hold_hours)
     except DomainError as error:
         note = v.refusal_note(error, settings.tz)
@@ -87,7 +87,7 @@ async def offer_take(callback: CallbackQuery, callback_data: OfferCb, state: FSM
 async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, db: Db, viewer: Viewer,
                      settings: Settings, clock: Clock, notifier: Notifier) -> None:
     try:
-        change = await db.run(inventory.pass_offer, callback_data.device_id, viewer.person_id,
+        change = await db.run(queue.pass_offer, callback_data.device_id, viewer.person_id,
                               now=clock.now(), hold_hours=settings.queue.hold_hours)
     except NoOffer:
         await card.safe_edit(callback.message, t.OFFER_GONE)
@@ -101,7 +101,7 @@ async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, db: Db, vi
 def expiry_job(app) -> callable:
     """Background job: move expired reservations down their queues and tell the people."""
     async def expire() -> None:
-        changes = await app.db.run(inventory.expire_offers, app.clock.now(), app.settings.queue.hold_hours)
+        changes = await app.db.run(queue.expire_offers, app.clock.now(), app.settings.queue.hold_hours)
         for change in changes:
             announce(change, app.notifier, app.db, app.settings, app.clock, timed_out=True)
     return expire

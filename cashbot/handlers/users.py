@@ -23,7 +23,7 @@ from cashbot.services import users as users_service
 from cashbot.services.errors import (
     BadValue, CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
 )
-from cashbot.services.inventory import OfferChange
+from cashbot.services.queue import OfferChange
 from cashbot.services.people import Viewer
 from cashbot.states import EditPerson, UsersSearch
 from cashbot.texts import device_admin as t

@@ -19,7 +19,10 @@ from cashbot.services.errors import (
     NotHolder,
     NotQueued,
 )
-from cashbot.services.inventory import DeviceRef, HolderCheck, HandoverRequest, Offer
+from cashbot.services.handover import HandoverRequest
+from cashbot.services.inventory import DeviceRef
+from cashbot.services.loans import HolderCheck
+from cashbot.services.queue import Offer
 from cashbot.services.people import PersonBrief
 from cashbot.texts import loans as t
 from cashbot.texts.common import esc
