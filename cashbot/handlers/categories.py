@@ -20,7 +20,7 @@ from cashbot.services.people import Viewer
 from cashbot.states import CategoryEdit
 from cashbot.texts import device_admin as t
 from cashbot.texts.common import esc
-from cashbot.views.device_admin import categories_list
+from cashbot.views.categories import categories_list
 from cashbot.views.format import field_problem
 
 router = Router(name="categories_admin")

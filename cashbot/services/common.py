@@ -8,6 +8,13 @@ from datetime import datetime
 from cashbot.db.models import Event, database_proxy
 
 
+def clamp_page(page: int, total: int, page_size: int) -> tuple[int, int]:
+    """(page, pages) for a list of `total` items: the 0-based page clamped into range, and at
+    least one page even when the list is empty. Every paged list clamps through here."""
+    pages = max(1, -(-total // page_size))
+    return min(max(page, 0), pages - 1), pages
+
+
 def fold(*parts: object) -> str:
     """Case-folded text for search columns: SQLite's lower()/LIKE fold only ASCII."""
     text = " ".join(str(p) for p in parts if p not in (None, ""))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from cashbot.db.models import Category, Device, Event, Person, QueueEntry, database_proxy
 from cashbot.services import catalog, fields, inventory, loans, people
 from cashbot.services.catalog import Page
-from cashbot.services.common import fold, record
+from cashbot.services.common import clamp_page, fold, record
 from cashbot.services.errors import (
     BadValue,
     CategoryNotFound,
@@ -183,8 +183,7 @@ def journal(device_id: int, page: int, page_size: int) -> tuple[DeviceRef, Page]
     """The device's whole history, newest first, one page at a time."""
     device = live_device(device_id)
     total = Event.select().where(Event.device == device_id).count()
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(page, total, page_size)
     lines = catalog.history(device_id=device_id, limit=page_size, offset=page * page_size)
     return device_ref(device), Page(lines, total, page, pages)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
 
-from cashbot.callbacks import ImportCb
+from cashbot.callbacks import ImportAction, ImportCb
 from cashbot.services.import_csv import ImportPlan, ImportResult
 from cashbot.texts import add_device as t
 from cashbot.texts import import_csv as ci
@@ -41,10 +41,10 @@ def import_preview(plan: ImportPlan, file_name: str, update_existing: bool, toke
         attachment = Attachment(t.PROBLEMS_FILE if not plan.ok else ci.DETAILS_FILE, "\n\n".join(details) + "\n")
     kb = InlineKeyboardBuilder()
     if plan.ok and plan.has_work:
-        kb.button(text=t.BTN_IMPORT, callback_data=ImportCb(action="go", token=token))
+        kb.button(text=t.BTN_IMPORT, callback_data=ImportCb(action=ImportAction.IMPORT, token=token))
     kb.button(text=t.BTN_UPDATE_ON if update_existing else t.BTN_UPDATE_OFF,
-              callback_data=ImportCb(action="upd", token=token))
-    kb.button(text=t.BTN_CANCEL, callback_data=ImportCb(action="cancel", token=token))
+              callback_data=ImportCb(action=ImportAction.TOGGLE_UPDATE, token=token))
+    kb.button(text=t.BTN_CANCEL, callback_data=ImportCb(action=ImportAction.CANCEL, token=token))
     kb.adjust(1)
     return text, kb.as_markup(), attachment
 

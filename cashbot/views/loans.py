@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import DeviceCb, HandoverCb, OfferCb, pack_due
+from cashbot.callbacks import (
+    DeviceAction,
+    DeviceCb,
+    DueAction,
+    HandoverAction,
+    HandoverCb,
+    OfferAction,
+    OfferCb,
+    pack_due,
+)
 from cashbot.services.errors import (
     AlreadyHolder,
     AlreadyQueued,
@@ -40,19 +49,19 @@ def device_label(device: DeviceRef) -> str:
 def open_card_markup(device_id: int) -> InlineKeyboardMarkup:
     """On messages to other people: one tap to the device's current card."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_OPEN_CARD, callback_data=DeviceCb(action="open", device_id=device_id))
+    kb.button(text=t.BTN_OPEN_CARD, callback_data=DeviceCb(action=DeviceAction.OPEN, device_id=device_id))
     return kb.as_markup()
 
 
-def _due_button(text: str, action: str, device_id: int, days: int = -1) -> InlineKeyboardButton:
+def _due_button(text: str, action: DueAction, device_id: int, days: int = -1) -> InlineKeyboardButton:
     return callback_button(text, pack_due(action=action, device_id=device_id, days=days))
 
 
 def due_keyboard(device_id: int) -> InlineKeyboardMarkup:
     """Quick dates two a row, then Cancel (built directly: every take and extend shows it)."""
-    quick = [_due_button(label, "due", device_id, days) for label, days in QUICK_DUE_DAYS]
+    quick = [_due_button(label, DueAction.DUE, device_id, days) for label, days in QUICK_DUE_DAYS]
     return InlineKeyboardMarkup(inline_keyboard=[quick[:2], quick[2:],
-                                                 [_due_button(t.BTN_CANCEL, "cancel", device_id)]])
+                                                 [_due_button(t.BTN_CANCEL, DueAction.CANCEL, device_id)]])
 
 
 def ask_due_take(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
@@ -68,7 +77,7 @@ def ask_due_extend(check: HolderCheck) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def ask_location(device_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    row = [_due_button(t.BTN_SKIP, "skip", device_id), _due_button(t.BTN_CANCEL, "cancel", device_id)]
+    row = [_due_button(t.BTN_SKIP, DueAction.SKIP, device_id), _due_button(t.BTN_CANCEL, DueAction.CANCEL, device_id)]
     return t.ASK_LOCATION, InlineKeyboardMarkup(inline_keyboard=[row])
 
 
@@ -95,8 +104,8 @@ def waiting_new_due(device: DeviceRef, holder_name: str, due_on: date | None) ->
 
 def your_turn(offer: Offer, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_OFFER_TAKE, callback_data=OfferCb(action="take", device_id=offer.device.device_id))
-    kb.button(text=t.BTN_OFFER_PASS, callback_data=OfferCb(action="pass", device_id=offer.device.device_id))
+    kb.button(text=t.BTN_OFFER_TAKE, callback_data=OfferCb(action=OfferAction.TAKE, device_id=offer.device.device_id))
+    kb.button(text=t.BTN_OFFER_PASS, callback_data=OfferCb(action=OfferAction.PASS, device_id=offer.device.device_id))
     text = t.YOUR_TURN.format(device=device_label(offer.device), until=fmt_datetime(offer.expires_at, tz))
     return text, kb.as_markup()
 
@@ -111,8 +120,8 @@ def handover_choices(device_id: int, people: list[PersonBrief]) -> InlineKeyboar
         label = p.full_name or p.email or "—"
         if p.username:
             label += f" (@{p.username})"
-        kb.button(text=label, callback_data=HandoverCb(action="to", ref=p.person_id, device_id=device_id))
-    kb.button(text=t.BTN_CANCEL, callback_data=HandoverCb(action="cancel", ref=0, device_id=device_id))
+        kb.button(text=label, callback_data=HandoverCb(action=HandoverAction.TO, ref=p.person_id, device_id=device_id))
+    kb.button(text=t.BTN_CANCEL, callback_data=HandoverCb(action=HandoverAction.CANCEL, ref=0, device_id=device_id))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -126,8 +135,8 @@ def ask_handover(device: DeviceRef, candidates: list[PersonBrief]) -> tuple[str,
 
 def handover_request(request: HandoverRequest) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_ACCEPT, callback_data=HandoverCb(action="yes", ref=request.handover_id))
-    kb.button(text=t.BTN_DECLINE, callback_data=HandoverCb(action="no", ref=request.handover_id))
+    kb.button(text=t.BTN_ACCEPT, callback_data=HandoverCb(action=HandoverAction.ACCEPT, ref=request.handover_id))
+    kb.button(text=t.BTN_DECLINE, callback_data=HandoverCb(action=HandoverAction.DECLINE, ref=request.handover_id))
     due = t.HANDOVER_REQUEST_DUE.format(due=fmt_date(request.due_on)) if request.due_on else ""
     text = t.HANDOVER_REQUEST.format(name=esc(request.from_person.full_name),
                                      device=device_label(request.device), due=due)
