@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import NamedTuple
 
 from cashbot.db.models import Event, database_proxy
+
+
+class DeviceLabel(NamedTuple):
+    """A device as messages name it: «№49 · Эвотор»."""
+
+    number: int
+    name: str
 
 
 def clamp_page(page: int, total: int, page_size: int) -> tuple[int, int]:

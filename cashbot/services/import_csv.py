@@ -31,7 +31,7 @@ from peewee import IntegrityError
 
 from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatus, database_proxy
 from cashbot.services import device_csv, people
-from cashbot.services.common import fold, record
+from cashbot.services.common import DeviceLabel, fold, record
 from cashbot.services.device_csv import DeviceRow, Problem
 from cashbot.texts import add_device as T
 from cashbot.texts.import_csv import COLUMN_TITLES
@@ -113,7 +113,7 @@ class ImportPlan:
 @dataclass(frozen=True)
 class HolderNotice:
     telegram_id: int
-    devices: list[tuple[int, str]]  # (number, name)
+    devices: list[DeviceLabel]
 
 
 @dataclass
@@ -336,10 +336,10 @@ def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResul
     loans = _open_loans(plan.loans, device_ids, holders, now, events)
     result.assigned = len(loans)
     _bulk_insert("events", ("at", "kind", "actor_id", "device_id", "person_id", "details"), events.rows)
-    by_person: dict[int, list[tuple[int, str]]] = {}
+    by_person: dict[int, list[DeviceLabel]] = {}
     for row, person in loans:
         if person.telegram_id is not None and person.status == PersonStatus.ACTIVE:
-            by_person.setdefault(person.telegram_id, []).append((row.number, row.name))
+            by_person.setdefault(person.telegram_id, []).append(DeviceLabel(row.number, row.name))
     result.notices = [HolderNotice(tid, devices) for tid, devices in by_person.items()]
     return result
 

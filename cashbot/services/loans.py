@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from peewee import IntegrityError
 
@@ -96,28 +97,39 @@ def start_loan(device_id: int, person_id: int, *, due_on: date | None, location:
     return StartedLoan(loan_id, bool(had_place))
 
 
-def _state(device_id: int) -> tuple:
-    """(number, name, loan id, holder id, holder name, offered-to id, offered-to name,
-    offer expiry as stored) of a live device; DeviceNotFound otherwise. None where there is no
-    open loan / no offer."""
+class _State(NamedTuple):
+    """A live device's loan and offer, as _STATE_SQL reads them; None where there is none."""
+
+    number: int
+    name: str
+    loan_id: int | None
+    holder_id: int | None
+    holder_name: str
+    offered_to: int | None
+    offered_name: str | None
+    offer_until: str | None  # as stored
+
+
+def _state(device_id: int) -> _State:
+    """DeviceNotFound unless the device is live."""
     row = database_proxy.execute_sql(_STATE_SQL, (device_id,)).fetchone()
     if row is None:
         raise DeviceNotFound()
-    return row
+    return _State._make(row)
 
 
 def _check_takeable(device_id: int, person_id: int) -> DeviceRef:
     """The device if `person_id` may take it now."""
-    number, name, loan_id, holder_id, holder, offered_to, offered_name, offer_until = _state(device_id)
-    if loan_id is not None:
-        if holder_id == person_id:
+    state = _state(device_id)
+    if state.loan_id is not None:
+        if state.holder_id == person_id:
             raise AlreadyHolder()
-        raise DeviceTaken(holder, holder_id)
+        raise DeviceTaken(state.holder_name, state.holder_id)
     # A reservation stands until the background loop moves it on, even a few seconds past its
     # expiry: otherwise a passer-by could take the device ahead of the whole queue.
-    if offered_to is not None and offered_to != person_id:
-        raise DeviceReserved(offered_name, QueueEntry.offer_expires_at.python_value(offer_until))
-    return DeviceRef(device_id, number, name)
+    if state.offered_to is not None and state.offered_to != person_id:
+        raise DeviceReserved(state.offered_name, QueueEntry.offer_expires_at.python_value(state.offer_until))
+    return DeviceRef(device_id, state.number, state.name)
 
 
 def ensure_can_take(device_id: int, person_id: int) -> DeviceRef:
@@ -142,11 +154,11 @@ def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: 
 
     `person_id` must hold it; admins unassigning pass the holder's id, themselves as actor."""
     with database_proxy.atomic():
-        number, name, loan_id, holder_id, *_ = _state(device_id)
-        if loan_id is None or holder_id != person_id:
+        state = _state(device_id)
+        if state.loan_id is None or state.holder_id != person_id:
             raise NotHolder()
-        device = DeviceRef(device_id, number, name)
-        close_loan(loan_id, reason, now)
+        device = DeviceRef(device_id, state.number, state.name)
+        close_loan(state.loan_id, reason, now)
         record("return" if reason == "returned" else reason, now, actor_id=actor_id or person_id,
                device_id=device_id, person_id=person_id)
         offer = offer_next(device, now, hold_hours)

@@ -14,7 +14,7 @@ from peewee import Case, fn
 from cashbot.db.models import Device, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
 from cashbot.services import catalog, fields, people, queue
 from cashbot.services.catalog import HistoryLine, MyLoan, MyPlace, Page
-from cashbot.services.common import fold, record
+from cashbot.services.common import DeviceLabel, fold, record
 from cashbot.services.errors import CannotChangeSelf, EmailTaken, PersonHoldsDevices, PersonNotFound
 from cashbot.services.queue import OfferChange
 from cashbot.services.people import PersonBrief, brief
@@ -156,7 +156,7 @@ def _refuse_if_holding(person_id: int) -> None:
                 .where(Loan.person == person_id, Loan.returned_at.is_null())
                 .order_by(Device.number))
     if held:
-        raise PersonHoldsDevices([(d.number, d.name) for d in held])
+        raise PersonHoldsDevices([DeviceLabel(d.number, d.name) for d in held])
 
 
 def delete_person(person_id: int, *, actor_id: int, now: datetime, hold_hours: int) -> StatusChange:

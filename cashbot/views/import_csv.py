@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aiogram.types import InlineKeyboardMarkup
 
 from cashbot.callbacks import ImportAction, ImportCb
+from cashbot.services.common import DeviceLabel
 from cashbot.services.import_csv import ImportPlan, ImportResult
 from cashbot.texts import add_device as t
 from cashbot.texts import import_csv as ci
@@ -122,6 +123,6 @@ def import_done(result: ImportResult) -> str:
     return text + (t.DONE_INVITED.format(invited=result.invited) if result.invited else "")
 
 
-def import_notice(devices: list[tuple[int, str]]) -> str:
+def import_notice(devices: list[DeviceLabel]) -> str:
     return t.IMPORT_NOTICE.format(devices="\n".join(
-        t.IMPORT_NOTICE_LINE.format(number=n, name=esc(name)) for n, name in devices))
+        t.IMPORT_NOTICE_LINE.format(number=d.number, name=esc(d.name)) for d in devices))

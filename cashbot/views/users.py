@@ -11,6 +11,7 @@ from aiogram.types import InlineKeyboardMarkup
 from cashbot.callbacks import PersonAdminAction, PersonAdminCb
 from cashbot.db.models import PersonStatus
 from cashbot.services.catalog import HistoryLine, Page
+from cashbot.services.common import DeviceLabel
 from cashbot.services.people import PersonBrief
 from cashbot.services.users import PersonCard
 from cashbot.texts import device_admin as t
@@ -147,8 +148,8 @@ def confirm_delete(person: PersonBrief) -> tuple[str, InlineKeyboardMarkup]:
     return t.CONFIRM_DELETE_PERSON.format(name=esc(display_name(person))), kb.as_markup()
 
 
-def holds_devices(devices: list[tuple[int, str]]) -> str:
-    return t.PERSON_HOLDS.format(devices="\n".join(f"• №{n} {esc(name)}" for n, name in devices))
+def holds_devices(devices: list[DeviceLabel]) -> str:
+    return t.PERSON_HOLDS.format(devices="\n".join(f"• №{d.number} {esc(d.name)}" for d in devices))
 
 
 def back_to_list() -> InlineKeyboardMarkup:
