@@ -9,7 +9,7 @@ import pytest
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, PersonAdminCb
 from cashbot.db.models import Category, Device, Loan, Person, PersonStatus
 from cashbot.services import inventory, loans, queue
-from cashbot.texts import device_admin as t_manage
+from cashbot.texts import users as t_manage
 from cashbot.texts import common as common_texts
 from tests.seed import device, person
 from tests.support import make_handler_env

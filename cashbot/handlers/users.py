@@ -26,7 +26,7 @@ from cashbot.services.errors import (
 from cashbot.services.queue import OfferChange
 from cashbot.services.people import Viewer
 from cashbot.states import EditPerson, UsersSearch
-from cashbot.texts import device_admin as t
+from cashbot.texts import users as t
 from cashbot.texts.common import esc
 from cashbot.views.format import email_problem, field_problem
 from cashbot.views import users as v

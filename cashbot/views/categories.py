@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from cashbot.callbacks import CategoryAdminAction, CategoryAdminCb
 from cashbot.services.catalog import CategoryCount
-from cashbot.texts import device_admin as t
+from cashbot.texts import categories as t
 from cashbot.texts.common import esc
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 

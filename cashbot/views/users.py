@@ -14,7 +14,7 @@ from cashbot.services.catalog import HistoryLine, Page
 from cashbot.services.common import DeviceLabel
 from cashbot.services.people import PersonBrief
 from cashbot.services.users import PersonCard
-from cashbot.texts import device_admin as t
+from cashbot.texts import users as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
