@@ -10,8 +10,8 @@ from cashbot.notify import Delivery, Notifier
 from cashbot.services import queue
 from cashbot.services.errors import NoOffer
 from cashbot.services.queue import Offer, OfferChange
-from cashbot.texts import loans as t
-from cashbot.views import loans as v
+from cashbot.texts import queue as t
+from cashbot.views import queue as v
 
 
 def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *,

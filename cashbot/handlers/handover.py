@@ -31,9 +31,9 @@ from cashbot.services.errors import (
 from cashbot.services.handover import HandoverRequest
 from cashbot.services.people import Viewer
 from cashbot.states import HandoverDialog
-from cashbot.texts import loans as t
+from cashbot.texts import handover as t
 from cashbot.texts.common import esc
-from cashbot.views import loans as v
+from cashbot.views import handover as v
 
 router = Router(name="handover")
 router.message.filter(ActiveUser())

@@ -26,9 +26,9 @@ from cashbot.notify import Notifier
 from cashbot.services import queue
 from cashbot.services.errors import DomainError, NoOffer
 from cashbot.services.people import Viewer
-from cashbot.texts import loans as t
+from cashbot.texts import queue as t
 from cashbot.texts.common import esc
-from cashbot.views import loans as v
+from cashbot.views import queue as v
 
 router = Router(name="queue")
 router.message.filter(ActiveUser())

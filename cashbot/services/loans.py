@@ -16,7 +16,13 @@ from cashbot.services.common import record
 from cashbot.services.errors import AlreadyHolder, DeviceNotFound, DeviceReserved, DeviceTaken, NotHolder
 from cashbot.services.fields import check_due_date
 from cashbot.services.inventory import (
-    DeviceRef, close_loan, current_loan, device_ref, holder_name, queue_entries, require_holder,
+    DeviceRef,
+    close_loan,
+    current_loan,
+    device_ref,
+    holder_name,
+    queue_entries,
+    require_holder,
 )
 from cashbot.services.people import PersonBrief, brief
 from cashbot.services.queue import Offer, offer_next, waiting_count

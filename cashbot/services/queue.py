@@ -14,7 +14,11 @@ from cashbot.db.models import Device, Event, Person, PersonStatus, QueueEntry, d
 from cashbot.services.common import record
 from cashbot.services.errors import AlreadyHolder, AlreadyQueued, DeviceFree, NoOffer, NotQueued
 from cashbot.services.inventory import (
-    DeviceRef, current_loan, current_offer, device_ref, live_device,
+    DeviceRef,
+    current_loan,
+    current_offer,
+    device_ref,
+    live_device,
 )
 from cashbot.services.people import PersonBrief, brief
 

@@ -1,9 +1,9 @@
 """Category management (admins). Russian, HTML."""
 
 from cashbot.texts.admin import (  # noqa: F401  (handlers and views use t.<name>)
-    SEND_TEXT,
-    SEND_OTHER,
     CATEGORY_GONE,
+    SEND_OTHER,
+    SEND_TEXT,
 )
 
 # --- categories

@@ -2,14 +2,14 @@
 Russian, HTML."""
 
 from cashbot.texts.admin import (  # noqa: F401  (handlers and views use t.<name>)
-    SEND_TEXT,
-    SEND_OTHER,
-    EMPTY_VALUE,
     BTN_CANCEL,
     BTN_CONFIRM_DELETE,
-    STATUS,
-    PERSON_GONE,
     CATEGORY_GONE,
+    EMPTY_VALUE,
+    PERSON_GONE,
+    SEND_OTHER,
+    SEND_TEXT,
+    STATUS,
 )
 from cashbot.texts.card import FIELD_NAMES  # noqa: F401  (views use t.FIELD_NAMES)
 

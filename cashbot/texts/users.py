@@ -1,13 +1,13 @@
 """/users: the people list, a person's card, approving, blocking, deleting. Russian, HTML."""
 
 from cashbot.texts.admin import (  # noqa: F401  (handlers and views use t.<name>)
-    SEND_TEXT,
-    SEND_OTHER,
-    EMPTY_VALUE,
     BTN_CANCEL,
     BTN_CONFIRM_DELETE,
-    STATUS,
+    EMPTY_VALUE,
     PERSON_GONE,
+    SEND_OTHER,
+    SEND_TEXT,
+    STATUS,
 )
 
 # --- /users: list and search
