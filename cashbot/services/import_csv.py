@@ -33,7 +33,7 @@ from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatu
 from cashbot.services import device_csv, people
 from cashbot.services.common import DeviceLabel, fold, record
 from cashbot.services.device_csv import DeviceRow, Problem
-from cashbot.texts import add_device as T
+from cashbot.texts import import_csv as T
 from cashbot.texts.import_csv import COLUMN_TITLES
 
 _UPDATABLE = ("name", "serial", "firmware", "registered_on", "comment", "location")

@@ -15,8 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 from cashbot.callbacks import ImportAction, ImportCb
 from cashbot.services.common import DeviceLabel
 from cashbot.services.import_csv import ImportPlan, ImportResult
-from cashbot.texts import add_device as t
-from cashbot.texts import import_csv as ci
+from cashbot.texts import import_csv as t
 from cashbot.texts.common import esc
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
@@ -39,7 +38,7 @@ def import_preview(plan: ImportPlan, file_name: str, update_existing: bool, toke
         text, details = _preview_text(plan, file_name, update_existing, note, summarise=True)
     attachment = None
     if details:
-        attachment = Attachment(t.PROBLEMS_FILE if not plan.ok else ci.DETAILS_FILE, "\n\n".join(details) + "\n")
+        attachment = Attachment(t.PROBLEMS_FILE if not plan.ok else t.DETAILS_FILE, "\n\n".join(details) + "\n")
     kb = InlineKeyboardBuilder()
     if plan.ok and plan.has_work:
         kb.button(text=t.BTN_IMPORT, callback_data=ImportCb(action=ImportAction.IMPORT, token=token))
@@ -61,11 +60,11 @@ def _preview_text(plan: ImportPlan, file_name: str, update_existing: bool, note:
     unknown = plan.unknown_columns
     if unknown:
         if summarise or len(unknown) > LIST_INLINE_MAX:
-            lines.append(t.WARNINGS.format(text=ci.UNKNOWN_COLUMNS_COUNT.format(count=len(unknown))))
-            details.append(ci.DETAILS_UNKNOWN_COLUMNS + "\n" + "\n".join(unknown))
+            lines.append(t.WARNINGS.format(text=t.UNKNOWN_COLUMNS_COUNT.format(count=len(unknown))))
+            details.append(t.DETAILS_UNKNOWN_COLUMNS + "\n" + "\n".join(unknown))
         else:
             names = ", ".join(f"«{_cut(name)}»" for name in unknown)
-            lines.append(t.WARNINGS.format(text=esc(ci.UNKNOWN_COLUMNS.format(columns=names))))
+            lines.append(t.WARNINGS.format(text=esc(t.UNKNOWN_COLUMNS.format(columns=names))))
     if not plan.ok:
         lines.append(t.PROBLEMS.format(count=len(plan.problems)))
         report = plan.report
@@ -80,29 +79,29 @@ def _preview_text(plan: ImportPlan, file_name: str, update_existing: bool, note:
     if update_existing:
         lines.append(t.WILL_UPDATE.format(count=plan.to_update))
         if plan.unchanged:
-            lines.append(ci.WILL_STAY.format(count=plan.unchanged))
+            lines.append(t.WILL_STAY.format(count=plan.unchanged))
     else:
         lines.append(t.EXISTING_SKIPPED)
     if plan.assignments:
         who = [f"{a.name} ({a.email})" if a.name else f"{a.email} — {t.NOT_REGISTERED}" for a in plan.assignments]
         if summarise or len(who) > LIST_INLINE_MAX:
-            lines.append(ci.ASSIGNMENTS_COUNT.format(devices=plan.assigned, people=len(who)))
-            details.append(ci.DETAILS_ASSIGNMENTS + "\n" + "\n".join(
+            lines.append(t.ASSIGNMENTS_COUNT.format(devices=plan.assigned, people=len(who)))
+            details.append(t.DETAILS_ASSIGNMENTS + "\n" + "\n".join(
                 f"{w}: {a.devices}" for w, a in zip(who, plan.assignments)))
         else:
             lines.append(t.ASSIGNMENTS)
             lines += [t.ASSIGNMENT.format(count=a.devices, who=esc(w)) for w, a in zip(who, plan.assignments)]
     if plan.invitations:
-        lines.append(ci.WILL_INVITE.format(count=len(plan.invitations)))
+        lines.append(t.WILL_INVITE.format(count=len(plan.invitations)))
     if plan.due_changes:
-        lines.append(ci.WILL_CHANGE_DUE.format(count=plan.due_changes))
+        lines.append(t.WILL_CHANGE_DUE.format(count=plan.due_changes))
     if plan.overdue:
-        lines.append(ci.OVERDUE.format(count=plan.overdue))
+        lines.append(t.OVERDUE.format(count=plan.overdue))
     if plan.new_categories:
         names = plan.new_categories
         if summarise or len(names) > LIST_INLINE_MAX:
-            lines.append(ci.NEW_CATEGORIES_COUNT.format(count=len(names)))
-            details.append(ci.DETAILS_NEW_CATEGORIES + "\n" + "\n".join(names))
+            lines.append(t.NEW_CATEGORIES_COUNT.format(count=len(names)))
+            details.append(t.DETAILS_NEW_CATEGORIES + "\n" + "\n".join(names))
         else:
             lines.append(t.NEW_CATEGORIES.format(names=esc(", ".join(_cut(n) for n in names))))
     if not plan.has_work:
@@ -119,7 +118,7 @@ def import_done(result: ImportResult) -> str:
     if result.unchanged:
         text += t.DONE_UNCHANGED.format(unchanged=result.unchanged)
     if result.due_changed:
-        text += ci.DONE_DUE_CHANGED.format(count=result.due_changed)
+        text += t.DONE_DUE_CHANGED.format(count=result.due_changed)
     return text + (t.DONE_INVITED.format(invited=result.invited) if result.invited else "")
 
 
