@@ -215,10 +215,11 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(data: bytes, args: argparse.Namespace, clock) -> int:
     from cashbot.services import import_csv
+    from cashbot.views import import_csv as import_views
 
     update = args.update_existing
     plan = import_csv.plan_import(data, update_existing=update, today=clock.today())
-    print(import_csv.describe_plan(plan, update_existing=update))
+    print(import_views.describe_plan(plan, update_existing=update))
     if not plan.ok:
         return IMPORT_REFUSED
     if not args.apply:
@@ -230,9 +231,9 @@ def _import(data: bytes, args: argparse.Namespace, clock) -> int:
               file=sys.stderr)
         return IMPORT_REFUSED
     if not result.applied:
-        print(result.plan.report)
+        print(import_views.format_problems(result.plan.problems))
         return IMPORT_REFUSED
-    print(import_csv.describe_result(result))
+    print(import_views.describe_result(result))
     return IMPORT_DONE
 
 

@@ -97,11 +97,6 @@ class ImportPlan:
         return bool(self.to_add or self.to_update or self.assigned or self.due_changes)
 
     @property
-    def report(self) -> str:
-        """Plain text, one problem per line (escape it before sending as HTML)."""
-        return device_csv.format_problems(self.problems)
-
-    @property
     def fingerprint(self) -> str:
         """Short digest of everything the preview reports: equal plans, equal imports."""
         summary = [self.to_add, self.to_update, self.unchanged, self.due_changes, self.overdue,
@@ -181,41 +176,6 @@ def apply_import(data: bytes, *, update_existing: bool, today: date, now: dateti
         if plan.ok:
             raise
         return ImportResult(plan, applied=False)
-
-
-def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
-    """Plain-text summary of a plan for the command line (the bot has its own view)."""
-    lines = [f"encoding: {plan.encoding or '-'}"]
-    lines += [f"warning: {w}" for w in plan.warnings]
-    if plan.unknown_columns:
-        lines.append("ignored columns: " + ", ".join(plan.unknown_columns))
-    if not plan.ok:
-        lines.append(f"problems: {len(plan.problems)} (nothing can be imported)")
-        lines.append(plan.report)
-        return "\n".join(lines)
-    lines.append(f"to add: {plan.to_add}")
-    if update_existing:
-        lines.append(f"to update: {plan.to_update}")
-        lines.append(f"unchanged: {plan.unchanged}")
-    else:
-        lines.append("existing devices: not updated")
-    lines.append(f"to assign: {plan.assigned}")
-    lines += [f"  {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
-              for a in plan.assignments]
-    lines.append(f"return dates to change: {plan.due_changes}")
-    lines.append(f"overdue (return date already past): {plan.overdue}")
-    lines.append(f"to invite: {len(plan.invitations)}")
-    lines.append(f"new categories: {len(plan.new_categories)}")
-    lines += [f"  {name}" for name in plan.new_categories]
-    return "\n".join(lines)
-
-
-def describe_result(result: ImportResult) -> str:
-    """The CLI's line after a write: the same counts, in the same words, as the dry run."""
-    return (f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-            f"assigned {result.assigned}, return dates changed {result.due_changed}, "
-            f"invited {result.invited}, new categories {result.categories_added} "
-            "(holders are not notified from the command line)")
 
 
 # ------------------------------------------------------------------------------ planning

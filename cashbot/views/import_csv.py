@@ -8,15 +8,18 @@ PREVIEW_LIMIT characters, is shown as a count, and the full lists go with it as 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
 
 from cashbot.callbacks import ImportAction, ImportCb
 from cashbot.services.common import DeviceLabel
+from cashbot.services.device_csv import Problem
 from cashbot.services.import_csv import ImportPlan, ImportResult
 from cashbot.texts import import_csv as t
 from cashbot.texts.common import esc
+from cashbot.texts.plural import plural
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
 REPORT_INLINE_LIMIT = 3000  # longer problem reports go as a .txt document
@@ -67,7 +70,7 @@ def _preview_text(plan: ImportPlan, file_name: str, update_existing: bool, note:
             lines.append(t.WARNINGS.format(text=esc(t.UNKNOWN_COLUMNS.format(columns=names))))
     if not plan.ok:
         lines.append(t.PROBLEMS.format(count=len(plan.problems)))
-        report = plan.report
+        report = format_problems(plan.problems)
         if summarise or len(report) > REPORT_INLINE_LIMIT:
             lines.append(t.PROBLEMS_IN_FILE)
             details.insert(0, report)
@@ -125,3 +128,60 @@ def import_done(result: ImportResult) -> str:
 def import_notice(devices: list[DeviceLabel]) -> str:
     return t.IMPORT_NOTICE.format(devices="\n".join(
         t.IMPORT_NOTICE_LINE.format(number=d.number, name=esc(d.name)) for d in devices))
+
+
+def format_problems(problems: Iterable[Problem], limit: int | None = None) -> str:
+    """One line per problem, sorted by line (file-level problems first)."""
+    ordered = sorted(problems, key=lambda p: (p.line is not None, p.line or 0))
+    shown = ordered if limit is None else ordered[:limit]
+    out = []
+    for p in shown:
+        if p.line is not None and p.column:
+            out.append(t.REPORT_LINE_COLUMN.format(line=p.line, column=p.column, message=p.message))
+        elif p.line is not None:
+            out.append(t.REPORT_LINE.format(line=p.line, message=p.message))
+        elif p.column:
+            out.append(t.REPORT_COLUMN.format(column=p.column, message=p.message))
+        else:
+            out.append(p.message)
+    rest = len(ordered) - len(shown)
+    if rest > 0:
+        out.append(t.REPORT_MORE.format(count=rest, noun=plural(rest, t.PROBLEM_NOUN)))
+    return "\n".join(out)
+
+
+# --- The command line (`cashbot import`): plain English, not bot texts
+
+def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
+    """Plain-text summary of a plan for the command line (the bot has its own view)."""
+    lines = [f"encoding: {plan.encoding or '-'}"]
+    lines += [f"warning: {w}" for w in plan.warnings]
+    if plan.unknown_columns:
+        lines.append("ignored columns: " + ", ".join(plan.unknown_columns))
+    if not plan.ok:
+        lines.append(f"problems: {len(plan.problems)} (nothing can be imported)")
+        lines.append(format_problems(plan.problems))
+        return "\n".join(lines)
+    lines.append(f"to add: {plan.to_add}")
+    if update_existing:
+        lines.append(f"to update: {plan.to_update}")
+        lines.append(f"unchanged: {plan.unchanged}")
+    else:
+        lines.append("existing devices: not updated")
+    lines.append(f"to assign: {plan.assigned}")
+    lines += [f"  {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
+              for a in plan.assignments]
+    lines.append(f"return dates to change: {plan.due_changes}")
+    lines.append(f"overdue (return date already past): {plan.overdue}")
+    lines.append(f"to invite: {len(plan.invitations)}")
+    lines.append(f"new categories: {len(plan.new_categories)}")
+    lines += [f"  {name}" for name in plan.new_categories]
+    return "\n".join(lines)
+
+
+def describe_result(result: ImportResult) -> str:
+    """The CLI's line after a write: the same counts, in the same words, as the dry run."""
+    return (f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
+            f"assigned {result.assigned}, return dates changed {result.due_changed}, "
+            f"invited {result.invited}, new categories {result.categories_added} "
+            "(holders are not notified from the command line)")
