@@ -33,7 +33,7 @@ BTN_UNQUEUE = "🚶 Выйти из очереди"
 BTN_HISTORY = "📜 История"
 BTN_REFRESH = "🔄 Обновить"
 
-# The same words a failed search by number gives (texts/find.py).
+# The same words a failed search by number gives (texts/lists.py).
 NO_SUCH_NUMBER = _lists.NOT_FOUND_NUMBER + _lists.NOT_FOUND_HINT
 DEVICE_GONE = "Этого устройства больше нет в учёте."
 REFRESHED = "Карточка обновлена."

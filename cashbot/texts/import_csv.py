@@ -1,4 +1,5 @@
-"""Russian texts of the device CSV import/export (cashbot.services.device_csv).
+"""Russian texts of the CSV import flow (upload, preview, result) and of the device CSV file
+(services/device_csv.py: its problems, column titles, template).
 
 Everything here is read by a bot user: problem messages (each says what to fix),
 warnings, column titles of the exported file and the template's example rows.
@@ -98,7 +99,7 @@ SERIAL_EXISTS = "Серийный номер {serial} уже есть в баз�
 # --- warnings -------------------------------------------------------------------
 UNKNOWN_COLUMNS = "Столбцы {columns} не распознаны, их значения не загружены."
 
-# --- the import preview (cashbot/views/csv_import.py) -----------------------------
+# --- the import preview (cashbot/views/import_csv.py) -----------------------------
 UNKNOWN_COLUMNS_COUNT = "Не распознано столбцов: {count}, их значения не загружены (список — в файле ниже)."
 WILL_STAY = "Уже совпадают с файлом, останутся как есть: {count}"
 ASSIGNMENTS_COUNT = "Закрепить за людьми — устройств: {devices}, людей: {people} (список — в файле ниже)."

@@ -1,4 +1,4 @@
-"""Views of /add: the menu, each dialog step, the preview (the CSV import: views/csv_import.py)."""
+"""Views of /add: the menu, each dialog step, the preview (the CSV import: views/import_csv.py)."""
 
 from __future__ import annotations
 
