@@ -48,12 +48,14 @@ def step_prompt(name: str, categories: list[CategoryCount] = (), people: list[Pe
     kb = InlineKeyboardBuilder()
     widths: list[int] = []
     for category in categories:
-        kb.button(text=category.name, callback_data=AddCb(action=AddAction.CATEGORY, step=step, value=category.category_id))
+        kb.button(text=category.name,
+                  callback_data=AddCb(action=AddAction.CATEGORY, step=step, value=category.category_id))
     if name == "category" and not new_category:
         kb.button(text=t.BTN_NEW_CATEGORY, callback_data=AddCb(action=AddAction.NEW_CATEGORY, step=step))
     widths += [2] * (-(-(len(categories) + (name == "category")) // 2))
     for person in people:
-        kb.button(text=holder_label(person), callback_data=AddCb(action=AddAction.HOLDER, step=step, value=person.person_id))
+        kb.button(text=holder_label(person),
+                  callback_data=AddCb(action=AddAction.HOLDER, step=step, value=person.person_id))
     widths += [1] * len(people)
     _nav(kb, step, name in OPTIONAL)
     kb.adjust(*widths, 3)

@@ -67,7 +67,8 @@ def ask_value(card: DeviceCard, field: str) -> tuple[str, InlineKeyboardMarkup]:
 def category_picker(card: DeviceCard, categories: list[CategoryCount]) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
     for c in categories:
-        kb.add(_button(("• " if c.name == card.category else "") + c.name, DeviceAdminAction.CATEGORY, card.device_id, c.category_id))
+        label = ("• " if c.name == card.category else "") + c.name
+        kb.add(_button(label, DeviceAdminAction.CATEGORY, card.device_id, c.category_id))
     kb.adjust(2)
     kb.row(_button(t.BTN_CANCEL, DeviceAdminAction.CARD, card.device_id))
     return t.ASK_CATEGORY.format(current=esc(card.category)), kb.as_markup()

@@ -143,7 +143,8 @@ def person_keyboard(card: PersonCard, page: int = 0) -> InlineKeyboardMarkup:
 
 def confirm_delete(person: PersonBrief) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_CONFIRM_DELETE, callback_data=PersonAdminCb(action=PersonAdminAction.CONFIRM_DELETE, person_id=person.person_id))
+    kb.button(text=t.BTN_CONFIRM_DELETE,
+              callback_data=PersonAdminCb(action=PersonAdminAction.CONFIRM_DELETE, person_id=person.person_id))
     kb.button(text=t.BTN_CANCEL, callback_data=PersonAdminCb(action=PersonAdminAction.OPEN, person_id=person.person_id))
     return t.CONFIRM_DELETE_PERSON.format(name=esc(display_name(person))), kb.as_markup()
 
