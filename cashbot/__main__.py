@@ -137,7 +137,7 @@ def _existing_database(settings: Settings):
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from cashbot.db.database import migration_status
-    from cashbot.services import dev as devtools
+    from cashbot.services import dev
 
     database = _existing_database(settings)
     if database is None:
@@ -146,7 +146,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first",
               file=sys.stderr)
         return 1
-    data, count = devtools.export_devices_csv()
+    data, count = dev.export_devices_csv()
     if args.file in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -160,7 +160,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from cashbot.services import dev as devtools
+    from cashbot.services import dev
 
     source = settings.database.path
     if not source.exists():
@@ -168,9 +168,9 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     now = datetime.now(timezone.utc)
     if args.file:
-        target = devtools.backup_to(source, Path(args.file))
+        target = dev.backup_to(source, Path(args.file))
     else:
-        target = devtools.backup_into_dir(source, settings.backup_dir, now, "manual")
+        target = dev.backup_into_dir(source, settings.backup_dir, now, "manual")
     print(f"backup written to {target}")
     return 0
 
@@ -215,25 +215,26 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(data: bytes, args: argparse.Namespace, clock) -> int:
-    from cashbot.services import import_csv as device_import
+    from cashbot.services import import_csv
+    from cashbot.views import import_csv as import_views
 
     update = args.update_existing
-    plan = device_import.plan_import(data, update_existing=update, today=clock.today())
-    print(device_import.describe_plan(plan, update_existing=update))
+    plan = import_csv.plan_import(data, update_existing=update, today=clock.today())
+    print(import_views.describe_plan(plan, update_existing=update))
     if not plan.ok:
         return IMPORT_REFUSED
     if not args.apply:
         return IMPORT_DONE
-    result = device_import.apply_import(data, update_existing=update, today=clock.today(),
+    result = import_csv.apply_import(data, update_existing=update, today=clock.today(),
                                         now=clock.now(), actor_id=None, expected=plan.fingerprint)
     if result.changed:
         print("the database changed while importing; nothing was written, run the command again",
               file=sys.stderr)
         return IMPORT_REFUSED
     if not result.applied:
-        print(result.plan.report)
+        print(import_views.format_problems(result.plan.problems))
         return IMPORT_REFUSED
-    print(device_import.describe_result(result))
+    print(import_views.describe_result(result))
     return IMPORT_DONE
 
 

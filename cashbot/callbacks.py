@@ -4,11 +4,16 @@ client-controlled, so buttons carry ids only and every handler re-checks who pre
 Every number is bounded here, where aiogram parses it (`Cls.filter()` unpacks into the model):
 forged data outside the bounds fails to unpack, no handler matches, and the presser gets the
 ordinary stale-button answer instead of an error (an id past SQLite's 64-bit integers, a date
-thousands of years ahead)."""
+thousands of years ahead).
+
+Each class's action (or kind) strings are named once, in the StrEnum beside it: views build
+buttons with the names and filters match them (`F.action == DeviceAction.TAKE`). The values
+are the strings buttons already carry, so buttons sent before stay valid."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Annotated, Any
 
 import annotated_types
@@ -29,17 +34,40 @@ class ApprovalCb(CallbackData, prefix="ap"):
     approve: bool
 
 
+class DeviceAction(StrEnum):
+    """DeviceCb.action: the device card's buttons. REMINDER_RETURN and REMINDER_EXTEND are
+    "returned" and "extend" pressed in a reminder (a card they answer with comes as a new
+    message: the reminder is never edited)."""
+
+    OPEN = "open"
+    REFRESH = "refresh"
+    TAKE = "take"
+    RETURN = "ret"
+    EXTEND = "ext"
+    JOIN_QUEUE = "q"
+    LEAVE_QUEUE = "unq"
+    HAND_OVER = "hand"
+    HISTORY = "hist"
+    REMINDER_RETURN = "rret"
+    REMINDER_EXTEND = "rext"
+
+
 class DeviceCb(CallbackData, prefix="d"):
-    """Device card buttons. action: open | refresh | take | ret | ext | q | unq | hand | hist;
-    rret and rext are "returned" and "extend" pressed in a reminder (a card they answer with
-    comes as a new message: the reminder is never edited)."""
+    """Device card buttons; action: a DeviceAction."""
 
     action: str
     device_id: Id
 
 
+class CategoryAdminAction(StrEnum):
+    LIST = "list"
+    ADD = "add"
+    RENAME = "rename"
+    DELETE = "delete"
+
+
 class CategoryAdminCb(CallbackData, prefix="ac"):
-    """Category management (admins). action: list | add | rename | delete; 0 = none."""
+    """Category management (admins); action: a CategoryAdminAction; category 0 = none."""
 
     action: str
     category_id: Id = 0
@@ -47,17 +75,46 @@ class CategoryAdminCb(CallbackData, prefix="ac"):
 
 # --- Admin: people and device administration ---
 
+class PersonAdminAction(StrEnum):
+    PAGE = "page"
+    FIND = "find"
+    OPEN = "open"
+    APPROVE = "ok"
+    REJECT = "no"
+    EMAIL = "email"
+    COMMENT = "comment"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+    DELETE = "del"
+    CONFIRM_DELETE = "delok"
+
+
 class PersonAdminCb(CallbackData, prefix="au"):
-    """/users. action: page | find | open | ok | no | email | comment | block | unblock | del | delok."""
+    """/users; action: a PersonAdminAction."""
 
     action: str
     person_id: Id = 0
     page: Annotated[int, Field(ge=-1, le=MAX_PAGE)] = 0  # -1: the whole list, the query forgotten
 
 
+class DeviceAdminAction(StrEnum):
+    EDIT = "edit"
+    FIELD = "field"
+    CLEAR = "clear"
+    CATEGORY = "cat"
+    JOURNAL = "log"
+    GIVE = "give"
+    PICK = "pick"
+    SKIP = "skip"
+    TAKE_BACK = "take"
+    DELETE = "del"
+    CONFIRM_DELETE = "delok"
+    CARD = "card"
+
+
 class DeviceAdminCb(CallbackData, prefix="ae"):
-    """Admin row of a device card. action: edit | field | clear | cat | log | give | pick | skip |
-    take | del | delok | card. `arg`: field index, category id, page or person id by action."""
+    """Admin row of a device card; action: a DeviceAdminAction. `arg`: field index, category
+    id, page or person id by action."""
 
     action: str
     device_id: Id
@@ -66,10 +123,20 @@ class DeviceAdminCb(CallbackData, prefix="ae"):
 
 # --- Staff: lists, pages, categories, history ---
 
+class PageKind(StrEnum):
+    """PageCb.kind: which list a page belongs to."""
+
+    SEARCH = "s"
+    ALL = "a"
+    CATEGORY = "c"
+    CATEGORIES = "g"
+    MINE = "m"
+    WISHLIST = "w"
+
+
 class PageCb(CallbackData, prefix="pg"):
-    """A page of a list. kind names the list (s search, a all, c category, g categories,
-    m mine, w wishlist; other flows add theirs, e.g. u users); ref is a list id or category id kept
-    server-side: the query itself never travels in callback_data."""
+    """A page of a list. kind: a PageKind; ref is a list id or category id kept server-side:
+    the query itself never travels in callback_data."""
 
     kind: str
     ref: Id
@@ -95,24 +162,41 @@ class MyHistoryCb(CallbackData, prefix="hs"):
 
 # --- Staff: the take/extend dialog, "your turn", hand-over ---
 
+class DueAction(StrEnum):
+    DUE = "due"  # `days` ahead; -1 = no date
+    SKIP = "skip"  # no location
+    CANCEL = "cancel"
+
+
 class DueCb(CallbackData, prefix="tk"):
-    """Take/extend dialog. action: due (days ahead; -1 = no date) | skip (no location) | cancel."""
+    """Take/extend dialog; action: a DueAction."""
 
     action: str
     device_id: Id
     days: Annotated[int, Field(ge=-1, le=MAX_DUE_DAYS)] = -1
 
 
+class OfferAction(StrEnum):
+    TAKE = "take"
+    PASS = "pass"
+
+
 class OfferCb(CallbackData, prefix="of"):
-    """"Your turn" message. action: take | pass."""
+    """"Your turn" message; action: an OfferAction."""
 
     action: str
     device_id: Id
 
 
+class HandoverAction(StrEnum):
+    TO = "to"  # the holder picks person `ref` for device `device_id`
+    ACCEPT = "yes"  # `ref` is the hand-over id
+    DECLINE = "no"  # `ref` is the hand-over id
+    CANCEL = "cancel"
+
+
 class HandoverCb(CallbackData, prefix="ho"):
-    """action: to (holder picks person `ref` for device `device_id`) | yes | no (`ref` is the
-    hand-over id) | cancel."""
+    """Hand-over; action: a HandoverAction."""
 
     action: str
     ref: Id
@@ -121,26 +205,55 @@ class HandoverCb(CallbackData, prefix="ho"):
 
 # --- Developer tools ---
 
+class DevAction(StrEnum):
+    LOG_FILE = "logfile"
+    LOG_TAIL = "logtail"
+    EXPORT = "export"
+    BACKUP = "backup"
+    MIGRATIONS = "migrations"
+    DUMP = "dump"
+    DELETE_FREE = "delfree"
+    RESET = "reset"
+
+
 class DevCb(CallbackData, prefix="dv"):
-    """/dev menu. action: logfile | logtail | export | backup | migrations | dump | delfree | reset."""
+    """/dev menu; action: a DevAction."""
 
     action: str
 
 
 # --- Admin: adding devices (/add, CSV import) ---
 
+class AddAction(StrEnum):
+    ONE = "one"
+    CSV = "csv"
+    TEMPLATE = "tpl"
+    SKIP = "skip"
+    BACK = "back"
+    CANCEL = "cancel"
+    CATEGORY = "cat"
+    NEW_CATEGORY = "newcat"
+    HOLDER = "holder"
+    SAVE = "save"
+
+
 class AddCb(CallbackData, prefix="aa"):
-    """/add menu and dialog. action: one | csv | tpl | skip | back | cancel | cat | newcat |
-    holder | save. `step` is the dialog step the button belongs to (stale buttons are
-    refused); `value` a category or person id."""
+    """/add menu and dialog; action: an AddAction. `step` is the dialog step the button
+    belongs to (stale buttons are refused); `value` a category or person id."""
 
     action: str
     step: Annotated[int, Field(ge=0, le=100)] = 0
     value: Id = 0
 
 
+class ImportAction(StrEnum):
+    IMPORT = "go"
+    TOGGLE_UPDATE = "upd"
+    CANCEL = "cancel"
+
+
 class ImportCb(CallbackData, prefix="ai"):
-    """CSV preview. action: go | upd | cancel; `token` names the server-side file (hex)."""
+    """CSV preview; action: an ImportAction; `token` names the server-side file (hex)."""
 
     action: str
     token: Annotated[str, Field(pattern=r"^[0-9a-f]{0,32}$")] = ""
@@ -153,8 +266,9 @@ def packer(cls: type[CallbackData]) -> Callable[..., str]:
     pydantic model: list keyboards pack ~16 buttons per message and the model was most of it.
 
     Only for classes whose fields are all `int` (bounded or not) or unconstrained `str`. The
-    fast path takes values of exactly those types (no subclasses, no coercion), ints within
-    their bounds and str values without the separator; anything else (a missing or extra
+    fast path takes values of exactly those types (no subclasses but the action StrEnums, whose
+    text is their value; no coercion), ints within their bounds and str values without the
+    separator; anything else (a missing or extra
     field, another type, out of bounds, the separator, data over 64 bytes) goes to
     `Cls(**fields).pack()`, which packs or raises exactly as aiogram does."""
     # kind is int or str; typed Any so the checks below stay identity tests (the hot path)
@@ -177,7 +291,9 @@ def packer(cls: type[CallbackData]) -> Callable[..., str]:
         parts = [prefix]
         for name, kind, default, low, high in fields:
             value = values.get(name, default)
-            if type(value) is not kind or (kind is str and sep in value):  # also: missing (undefined)
+            if type(value) is not kind and not (kind is str and isinstance(value, StrEnum)):
+                return cls(**values).pack()  # also: missing (undefined)
+            if kind is str and sep in value:
                 return cls(**values).pack()
             if kind is int and not low <= value <= high:
                 return cls(**values).pack()
@@ -208,6 +324,7 @@ pack_device = packer(DeviceCb)
 pack_page = packer(PageCb)
 pack_category = packer(CategoryCb)
 pack_due = packer(DueCb)
+pack_device_admin = packer(DeviceAdminCb)
 
 
 # --- Admin: stickers and label sheets ---

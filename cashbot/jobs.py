@@ -21,8 +21,7 @@ from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.health import Heartbeat
 from cashbot.notify import Delivery, Notifier
-from cashbot.services import dev as devtools
-from cashbot.services import inventory, reminders
+from cashbot.services import dev, queue, reminders
 from cashbot.turns import announce
 from cashbot.views.reminders import digest_messages, reminder_message
 
@@ -44,22 +43,22 @@ async def heartbeat(health: Heartbeat) -> None:
 
 async def expire_offers(settings: Settings, clock: Clock, db: Db, notifier: Notifier) -> None:
     """Move expired reservations down their queues and tell the people."""
-    changes = await db.run(inventory.expire_offers, clock.now(), settings.queue.hold_hours)
+    changes = await db.run(queue.expire_offers, clock.now(), settings.queue.hold_hours)
     for change in changes:
         announce(change, notifier, db, settings, clock, timed_out=True)
 
 
 async def scheduled_backup(settings: Settings, db: Db, clock: Clock) -> None:
     """Once a local day, at or after backups.time, keep the last N."""
-    if not devtools.backup_due(clock.local_now(), settings.backups.time, settings.backups.enabled):
+    if not dev.backup_due(clock.local_now(), settings.backups.time, settings.backups.enabled):
         return
     day, started = clock.today(), clock.now()
-    if await db.run(devtools.daily_run_done, devtools.BACKUP_JOB, day):
+    if await db.run(dev.daily_run_done, dev.BACKUP_JOB, day):
         return
-    path = await asyncio.to_thread(devtools.backup_into_dir, settings.database.path,
+    path = await asyncio.to_thread(dev.backup_into_dir, settings.database.path,
                                    settings.backup_dir, started, "daily")
-    pruned = await asyncio.to_thread(devtools.prune_backups, settings.backup_dir, settings.backups.keep)
-    await db.run(devtools.record_daily_run, devtools.BACKUP_JOB, day, started, clock.now(),
+    pruned = await asyncio.to_thread(dev.prune_backups, settings.backup_dir, settings.backups.keep)
+    await db.run(dev.record_daily_run, dev.BACKUP_JOB, day, started, clock.now(),
                  file=path.name, pruned=len(pruned))
     log.info("daily backup %s written, %d old one(s) pruned", path.name, len(pruned))
 

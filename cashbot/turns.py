@@ -7,11 +7,11 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.notify import Delivery, Notifier
-from cashbot.services import inventory
+from cashbot.services import queue
 from cashbot.services.errors import NoOffer
-from cashbot.services.inventory import Offer, OfferChange
-from cashbot.texts import loans as t
-from cashbot.views import loans as v
+from cashbot.services.queue import Offer, OfferChange
+from cashbot.texts import queue as t
+from cashbot.views import queue as v
 
 
 def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *,
@@ -34,7 +34,7 @@ def offer_turn(offer: Offer, notifier: Notifier, db: Db, settings: Settings, clo
         if delivery is not Delivery.BLOCKED:
             return
         try:
-            change = await db.run(inventory.pass_offer, offer.device.device_id, offer.person.person_id,
+            change = await db.run(queue.pass_offer, offer.device.device_id, offer.person.person_id,
                                   now=clock.now(), hold_hours=settings.queue.hold_hours, unreachable=True)
         except NoOffer:  # taken or passed meanwhile
             return

@@ -4,7 +4,7 @@ import pytest
 from aiogram.dispatcher.event.handler import CallableObject
 
 from cashbot.db.models import Device, Event, Loan, Person
-from cashbot.services import inventory, reminders
+from cashbot.services import loans, reminders
 from cashbot.views.reminders import reminder_message
 from tests.seed import device, person
 
@@ -283,13 +283,13 @@ async def test_a_refused_extend_pressed_on_a_reminder_leaves_the_reminder_alone(
     person_id = Person.get(Person.telegram_id == 101).id
     held = [Device.get(Device.number == 49), device(50, "Сканер")]
     for d in held:
-        inventory.take(d.id, person_id, due_on=today, location=None, today=today, now=now)
-    loans = tuple(reminders.DueLoan(i, d.id, d.number, d.name, today, reminders.DUE_TODAY, 0)
-                  for i, d in enumerate(held, 1))
-    text, markup = reminder_message(reminders.PersonReminder(person_id, 101, "Алиса", loans), today)
+        loans.take(d.id, person_id, due_on=today, location=None, today=today, now=now)
+    due = tuple(reminders.DueLoan(i, d.id, d.number, d.name, today, reminders.DUE_TODAY, 0)
+                for i, d in enumerate(held, 1))
+    text, markup = reminder_message(reminders.PersonReminder(person_id, 101, "Алиса", due), today)
     await env.app.bot.send_message(101, text, reply_markup=markup)
     reminder = alice.last_message()
-    inventory.return_device(held[0].id, person_id, now=now, hold_hours=24)  # returned meanwhile
+    loans.return_device(held[0].id, person_id, now=now, hold_hours=24)  # returned meanwhile
     env.telegram.clear_calls()
     [answer] = await env.press(alice, reminder, "Продлить №49")
     assert env.telegram.calls("editMessageText") == []  # the reminder is not replaced

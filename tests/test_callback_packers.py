@@ -6,17 +6,24 @@ from pydantic import ValidationError
 from cashbot.callbacks import (
     ApprovalCb,
     CategoryCb,
+    DeviceAction,
+    DeviceAdminAction,
+    DeviceAdminCb,
     DeviceCb,
+    DueAction,
     DueCb,
     PageCb,
+    PageKind,
     pack_category,
     pack_device,
+    pack_device_admin,
     pack_due,
     pack_page,
     packer,
 )
 
-PACKERS = [(DeviceCb, pack_device), (PageCb, pack_page), (CategoryCb, pack_category), (DueCb, pack_due)]
+PACKERS = [(DeviceCb, pack_device), (PageCb, pack_page), (CategoryCb, pack_category), (DueCb, pack_due),
+           (DeviceAdminCb, pack_device_admin)]
 INTS = [0, 1, -1, 7, 49, 366, 367, 10**5, 10**9, -(10**12), 2**62, 2**63 - 1, 2**63]
 STRS = ["", "open", "s", "due", "x" * 20, "ключ", "a-b_c.d", " "]
 
@@ -88,3 +95,16 @@ def test_the_separator_in_a_value_raises_like_aiogram():
 def test_only_int_and_str_fields():
     with pytest.raises(TypeError, match="approve"):
         packer(ApprovalCb)
+
+
+@pytest.mark.parametrize(("cls", "pack", "field", "names"), [
+    (DeviceCb, pack_device, "action", DeviceAction), (PageCb, pack_page, "kind", PageKind),
+    (DueCb, pack_due, "action", DueAction), (DeviceAdminCb, pack_device_admin, "action", DeviceAdminAction),
+], ids=lambda p: getattr(p, "__name__", ""))
+def test_a_named_action_packs_to_its_plain_string_and_unpacks_equal_to_the_name(cls, pack, field, names):
+    base = {name: 1 for name, info in cls.model_fields.items() if info.annotation in (int, "int")}
+    for name in names:
+        data = pack(**base, **{field: name})
+        assert data == cls(**base, **{field: name.value}).pack() == cls(**base, **{field: name}).pack()
+        assert type(data) is str and f":{name.value}" in data
+        assert getattr(cls.unpack(data), field) == name

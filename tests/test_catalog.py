@@ -6,7 +6,7 @@ from functools import partial
 import pytest
 
 from cashbot.services import card as cards
-from cashbot.services import catalog, inventory
+from cashbot.services import catalog, loans, queue
 from cashbot.services.errors import DeviceNotFound
 from tests.seed import category, device, person
 
@@ -83,10 +83,10 @@ def test_list_items_show_holder_due_date_and_reservation(database, now):
     alice = person(101, "Алиса", "alice@example.ru")
     boris = person(102, "Борис", "boris@example.ru")
     held, reserved, _free = device(1, "Касса"), device(2, "Терминал"), device(3, "Сканер")
-    inventory.take(held.id, alice.id, due_on=date(2026, 12, 1), location=None, today=now.date(), now=now)
-    inventory.take(reserved.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(reserved.id, boris.id, now=now, today_start=now)
-    inventory.return_device(reserved.id, alice.id, now=now, hold_hours=24)
+    loans.take(held.id, alice.id, due_on=date(2026, 12, 1), location=None, today=now.date(), now=now)
+    loans.take(reserved.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(reserved.id, boris.id, now=now, today_start=now)
+    loans.return_device(reserved.id, alice.id, now=now, hold_hours=24)
     items = {i.number: i for i in catalog.list_devices(0, 10).items}
     assert (items[1].holder_name, items[1].due_on, items[1].reserved) == ("Алиса", date(2026, 12, 1), False)
     assert (items[2].holder_name, items[2].reserved) == (None, True)
@@ -111,20 +111,20 @@ def test_my_loans_and_my_queue_with_positions_and_offer(database, now):
     boris = person(102, "Борис", "boris@example.ru")
     vera = person(103, "Вера", "vera@example.ru")
     a, b = device(1, "Касса"), device(2, "Терминал")
-    inventory.take(a.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.take(b.id, alice.id, due_on=now.date() + timedelta(days=3), location=None,
+    loans.take(a.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    loans.take(b.id, alice.id, due_on=now.date() + timedelta(days=3), location=None,
                    today=now.date(), now=now)
     later = now + timedelta(minutes=1)
-    inventory.join_queue(a.id, vera.id, now=now, today_start=now)
-    inventory.join_queue(a.id, boris.id, now=later, today_start=now)
-    inventory.join_queue(b.id, boris.id, now=later, today_start=now)
+    queue.join_queue(a.id, vera.id, now=now, today_start=now)
+    queue.join_queue(a.id, boris.id, now=later, today_start=now)
+    queue.join_queue(b.id, boris.id, now=later, today_start=now)
     # Loans with a due date come first, then those without.
     assert [(m.number, m.due_on) for m in catalog.my_loans(alice.id)] == [
         (2, now.date() + timedelta(days=3)), (1, None)]
     # Boris joined device 1 after Vera; the ids must be real (each line opens a card).
     assert [(p.device_id, p.position, p.offered_until) for p in catalog.my_queue(boris.id)] == [
         (a.id, 2, None), (b.id, 1, None)]
-    inventory.return_device(b.id, alice.id, now=later, hold_hours=24)
+    loans.return_device(b.id, alice.id, now=later, hold_hours=24)
     places = {p.number: p for p in catalog.my_queue(boris.id)}
     assert places[2].offered_until == later + timedelta(hours=24)
 
@@ -134,9 +134,9 @@ def test_device_history_tells_who_held_it_from_when_to_when(database, now):
     boris = person(102, "Борис", "boris@example.ru")
     d = device(7, "Касса")
     day = timedelta(days=1)
-    inventory.take(d.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.return_device(d.id, alice.id, now=now + day, hold_hours=24)
-    inventory.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now + 2 * day)
+    loans.take(d.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    loans.return_device(d.id, alice.id, now=now + day, hold_hours=24)
+    loans.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now + 2 * day)
     h = catalog.device_history(d.id)
     assert (h.number, h.name) == (7, "Касса")
     assert [(p.full_name, p.since, p.until) for p in h.holders] == [
@@ -161,12 +161,12 @@ def test_card_knows_my_place_in_the_queue_and_a_reservation_for_me(database, now
     vera = person(102, "Вера", "vera@example.ru")
     boris = person(103, "Борис", "boris@example.ru")
     d = device(1, "Касса")
-    inventory.take(d.id, holder.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d.id, vera.id, now=now, today_start=now)
-    inventory.join_queue(d.id, boris.id, now=now + timedelta(seconds=1), today_start=now)
+    loans.take(d.id, holder.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d.id, vera.id, now=now, today_start=now)
+    queue.join_queue(d.id, boris.id, now=now + timedelta(seconds=1), today_start=now)
     assert cards.device_card(d.id, boris.id).my_position == 2
     assert cards.device_card(d.id, holder.id).my_position is None
-    inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
+    loans.return_device(d.id, holder.id, now=now, hold_hours=24)
     for_vera = cards.device_card(d.id, vera.id)
     assert (for_vera.reserved_for_me, for_vera.reserved_for, for_vera.my_position) == (True, "Вера", 1)
     assert cards.device_card(d.id, boris.id).reserved_for_me is False
@@ -178,10 +178,10 @@ def test_my_loans_order_ties_by_number_and_leave_out_returned_and_others(databas
     devices = {n: device(n, f"Касса {n}") for n in (5, 3, 8, 1, 7, 2)}
     soon, later = now.date() + timedelta(days=2), now.date() + timedelta(days=9)
     for number, due in ((5, later), (3, None), (8, soon), (1, None), (7, soon)):
-        inventory.take(devices[number].id, alice.id, due_on=due, location=None, today=now.date(), now=now)
-    inventory.take(devices[2].id, boris.id, due_on=soon, location=None, today=now.date(), now=now)
+        loans.take(devices[number].id, alice.id, due_on=due, location=None, today=now.date(), now=now)
+    loans.take(devices[2].id, boris.id, due_on=soon, location=None, today=now.date(), now=now)
     back = now + timedelta(hours=1)
-    inventory.return_device(devices[1].id, alice.id, now=back, hold_hours=24)
+    loans.return_device(devices[1].id, alice.id, now=back, hold_hours=24)
     mine = catalog.my_loans(alice.id)
     assert [(m.number, m.due_on) for m in mine] == [(7, soon), (8, soon), (5, later), (3, None)]
     assert mine[0].device_id == devices[7].id and mine[0].name == "Касса 7" and mine[0].since == now
@@ -205,7 +205,7 @@ def test_card_by_number_is_the_live_devices_card_as_the_viewer_sees_it(database,
     gone.save()
     assert cards.card_by_number(49, alice.id) is None
     live = device(49, "Касса новая", serial="SN-NEW")
-    inventory.take(live.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
+    loans.take(live.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
     shown = cards.card_by_number(49, alice.id)
     assert (shown.device_id, shown.name, shown.is_mine) == (live.id, "Касса новая", True)
     assert cards.card_by_number(49, None).is_mine is False
@@ -216,7 +216,7 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
     alice = person(101, "Алиса", "alice@example.ru")
     boris = person(102, "Борис", "boris@example.ru")
     d = device(1, "Касса")
-    take = partial(inventory.take, due_on=None, location=None, today=now.date(), now=now)
+    take = partial(loans.take, due_on=None, location=None, today=now.date(), now=now)
     done = cards.act_then_card(take, d.id, alice.id)
     assert done.error is None and done.result.device.device_id == d.id
     assert done.card.is_mine and done.card.holder.full_name == "Алиса"  # read after the take committed
@@ -224,10 +224,10 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
     assert refused.result is None and refused.error.holder_name == "Алиса"
     assert refused.card.holder.full_name == "Алиса" and not refused.card.is_mine
     # A check before a dialog: the card only when refused.
-    assert cards.act_or_card(inventory.ensure_can_take, d.id, boris.id).card.holder.full_name == "Алиса"
-    back = cards.act_then_card(partial(inventory.return_device, now=now, hold_hours=24), d.id, alice.id)
+    assert cards.act_or_card(loans.ensure_can_take, d.id, boris.id).card.holder.full_name == "Алиса"
+    back = cards.act_then_card(partial(loans.return_device, now=now, hold_hours=24), d.id, alice.id)
     assert back.card.holder is None
-    ok = cards.act_or_card(inventory.ensure_can_take, d.id, boris.id)
+    ok = cards.act_or_card(loans.ensure_can_take, d.id, boris.id)
     assert (ok.result.number, ok.error, ok.card) == (1, None, None)
     d.deleted_at = now
     d.save()
@@ -236,12 +236,12 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
 
 
 def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(database, now):
-    from cashbot.services import device_admin as device_manage, people
+    from cashbot.services import device_admin, people
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
     held = device(1, "Касса Эвотор", serial="00106707012345")
     device(2, "Касса АТОЛ")
-    device_manage.assign(held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id,
+    device_admin.assign(held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id,
                          today=now.date(), now=now)
     items = {i.number: i for i in catalog.list_devices(0, 10).items}
     assert (items[1].holder_name, items[2].holder_name) == ("olga@example.ru", None)
@@ -266,21 +266,21 @@ def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(databa
 
 
 def test_taking_a_device_held_by_someone_invited_names_them_by_email(database, now):
-    from cashbot.services import device_admin as device_manage, people
+    from cashbot.services import device_admin, people
     from cashbot.services.errors import DeviceHeld, DeviceTaken
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     alice = person(101, "Алиса", "alice@example.ru")
     invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
     held = device(1, "Касса")
-    device_manage.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id,
+    device_admin.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id,
                          today=now.date(), now=now)
     with pytest.raises(DeviceTaken) as taken:
-        inventory.ensure_can_take(held.id, alice.id)
+        loans.ensure_can_take(held.id, alice.id)
     assert taken.value.holder_name == "olga@example.ru"
     with pytest.raises(DeviceTaken) as again:
-        device_manage.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id,
+        device_admin.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id,
                              today=now.date(), now=now)
     assert again.value.holder_name == "olga@example.ru"
     with pytest.raises(DeviceHeld) as kept:
-        device_manage.delete_device(held.id, actor_id=admin.id, now=now)
+        device_admin.delete_device(held.id, actor_id=admin.id, now=now)
     assert kept.value.holder_name == "olga@example.ru"

@@ -219,12 +219,12 @@ def test_import_broken_files_are_refused_not_crashed(import_cli, tmp_path):
 
 
 def test_import_internal_error_is_one_line_and_not_exit_1(import_cli, tmp_path, monkeypatch):
-    from cashbot.services import import_csv as device_import
+    from cashbot.services import import_csv
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(device_import, "plan_import", broken)
+    monkeypatch.setattr(import_csv, "plan_import", broken)
     (tmp_path / "good.csv").write_text(IMPORT_HEADER + "1;Касса;Весы;S1;;\n", encoding="utf-8")
     code, _, err = import_cli(str(tmp_path / "good.csv"), "--apply")
     assert code == 3 and "internal error (RuntimeError: a bug)" in _one_line(err)

@@ -6,19 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from cashbot.services import device_csv
+from cashbot.services import csv_reader, device_csv
 from cashbot.services.device_csv import (
     COLUMNS,
     DeviceRow,
     Problem,
     check_against_existing,
     decode_bytes,
-    format_problems,
     parse_devices,
     template_file,
     write_devices,
 )
 from cashbot.texts import import_csv as T
+from cashbot.views.import_csv import format_problems
 from cashbot.texts.plural import plural
 from cashbot.texts import fields as FT
 
@@ -152,7 +152,7 @@ def test_decode_ascii_only():
 def test_header_check_overrides_a_wrong_guess(monkeypatch):
     # Pretend charset-normalizer misread a koi8-r file as cp1251: the header decides.
     data = SHORT_RU.encode("koi8-r")
-    monkeypatch.setattr(device_csv, "_detect_cyrillic",
+    monkeypatch.setattr(csv_reader, "detect_cyrillic",
                         lambda b: (b.decode("cp1251"), "cp1251"))
     assert decode_bytes(data) == (SHORT_RU, "koi8-r")
 

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus
-from cashbot.services import add_device as device_admin, people
+from cashbot.services import add_device, people
 from cashbot.services.import_csv import apply_import, plan_import
+from cashbot.views.import_csv import format_problems
 from cashbot.services.errors import BadValue, DuplicateNumber, DuplicateSerial
 from tests.seed import device, person
 
@@ -23,7 +24,7 @@ def csv(*rows: str) -> bytes:
 def test_both_samples_plan_and_import_the_same_devices(database, now):
     for name in ("devices_cp1251_semicolon.csv", "devices_original_format_utf8.csv"):
         plan = plan_import((DATA / name).read_bytes(), update_existing=False, today=TODAY)
-        assert plan.ok, plan.report
+        assert plan.ok, format_problems(plan.problems)
     data = (DATA / "devices_cp1251_semicolon.csv").read_bytes()
     plan = plan_import(data, update_existing=False, today=TODAY)
     assert plan.to_add == 8 and plan.to_update == 0
@@ -67,7 +68,7 @@ def test_problems_against_the_database_write_nothing(database, now):
     result = apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
     assert not result.applied
     assert [p.line for p in result.plan.problems] == [2, 3]
-    assert "уже есть в базе" in result.plan.report
+    assert "уже есть в базе" in format_problems(result.plan.problems)
     assert Device.select().count() == 1 and Category.select().where(Category.name == "Новая категория").count() == 0
 
 
@@ -91,11 +92,11 @@ def test_update_cannot_take_a_device_from_its_holder(database, now):
     holder = person(301, "Ольга", "olga@example.ru")
     Loan.create(device=d, person=holder, taken_at=now)
     plan = plan_import(csv("7;Касса;Онлайн-касса;S7;other@example.ru;;"), update_existing=True, today=TODAY)
-    assert not plan.ok and "держатель: «Ольга»" in plan.report
+    assert not plan.ok and "держатель: «Ольга»" in format_problems(plan.problems)
 
 
 def test_create_device_with_new_category_and_invited_holder(database, now):
-    created = device_admin.create_device(
+    created = add_device.create_device(
         number=49, serial="0049", name="MSPOS-N", new_category="Планшет", holder_email="x@example.ru",
         due_on=date(2026, 12, 1), today=TODAY, now=now, actor_id=None)
     d = Device.get_by_id(created.device_id)
@@ -108,14 +109,14 @@ def test_create_device_refuses_duplicates_and_bad_dates(database, now):
     existing = device(49, "Касса", serial="S49")
     cat = Category.get()
     with pytest.raises(DuplicateNumber) as error:
-        device_admin.create_device(number=49, serial="other", name="x", category_id=cat.id,
+        add_device.create_device(number=49, serial="other", name="x", category_id=cat.id,
                                    today=TODAY, now=now, actor_id=None)
     assert error.value.device_id == existing.id
     with pytest.raises(DuplicateSerial):
-        device_admin.create_device(number=50, serial="S49", name="x", category_id=cat.id,
+        add_device.create_device(number=50, serial="S49", name="x", category_id=cat.id,
                                    today=TODAY, now=now, actor_id=None)
     with pytest.raises(BadValue) as bad:
-        device_admin.create_device(number=50, serial="S50", name="x", category_id=cat.id,
+        add_device.create_device(number=50, serial="S50", name="x", category_id=cat.id,
                                    registered_on=date(2027, 1, 1), today=TODAY, now=now, actor_id=None)
     assert (bad.value.field, bad.value.reason) == ("registered_on", "future")
     assert Device.select().count() == 1
@@ -124,7 +125,7 @@ def test_create_device_refuses_duplicates_and_bad_dates(database, now):
 def test_holder_candidates_skip_blocked_people(database):
     person(301, "Ольга Петрова", "olga@example.ru")
     person(302, "Ольга Блок", "blocked@example.ru", status=PersonStatus.BLOCKED)
-    assert [p.full_name for p in device_admin.holder_candidates("ольга")] == ["Ольга Петрова"]
+    assert [p.full_name for p in add_device.holder_candidates("ольга")] == ["Ольга Петрова"]
 
 
 def test_cli_import_is_a_dry_run_unless_applied(tmp_path, monkeypatch, capsys):
@@ -168,7 +169,7 @@ def test_the_samples_never_expire(database, today):
     """Files from the past import on any later day: their return dates just become overdue."""
     for name in ("devices_cp1251_semicolon.csv", "devices_original_format_utf8.csv"):
         plan = plan_import((DATA / name).read_bytes(), update_existing=False, today=today)
-        assert plan.ok, plan.report
+        assert plan.ok, format_problems(plan.problems)
         assert plan.overdue == (0 if today < date(2026, 12, 1) else 1 if today < date(2026, 12, 10) else 2)
 
 
@@ -200,7 +201,7 @@ def test_export_import_export_is_byte_identical_for_every_state(database, now, t
     apply_migrations(second)
     try:
         result = apply_import(exported, update_existing=False, today=TODAY, now=now, actor_id=None)
-        assert result.applied, result.plan.report
+        assert result.applied, format_problems(result.plan.problems)
         assert result.plan.overdue == 2 and (result.added, result.assigned, result.invited) == (5, 4, 2)
         assert export_devices_csv()[0] == exported
     finally:
@@ -233,7 +234,7 @@ def test_update_dry_run_reports_exactly_what_the_apply_does(database, now):
                "10;Новая;Новая категория;S10;new@example.ru;;",  # added, invited
                "11;Ещё;Онлайн-касса;S11;olga@example.ru;01.12.2026;")  # added, assigned
     plan = plan_import(data, update_existing=True, today=TODAY)
-    assert plan.ok, plan.report
+    assert plan.ok, format_problems(plan.problems)
     expected = (plan.to_add, plan.to_update, plan.unchanged, plan.assigned, plan.due_changes,
                 len(plan.invitations), len(plan.new_categories))
     assert expected == (2, 2, 1, 2, 1, 1, 1) and plan.overdue == 1

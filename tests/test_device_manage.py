@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus, QueueEntry
-from cashbot.services import catalog, categories, device_admin as device_manage, inventory
+from cashbot.services import catalog, categories, device_admin, inventory, loans, queue
 from cashbot.services.errors import (
     BadValue, CategoryExists, CategoryNotEmpty, DeviceFree, DeviceHeld, DeviceTaken, DuplicateNumber,
     DuplicateSerial, PersonUnavailable,
@@ -19,7 +19,7 @@ def admin(database):
 
 
 def edit(d, field, value, admin, now):
-    return device_manage.edit_device(d.id, field, value, actor_id=admin.id, now=now, today=now.date())
+    return device_admin.edit_device(d.id, field, value, actor_id=admin.id, now=now, today=now.date())
 
 
 def test_edit_every_kind_of_field_records_old_and_new(admin, now):
@@ -57,7 +57,7 @@ def test_edit_refuses_duplicates_bad_values_and_clearing_required(admin, now):
         assert bad.value.reason == reason
     assert Device.get_by_id(d.id).serial == "A1"
     # A deleted device's serial is free again.
-    device_manage.delete_device(other.id, actor_id=admin.id, now=now)
+    device_admin.delete_device(other.id, actor_id=admin.id, now=now)
     assert edit(d, "serial", "B2", admin, now).changed
 
 
@@ -66,42 +66,42 @@ def test_assign_notes_loan_overrides_reservation_and_refuses_unavailable(admin, 
     boris = person(102, "Борис", "boris@example.ru")
     vera = person(103, "Вера", "vera@example.ru")
     blocked = person(104, "Гоша", "gosha@example.ru", status=PersonStatus.BLOCKED)
-    inventory.take(d.id, vera.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d.id, boris.id, now=now, today_start=now)
-    inventory.return_device(d.id, vera.id, now=now, hold_hours=24)  # reserved for Boris
+    loans.take(d.id, vera.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d.id, boris.id, now=now, today_start=now)
+    loans.return_device(d.id, vera.id, now=now, hold_hours=24)  # reserved for Boris
     with pytest.raises(PersonUnavailable):
-        device_manage.assign(d.id, blocked.id, due_on=None, location=None, actor_id=admin.id,
+        device_admin.assign(d.id, blocked.id, due_on=None, location=None, actor_id=admin.id,
                              today=now.date(), now=now)
     due = now.date() + timedelta(days=3)
-    result = device_manage.assign(d.id, vera.id, due_on=due, location="Офис", actor_id=admin.id,
+    result = device_admin.assign(d.id, vera.id, due_on=due, location="Офис", actor_id=admin.id,
                                   today=now.date(), now=now)
     assert result.cancelled_offer.full_name == "Борис" and result.due_on == due
-    loan = inventory.open_loan(d.id)
+    loan = inventory.current_loan(d.id)
     assert (loan.person_id, loan.due_on, loan.location) == (vera.id, due, "Офис")
     entry = QueueEntry.get(QueueEntry.person == boris.id)
     assert entry.offered_at is None  # Boris keeps his place, without the reservation
     with pytest.raises(DeviceTaken):
-        device_manage.assign(d.id, boris.id, due_on=None, location=None, actor_id=admin.id,
+        device_admin.assign(d.id, boris.id, due_on=None, location=None, actor_id=admin.id,
                              today=now.date(), now=now)
 
 
 def test_assign_to_an_unregistered_email_invites_them(admin, now):
     d = device(49, "MSPOS-N")
-    invited = device_manage.resolve_person("new@example.ru", actor_id=admin.id, now=now)
+    invited = device_admin.resolve_person("new@example.ru", actor_id=admin.id, now=now)
     assert invited.status == PersonStatus.INVITED
-    device_manage.assign(d.id, invited.person_id, due_on=None, location=None, actor_id=admin.id,
+    device_admin.assign(d.id, invited.person_id, due_on=None, location=None, actor_id=admin.id,
                          today=now.date(), now=now)
-    assert device_manage.resolve_person("new@example.ru", actor_id=admin.id, now=now) == invited
+    assert device_admin.resolve_person("new@example.ru", actor_id=admin.id, now=now) == invited
 
 
 def test_unassign_closes_loan_and_offers_to_the_next(admin, now):
     d = device(49, "MSPOS-N")
     boris, vera = person(102, "Борис", "boris@example.ru"), person(103, "Вера", "vera@example.ru")
     with pytest.raises(DeviceFree):
-        device_manage.unassign(d.id, actor_id=admin.id, now=now, hold_hours=24)
-    inventory.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d.id, vera.id, now=now, today_start=now)
-    result = device_manage.unassign(d.id, actor_id=admin.id, now=now, hold_hours=24)
+        device_admin.unassign(d.id, actor_id=admin.id, now=now, hold_hours=24)
+    loans.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d.id, vera.id, now=now, today_start=now)
+    result = device_admin.unassign(d.id, actor_id=admin.id, now=now, hold_hours=24)
     assert result.holder.full_name == "Борис" and result.offer.person.full_name == "Вера"
     assert Loan.get(Loan.person == boris.id).close_reason == "unassigned"
     event = Event.get(Event.kind == "unassigned")
@@ -111,13 +111,13 @@ def test_unassign_closes_loan_and_offers_to_the_next(admin, now):
 def test_delete_refused_while_held_then_soft_and_history_kept(admin, now):
     d = device(49, "MSPOS-N")
     boris, vera = person(102, "Борис", "boris@example.ru"), person(103, "Вера", "vera@example.ru")
-    inventory.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
-    inventory.join_queue(d.id, vera.id, now=now, today_start=now)
+    loans.take(d.id, boris.id, due_on=None, location=None, today=now.date(), now=now)
+    queue.join_queue(d.id, vera.id, now=now, today_start=now)
     with pytest.raises(DeviceHeld) as held:
-        device_manage.delete_device(d.id, actor_id=admin.id, now=now)
+        device_admin.delete_device(d.id, actor_id=admin.id, now=now)
     assert held.value.holder_name == "Борис"
-    inventory.return_device(d.id, boris.id, now=now, hold_hours=24)
-    device_manage.delete_device(d.id, actor_id=admin.id, now=now)
+    loans.return_device(d.id, boris.id, now=now, hold_hours=24)
+    device_admin.delete_device(d.id, actor_id=admin.id, now=now)
     assert Device.get_by_id(d.id).deleted_at is not None
     assert not QueueEntry.select().where(QueueEntry.device == d.id).exists()
     assert catalog.device_id_by_number(49) is None
@@ -128,7 +128,7 @@ def test_journal_pages_the_whole_history(admin, now):
     d = device(49, "MSPOS-N")
     for i in range(7):
         edit(d, "comment", f"c{i}", admin, now)
-    ref, page = device_manage.journal(d.id, 1, 3)
+    ref, page = device_admin.journal(d.id, 1, 3)
     assert (page.total, page.pages, page.page) == (7, 3, 1)
     assert [line.details["new"] for line in page.items] == ["c3", "c2", "c1"]
 
@@ -148,6 +148,6 @@ def test_categories_add_rename_delete_only_empty(admin, now):
     assert not_empty.value.devices == 1
     assert categories.delete_category(scanners.id, actor_id=admin.id, now=now) == "Сканеры"
     assert [c.name for c in categories.list_categories()] == ["Кассы"]
-    device_manage.delete_device(d.id, actor_id=admin.id, now=now)
+    device_admin.delete_device(d.id, actor_id=admin.id, now=now)
     with pytest.raises(CategoryNotEmpty):  # a deleted device's history still names it
         categories.delete_category(cashboxes.id, actor_id=admin.id, now=now)

@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from cashbot.db.database import migration_status
 from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, ScheduledRun
-from cashbot.services import dev as devtools, inventory
+from cashbot.services import dev, loans
 from cashbot.services.device_csv import parse_devices
 from tests.seed import device, person
 
@@ -28,7 +28,7 @@ def _fleet(now):
                  registered_on=date(2025, 1, 15))
     two = device(2, "Verifone; X990", "Терминал эквайринга", serial="SN-2", location="Склад")
     three = device(3, "Сканер \"Honeywell\"", "Сканер", serial="SN-3")
-    inventory.take(one.id, alice.id, due_on=date(2026, 12, 10), location="Офис клиента",
+    loans.take(one.id, alice.id, due_on=date(2026, 12, 10), location="Офис клиента",
                    today=TODAY, now=now)
     QueueEntry.create(device=two, person=bob, joined_at=now)
     return alice, bob, one, two, three
@@ -36,7 +36,7 @@ def _fleet(now):
 
 def test_export_is_the_import_format_with_holders_and_due_dates(database, now):
     _fleet(now)
-    data, count = devtools.export_devices_csv()
+    data, count = dev.export_devices_csv()
     assert count == 3 and data.startswith(b"\xef\xbb\xbf")
     parsed = parse_devices(data, today=TODAY)
     assert parsed.ok, parsed.problems
@@ -54,13 +54,13 @@ def test_export_is_the_import_format_with_holders_and_due_dates(database, now):
 def test_export_leaves_deleted_devices_out(database, now):
     _fleet(now)
     Device.update(deleted_at=now).where(Device.number == 3).execute()
-    _, count = devtools.export_devices_csv()
+    _, count = dev.export_devices_csv()
     assert count == 2
 
 
 def test_full_dump_has_every_table_with_every_field(database, now):
     alice, *_ = _fleet(now)
-    data, counts = devtools.full_dump_zip(database, now)
+    data, counts = dev.full_dump_zip(database, now)
     archive = zipfile.ZipFile(BytesIO(data))
     names = set(archive.namelist())
     for table in ("people", "categories", "devices", "loans", "queue_entries", "events",
@@ -76,7 +76,7 @@ def test_full_dump_has_every_table_with_every_field(database, now):
 
 def test_backup_is_a_consistent_standalone_copy(database, now, tmp_path):
     _fleet(now)
-    target = devtools.backup_into_dir(tmp_path / "cashbot.sqlite3", tmp_path / "backups", now, "manual")
+    target = dev.backup_into_dir(tmp_path / "cashbot.sqlite3", tmp_path / "backups", now, "manual")
     assert target.name == "cashbot-20261127-070000Z-manual.sqlite3"
     assert not (tmp_path / "backups" / (target.name + "-wal")).exists()
     Device.update(name="changed").execute()  # the copy does not follow later changes
@@ -86,35 +86,35 @@ def test_backup_is_a_consistent_standalone_copy(database, now, tmp_path):
         "MSPOS-N", "Verifone; X990", 'Сканер "Honeywell"']
     assert copy.execute("SELECT count(*) FROM loans WHERE returned_at IS NULL").fetchone()[0] == 1
     copy.close()
-    second = devtools.backup_into_dir(tmp_path / "cashbot.sqlite3", tmp_path / "backups", now, "manual")
+    second = dev.backup_into_dir(tmp_path / "cashbot.sqlite3", tmp_path / "backups", now, "manual")
     assert second != target and second.exists()
 
 
 def test_prune_keeps_the_newest_daily_backups_only(tmp_path, now):
     for day in range(1, 6):
-        (tmp_path / devtools.backup_name(now.replace(day=day), "daily")).write_bytes(b"x")
-    manual = tmp_path / devtools.backup_name(now.replace(day=1), "manual")
+        (tmp_path / dev.backup_name(now.replace(day=day), "daily")).write_bytes(b"x")
+    manual = tmp_path / dev.backup_name(now.replace(day=1), "manual")
     manual.write_bytes(b"x")
-    pruned = devtools.prune_backups(tmp_path, keep=2)
+    pruned = dev.prune_backups(tmp_path, keep=2)
     assert len(pruned) == 3
     left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == [manual.name, devtools.backup_name(now.replace(day=4), "daily"),
-                    devtools.backup_name(now.replace(day=5), "daily")]
+    assert left == [manual.name, dev.backup_name(now.replace(day=4), "daily"),
+                    dev.backup_name(now.replace(day=5), "daily")]
 
 
 def test_daily_run_is_recorded_once_per_day(database, now):
-    assert not devtools.daily_run_done("backup", TODAY)
-    devtools.record_daily_run("backup", TODAY, now, now, file="x")
-    assert devtools.daily_run_done("backup", TODAY)
-    assert not devtools.daily_run_done("backup", TODAY + timedelta(days=1))
+    assert not dev.daily_run_done("backup", TODAY)
+    dev.record_daily_run("backup", TODAY, now, now, file="x")
+    assert dev.daily_run_done("backup", TODAY)
+    assert not dev.daily_run_done("backup", TODAY + timedelta(days=1))
     assert ScheduledRun.select().count() == 1
     assert Event.select().where(Event.kind == "backup_done").count() == 1
 
 
 def test_delete_free_devices_keeps_held_ones_and_history(database, now):
     _, bob, one, two, three = _fleet(now)
-    assert devtools.count_free_devices() == 2
-    assert devtools.delete_free_devices(now, actor_id=None, telegram_id=900) == 2
+    assert dev.count_free_devices() == 2
+    assert dev.delete_free_devices(now, actor_id=None, telegram_id=900) == 2
     live = [d.number for d in Device.select().where(Device.deleted_at.is_null())]
     assert live == [1]
     assert Device.select().count() == 3  # soft delete: rows and their history stay
@@ -123,13 +123,13 @@ def test_delete_free_devices_keeps_held_ones_and_history(database, now):
     assert sorted(e.device_id for e in deleted) == [two.id, three.id]
     summary = Event.get(Event.kind == "dev_delete_free")
     assert json.loads(summary.details) == {"telegram_id": 900, "count": 2}
-    assert devtools.delete_free_devices(now, None, 900) == 0  # nothing left: idempotent
+    assert dev.delete_free_devices(now, None, 900) == 0  # nothing left: idempotent
 
 
 def test_reset_backs_up_then_leaves_an_empty_migrated_database(database, now, tmp_path):
     _fleet(now)
     database.viewer_cache[101] = object()
-    result = devtools.reset_database(database, tmp_path / "backups", now, categories=["Весы", "Сканер"],
+    result = dev.reset_database(database, tmp_path / "backups", now, categories=["Весы", "Сканер"],
                                      admin_ids=[1], actor_telegram_id=900)
     assert result.categories == 2
     assert Device.select().count() == 0 and Person.select().count() == 0 and Loan.select().count() == 0
@@ -147,50 +147,50 @@ def test_reset_backs_up_then_leaves_an_empty_migrated_database(database, now, tm
 
 
 def test_three_wrong_codes_lock_for_fifteen_minutes(database, now):
-    first = devtools.check_code("nope", "s3cret", 900, "reset", now, None)
+    first = dev.check_code("nope", "s3cret", 900, "reset", now, None)
     assert not first.ok and first.attempts_left == 2
-    assert devtools.check_code("nope", "s3cret", 900, "reset", now, None).attempts_left == 1
-    third = devtools.check_code("nope", "s3cret", 900, "reset", now, None)
+    assert dev.check_code("nope", "s3cret", 900, "reset", now, None).attempts_left == 1
+    third = dev.check_code("nope", "s3cret", 900, "reset", now, None)
     assert third.locked_until == now + timedelta(minutes=15)
     # Locked: even the right code is refused, and another developer is not affected.
-    assert not devtools.check_code("s3cret", "s3cret", 900, "reset", now + timedelta(minutes=14), None).ok
-    assert devtools.check_code("s3cret", "s3cret", 901, "reset", now, None).ok
+    assert not dev.check_code("s3cret", "s3cret", 900, "reset", now + timedelta(minutes=14), None).ok
+    assert dev.check_code("s3cret", "s3cret", 901, "reset", now, None).ok
     later = now + timedelta(minutes=15)
-    assert devtools.locked_until(900, later) is None
-    assert devtools.check_code(" s3cret ", "s3cret", 900, "reset", later, None).ok
+    assert dev.locked_until(900, later) is None
+    assert dev.check_code(" s3cret ", "s3cret", 900, "reset", later, None).ok
     assert "s3cret" not in "".join(e.details for e in Event.select())
 
 
 def test_a_right_code_resets_the_count_of_wrong_ones(database, now):
-    devtools.check_code("a", "s3cret", 900, "dump", now, None)
-    devtools.check_code("b", "s3cret", 900, "dump", now, None)
-    assert devtools.check_code("s3cret", "s3cret", 900, "dump", now, None).ok
-    assert devtools.check_code("c", "s3cret", 900, "dump", now, None).attempts_left == 2
+    dev.check_code("a", "s3cret", 900, "dump", now, None)
+    dev.check_code("b", "s3cret", 900, "dump", now, None)
+    assert dev.check_code("s3cret", "s3cret", 900, "dump", now, None).ok
+    assert dev.check_code("c", "s3cret", 900, "dump", now, None).attempts_left == 2
 
 
 def test_log_tail_returns_whole_last_lines(tmp_path):
-    assert devtools.log_tail(tmp_path) == ""
+    assert dev.log_tail(tmp_path) == ""
     lines = [f"2026-11-27 line {i} <b>&" for i in range(2000)]
     (tmp_path / "cashbot.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tail = devtools.log_tail(tmp_path, max_chars=500)
+    tail = dev.log_tail(tmp_path, max_chars=500)
     assert tail.endswith("line 1999 <b>&") and len(tail) <= 500
     assert all(line in lines for line in tail.splitlines())
 
 
 def test_export_then_import_into_an_empty_database_reproduces_devices_and_holders(database, now, tmp_path):
     from cashbot.db.database import apply_migrations, open_database
-    from cashbot.services import import_csv as device_import
+    from cashbot.services import import_csv
 
     _fleet(now)
-    exported, _ = devtools.export_devices_csv()
+    exported, _ = dev.export_devices_csv()
     before = _holdings()
     empty = open_database(tmp_path / "empty.sqlite3")  # binds the models to the new file
     try:
         apply_migrations(empty)
-        result = device_import.apply_import(exported, update_existing=False, today=TODAY, now=now,
+        result = import_csv.apply_import(exported, update_existing=False, today=TODAY, now=now,
                                             actor_id=None)
         assert result.applied and result.added == 3 and result.assigned == 1
-        assert devtools.export_devices_csv()[0] == exported
+        assert dev.export_devices_csv()[0] == exported
         assert _holdings() == before
     finally:
         empty.close()

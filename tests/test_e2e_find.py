@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from cashbot.services import inventory
+from cashbot.services import loans, queue
 from cashbot.texts import lists as t
 from cashbot.views.lists import not_found
 from tests.double.fixtures import both_modes
@@ -107,13 +107,13 @@ def test_mine_and_wishlist_show_what_i_hold_and_where_i_wait(bot_factory, api):
         vera = person(103, "Вера", "vera@example.ru")
         late, free_date, busy = device(1, "Касса АТОЛ"), device(2, "Терминал PAX"), device(3, "Сканер")
         today = SEED_NOW.date()
-        inventory.take(late.id, alice.id, due_on=date(2026, 11, 20), location=None, today=today, now=SEED_NOW)
-        inventory.take(free_date.id, alice.id, due_on=None, location=None, today=today, now=SEED_NOW)
-        inventory.take(busy.id, vera.id, due_on=None, location=None, today=today, now=SEED_NOW)
-        inventory.join_queue(late.id, vera.id, now=SEED_NOW, today_start=SEED_NOW)
-        inventory.join_queue(late.id, boris.id, now=SEED_NOW + timedelta(minutes=1), today_start=SEED_NOW)
-        inventory.join_queue(busy.id, boris.id, now=SEED_NOW, today_start=SEED_NOW)
-        inventory.return_device(busy.id, vera.id, now=NOW - timedelta(hours=1), hold_hours=24)
+        loans.take(late.id, alice.id, due_on=date(2026, 11, 20), location=None, today=today, now=SEED_NOW)
+        loans.take(free_date.id, alice.id, due_on=None, location=None, today=today, now=SEED_NOW)
+        loans.take(busy.id, vera.id, due_on=None, location=None, today=today, now=SEED_NOW)
+        queue.join_queue(late.id, vera.id, now=SEED_NOW, today_start=SEED_NOW)
+        queue.join_queue(late.id, boris.id, now=SEED_NOW + timedelta(minutes=1), today_start=SEED_NOW)
+        queue.join_queue(busy.id, boris.id, now=SEED_NOW, today_start=SEED_NOW)
+        loans.return_device(busy.id, vera.id, now=NOW - timedelta(hours=1), hold_hours=24)
     seed_file(bot.db_path, build)
     bot.start()
     alice, boris = api.user(101, "Алиса"), api.user(102, "Борис")

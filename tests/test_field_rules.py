@@ -25,7 +25,8 @@ from cashbot.db.models import Device, Person, PersonStatus
 from cashbot.handlers import add_device
 from cashbot.handlers.add_device import Invalid
 from cashbot.handlers.registration import approval_request
-from cashbot.services import categories, add_device as device_admin, device_admin as device_manage, fields, people, users as people_admin
+from cashbot.services import categories, device_admin, fields, people, users
+from cashbot.services import add_device as add_device_service
 from cashbot.services.card import DeviceCard, Holder
 from cashbot.services.catalog import DeviceItem, HistoryLine, Page
 from cashbot.services.inventory import DeviceRef
@@ -117,7 +118,7 @@ async def via_add(field: str, raw: str):
         values = await add_device.parse_answer(field, raw.strip(), data, ADD_CONTEXT)
     except Invalid as error:
         return "refused", error.text
-    created = device_admin.create_device(**add_device.device_fields({**data, **values}), today=TODAY,
+    created = add_device_service.create_device(**add_device.device_fields({**data, **values}), today=TODAY,
                                          now=NOW, actor_id=None)
     return "stored", stored(created.device_id, field)
 
@@ -129,7 +130,7 @@ def via_edit(field: str, raw: str):
         if field == "category":
             categories.rename_category(existing.category_id, raw, actor_id=None, now=NOW)
         else:
-            device_manage.edit_device(existing.id, field, raw, actor_id=None, now=NOW, today=TODAY)
+            device_admin.edit_device(existing.id, field, raw, actor_id=None, now=NOW, today=TODAY)
     except BadValue as error:
         return "refused", error
     return "stored", stored(existing.id, field)
@@ -310,7 +311,7 @@ async def test_deep_link_opens_the_largest_number_and_nothing_the_rule_refuses(m
 
 def test_holder_statuses_are_one_set():
     assert fields.HOLDER_STATUSES == {PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED}
-    assert device_admin.HOLDER_STATUSES is fields.HOLDER_STATUSES
+    assert add_device_service.HOLDER_STATUSES is fields.HOLDER_STATUSES
 
 
 # ------------------------------------------------------------------------------ e-mail
@@ -332,7 +333,7 @@ def email_via_registration(raw: str):
 def email_via_users(raw: str):
     someone = person(901, "Кто-то", "old@example.ru")
     try:
-        return people_admin.set_email(someone.id, raw, [], actor_id=None, now=NOW).email
+        return users.set_email(someone.id, raw, [], actor_id=None, now=NOW).email
     except InvalidEmail:
         return "refused"
 
@@ -342,7 +343,7 @@ async def email_via_add(raw: str):
         values = await add_device.parse_holder(raw.strip(), SyncDb())
     except Invalid:
         return "refused"
-    created = device_admin.create_device(number=7, serial="S-7", name="Касса", new_category="Кассы",
+    created = add_device_service.create_device(number=7, serial="S-7", name="Касса", new_category="Кассы",
                                          holder_email=values["holder_email"], today=TODAY, now=NOW, actor_id=None)
     return Person.get_by_id(created.holder.person_id).email
 

@@ -8,7 +8,7 @@ from aiogram.fsm.storage.base import StorageKey
 from cashbot.callbacks import PageCb
 from cashbot.handlers.lists import KEEP_SEARCHES, LISTS_DESTINY
 from cashbot.services.catalog import HistoryLine
-from cashbot.services import inventory
+from cashbot.services import loans, queue
 from cashbot.texts import card as t_card
 from cashbot.texts import lists as t
 from cashbot.views.lists import event_phrase, not_found
@@ -156,11 +156,11 @@ async def test_no_message_exceeds_the_limit_with_long_names_and_the_largest_page
     for n in range(1, 41):
         d = device(999_900_000 + n, long_name + str(n), serial=f"S{n}")
         if n <= 30:
-            inventory.take(d.id, holder.id, due_on=today, location=None, today=today, now=now)
-            inventory.join_queue(d.id, waiter.id, now=now, today_start=now)
-            inventory.return_device(d.id, holder.id, now=now, hold_hours=24)
-            inventory.take(d.id, waiter.id, due_on=today, location=None, today=today, now=now)
-            inventory.join_queue(d.id, holder.id, now=now, today_start=now)
+            loans.take(d.id, holder.id, due_on=today, location=None, today=today, now=now)
+            queue.join_queue(d.id, waiter.id, now=now, today_start=now)
+            loans.return_device(d.id, holder.id, now=now, hold_hours=24)
+            loans.take(d.id, waiter.id, due_on=today, location=None, today=today, now=now)
+            queue.join_queue(d.id, holder.id, now=now, today_start=now)
     env.clock.advance(days=400)
     for user_id, command in ((101, "касса"), (101, "/all"), (102, "/mine"), (101, "/wishlist")):
         [reply] = await env.send(env.user(user_id, "X"), command)
@@ -191,8 +191,8 @@ async def test_mine_marks_overdue_and_shows_my_history(env):
     me, alice = staff(env, 101, "Алиса")
     late, fine = device(1, "Касса"), device(2, "Терминал")
     today = env.clock.today()
-    inventory.take(late.id, me.id, due_on=today, location=None, today=today, now=env.clock.now())
-    inventory.take(fine.id, me.id, due_on=None, location=None, today=today, now=env.clock.now())
+    loans.take(late.id, me.id, due_on=today, location=None, today=today, now=env.clock.now())
+    loans.take(fine.id, me.id, due_on=None, location=None, today=today, now=env.clock.now())
     env.clock.advance(days=3)
     [mine] = await env.send(alice, "/mine")
     assert "У вас на руках: 2" in mine.text
@@ -212,11 +212,11 @@ async def test_wishlist_shows_positions_and_a_reservation(env):
     a, b = device(1, "Касса"), device(2, "Терминал")
     now = env.clock.now()
     for d in (a, b):
-        inventory.take(d.id, holder.id, due_on=None, location=None, today=env.clock.today(), now=now)
-    inventory.join_queue(a.id, other.id, now=now, today_start=now)
-    inventory.join_queue(a.id, me.id, now=now + timedelta(seconds=1), today_start=now)
-    inventory.join_queue(b.id, me.id, now=now, today_start=now)
-    inventory.return_device(b.id, holder.id, now=now, hold_hours=24)
+        loans.take(d.id, holder.id, due_on=None, location=None, today=env.clock.today(), now=now)
+    queue.join_queue(a.id, other.id, now=now, today_start=now)
+    queue.join_queue(a.id, me.id, now=now + timedelta(seconds=1), today_start=now)
+    queue.join_queue(b.id, me.id, now=now, today_start=now)
+    loans.return_device(b.id, holder.id, now=now, hold_hours=24)
     [wishlist] = await env.send(boris, "/wishlist")
     assert "Ваши очереди: 2" in wishlist.text
     assert "вы 2-й в очереди" in wishlist.text and "ваша очередь!" in wishlist.text
@@ -232,8 +232,8 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
     boris_p, _ = staff(env, 102, "Борис")
     d = device(7, "Касса <b>")
     now = env.clock.now()
-    inventory.take(d.id, boris_p.id, due_on=None, location=None, today=env.clock.today(), now=now)
-    inventory.return_device(d.id, boris_p.id, now=now + timedelta(hours=2), hold_hours=24)
+    loans.take(d.id, boris_p.id, due_on=None, location=None, today=env.clock.today(), now=now)
+    loans.return_device(d.id, boris_p.id, now=now + timedelta(hours=2), hold_hours=24)
     [card] = await env.send(alice, "7")
     [history] = await env.press(alice, card, "История")
     assert history.message_id == card.message_id
@@ -245,14 +245,14 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
 
 
 async def test_a_device_held_by_someone_invited_by_email_shows_as_held_everywhere(env):
-    from cashbot.services import device_admin as device_manage, people
+    from cashbot.services import device_admin, people
     admin_p, _ = staff(env, ADMIN_ID, "Админ", is_admin=True)
     _, alice = staff(env, 101, "Алиса")
     now, today = env.clock.now(), env.clock.today()
     olga = people.invite_by_email("olga@example.ru", now, actor_id=admin_p.id)
     held = device(1, "Касса Эвотор", serial="00106707012345")
     device(2, "Касса АТОЛ")
-    device_manage.assign(held.id, olga.id, due_on=None, location=None, actor_id=admin_p.id, today=today, now=now)
+    device_admin.assign(held.id, olga.id, due_on=None, location=None, actor_id=admin_p.id, today=today, now=now)
     [everything] = await env.send(alice, "/all")
     assert "🔴 №1 · Касса Эвотор — olga@example.ru" in everything.text
     assert "🟢 №2 · Касса АТОЛ" in everything.text

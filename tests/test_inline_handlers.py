@@ -10,7 +10,7 @@ import pytest
 
 from cashbot.db.models import PersonStatus
 from cashbot.handlers.inline import CACHE_SECONDS, PAGE_SIZE, page_of
-from cashbot.services import catalog, inventory
+from cashbot.services import catalog, loans, queue
 from cashbot.services.card import device_card
 from cashbot.services.inline import DeviceStatus
 from cashbot.texts import card as card_t
@@ -49,7 +49,7 @@ def posted_text(result: dict) -> str:
 
 def take(person_id: int, device_id: int, due_on: date | None = None):
     today = DEFAULT_NOW.date()
-    inventory.take(device_id, person_id, due_on=due_on, location=None, today=today, now=DEFAULT_NOW)
+    loans.take(device_id, person_id, due_on=due_on, location=None, today=today, now=DEFAULT_NOW)
 
 
 async def test_a_number_finds_the_device_free_with_a_link_into_the_bot(env):
@@ -112,11 +112,11 @@ async def test_live_status_held_until_overdue_queue_and_reserved(env):
     bob_row, _ = staff(env, 102, "Боб Петров", username="bobp")
     carol_row, _ = staff(env, 103, "Кэрол")
     take(bob_row.id, d1.id, due_on=DEFAULT_NOW.date() + timedelta(days=1))
-    inventory.join_queue(d1.id, carol_row.id, now=DEFAULT_NOW, today_start=DEFAULT_NOW)
-    inventory.join_queue(d1.id, alice_row.id, now=DEFAULT_NOW, today_start=DEFAULT_NOW)
+    queue.join_queue(d1.id, carol_row.id, now=DEFAULT_NOW, today_start=DEFAULT_NOW)
+    queue.join_queue(d1.id, alice_row.id, now=DEFAULT_NOW, today_start=DEFAULT_NOW)
     take(alice_row.id, d2.id)
-    inventory.join_queue(d2.id, carol_row.id, now=DEFAULT_NOW, today_start=DEFAULT_NOW)
-    inventory.return_device(d2.id, alice_row.id, now=DEFAULT_NOW, hold_hours=24)  # offered to Кэрол
+    queue.join_queue(d2.id, carol_row.id, now=DEFAULT_NOW, today_start=DEFAULT_NOW)
+    loans.return_device(d2.id, alice_row.id, now=DEFAULT_NOW, hold_hours=24)  # offered to Кэрол
 
     answer = await ask(env, alice, "эвотор")
     held, reserved, free = answer.results

@@ -6,8 +6,8 @@ import pytest
 
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, PersonAdminCb
 from cashbot.db.models import Category, Device, Loan, Person, PersonStatus
-from cashbot.services import inventory
-from cashbot.texts import device_admin as t_manage
+from cashbot.services import inventory, loans, queue
+from cashbot.texts import users as t_manage
 from cashbot.texts import common as common_texts
 from tests.seed import device, person
 
@@ -47,7 +47,7 @@ async def test_non_admin_users_and_forged_admin_callbacks_do_nothing(env):
     boris = await register(env, 102, "Борис", "boris@example.ru")
     vera = await register(env, 103, "Вера", "vera@example.ru")
     d = device(49, "MSPOS-N", serial="A1")
-    inventory.take(d.id, pid(103), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
+    loans.take(d.id, pid(103), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     users_reply = (await env.send(boris, "/users"))[-1].text
     unknown_reply = (await env.send(boris, "/zzzzz"))[-1].text
     assert users_reply.replace("/users", "X") == unknown_reply.replace("/zzzzz", "X")
@@ -65,7 +65,7 @@ async def test_non_admin_users_and_forged_admin_callbacks_do_nothing(env):
         assert replies == [], data  # nothing sent, nothing edited
         assert answer["text"] == common_texts.STALE_BUTTON, data  # the same as any dead button
     assert Person.get_by_id(pid(103)).status == PersonStatus.ACTIVE
-    assert inventory.open_loan(d.id).person_id == pid(103)
+    assert inventory.current_loan(d.id).person_id == pid(103)
     assert Device.get_by_id(d.id).deleted_at is None
     assert (Person.select().count(), Category.select().count()) == before
     await settle(env)
@@ -136,7 +136,7 @@ async def test_fix_email_and_comment_with_clear_refusals(env):
 async def test_block_and_unblock(env):
     boris = await register(env, 102, "Борис", "boris@example.ru")
     d = device(49, "MSPOS-N")
-    inventory.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
+    loans.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     card = (await env.press(env.alice, (await env.send(env.alice, "/users борис"))[-1], "Борис"))[-1]
     card = (await env.press(env.alice, card, "Заблокировать"))[-1]
     assert "заблокирован" in card.text and "№49" in card.text  # the device stays on him
@@ -152,14 +152,14 @@ async def test_block_and_unblock(env):
 async def test_delete_person_refused_while_holding_then_done(env):
     boris = await register(env, 102, "Борис", "boris@example.ru")
     d = device(49, "MSPOS-N")
-    inventory.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
+    loans.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     card = (await env.press(env.alice, (await env.send(env.alice, "/users борис"))[-1], "Борис"))[-1]
     refused = (await env.press(env.alice, card, "Удалить"))[-1]  # refused before any "are you sure?"
     assert "Нельзя удалить" in refused.text and "№49 MSPOS-N" in refused.text
     assert not refused.has_button("Да, удалить")
     _, answer = await forge_press(env, env.alice, PersonAdminCb(action="delok", person_id=pid(102)).pack())
     assert Person.get_by_id(pid(102)).status != PersonStatus.DELETED  # the late check stays
-    inventory.return_device(d.id, pid(102), now=env.clock.now(), hold_hours=24)
+    loans.return_device(d.id, pid(102), now=env.clock.now(), hold_hours=24)
     confirm = (await env.press(env.alice, refused, "Удалить"))[-1]
     done = (await env.press(env.alice, confirm, "Да, удалить"))[-1]
     assert "удалён" in done.text
@@ -241,7 +241,7 @@ async def test_assign_then_take_back_notifies_holder_and_next_in_queue(env):
     done = (await env.send(env.alice, "у клиента"))[-1]
     assert "Выдано: Борис Кассов" in done.text and "05.12.2026" in done.text and "у клиента" in done.text
     assert "📥 Забрать" in done.button_texts
-    inventory.join_queue(d.id, pid(103), now=env.clock.now(), today_start=env.clock.now())
+    queue.join_queue(d.id, pid(103), now=env.clock.now(), today_start=env.clock.now())
     await settle(env)
     assert "выдал вам" in boris.last_message().text and "05.12.2026" in boris.last_message().text
     back = (await env.press(env.alice, done, "Забрать"))[-1]
@@ -274,13 +274,13 @@ async def test_assign_to_unregistered_email_and_pick_among_several(env):
     assert "Выдано: new.person@example.ru" in done.text
     invited = Person.get(Person.email == "new.person@example.ru")
     assert invited.status == PersonStatus.INVITED
-    assert inventory.open_loan(Device.get(Device.number == 50).id).person_id == invited.id
+    assert inventory.current_loan(Device.get(Device.number == 50).id).person_id == invited.id
 
 
 async def test_delete_device_refused_while_held_then_confirmed(env):
     await register(env, 102, "Борис", "boris@example.ru")
     d = device(49, "MSPOS-N")
-    inventory.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
+    loans.take(d.id, pid(102), due_on=None, location=None, today=env.clock.today(), now=env.clock.now())
     card = (await env.send(env.alice, "/start d49"))[-1]
     refused = (await env.press(env.alice, card, "Удалить"))[-1]
     assert "Нельзя удалить: устройство на руках (держатель: Борис" in refused.text
@@ -288,7 +288,7 @@ async def test_delete_device_refused_while_held_then_confirmed(env):
     _, answer = await forge_press(env, env.alice, DeviceAdminCb(action="delok", device_id=d.id).pack())
     assert "Нельзя удалить" in answer["text"]
     assert Device.get_by_id(d.id).deleted_at is None
-    inventory.return_device(d.id, pid(102), now=env.clock.now(), hold_hours=24)
+    loans.return_device(d.id, pid(102), now=env.clock.now(), hold_hours=24)
     confirm = (await env.press(env.alice, refused, "Удалить"))[-1]
     done = (await env.press(env.alice, confirm, "Да, удалить"))[-1]
     assert "удалено из учёта" in done.text

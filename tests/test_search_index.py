@@ -23,11 +23,11 @@ from cashbot.db.models import Category, Device, database_proxy
 from cashbot.services import (
     catalog,
     categories,
-    add_device as device_admin,
-    import_csv as device_import,
-    device_admin as device_manage,
-    dev as devtools,
-    inventory,
+    add_device,
+    import_csv,
+    device_admin,
+    dev,
+    loans,
 )
 from cashbot.services.common import fold
 from cashbot.services.device_csv import DeviceRow, write_devices
@@ -108,28 +108,28 @@ def register(database, now):
     old_category = category("Категория-старая")
     doomed = [device(100 + i, f"Касса старая {i}", old_category.name) for i in range(4)]
     for d in doomed[:3]:
-        device_manage.delete_device(d.id, actor_id=admin.id, now=now)
+        device_admin.delete_device(d.id, actor_id=admin.id, now=now)
     for i in range(2):  # new devices take the deleted ones' numbers
-        device_admin.create_device(number=100 + i, serial=f"NEW-{i}", name=f"Весы новые {i}",
+        add_device.create_device(number=100 + i, serial=f"NEW-{i}", name=f"Весы новые {i}",
                                    new_category="Весы", today=TODAY, now=now, actor_id=admin.id)
     categories.rename_category(old_category.id, "Категория новая", actor_id=admin.id, now=now)
     edited = Device.get(Device.number == 5)
-    device_manage.edit_device(edited.id, "name", "Эвотор удалённая модель", actor_id=admin.id, now=now, today=TODAY)
-    device_manage.edit_device(edited.id, "name", "Эвотор 5i Pro", actor_id=admin.id, now=now, today=TODAY)
-    device_manage.edit_device(edited.id, "serial", "ZZ-SERIAL-5", actor_id=admin.id, now=now, today=TODAY)
-    device_manage.edit_device(edited.id, "number", "500", actor_id=admin.id, now=now, today=TODAY)
-    device_manage.edit_device(Device.get(Device.number == 6).id, "category",
+    device_admin.edit_device(edited.id, "name", "Эвотор удалённая модель", actor_id=admin.id, now=now, today=TODAY)
+    device_admin.edit_device(edited.id, "name", "Эвотор 5i Pro", actor_id=admin.id, now=now, today=TODAY)
+    device_admin.edit_device(edited.id, "serial", "ZZ-SERIAL-5", actor_id=admin.id, now=now, today=TODAY)
+    device_admin.edit_device(edited.id, "number", "500", actor_id=admin.id, now=now, today=TODAY)
+    device_admin.edit_device(Device.get(Device.number == 6).id, "category",
                               category("Весы").id, actor_id=admin.id, now=now, today=TODAY)
-    device_manage.edit_device(Device.get(Device.number == 7).id, "comment", "не в поиске",
+    device_admin.edit_device(Device.get(Device.number == 7).id, "comment", "не в поиске",
                               actor_id=admin.id, now=now, today=TODAY)
-    inventory.take(Device.get(Device.number == 8).id, holder.id, due_on=None, location="Весы-старые склад",
+    loans.take(Device.get(Device.number == 8).id, holder.id, due_on=None, location="Весы-старые склад",
                    today=TODAY, now=now)  # a take with a place writes the device, not its text
     rows = [DeviceRow(0, 200 + i, f"Импорт Атол {i}", "Онлайн-касса", f"IMP-{i:04d}") for i in range(12)]
-    assert device_import.apply_import(write_devices(rows), update_existing=False, today=TODAY, now=now,
+    assert import_csv.apply_import(write_devices(rows), update_existing=False, today=TODAY, now=now,
                                       actor_id=admin.id).added == 12
     changed = [DeviceRow(0, 200 + i, f"Импорт Эвотор {i}", "Сканер" if i % 2 else "Онлайн-касса",
                          f"IMP-{i:04d}", comment="обновлено") for i in range(6)]
-    assert device_import.apply_import(write_devices(changed), update_existing=True, today=TODAY, now=now,
+    assert import_csv.apply_import(write_devices(changed), update_existing=True, today=TODAY, now=now,
                                       actor_id=admin.id).updated == 6
     Category.create(name="Пустая", search_text="пустая", created_at=now)
     return admin
@@ -213,7 +213,7 @@ def test_a_restored_device_is_found_again(register, now):
 
 
 def test_delete_free_devices_takes_them_out_of_the_index(register, now):
-    assert devtools.delete_free_devices(now, actor_id=register.id, telegram_id=900) > 0
+    assert dev.delete_free_devices(now, actor_id=register.id, telegram_id=900) > 0
     assert set(live()) == {8}  # the one held device
     assert_index_exact()
     assert numbers("сканер") == [8]
@@ -230,7 +230,7 @@ def test_rename_category_refreshes_every_live_device(database, now):
 
 
 def test_reset_leaves_an_empty_index_that_keeps_working(database, register, now, tmp_path):
-    devtools.reset_database(database, tmp_path / "backups", now, categories=["Весы"],
+    dev.reset_database(database, tmp_path / "backups", now, categories=["Весы"],
                             admin_ids=[1], actor_telegram_id=900)
     assert indexed() == {} and numbers("атол") == []
     shadow = {name for (name,) in database_proxy.execute_sql(
@@ -244,7 +244,7 @@ def test_reset_leaves_an_empty_index_that_keeps_working(database, register, now,
 
 def test_a_restored_backup_searches_like_the_original(database, register, now, tmp_path):
     before = {text: catalog.search_devices(text, 0, 1000) for text in FIXED_NEEDLES}
-    backup = devtools.backup_into_dir(tmp_path / "cashbot.sqlite3", tmp_path / "backups", now, "manual")
+    backup = dev.backup_into_dir(tmp_path / "cashbot.sqlite3", tmp_path / "backups", now, "manual")
     database.close()
     restored = tmp_path / "restored" / "cashbot.sqlite3"
     restored.parent.mkdir()
@@ -254,7 +254,7 @@ def test_a_restored_backup_searches_like_the_original(database, register, now, t
         assert apply_migrations(copy) == []
         assert {text: catalog.search_devices(text, 0, 1000) for text in FIXED_NEEDLES} == before
         assert_index_exact()
-        device_manage.edit_device(Device.get(Device.number == 1).id, "name", "После восстановления",
+        device_admin.edit_device(Device.get(Device.number == 1).id, "name", "После восстановления",
                                   actor_id=register.id, now=now, today=TODAY)
         assert numbers("после восстановления") == [1]
         assert_index_exact()
@@ -263,7 +263,7 @@ def test_a_restored_backup_searches_like_the_original(database, register, now, t
 
 
 def test_the_full_dump_leaves_the_index_out(database, register, now):
-    data, counts = devtools.full_dump_zip(database, now)
+    data, counts = dev.full_dump_zip(database, now)
     names = zipfile.ZipFile(BytesIO(data)).namelist()
     assert "devices.json" in names and not any(name.startswith("devices_fts") for name in names)
     assert counts["devices"] == Device.select().count()

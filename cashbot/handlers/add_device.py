@@ -22,7 +22,7 @@ from cashbot.db.models import PersonStatus
 from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers import card as cards
 from cashbot.routing import Blueprint
-from cashbot.services import catalog, add_device as device_admin, fields, people
+from cashbot.services import catalog, add_device, fields, people
 from cashbot.services.errors import (
     BadValue,
     CategoryNotFound,
@@ -150,13 +150,13 @@ async def parse_value(name: str, text: str, data: dict, ctx: Context) -> dict | 
     db = ctx.db
     if name == "number":
         number = fields.clean_number(text)
-        if (existing := await db.run(device_admin.device_id_by_number, number)) is not None:
+        if (existing := await db.run(add_device.device_id_by_number, number)) is not None:
             card = await existing_card(existing, ctx)
             raise Invalid(t.NUMBER_TAKEN.format(number=number, card=card))
         return {"number": number}
     if name == "serial":
         serial = fields.clean_text("serial", text, required=True)
-        if (existing := await db.run(device_admin.device_id_by_serial, serial)) is not None:
+        if (existing := await db.run(add_device.device_id_by_serial, serial)) is not None:
             card = await existing_card(existing, ctx)
             raise Invalid(t.SERIAL_TAKEN.format(serial=esc(serial), card=card))
         return {"serial": serial}
@@ -173,7 +173,7 @@ async def parse_value(name: str, text: str, data: dict, ctx: Context) -> dict | 
 
 
 async def parse_category(text: str, data: dict, db: Db) -> dict:
-    found = await db.run(device_admin.category_by_name, text)
+    found = await db.run(add_device.category_by_name, text)
     if found is not None:
         return {"category_id": found[0], "category_name": found[1], "new_category_mode": False}
     if data.get("new_category_mode"):  # created together with the device
@@ -187,11 +187,11 @@ async def parse_holder(text: str, db: Db) -> dict | list:
             email = fields.clean_email(text)
         except InvalidEmail:
             raise Invalid(esc(field_texts.email_invalid(text))) from None
-        found = [p for p in await db.run(device_admin.holder_candidates, email) if p.email == email]
+        found = [p for p in await db.run(add_device.holder_candidates, email) if p.email == email]
         if found:
             return holder_values(found[0])
         return {"holder_id": None, "holder_email": email, "holder_label": f"{email} ({t.NOT_REGISTERED})"}
-    found = await db.run(device_admin.holder_candidates, text)
+    found = await db.run(add_device.holder_candidates, text)
     if not found:
         raise Invalid(t.NOBODY_FOUND.format(query=esc(shorten(text, QUERY_SHOWN))))
     return found
@@ -289,7 +289,7 @@ async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext,
     await callback.answer()
     data, me = await state.get_data(), ctx.me
     try:
-        created = await ctx.db.run(device_admin.create_device, **device_fields(data), today=ctx.clock.today(),
+        created = await ctx.db.run(add_device.create_device, **device_fields(data), today=ctx.clock.today(),
                                    now=ctx.clock.now(), actor_id=me.person_id)
     except (DuplicateNumber, DuplicateSerial, CategoryNotFound, PersonNotFound, BadValue, InvalidEmail) as error:
         step, prefix = await refusal(error, data, ctx)

@@ -18,9 +18,9 @@ from cashbot.routing import Blueprint
 from cashbot.services import catalog, categories
 from cashbot.services.errors import BadValue, CategoryExists, CategoryNotEmpty, CategoryNotFound
 from cashbot.states import CategoryEdit
-from cashbot.texts import device_admin as t
+from cashbot.texts import categories as t
 from cashbot.texts.common import esc
-from cashbot.views.device_admin import categories_list
+from cashbot.views.categories import categories_list
 from cashbot.views.format import field_problem
 
 router = Blueprint(name="categories_admin")

@@ -32,7 +32,7 @@ from cashbot.context import Context
 from cashbot.db.database import Db, migration_status
 from cashbot.filters import Developer
 from cashbot.routing import Blueprint
-from cashbot.services import dev as devtools
+from cashbot.services import dev
 from cashbot.services.people import Viewer
 from cashbot.states import DevConfirm
 from cashbot.texts import dev as t
@@ -59,7 +59,7 @@ class LooksLikeCode(Filter):
 
     async def __call__(self, message: Message, ctx: Context) -> bool:
         typed, code = _typed(message), ctx.settings.dev_code
-        return typed is not None and code is not None and devtools.code_matches(typed, code.get_secret_value())
+        return typed is not None and code is not None and dev.code_matches(typed, code.get_secret_value())
 
 
 class JustAfterPrompt(Filter):
@@ -91,7 +91,7 @@ def _actor(viewer: Viewer | None) -> int | None:
 
 
 async def _record(db: Db, clock: Clock, kind: str, user_id: int, viewer: Viewer | None, **details) -> None:
-    await db.run(devtools.record_action, kind, clock.now(), _actor(viewer), user_id, **details)
+    await db.run(dev.record_action, kind, clock.now(), _actor(viewer), user_id, **details)
 
 
 async def _send_file(bot: Bot, chat_id: int, data: bytes, name: str, caption: str) -> None:
@@ -113,7 +113,7 @@ async def dev_menu(message: Message, state: FSMContext, ctx: Context) -> None:
 async def log_file(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
-    path = devtools.current_log_file(settings.log_dir)
+    path = dev.current_log_file(settings.log_dir)
     await _record(db, clock, "dev_logs", callback.from_user.id, viewer, form="file")
     if path is None:
         await bot.send_message(callback.from_user.id, t.LOG_EMPTY.format(path=esc(str(settings.log_dir))))
@@ -126,7 +126,7 @@ async def log_file(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
 async def log_tail(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
-    lines = await asyncio.to_thread(devtools.log_tail, settings.log_dir)
+    lines = await asyncio.to_thread(dev.log_tail, settings.log_dir)
     await _record(db, clock, "dev_logs", callback.from_user.id, viewer, form="tail")
     text = view.log_tail(lines) if lines else t.LOG_EMPTY.format(path=esc(str(settings.log_dir)))
     await bot.send_message(callback.from_user.id, text)
@@ -136,7 +136,7 @@ async def log_tail(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
 async def export_devices(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     db, clock, viewer = ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
-    data, count = await db.run(devtools.export_devices_csv)
+    data, count = await db.run(dev.export_devices_csv)
     await _record(db, clock, "dev_export", callback.from_user.id, viewer, devices=count)
     name = f"devices-{clock.local_now():%Y%m%d-%H%M}.csv"
     await _send_file(bot, callback.from_user.id, data, name, t.EXPORT_CAPTION.format(count=count))
@@ -147,7 +147,7 @@ async def backup(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer(t.BACKUP_WORKING)
     # Its own connection on a worker thread: the bot keeps serving while the copy is made.
-    path = await asyncio.to_thread(devtools.backup_into_dir, settings.database.path,
+    path = await asyncio.to_thread(dev.backup_into_dir, settings.database.path,
                                    settings.backup_dir, clock.now(), "manual")
     await _record(db, clock, "dev_backup", callback.from_user.id, viewer, file=path.name)
     await _send_backup(bot, callback.from_user.id, path)
@@ -177,11 +177,11 @@ async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, stat
     if settings.dev_code is None:
         await callback.answer(t.NO_CODE, show_alert=True)
         return
-    until = await db.run(devtools.locked_until, callback.from_user.id, clock.now())
+    until = await db.run(dev.locked_until, callback.from_user.id, clock.now())
     if until is not None:
         await callback.answer(t.LOCKED.format(until=view.until(until, settings.tz)), show_alert=True)
         return
-    free = await db.run(devtools.count_free_devices) if callback_data.action == "delfree" else 0
+    free = await db.run(dev.count_free_devices) if callback_data.action == "delfree" else 0
     await state.set_state(DevConfirm.code)
     await state.set_data({"action": callback_data.action})
     await callback.answer()
@@ -201,7 +201,7 @@ async def code_given(message: Message, state: FSMContext, bot: Bot, dispatcher: 
     if not message.text:
         await message.answer(t.CODE_AS_TEXT)
         return
-    check = await db.run(devtools.check_code, message.text, settings.dev_code.get_secret_value(),
+    check = await db.run(dev.check_code, message.text, settings.dev_code.get_secret_value(),
                          message.from_user.id, action, clock.now(), _actor(viewer))
     if not check.ok:
         if check.locked_until is not None:
@@ -234,7 +234,7 @@ async def text_after_prompt(message: Message, state: FSMContext) -> None:
 
 async def _dump(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
                 viewer: Viewer | None, dispatcher: Dispatcher) -> None:
-    data, counts = await db.run(devtools.full_dump_zip, db.database, clock.now())
+    data, counts = await db.run(dev.full_dump_zip, db.database, clock.now())
     await _record(db, clock, "dev_dump", user_id, viewer, tables=len(counts))
     name = f"cashbot-dump-{clock.local_now():%Y%m%d-%H%M}.zip"
     await _send_file(bot, user_id, data, name, view.dump_caption(counts))
@@ -242,13 +242,13 @@ async def _dump(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock
 
 async def _delete_free(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
                        viewer: Viewer | None, dispatcher: Dispatcher) -> None:
-    count = await db.run(devtools.delete_free_devices, clock.now(), _actor(viewer), user_id)
+    count = await db.run(dev.delete_free_devices, clock.now(), _actor(viewer), user_id)
     await bot.send_message(user_id, t.DELETED_FREE.format(count=count) if count else t.NOTHING_FREE)
 
 
 async def _reset(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
                  viewer: Viewer | None, dispatcher: Dispatcher) -> None:
-    result = await db.run(devtools.reset_database, db.database, settings.backup_dir, clock.now(),
+    result = await db.run(dev.reset_database, db.database, settings.backup_dir, clock.now(),
                           categories=settings.categories, admin_ids=settings.admins,
                           actor_telegram_id=user_id)
     # The FSM cache still holds dialogs of the old database; the table was recreated empty.

@@ -20,7 +20,7 @@ from cashbot.filters import TYPED, Admin
 from cashbot.handlers import card as cards
 from cashbot.handlers.card import safe_edit
 from cashbot.routing import Blueprint
-from cashbot.services import catalog, device_admin as device_manage, fields, people
+from cashbot.services import catalog, device_admin, fields, people
 from cashbot.services.card import device_card
 from cashbot.services.device_admin import FIELDS
 from cashbot.services.errors import (
@@ -59,7 +59,7 @@ def _edit_refusal(error: DomainError, value: str | None = None) -> str:
     return card_texts.DEVICE_GONE
 
 
-def _saved_note(result: device_manage.EditResult) -> str:
+def _saved_note(result: device_admin.EditResult) -> str:
     field = t.FIELD_NAMES[result.field]
     if not result.changed:
         return t.FIELD_SAME.format(field=field)
@@ -121,7 +121,7 @@ async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, s
     clearing = callback_data.action == "clear"
     field = FIELDS[callback_data.arg] if clearing and 0 <= callback_data.arg < len(FIELDS) else "category"
     try:
-        result = await db.run(device_manage.edit_device, callback_data.device_id, field,
+        result = await db.run(device_admin.edit_device, callback_data.device_id, field,
                               None if clearing else callback_data.arg, actor_id=viewer.person_id,
                               now=clock.now(), today=clock.today())
     except (BadValue, CategoryNotFound, DeviceNotFound) as error:
@@ -137,7 +137,7 @@ async def value_given(message: Message, state: FSMContext, ctx: Context) -> None
     viewer, db, clock = ctx.me, ctx.db, ctx.clock
     data = await state.get_data()
     try:
-        result = await db.run(device_manage.edit_device, data.get("device_id", 0), data.get("field", ""),
+        result = await db.run(device_admin.edit_device, data.get("device_id", 0), data.get("field", ""),
                               message.text, actor_id=viewer.person_id, now=clock.now(), today=clock.today())
     except (BadValue, DuplicateNumber, DuplicateSerial) as error:
         await message.answer(_edit_refusal(error, message.text))  # the dialog waits for another value
@@ -154,7 +154,7 @@ async def value_given(message: Message, state: FSMContext, ctx: Context) -> None
 async def journal(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     db, settings = ctx.db, ctx.settings
     try:
-        device, page = await db.run(device_manage.journal, callback_data.device_id, callback_data.arg,
+        device, page = await db.run(device_admin.journal, callback_data.device_id, callback_data.arg,
                                     settings.ui.page_size)
     except DeviceNotFound:
         await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
@@ -193,7 +193,7 @@ async def assignee_given(message: Message, state: FSMContext, ctx: Context) -> N
         except (InvalidEmail, EmailDomainNotAllowed):
             await message.answer(t.ASSIGNEE_NONE.format(query=esc(text)))
             return
-        candidates = [await db.run(device_manage.resolve_person, email, actor_id=viewer.person_id, now=clock.now())]
+        candidates = [await db.run(device_admin.resolve_person, email, actor_id=viewer.person_id, now=clock.now())]
     else:
         candidates = await db.run(people.find_people, text, limit=MAX_CANDIDATES)
     if not candidates:
@@ -263,7 +263,7 @@ async def _assign(message: Message, state: FSMContext, location: str | None, ctx
     await state.set_state(None)
     due = date.fromisoformat(data["due_on"]) if data.get("due_on") else None
     try:
-        result = await db.run(device_manage.assign, data.get("device_id", 0), data.get("person_id", 0),
+        result = await db.run(device_admin.assign, data.get("device_id", 0), data.get("person_id", 0),
                               due_on=due, location=location, actor_id=viewer.person_id,
                               today=clock.today(), now=clock.now())
     except DeviceTaken as error:
@@ -299,7 +299,7 @@ async def send_text_please(message: Message) -> None:
 async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     viewer, db, settings, clock, notifier = ctx.me, ctx.db, ctx.settings, ctx.clock, ctx.notifier
     try:
-        result = await db.run(device_manage.unassign, callback_data.device_id, actor_id=viewer.person_id,
+        result = await db.run(device_admin.unassign, callback_data.device_id, actor_id=viewer.person_id,
                               now=clock.now(), hold_hours=settings.queue.hold_hours)
     except DeviceFree:
         note = t.NOT_HELD
@@ -332,7 +332,7 @@ async def ask_delete(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx:
 async def delete(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     viewer, db, clock = ctx.me, ctx.db, ctx.clock
     try:
-        device = await db.run(device_manage.delete_device, callback_data.device_id, actor_id=viewer.person_id,
+        device = await db.run(device_admin.delete_device, callback_data.device_id, actor_id=viewer.person_id,
                               now=clock.now())
     except DeviceHeld as error:  # taken between the confirmation and the click
         note = t.DEVICE_HELD.format(name=esc(error.holder_name))

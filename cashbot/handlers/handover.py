@@ -21,18 +21,18 @@ from cashbot.handlers import card
 from cashbot.handlers.loans import cancel_dialog, pressed_again
 from cashbot.notify import Delivery, Notifier
 from cashbot.routing import Blueprint
-from cashbot.services import inventory, people
+from cashbot.services import handover, loans, people
 from cashbot.services.errors import (
     DomainError,
     HandoverNotPending,
     HandoverTargetUnavailable,
     HandoverToSelf,
 )
-from cashbot.services.inventory import HandoverRequest
+from cashbot.services.handover import HandoverRequest
 from cashbot.states import HandoverDialog
-from cashbot.texts import loans as t
+from cashbot.texts import handover as t
 from cashbot.texts.common import esc
-from cashbot.views import loans as v
+from cashbot.views import handover as v
 
 router = Blueprint(name="handover")
 router.message.filter(ActiveUser())
@@ -49,8 +49,8 @@ async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, sta
         await callback.answer(t.HANDOVER_DIALOG_OPEN)  # one question is enough
         return
     try:
-        check = await ctx.db.run(inventory.check_holder, device_id, me.person_id)
-        candidates = await ctx.db.run(inventory.handover_candidates, device_id, me.person_id)
+        check = await ctx.db.run(loans.check_holder, device_id, me.person_id)
+        candidates = await ctx.db.run(handover.handover_candidates, device_id, me.person_id)
     except DomainError as error:
         await card.show(ctx, callback.message, device_id, v.refusal_note(error, ctx.settings.tz), edit=True)
         await callback.answer()
@@ -66,7 +66,7 @@ async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, sta
 async def colleague_typed(message: Message, state: FSMContext, ctx: Context) -> None:
     device_id, me = (await state.get_data())["device_id"], ctx.me
     try:
-        check = await ctx.db.run(inventory.check_holder, device_id, me.person_id)
+        check = await ctx.db.run(loans.check_holder, device_id, me.person_id)
     except DomainError as error:  # returned or handed over meanwhile
         await state.clear()
         await card.show(ctx, message, device_id, v.refusal_note(error, ctx.settings.tz))
@@ -87,7 +87,7 @@ async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, s
                            ctx: Context) -> None:
     device_id = callback_data.device_id
     try:
-        request = await ctx.db.run(inventory.request_handover, device_id, ctx.me.person_id, callback_data.ref,
+        request = await ctx.db.run(handover.request_handover, device_id, ctx.me.person_id, callback_data.ref,
                                    now=ctx.clock.now())
     except HandoverToSelf:
         await callback.answer(t.HANDOVER_SELF, show_alert=True)
@@ -113,7 +113,7 @@ async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: 
     delivery = await notifier.deliver(request.to_person.telegram_id, *v.handover_request(request))
     if delivery is Delivery.SENT:
         return
-    if await db.run(inventory.cancel_handover, request.handover_id, now=clock.now()):
+    if await db.run(handover.cancel_handover, request.handover_id, now=clock.now()):
         notifier.post(holder_chat_id, t.HANDOVER_UNDELIVERABLE.format(
             name=esc(request.to_person.full_name), device=v.device_label(request.device)),
             v.open_card_markup(request.device.device_id))
@@ -128,7 +128,7 @@ async def handover_cancelled(callback: CallbackQuery, callback_data: HandoverCb,
 async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, ctx: Context) -> None:
     accept, me, notifier = callback_data.action == "yes", ctx.me, ctx.notifier
     try:
-        outcome = await ctx.db.run(inventory.answer_handover, callback_data.ref, me.person_id, accept,
+        outcome = await ctx.db.run(handover.answer_handover, callback_data.ref, me.person_id, accept,
                                    now=ctx.clock.now())
     except HandoverNotPending:
         await card.safe_edit(callback.message, t.HANDOVER_NOT_PENDING)

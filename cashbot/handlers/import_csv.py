@@ -34,7 +34,7 @@ from cashbot.services import device_csv
 from cashbot.services.import_csv import ImportPlan, ImportResult, apply_import, plan_import
 from cashbot.services.people import Viewer
 from cashbot.states import ImportCsv
-from cashbot.texts import add_device as t
+from cashbot.texts import import_csv as t
 from cashbot.texts import import_csv as ci
 from cashbot.texts.common import esc
 from cashbot.texts.import_csv import SIZE_MB

@@ -26,7 +26,7 @@ from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
 from cashbot import turns
 from cashbot.handlers import card
 from cashbot.routing import Blueprint
-from cashbot.services import inventory
+from cashbot.services import loans
 from cashbot.services.card import act_or_card, act_then_card
 from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.services.errors import BadDate, BadValue
@@ -101,7 +101,7 @@ async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext,
     if await pressed_again(callback, device_id, state, TakeDialog.due, TakeDialog.location):
         await callback.answer(t.DIALOG_OPEN)  # one dialog is enough
         return
-    checked = await ctx.db.run(act_or_card, inventory.ensure_can_take, device_id, ctx.me.person_id)
+    checked = await ctx.db.run(act_or_card, loans.ensure_can_take, device_id, ctx.me.person_id)
     if checked.error is not None:
         await card.show(ctx, callback.message, checked.card, v.refusal_note(checked.error, ctx.settings.tz),
                         edit=True)
@@ -187,7 +187,7 @@ async def finish_take(message: Message, location: str | None, state: FSMContext,
                       edit: bool) -> None:
     data = await state.get_data()
     device_id, due = data["device_id"], date.fromisoformat(data["due"]) if data.get("due") else None
-    take = partial(inventory.take, due_on=due, location=location, today=ctx.clock.today(), now=ctx.clock.now())
+    take = partial(loans.take, due_on=due, location=location, today=ctx.clock.today(), now=ctx.clock.now())
     done = await ctx.db.run(act_then_card, take, device_id, ctx.me.person_id)
     if isinstance(done.error, BadDate):  # the chosen day passed while the dialog was open
         await state.set_state(TakeDialog.due)
@@ -208,7 +208,7 @@ async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state:
 
 @router.callback_query(DeviceCb.filter(F.action.in_({"ret", "rret"})))
 async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
-    give_back = partial(inventory.return_device, now=ctx.clock.now(), hold_hours=ctx.settings.queue.hold_hours)
+    give_back = partial(loans.return_device, now=ctx.clock.now(), hold_hours=ctx.settings.queue.hold_hours)
     done = await ctx.db.run(act_then_card, give_back, callback_data.device_id, ctx.me.person_id)
     if done.error is not None:
         note = v.refusal_note(done.error, ctx.settings.tz)
@@ -229,7 +229,7 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
     if await pressed_again(callback, device_id, state, ExtendDialog.due):
         await callback.answer(t.DIALOG_OPEN)
         return
-    checked = await ctx.db.run(act_or_card, inventory.check_holder, device_id, ctx.me.person_id)
+    checked = await ctx.db.run(act_or_card, loans.check_holder, device_id, ctx.me.person_id)
     if checked.error is not None:
         # Refused from a reminder ("rext"): the card comes as a new message, like [Вернул]'s,
         # so the reminder keeps the buttons of the holder's other devices.
@@ -243,7 +243,7 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
 async def finish_extend(message: Message, due: date | None, state: FSMContext, ctx: Context, *,
                         edit: bool) -> None:
     device_id, me = (await state.get_data())["device_id"], ctx.me
-    extend = partial(inventory.extend, due_on=due, today=ctx.clock.today(), now=ctx.clock.now())
+    extend = partial(loans.extend, due_on=due, today=ctx.clock.today(), now=ctx.clock.now())
     done = await ctx.db.run(act_then_card, extend, device_id, me.person_id)
     if done.error is not None:
         note = v.refusal_note(done.error, ctx.settings.tz)

@@ -22,11 +22,11 @@ from cashbot.handlers import card
 from cashbot.handlers.loans import start_take
 from cashbot.routing import Blueprint
 from cashbot.turns import announce
-from cashbot.services import inventory
+from cashbot.services import queue
 from cashbot.services.errors import DomainError, NoOffer
-from cashbot.texts import loans as t
+from cashbot.texts import queue as t
 from cashbot.texts.common import esc
-from cashbot.views import loans as v
+from cashbot.views import queue as v
 
 router = Blueprint(name="queue")
 router.message.filter(ActiveUser())
@@ -42,7 +42,7 @@ def local_day_start(clock: Clock, settings: Settings) -> datetime:
 async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
     device_id, me = callback_data.device_id, ctx.me
     try:
-        result = await ctx.db.run(inventory.join_queue, device_id, me.person_id, now=ctx.clock.now(),
+        result = await ctx.db.run(queue.join_queue, device_id, me.person_id, now=ctx.clock.now(),
                                   today_start=local_day_start(ctx.clock, ctx.settings))
     except DomainError as error:
         note = v.refusal_note(error, ctx.settings.tz)
@@ -60,7 +60,7 @@ async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Co
 async def leave_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
     device_id = callback_data.device_id
     try:
-        change = await ctx.db.run(inventory.leave_queue, device_id, ctx.me.person_id, now=ctx.clock.now(),
+        change = await ctx.db.run(queue.leave_queue, device_id, ctx.me.person_id, now=ctx.clock.now(),
                                   hold_hours=ctx.settings.queue.hold_hours)
     except DomainError as error:
         note = v.refusal_note(error, ctx.settings.tz)
@@ -80,7 +80,7 @@ async def offer_take(callback: CallbackQuery, callback_data: OfferCb, state: FSM
 @router.callback_query(OfferCb.filter(F.action == "pass"))
 async def offer_pass(callback: CallbackQuery, callback_data: OfferCb, ctx: Context) -> None:
     try:
-        change = await ctx.db.run(inventory.pass_offer, callback_data.device_id, ctx.me.person_id,
+        change = await ctx.db.run(queue.pass_offer, callback_data.device_id, ctx.me.person_id,
                                   now=ctx.clock.now(), hold_hours=ctx.settings.queue.hold_hours)
     except NoOffer:
         await card.safe_edit(callback.message, t.OFFER_GONE)

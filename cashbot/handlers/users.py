@@ -20,13 +20,14 @@ from cashbot.handlers.card import safe_edit
 from cashbot.handlers.registration import notify_decision
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
-from cashbot.services import people, users as people_admin
+from cashbot.services import people
+from cashbot.services import users as users_service
 from cashbot.services.errors import (
     BadValue, CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
 )
-from cashbot.services.inventory import OfferChange
+from cashbot.services.queue import OfferChange
 from cashbot.states import EditPerson, UsersSearch
-from cashbot.texts import device_admin as t
+from cashbot.texts import users as t
 from cashbot.texts.common import esc
 from cashbot.views.format import email_problem, field_problem
 from cashbot.views import users as v
@@ -40,12 +41,12 @@ QUERY_KEY = "users_query"
 
 async def _list(db: Db, settings: Settings, state: FSMContext, page: int):
     query = (await state.get_data()).get(QUERY_KEY)
-    result = await db.run(people_admin.list_people, query, page, settings.ui.page_size)
+    result = await db.run(users_service.list_people, query, page, settings.ui.page_size)
     return v.people_list(result, query)
 
 
 async def _card(person_id: int, db: Db, settings: Settings, note: str | None = None, page: int = 0):
-    card = await db.run(people_admin.person_card, person_id, settings.admins)
+    card = await db.run(users_service.person_card, person_id, settings.admins)
     return v.person_card(card, settings.tz, note, page)
 
 
@@ -143,7 +144,7 @@ async def email_given(message: Message, state: FSMContext, ctx: Context) -> None
     viewer, db, settings, clock = ctx.me, ctx.db, ctx.settings, ctx.clock
     person_id = (await state.get_data()).get("person_id", 0)
     try:
-        await db.run(people_admin.set_email, person_id, message.text, settings.access.email_domains,
+        await db.run(users_service.set_email, person_id, message.text, settings.access.email_domains,
                      actor_id=viewer.person_id, now=clock.now())
     except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
         await message.answer(email_problem(error, t))
@@ -163,7 +164,7 @@ async def comment_given(message: Message, state: FSMContext, ctx: Context) -> No
     person_id = (await state.get_data()).get("person_id", 0)
     comment = None if message.text.strip() == "-" else message.text
     try:
-        await db.run(people_admin.set_comment, person_id, comment, actor_id=viewer.person_id, now=clock.now())
+        await db.run(users_service.set_comment, person_id, comment, actor_id=viewer.person_id, now=clock.now())
     except BadValue as error:  # the dialog waits for another comment
         await message.answer(esc(field_problem(error)) + "\n" + t.SEND_OTHER)
         return
@@ -187,7 +188,7 @@ async def block(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Cont
     viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
     blocking = callback_data.action == "block"
     try:
-        change = await db.run(people_admin.set_blocked, callback_data.person_id, blocking,
+        change = await db.run(users_service.set_blocked, callback_data.person_id, blocking,
                               actor_id=viewer.person_id, now=clock.now(), hold_hours=settings.queue.hold_hours)
     except (PersonNotFound, CannotChangeSelf) as error:
         await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
@@ -217,7 +218,7 @@ async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx:
     """Refusals come before the confirmation: asking "delete?" only to say "no" after is a trap."""
     viewer, db, settings = ctx.me, ctx.db, ctx.settings
     try:
-        person = await db.run(people_admin.deletion_target, callback_data.person_id, actor_id=viewer.person_id)
+        person = await db.run(users_service.deletion_target, callback_data.person_id, actor_id=viewer.person_id)
     except (PersonHoldsDevices, PersonNotFound, CannotChangeSelf) as error:
         await _refuse_delete(callback, error, callback_data.person_id, db, settings)
         return
@@ -229,7 +230,7 @@ async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx:
 async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
     viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
     try:
-        change = await db.run(people_admin.delete_person, callback_data.person_id, actor_id=viewer.person_id,
+        change = await db.run(users_service.delete_person, callback_data.person_id, actor_id=viewer.person_id,
                               now=clock.now(), hold_hours=settings.queue.hold_hours)
     except (PersonHoldsDevices, PersonNotFound, CannotChangeSelf) as error:
         await _refuse_delete(callback, error, callback_data.person_id, db, settings)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from peewee import IntegrityError
 
-from cashbot.db.models import Category, Device, Loan, Person, database_proxy
+from cashbot.db.models import Category, Device, Person, database_proxy
 from cashbot.services import fields, people
 from cashbot.services.common import fold, record
 from cashbot.services.errors import (
@@ -20,6 +20,7 @@ from cashbot.services.errors import (
     DuplicateSerial,
     PersonNotFound,
 )
+from cashbot.services.loans import start_loan
 from cashbot.services.people import PersonBrief, brief
 
 HOLDER_STATUSES = fields.HOLDER_STATUSES
@@ -84,7 +85,7 @@ def create_device(*, number: int | str, serial: str, name: str, category_id: int
             record("device_added", now, actor_id=actor_id, device_id=device.id, number=number,
                    name=name, source="dialog")
             if holder is not None:
-                Loan.create(device=device, person=holder, taken_at=now, due_on=due_on)
+                start_loan(device.id, holder.id, due_on=due_on, location=None, now=now)
                 record("assigned", now, actor_id=actor_id, device_id=device.id, person_id=holder.id,
                        due_on=due_on, source="dialog")
     except IntegrityError:  # a writer outside this process won the race for the number/serial

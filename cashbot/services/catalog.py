@@ -13,7 +13,7 @@ from datetime import date, datetime
 from peewee import JOIN, fn
 
 from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry, database_proxy
-from cashbot.services.common import fold
+from cashbot.services.common import clamp_page, fold
 from cashbot.services.errors import DeviceNotFound
 
 
@@ -98,8 +98,7 @@ class HistoryLine:
 
 
 def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(page, total, page_size)
     rows = query.paginate(page + 1, page_size) if total else []
     return Page([to_item(r) for r in rows], total, page, pages)
 
@@ -152,8 +151,7 @@ INDEXED_NEEDLE = 3  # the trigram index finds nothing shorter: such needles use 
 def _items(kind: str, value: object, page: int, page_size: int) -> Page:
     count_sql, page_sql = _LIST_SQL[kind]
     total = database_proxy.execute_sql(count_sql, (value,)).fetchone()[0]
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(page, total, page_size)
     rows = database_proxy.execute_sql(page_sql, (value, page_size, page * page_size)).fetchall() if total else []
     items = [DeviceItem(device_id, number, name, category, holder, _as_date(due_on), offer_id is not None)
              for device_id, number, name, category, holder, due_on, offer_id in rows]

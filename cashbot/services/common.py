@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import NamedTuple
 
 from cashbot.db.models import Event, database_proxy
+
+
+class DeviceLabel(NamedTuple):
+    """A device as messages name it: «№49 · Эвотор»."""
+
+    number: int
+    name: str
+
+
+def clamp_page(page: int, total: int, page_size: int) -> tuple[int, int]:
+    """(page, pages) for a list of `total` items: the 0-based page clamped into range, and at
+    least one page even when the list is empty. Every paged list clamps through here."""
+    pages = max(1, -(-total // page_size))
+    return min(max(page, 0), pages - 1), pages
 
 
 def fold(*parts: object) -> str:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cashbot.db.models import Category, Device, Event, Person, QueueEntry, database_proxy
-from cashbot.services import catalog, fields, inventory, people
+from cashbot.services import catalog, fields, inventory, loans, people
 from cashbot.services.catalog import Page
-from cashbot.services.common import fold, record
+from cashbot.services.common import clamp_page, fold, record
 from cashbot.services.errors import (
     BadValue,
     CategoryNotFound,
@@ -24,7 +24,9 @@ from cashbot.services.errors import (
     PersonNotFound,
     PersonUnavailable,
 )
-from cashbot.services.inventory import DeviceRef, Offer, ReturnResult, device_ref, live_device, start_loan
+from cashbot.services.inventory import DeviceRef, device_ref, live_device
+from cashbot.services.loans import ReturnResult, start_loan
+from cashbot.services.queue import Offer
 from cashbot.services.people import PersonBrief, brief
 
 # Editable fields, in the order the edit menu shows them; buttons carry the index.
@@ -132,7 +134,7 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
             raise PersonNotFound()
         if not fields.can_hold(person.status):
             raise PersonUnavailable(person.full_name or person.email or "", person.status)
-        holder = inventory.open_loan(device_id)
+        holder = inventory.current_loan(device_id)
         if holder is not None:
             raise DeviceTaken(holder.person.full_name or holder.person.email or "", holder.person_id)
         offer = inventory.current_offer(device_id)
@@ -141,8 +143,7 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
             cancelled = brief(offer.person)
             offer.offered_at = offer.offer_expires_at = None
             offer.save()
-        start_loan(device, person_id, due_on, location, now)
-        QueueEntry.delete().where(QueueEntry.device == device_id, QueueEntry.person == person_id).execute()
+        start_loan(device_id, person_id, due_on=due_on, location=location, now=now)
         record("assigned", now, actor_id=actor_id, device_id=device_id, person_id=person_id,
                due_on=due_on, location=location)
     return AssignResult(device_ref(device), brief(person), due_on, location, cancelled)
@@ -150,14 +151,14 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
 
 def unassign(device_id: int, *, actor_id: int, now: datetime, hold_hours: int) -> UnassignResult:
     """Close the holder's loan as "unassigned" and offer the device to the queue, exactly
-    like a return (inventory.return_device runs as a savepoint here)."""
+    like a return (loans.return_device runs as a savepoint here)."""
     with database_proxy.atomic():
         live_device(device_id)
-        loan = inventory.open_loan(device_id)
+        loan = inventory.current_loan(device_id)
         if loan is None:
             raise DeviceFree()
         holder = brief(loan.person)
-        result: ReturnResult = inventory.return_device(
+        result: ReturnResult = loans.return_device(
             device_id, holder.person_id, now=now, hold_hours=hold_hours, actor_id=actor_id,
             reason="unassigned")
     return UnassignResult(result.device, holder, result.offer)
@@ -167,7 +168,7 @@ def delete_device(device_id: int, *, actor_id: int, now: datetime) -> DeviceRef:
     """Soft delete: the number and serial become free, history stays. Refused while held."""
     with database_proxy.atomic():
         device = live_device(device_id)
-        loan = inventory.open_loan(device_id)
+        loan = inventory.current_loan(device_id)
         if loan is not None:
             raise DeviceHeld(loan.person.full_name or loan.person.email or "")
         QueueEntry.delete().where(QueueEntry.device == device_id).execute()
@@ -182,8 +183,7 @@ def journal(device_id: int, page: int, page_size: int) -> tuple[DeviceRef, Page]
     """The device's whole history, newest first, one page at a time."""
     device = live_device(device_id)
     total = Event.select().where(Event.device == device_id).count()
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(page, total, page_size)
     lines = catalog.history(device_id=device_id, limit=page_size, offset=page * page_size)
     return device_ref(device), Page(lines, total, page, pages)
 

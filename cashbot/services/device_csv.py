@@ -1,9 +1,10 @@
-"""The device CSV file: decoding, parsing, validation and writing.
+"""The device CSV file: its columns, parsing and validating rows, writing the export.
 
 Pure functions over bytes; no database, no Telegram. The import flow calls
 ``parse_devices`` (and then ``check_against_existing`` with what the database
 holds); the export calls ``write_devices``.
 
+Reading the file (encoding, delimiter, header line, records) is services/csv_reader.py.
 Rules in short (see DESIGN.md, "CSV import: encodings"):
 - encoding: BOM -> BOM-less UTF-16 by zero bytes -> strict UTF-8 -> charset-normalizer
   limited to Cyrillic code pages -> cp1251; then the header must make sense, else another
@@ -25,18 +26,15 @@ the report.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cashbot.services import fields
+from cashbot.services import csv_reader, fields
+from cashbot.services.csv_reader import norm_header
 from cashbot.services.errors import BadValue, InvalidEmail
 from cashbot.texts import import_csv as T
-from cashbot.texts.plural import plural
 from cashbot.texts import fields as field_texts
 
 __all__ = [
@@ -47,7 +45,6 @@ __all__ = [
     "Problem",
     "check_against_existing",
     "decode_bytes",
-    "format_problems",
     "parse_devices",
     "template_file",
     "write_devices",
@@ -67,7 +64,7 @@ def _column(key: str, en_title: str, required: bool, *aliases: str) -> Column:
     return Column(key, T.COLUMN_TITLES[key], en_title, required, aliases)
 
 
-# Canonical order = export order. Aliases are matched after _norm_header().
+# Canonical order = export order. Aliases are matched after csv_reader.norm_header().
 COLUMNS: tuple[Column, ...] = (
     _column("number", "Number", True,
             "номер", "айди", "id", "№", "номер устройства", "инвентарный номер",
@@ -143,181 +140,28 @@ class ParsedFile:
 # --------------------------------------------------------------------------------
 # Header matching
 
-_NON_ALNUM = re.compile(r"[\W_]+")
-
-
-def _norm_header(name: str) -> str:
-    name = name.replace("№", "номер").casefold().replace("ё", "е")
-    return _NON_ALNUM.sub("", name)
-
-
 _ALIAS_TO_KEY: dict[str, str] = {}
 for _c in COLUMNS:
     for _name in (_c.ru_title, _c.en_title, _c.key, *_c.aliases):
-        _ALIAS_TO_KEY.setdefault(_norm_header(_name), _c.key)
+        _ALIAS_TO_KEY.setdefault(norm_header(_name), _c.key)
 _REQUIRED_KEYS = tuple(c.key for c in COLUMNS if c.required)
 
 
 def _header_score(cells: list[str]) -> tuple[bool, int]:
     """(all required columns present, number of recognised columns)."""
-    keys = {_ALIAS_TO_KEY.get(_norm_header(c)) for c in cells} - {None}
+    keys = {_ALIAS_TO_KEY.get(norm_header(c)) for c in cells} - {None}
     return all(k in keys for k in _REQUIRED_KEYS), len(keys)
 
 
-# --------------------------------------------------------------------------------
-# Decoding
-
-_CYRILLIC_CODEPAGES = ["cp1251", "koi8_r", "mac_cyrillic", "cp866"]
-_DETECT_SAMPLE = 64 * 1024  # charset-normalizer sees at most this much of the file
-_HEADER_SAMPLE = 8 * 1024  # enough for any header line
-_BOMS = (  # UTF-32 before UTF-16: FF FE 00 00 starts with FF FE
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
-def _canonical(encoding: str) -> str:
-    return codecs.lookup(encoding).name
-
-
-def _guess_utf16(data: bytes) -> str | None:
-    """LE/BE for BOM-less UTF-16 by where the zero (and Cyrillic 0x04) high bytes sit."""
-    sample = data[:4096]
-    if b"\x00" not in sample or len(data) % 2:
-        return None
-    even = sum(1 for b in sample[0::2] if b in (0, 4))
-    odd = sum(1 for b in sample[1::2] if b in (0, 4))
-    half = len(sample) // 2
-    if odd > even and odd >= half * 0.3:
-        return "utf-16-le"
-    if even > odd and even >= half * 0.3:
-        return "utf-16-be"
-    return None
-
-
-def _try_decode(data: bytes, encoding: str) -> str | None:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-
-
-def _first_record_cells(text: str) -> list[str]:
-    """Header cells of decoded text (after an optional ``sep=`` line)."""
-    header, _, delimiter = _header_line(text)
-    if header is None or delimiter in _BAD_DELIMITERS:
-        return []
-    return next(csv.reader([header], delimiter=delimiter, strict=False), [])
-
-
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a CSV file: returns (text, Python codec name)."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            text = data[len(bom):].decode(encoding, errors="replace")
-            return text, ("utf-8-sig" if encoding == "utf-8" else encoding)
-
-    first: tuple[str, str] | None = None
-    utf16 = _guess_utf16(data)
-    if utf16:
-        text = _try_decode(data, utf16)
-        if text is not None:
-            first = (text, utf16)
-    if first is None:
-        text = _try_decode(data, "utf-8")
-        if text is not None:
-            first = (text, "utf-8")
-    if first is None:
-        first = _detect_cyrillic(data)
-
-    ok, _ = _header_score(_first_record_cells(first[0][:_HEADER_SAMPLE]))
-    if ok:
-        return first
-    # The header does not make sense: maybe another candidate's does.
-    best, best_score = first, -1
-    for encoding in ("utf-8", *_CYRILLIC_CODEPAGES):
-        enc = _canonical(encoding)
-        if enc == first[1]:
-            continue
-        head = data[:_HEADER_SAMPLE].decode(enc, errors="ignore")  # header check only
-        ok, score = _header_score(_first_record_cells(head))
-        if ok and score > best_score:
-            best, best_score = (data.decode(enc, errors="replace"), enc), score
-    return best
-
-
-def _detect_cyrillic(data: bytes) -> tuple[str, str]:
-    from charset_normalizer import from_bytes  # imported lazily: only non-UTF files
-
-    guess = from_bytes(data[:_DETECT_SAMPLE], cp_isolation=_CYRILLIC_CODEPAGES).best()
-    if guess is not None:
-        encoding = _canonical(guess.encoding)
-        text = _try_decode(data, encoding)
-        if text is not None:
-            return text, encoding
-    return data.decode("cp1251", errors="replace"), "cp1251"
-
-
-# --------------------------------------------------------------------------------
-# Delimiter and header line
-
-_DELIMITERS = (";", ",", "\t")
-_SEP_LINE = re.compile(r"\A\s*sep=(.)\s*\Z", re.IGNORECASE)
-_BAD_DELIMITERS = ('"', "\x00")  # a sep= line may not name these
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _cells_with(line: str, delimiter: str) -> int:
-    """How many cells ``line`` has with this delimiter (quotes as csv reads them)."""
-    return len(next(csv.reader([line], delimiter=delimiter, strict=False), []))
-
-
-def _sniff_delimiter(line: str) -> str:
-    # Each candidate reads the line its own way: a quote only opens a quoted cell at the
-    # start of a cell, so an inch sign (Экран 10") or a stray quote cannot hide the rest.
-    counts = [(_cells_with(line, d), -i, d) for i, d in enumerate(_DELIMITERS)]
-    count, _, delimiter = max(counts)
-    return delimiter if count > 1 else ";"
-
-
-def _header_line(text: str) -> tuple[str | None, int, str]:
-    """(first line of the header, number of lines before it, delimiter).
-
-    Skips blank lines and an Excel ``sep=`` line. Lines here are physical lines: a blank or
-    ``sep=`` line never holds a quote, and the delimiter is sniffed on the header's first line.
-    """
-    skipped, forced, pos, n = 0, None, 0, len(text)
-    while pos < n:
-        m = _LINE_BREAK.search(text, pos)
-        end, nxt = (m.start(), m.end()) if m else (n, n)
-        line = text[pos:end]
-        if not line.strip():
-            pos, skipped = nxt, skipped + 1
-            continue
-        sep = _SEP_LINE.match(line) if forced is None and skipped == 0 else None
-        if sep:
-            forced = sep.group(1)
-            pos, skipped = nxt, skipped + 1
-            continue
-        return line, skipped, forced or _sniff_delimiter(line[:_HEADER_SAMPLE])
-    return None, skipped, forced or ";"
+    """Decode a device CSV file: returns (text, Python codec name)."""
+    return csv_reader.decode(data, _header_score)
 
 
 # --------------------------------------------------------------------------------
 # Cell values
 
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+", re.ASCII)
-# Cells starting with these are formulas for Excel: the export prefixes them with "'"
-# (the OWASP advice against CSV injection) and the import takes the prefix off again.
-# Apostrophes already in front of such a cell get one more, so the round trip is exact.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 _UNREADABLE = "\ufffd"  # what bytes invalid in the file's encoding were decoded to
 
 
@@ -407,41 +251,11 @@ def _fmt_size(n: int) -> str:
 # Parsing
 
 
-def _records(text: str, delimiter: str, skip_lines: int):
-    """Yield (start line, cells | None on a quoting error, error message)."""
-    # The csv module refuses a cell over its process-wide limit (128 K characters) with the
-    # same kind of error as a broken quote. Cell lengths are the field rules' instead, so
-    # the limit only has to be above anything the file can hold.
-    if csv.field_size_limit() <= len(text):
-        csv.field_size_limit(len(text) + 1)
-    stream = io.StringIO(text, newline="")
-    for _ in range(skip_lines):
-        stream.readline()
-    reader = csv.reader(stream, delimiter=delimiter, quotechar='"', strict=True)
-    prev = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            start = skip_lines + prev + 1
-            prev = reader.line_num
-            # "unexpected end of data" / "field larger than field limit": a quote that
-            # never closes swallowed the rest of the file; nothing after it is reliable.
-            message = str(exc)
-            if "end of data" in message or "field limit" in message:
-                yield start, None, T.UNCLOSED_QUOTE
-                return
-            yield start, None, T.BAD_QUOTES
-            continue
-        start = skip_lines + prev + 1
-        prev = reader.line_num
-        yield start, cells, None
-
-
-# .xlsx/.ods are zip files, .xls an OLE compound file: a spreadsheet, not a CSV.
-_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+def _quote_problems(records):
+    """csv_reader's records with a quoting error worded for the report."""
+    messages = {csv_reader.QuoteError.UNCLOSED: T.UNCLOSED_QUOTE, csv_reader.QuoteError.BROKEN: T.BAD_QUOTES}
+    for start, cells, error in records:
+        yield start, cells, messages[error] if error else None
 
 
 def parse_devices(
@@ -456,22 +270,22 @@ def parse_devices(
         msg = T.FILE_TOO_BIG.format(size=_fmt_size(len(data)), limit=_fmt_size(max_bytes))
         return ParsedFile(problems=[Problem(None, None, msg)], encoding="", delimiter="")
 
-    if data.startswith(_SPREADSHEET_MAGIC):
+    if csv_reader.is_spreadsheet(data):
         return ParsedFile(problems=[Problem(None, None, T.NOT_CSV)], encoding="", delimiter="")
 
     text, encoding = decode_bytes(data)
     result = ParsedFile(encoding=encoding)
     problems = result.problems
-    header, skipped, delimiter = _header_line(text)
+    header, skipped, delimiter = csv_reader.header_line(text)
     result.delimiter = delimiter
-    if delimiter in _BAD_DELIMITERS:
+    if delimiter in csv_reader.BAD_DELIMITERS:
         problems.append(Problem(1, None, T.SEP_LINE_INVALID.format(sep=delimiter.replace("\x00", "NUL"))))
         return result
     if header is None:
         problems.append(Problem(None, None, T.EMPTY_FILE))
         return result
 
-    records = _records(text, delimiter, skipped)
+    records = _quote_problems(csv_reader.records(text, delimiter, skipped))
     header_line, header_cells, error = next(records, (skipped + 1, [], None))
     if header_cells is None:
         problems.append(Problem(header_line, None, T.HEADER_QUOTES.format(problem=error)))
@@ -530,8 +344,7 @@ def parse_devices(
                     row_problems.append(Problem(line, title, T.REQUIRED_EMPTY))
                 parsed[key] = None
                 continue
-            if value[0] == "'" and value.lstrip("'").startswith(_FORMULA_START):
-                value = value[1:]  # undo the export's escape
+            value = csv_reader.unprotect_formula(value)  # undo the export's escape
             if parser is None:
                 parsed[key] = value
                 continue
@@ -612,7 +425,7 @@ def _match_header(cells: list[str], line: int, result: ParsedFile) -> list[str |
     unknown: list[str] = []
     for i, cell in enumerate(cells):
         name = cell.strip()
-        key = _ALIAS_TO_KEY.get(_norm_header(name)) if name else None
+        key = _ALIAS_TO_KEY.get(norm_header(name)) if name else None
         if key is None:
             if name:
                 unknown.append(name)
@@ -682,19 +495,11 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, date):
         return _fmt_date(value)
-    text = str(value)
-    if text.lstrip("'").startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return csv_reader.protect_formula(str(value))
 
 
 def _write(lines: Iterable[list[str]]) -> bytes:
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, delimiter=";", quotechar='"', lineterminator="\r\n",
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.ru_title for c in COLUMNS])
-    writer.writerows(lines)
-    return codecs.BOM_UTF8 + buf.getvalue().encode("utf-8")
+    return csv_reader.write_rows([c.ru_title for c in COLUMNS], lines)
 
 
 def write_devices(rows: Iterable[DeviceRow]) -> bytes:
@@ -717,27 +522,3 @@ def template_file(today: date | None = None) -> bytes:
             values.setdefault("due_date", _fmt_date(today + timedelta(days=_TEMPLATE_LOAN_DAYS)))
         examples.append([values.get(c.key, "") for c in COLUMNS])
     return _write(examples)
-
-
-# --------------------------------------------------------------------------------
-# Report
-
-
-def format_problems(problems: Iterable[Problem], limit: int | None = None) -> str:
-    """One line per problem, sorted by line (file-level problems first)."""
-    ordered = sorted(problems, key=lambda p: (p.line is not None, p.line or 0))
-    shown = ordered if limit is None else ordered[:limit]
-    out = []
-    for p in shown:
-        if p.line is not None and p.column:
-            out.append(T.REPORT_LINE_COLUMN.format(line=p.line, column=p.column, message=p.message))
-        elif p.line is not None:
-            out.append(T.REPORT_LINE.format(line=p.line, message=p.message))
-        elif p.column:
-            out.append(T.REPORT_COLUMN.format(column=p.column, message=p.message))
-        else:
-            out.append(p.message)
-    rest = len(ordered) - len(shown)
-    if rest > 0:
-        out.append(T.REPORT_MORE.format(count=rest, noun=plural(rest, T.PROBLEM_NOUN)))
-    return "\n".join(out)

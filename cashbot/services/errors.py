@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cashbot.services.common import DeviceLabel
+
 
 class DomainError(Exception):
     """Base: an expected refusal, never a bug."""
@@ -101,7 +103,7 @@ class HandoverTargetUnavailable(DomainError):
 class PersonHoldsDevices(DomainError):
     """A person can't be deleted while devices are recorded on them."""
 
-    devices: list[tuple[int, str]]  # (number, name)
+    devices: list[DeviceLabel]
 
 
 class CannotChangeSelf(DomainError):

@@ -31,9 +31,9 @@ from peewee import IntegrityError
 
 from cashbot.db.models import Category, Device, Event, Loan, Person, PersonStatus, database_proxy
 from cashbot.services import device_csv, people
-from cashbot.services.common import fold, record
+from cashbot.services.common import DeviceLabel, fold, record
 from cashbot.services.device_csv import DeviceRow, Problem
-from cashbot.texts import add_device as T
+from cashbot.texts import import_csv as T
 from cashbot.texts.import_csv import COLUMN_TITLES
 
 _UPDATABLE = ("name", "serial", "firmware", "registered_on", "comment", "location")
@@ -97,11 +97,6 @@ class ImportPlan:
         return bool(self.to_add or self.to_update or self.assigned or self.due_changes)
 
     @property
-    def report(self) -> str:
-        """Plain text, one problem per line (escape it before sending as HTML)."""
-        return device_csv.format_problems(self.problems)
-
-    @property
     def fingerprint(self) -> str:
         """Short digest of everything the preview reports: equal plans, equal imports."""
         summary = [self.to_add, self.to_update, self.unchanged, self.due_changes, self.overdue,
@@ -113,7 +108,7 @@ class ImportPlan:
 @dataclass(frozen=True)
 class HolderNotice:
     telegram_id: int
-    devices: list[tuple[int, str]]  # (number, name)
+    devices: list[DeviceLabel]
 
 
 @dataclass
@@ -181,41 +176,6 @@ def apply_import(data: bytes, *, update_existing: bool, today: date, now: dateti
         if plan.ok:
             raise
         return ImportResult(plan, applied=False)
-
-
-def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
-    """Plain-text summary of a plan for the command line (the bot has its own view)."""
-    lines = [f"encoding: {plan.encoding or '-'}"]
-    lines += [f"warning: {w}" for w in plan.warnings]
-    if plan.unknown_columns:
-        lines.append("ignored columns: " + ", ".join(plan.unknown_columns))
-    if not plan.ok:
-        lines.append(f"problems: {len(plan.problems)} (nothing can be imported)")
-        lines.append(plan.report)
-        return "\n".join(lines)
-    lines.append(f"to add: {plan.to_add}")
-    if update_existing:
-        lines.append(f"to update: {plan.to_update}")
-        lines.append(f"unchanged: {plan.unchanged}")
-    else:
-        lines.append("existing devices: not updated")
-    lines.append(f"to assign: {plan.assigned}")
-    lines += [f"  {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
-              for a in plan.assignments]
-    lines.append(f"return dates to change: {plan.due_changes}")
-    lines.append(f"overdue (return date already past): {plan.overdue}")
-    lines.append(f"to invite: {len(plan.invitations)}")
-    lines.append(f"new categories: {len(plan.new_categories)}")
-    lines += [f"  {name}" for name in plan.new_categories]
-    return "\n".join(lines)
-
-
-def describe_result(result: ImportResult) -> str:
-    """The CLI's line after a write: the same counts, in the same words, as the dry run."""
-    return (f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-            f"assigned {result.assigned}, return dates changed {result.due_changed}, "
-            f"invited {result.invited}, new categories {result.categories_added} "
-            "(holders are not notified from the command line)")
 
 
 # ------------------------------------------------------------------------------ planning
@@ -336,10 +296,10 @@ def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResul
     loans = _open_loans(plan.loans, device_ids, holders, now, events)
     result.assigned = len(loans)
     _bulk_insert("events", ("at", "kind", "actor_id", "device_id", "person_id", "details"), events.rows)
-    by_person: dict[int, list[tuple[int, str]]] = {}
+    by_person: dict[int, list[DeviceLabel]] = {}
     for row, person in loans:
         if person.telegram_id is not None and person.status == PersonStatus.ACTIVE:
-            by_person.setdefault(person.telegram_id, []).append((row.number, row.name))
+            by_person.setdefault(person.telegram_id, []).append(DeviceLabel(row.number, row.name))
     result.notices = [HolderNotice(tid, devices) for tid, devices in by_person.items()]
     return result
 

@@ -12,11 +12,11 @@ from datetime import datetime
 from peewee import Case, fn
 
 from cashbot.db.models import Device, Handover, Loan, Person, PersonStatus, QueueEntry, database_proxy
-from cashbot.services import catalog, fields, inventory, people
+from cashbot.services import catalog, fields, people, queue
 from cashbot.services.catalog import HistoryLine, MyLoan, MyPlace, Page
-from cashbot.services.common import fold, record
+from cashbot.services.common import DeviceLabel, fold, record
 from cashbot.services.errors import CannotChangeSelf, EmailTaken, PersonHoldsDevices, PersonNotFound
-from cashbot.services.inventory import OfferChange
+from cashbot.services.queue import OfferChange
 from cashbot.services.people import PersonBrief, brief
 
 HISTORY_LINES = 5
@@ -105,14 +105,14 @@ def set_comment(person_id: int, comment: str | None, *, actor_id: int, now: date
 
 def _drop_queue_places(person_id: int, now: datetime, hold_hours: int) -> list[OfferChange]:
     """A person who can no longer use the bot leaves every queue; a reservation they held
-    passes to the next in line (inventory.leave_queue runs as a savepoint here)."""
+    passes to the next in line (queue.leave_queue runs as a savepoint here)."""
     changes = []
     device_ids = [e.device_id for e in QueueEntry.select(QueueEntry.device).where(QueueEntry.person == person_id)]
     for device_id in device_ids:
         if Device.get_by_id(device_id).deleted_at is not None:
             QueueEntry.delete().where(QueueEntry.device == device_id, QueueEntry.person == person_id).execute()
             continue
-        change = inventory.leave_queue(device_id, person_id, now=now, hold_hours=hold_hours)
+        change = queue.leave_queue(device_id, person_id, now=now, hold_hours=hold_hours)
         if change is not None:
             changes.append(change)
     return changes
@@ -156,7 +156,7 @@ def _refuse_if_holding(person_id: int) -> None:
                 .where(Loan.person == person_id, Loan.returned_at.is_null())
                 .order_by(Device.number))
     if held:
-        raise PersonHoldsDevices([(d.number, d.name) for d in held])
+        raise PersonHoldsDevices([DeviceLabel(d.number, d.name) for d in held])
 
 
 def delete_person(person_id: int, *, actor_id: int, now: datetime, hold_hours: int) -> StatusChange:

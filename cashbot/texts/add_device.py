@@ -1,6 +1,7 @@
-"""Adding devices (/add: one device, CSV import). Russian, HTML; values are escaped by callers."""
+"""Adding one device (/add). Russian, HTML; values are escaped by callers."""
 
 from cashbot.texts.card import FIELD_NAMES
+from cashbot.texts.common import STALE_BUTTON
 
 MENU = "Что добавить?"
 BTN_ONE = "➕ Одно устройство"
@@ -58,51 +59,9 @@ FIELD_LABELS = FIELD_NAMES  # the preview names fields as the rest of the bot do
 NEW_MARK = " (новая)"
 ADDED = "✅ Устройство №{number} · {name} добавлено."
 NOTHING_ADDED = "Отменил, ничего не добавлено."
-STALE = "Эта кнопка устарела."
+STALE = STALE_BUTTON
 HOLDER_NOTICE = (
     "📦 {admin} закрепил за вами устройство <b>№{number} · {name}</b>.{due}\n"
     "Карточка — /start d{number}"
 )
 HOLDER_NOTICE_DUE = " Вернуть до {due}."
-
-# --- CSV import ------------------------------------------------------------------
-ASK_FILE = (
-    "Пришлите CSV-файл с устройствами (до {limit}). Подходят файлы из Excel "
-    "(«CSV, разделители — точки с запятой»), UTF-8 и UTF-16; столбцы ищу по названию. "
-    "Обязательные: номер, название, категория, серийный номер. Образец — «📋 Шаблон CSV». "
-    "Передумали — /cancel."
-)
-TEMPLATE_CAPTION = "Шаблон: заголовок и две строки-примера. Удалите примеры и впишите свои устройства."
-TEMPLATE_NAME = "cashbot-шаблон.csv"
-FILE_TOO_BIG = "Файл слишком большой: {size} при пределе {limit}. Разделите его на несколько файлов."
-CHECKING = "⏳ Проверяю файл «{name}»…"
-PREVIEW_TITLE = "<b>Файл «{name}»</b>"
-WILL_ADD = "Будет добавлено: {count}"
-WILL_UPDATE = "Будет обновлено: {count}"
-EXISTING_SKIPPED = "Обновление существующих выключено."
-UPDATE_ON = "Существующие устройства (по номеру) будут обновлены."
-ASSIGNMENTS = "Закрепить за людьми:"
-ASSIGNMENT = "• {who}: {count}"
-NEW_CATEGORIES = "Новые категории: {names}"
-WARNINGS = "⚠️ {text}"
-PROBLEMS = "❌ <b>Ошибок: {count}.</b> Ничего не записано. Исправьте файл и пришлите его снова."
-PROBLEMS_IN_FILE = "Полный список — в файле ниже."
-PROBLEMS_FILE = "ошибки-импорта.txt"
-NOTHING_TO_DO = "В файле нет ни новых устройств, ни изменений."
-WRITING = "⏳ Записываю устройства: {count}…"
-DONE = "✅ Готово: добавлено {added}, обновлено {updated}, закреплено за людьми {assigned}."
-DONE_UNCHANGED = "\nУже совпадали с файлом, без изменений: {unchanged}."
-DONE_INVITED = "\nПриглашено по почте (получат устройства при регистрации): {invited}."
-IMPORT_CANCELLED = "Импорт отменён, ничего не записано."
-FILE_GONE = "Файл этого предпросмотра уже не найден. Пришлите его снова."
-BTN_IMPORT = "📥 Импортировать"
-BTN_UPDATE_OFF = "🔁 Обновлять существующие"
-BTN_UPDATE_ON = "✅ Обновлять существующие"
-IMPORT_NOTICE = "📦 Вам закреплены устройства по импорту:\n{devices}\nВаши устройства — /mine."
-IMPORT_NOTICE_LINE = "• №{number} · {name}"
-
-# Problems only the database can find (see services/device_import.py).
-IMPORT_HELD_BY_OTHER = (
-    "Устройство № {number} сейчас на руках (держатель: «{holder}»). Уберите почту держателя из строки "
-    "или сначала верните устройство."
-)

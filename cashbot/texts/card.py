@@ -1,6 +1,6 @@
 """The device card. Russian, HTML."""
 
-from cashbot.texts import lists as _find
+from cashbot.texts import lists as _lists
 
 TITLE = "<b>№{number} · {name}</b>"
 CATEGORY = "Категория: {category}"
@@ -33,8 +33,8 @@ BTN_UNQUEUE = "🚶 Выйти из очереди"
 BTN_HISTORY = "📜 История"
 BTN_REFRESH = "🔄 Обновить"
 
-# The same words a failed search by number gives (texts/find.py).
-NO_SUCH_NUMBER = _find.NOT_FOUND_NUMBER + _find.NOT_FOUND_HINT
+# The same words a failed search by number gives (texts/lists.py).
+NO_SUCH_NUMBER = _lists.NOT_FOUND_NUMBER + _lists.NOT_FOUND_HINT
 DEVICE_GONE = "Этого устройства больше нет в учёте."
 REFRESHED = "Карточка обновлена."
 

@@ -1,9 +1,12 @@
-"""Russian texts of the device CSV import/export (cashbot.services.device_csv).
+"""Russian texts of the CSV import flow (upload, preview, result) and of the device CSV file
+(services/device_csv.py: its problems, column titles, template).
 
 Everything here is read by a bot user: problem messages (each says what to fix),
 warnings, column titles of the exported file and the template's example rows.
 Placeholders are filled with ``str.format``.
 """
+
+from cashbot.texts.add_device import BTN_CANCEL, NOT_REGISTERED, STALE  # noqa: F401  (the /add dialog's words)
 
 # Column titles: the header of the exported file and the names used in reports.
 COLUMN_TITLES = {
@@ -96,7 +99,7 @@ SERIAL_EXISTS = "Серийный номер {serial} уже есть в баз�
 # --- warnings -------------------------------------------------------------------
 UNKNOWN_COLUMNS = "Столбцы {columns} не распознаны, их значения не загружены."
 
-# --- the import preview (cashbot/views/csv_import.py) -----------------------------
+# --- the import preview (cashbot/views/import_csv.py) -----------------------------
 UNKNOWN_COLUMNS_COUNT = "Не распознано столбцов: {count}, их значения не загружены (список — в файле ниже)."
 WILL_STAY = "Уже совпадают с файлом, останутся как есть: {count}"
 ASSIGNMENTS_COUNT = "Закрепить за людьми — устройств: {devices}, людей: {people} (список — в файле ниже)."
@@ -159,3 +162,44 @@ TEMPLATE_ROWS = (
     },
 )
 
+
+# --- The /add menu's CSV dialog: upload, preview, result -----------------------------
+ASK_FILE = (
+    "Пришлите CSV-файл с устройствами (до {limit}). Подходят файлы из Excel "
+    "(«CSV, разделители — точки с запятой»), UTF-8 и UTF-16; столбцы ищу по названию. "
+    "Обязательные: номер, название, категория, серийный номер. Образец — «📋 Шаблон CSV». "
+    "Передумали — /cancel."
+)
+TEMPLATE_CAPTION = "Шаблон: заголовок и две строки-примера. Удалите примеры и впишите свои устройства."
+TEMPLATE_NAME = "cashbot-шаблон.csv"
+CHECKING = "⏳ Проверяю файл «{name}»…"
+PREVIEW_TITLE = "<b>Файл «{name}»</b>"
+WILL_ADD = "Будет добавлено: {count}"
+WILL_UPDATE = "Будет обновлено: {count}"
+EXISTING_SKIPPED = "Обновление существующих выключено."
+UPDATE_ON = "Существующие устройства (по номеру) будут обновлены."
+ASSIGNMENTS = "Закрепить за людьми:"
+ASSIGNMENT = "• {who}: {count}"
+NEW_CATEGORIES = "Новые категории: {names}"
+WARNINGS = "⚠️ {text}"
+PROBLEMS = "❌ <b>Ошибок: {count}.</b> Ничего не записано. Исправьте файл и пришлите его снова."
+PROBLEMS_IN_FILE = "Полный список — в файле ниже."
+PROBLEMS_FILE = "ошибки-импорта.txt"
+NOTHING_TO_DO = "В файле нет ни новых устройств, ни изменений."
+WRITING = "⏳ Записываю устройства: {count}…"
+DONE = "✅ Готово: добавлено {added}, обновлено {updated}, закреплено за людьми {assigned}."
+DONE_UNCHANGED = "\nУже совпадали с файлом, без изменений: {unchanged}."
+DONE_INVITED = "\nПриглашено по почте (получат устройства при регистрации): {invited}."
+IMPORT_CANCELLED = "Импорт отменён, ничего не записано."
+FILE_GONE = "Файл этого предпросмотра уже не найден. Пришлите его снова."
+BTN_IMPORT = "📥 Импортировать"
+BTN_UPDATE_OFF = "🔁 Обновлять существующие"
+BTN_UPDATE_ON = "✅ Обновлять существующие"
+IMPORT_NOTICE = "📦 Вам закреплены устройства по импорту:\n{devices}\nВаши устройства — /mine."
+IMPORT_NOTICE_LINE = "• №{number} · {name}"
+
+# Problems only the database can find (see services/import_csv.py).
+IMPORT_HELD_BY_OTHER = (
+    "Устройство № {number} сейчас на руках (держатель: «{holder}»). Уберите почту держателя из строки "
+    "или сначала верните устройство."
+)

@@ -1,4 +1,5 @@
-"""Taking, returning, extending, queueing and handing over devices. Russian, HTML.
+"""Taking, returning and extending devices, and the notes any card action leaves on the card.
+Russian, HTML.
 
 Placeholders marked as user-provided are escaped by the caller (texts.common.esc)."""
 
@@ -55,57 +56,16 @@ RETURNED = "Вы вернули устройство. Спасибо!"
 RETURNED_OFFERED = "Вы вернули устройство. Спасибо! Оно забронировано за следующим в очереди: {name}."
 EXTENDED = "Срок продлён до {due}."
 EXTENDED_NO_DUE = "Срок возврата снят."
-QUEUED = "Вы в очереди: {position}-й. Я напишу, когда подойдёт ваша очередь."
 ALREADY_QUEUED = "Вы уже в очереди."
 DEVICE_FREE = "Устройство свободно — его можно просто взять."
-LEFT_QUEUE = "Вы вышли из очереди."
 NOT_QUEUED = "Вас уже нет в этой очереди."
 STATE_CHANGED = "Карточка изменилась — проверьте и нажмите ещё раз."
 
 # Messages to other people
 BTN_OPEN_CARD = "📇 Открыть карточку"
-HOLDER_SOMEONE_WAITS = (
-    "🕒 {name} ждёт <b>{device}</b>, которое у вас. Когда вернёте — я предложу его следующему в очереди."
-)
 WAITING_NEW_DUE = (
     "📅 <b>{device}</b>: {holder} продлил(а) срок — теперь {due}. "
     "Вы в очереди, я напишу, когда подойдёт ваша очередь."
 )
 NEW_DUE_DATE = "до {due}"
 NEW_NO_DUE = "без срока"
-YOUR_TURN = (
-    "🔔 <b>Ваша очередь!</b> <b>{device}</b> свободно и забронировано для вас до {until}.\n"
-    "Возьмите его или пропустите — тогда я предложу следующему."
-)
-OFFER_EXPIRED = "⌛ Время брони <b>{device}</b> вышло — устройство предложено следующему в очереди."
-OFFER_EXPIRED_FREE = "⌛ Время брони <b>{device}</b> вышло — устройство снова свободно."
-PASSED = "Вы пропустили очередь на <b>{device}</b>."
-OFFER_GONE = "Эта бронь уже неактуальна."
-BTN_OFFER_TAKE = "✋ Взять"
-BTN_OFFER_PASS = "Пропустить"
-
-# Hand-over
-ASK_HANDOVER = (
-    "🤝 Кому передать <b>{device}</b>? Выберите человека или напишите имя, @username или почту."
-)
-ASK_HANDOVER_QUEUE = "\nВ очереди первыми: кнопки ниже."
-HANDOVER_DIALOG_OPEN = "Уже спрашиваю — выберите коллегу в сообщении выше или напишите имя."
-HANDOVER_FOUND = "Нашёл — выберите, кому передать <b>{device}</b>:"
-HANDOVER_NOT_FOUND = "Никого не нашёл по «{query}». Напишите иначе: имя, @username или почту. Выйти — /cancel."
-HANDOVER_ONLY_YOU = "По «{query}» нашлись только вы. Напишите имя коллеги."
-HANDOVER_SENT = "Запрос отправлен: {name}. Я сообщу, когда он(а) ответит."
-HANDOVER_UNAVAILABLE = "{name} сейчас не может принять устройство. Выберите другого коллегу."
-HANDOVER_SELF = "Себе передать нельзя — выберите коллегу."
-HANDOVER_REQUEST = "🤝 {name} хочет передать вам <b>{device}</b>{due}. Принимаете?"
-HANDOVER_REQUEST_DUE = " (срок до {due})"
-BTN_ACCEPT = "✅ Принять"
-BTN_DECLINE = "❌ Отказаться"
-HANDOVER_ACCEPTED_YOU = "✅ Теперь <b>{device}</b> у вас."
-HANDOVER_ACCEPTED_GIVER = "✅ {name} принял(а) <b>{device}</b>. Устройство больше не числится за вами."
-HANDOVER_DECLINED_YOU = "Вы отказались от <b>{device}</b>."
-HANDOVER_DECLINED_GIVER = "❌ {name} отказался(ась) принять <b>{device}</b>. Устройство по-прежнему у вас."
-HANDOVER_UNDELIVERABLE = (
-    "⚠️ Не смог отправить запрос (получатель: {name}): похоже, бот у него/неё заблокирован или ещё не запущен. "
-    "Запрос на передачу <b>{device}</b> отменён, устройство по-прежнему у вас."
-)
-HANDOVER_NOT_PENDING = "Эта передача уже неактуальна."

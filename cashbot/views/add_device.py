@@ -1,4 +1,4 @@
-"""Views of /add: the menu, each dialog step, the preview (the CSV import: views/csv_import.py)."""
+"""Views of /add: the menu, each dialog step, the preview (the CSV import: views/import_csv.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardMarkup
 
-from cashbot.callbacks import AddCb, CategoryAdminCb
+from cashbot.callbacks import AddAction, AddCb, CategoryAdminAction, CategoryAdminCb
 from cashbot.services.catalog import CategoryCount
 from cashbot.services.people import PersonBrief
 from cashbot.texts import add_device as t
@@ -23,10 +23,10 @@ CONFIRM = len(STEPS)
 
 def menu() -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_ONE, callback_data=AddCb(action="one"))
-    kb.button(text=t.BTN_CSV, callback_data=AddCb(action="csv"))
-    kb.button(text=t.BTN_TEMPLATE, callback_data=AddCb(action="tpl"))
-    kb.button(text=t.BTN_CATEGORIES, callback_data=CategoryAdminCb(action="list"))
+    kb.button(text=t.BTN_ONE, callback_data=AddCb(action=AddAction.ONE))
+    kb.button(text=t.BTN_CSV, callback_data=AddCb(action=AddAction.CSV))
+    kb.button(text=t.BTN_TEMPLATE, callback_data=AddCb(action=AddAction.TEMPLATE))
+    kb.button(text=t.BTN_CATEGORIES, callback_data=CategoryAdminCb(action=CategoryAdminAction.LIST))
     kb.adjust(1)
     return t.MENU, kb.as_markup()
 
@@ -34,9 +34,9 @@ def menu() -> tuple[str, InlineKeyboardMarkup]:
 def _nav(kb: InlineKeyboardBuilder, step: int, optional: bool) -> None:
     row = []
     if optional:
-        row.append(("skip", t.BTN_SKIP))
-    row.append(("back", t.BTN_BACK))  # from the first step: back to the /add menu
-    row.append(("cancel", t.BTN_CANCEL))
+        row.append((AddAction.SKIP, t.BTN_SKIP))
+    row.append((AddAction.BACK, t.BTN_BACK))  # from the first step: back to the /add menu
+    row.append((AddAction.CANCEL, t.BTN_CANCEL))
     for action, text in row:
         kb.button(text=text, callback_data=AddCb(action=action, step=step))
 
@@ -48,12 +48,14 @@ def step_prompt(name: str, categories: list[CategoryCount] = (), people: list[Pe
     kb = InlineKeyboardBuilder()
     widths: list[int] = []
     for category in categories:
-        kb.button(text=category.name, callback_data=AddCb(action="cat", step=step, value=category.category_id))
+        kb.button(text=category.name,
+                  callback_data=AddCb(action=AddAction.CATEGORY, step=step, value=category.category_id))
     if name == "category" and not new_category:
-        kb.button(text=t.BTN_NEW_CATEGORY, callback_data=AddCb(action="newcat", step=step))
+        kb.button(text=t.BTN_NEW_CATEGORY, callback_data=AddCb(action=AddAction.NEW_CATEGORY, step=step))
     widths += [2] * (-(-(len(categories) + (name == "category")) // 2))
     for person in people:
-        kb.button(text=holder_label(person), callback_data=AddCb(action="holder", step=step, value=person.person_id))
+        kb.button(text=holder_label(person),
+                  callback_data=AddCb(action=AddAction.HOLDER, step=step, value=person.person_id))
     widths += [1] * len(people)
     _nav(kb, step, name in OPTIONAL)
     kb.adjust(*widths, 3)
@@ -89,7 +91,7 @@ def preview(data: dict) -> tuple[str, InlineKeyboardMarkup]:
     }
     body = "\n".join(f"{t.FIELD_LABELS[k]}: {v}" for k, v in values.items() if v)
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_ADD, callback_data=AddCb(action="save", step=CONFIRM))
+    kb.button(text=t.BTN_ADD, callback_data=AddCb(action=AddAction.SAVE, step=CONFIRM))
     _nav(kb, CONFIRM, optional=False)
     kb.adjust(1, 2)
     return t.PREVIEW.format(body=body), kb.as_markup()

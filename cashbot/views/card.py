@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 
-from cashbot.callbacks import pack_device
+from cashbot.callbacks import DeviceAction, pack_device
 from cashbot.services.card import DeviceCard
 from cashbot.texts import card as t
 from cashbot.texts.common import esc
@@ -72,22 +72,22 @@ def card_keyboard(card: DeviceCard, is_admin: bool = False) -> InlineKeyboardMar
     device_id = card.device_id
     buttons = []
 
-    def button(text: str, action: str) -> None:
+    def button(text: str, action: DeviceAction) -> None:
         buttons.append(callback_button(text, pack_device(action=action, device_id=device_id)))
 
     free_for_me = card.holder is None and (card.reserved_for is None or card.reserved_for_me)
     if free_for_me:
-        button(t.BTN_TAKE, "take")
+        button(t.BTN_TAKE, DeviceAction.TAKE)
     if card.is_mine:
-        button(t.BTN_RETURN, "ret")
-        button(t.BTN_EXTEND, "ext")
-        button(t.BTN_HANDOVER, "hand")
+        button(t.BTN_RETURN, DeviceAction.RETURN)
+        button(t.BTN_EXTEND, DeviceAction.EXTEND)
+        button(t.BTN_HANDOVER, DeviceAction.HAND_OVER)
     elif card.my_position:
-        button(t.BTN_UNQUEUE, "unq")
+        button(t.BTN_UNQUEUE, DeviceAction.LEAVE_QUEUE)
     elif not free_for_me:
-        button(t.BTN_QUEUE, "q")
-    button(t.BTN_HISTORY, "hist")
-    button(t.BTN_REFRESH, "refresh")
+        button(t.BTN_QUEUE, DeviceAction.JOIN_QUEUE)
+    button(t.BTN_HISTORY, DeviceAction.HISTORY)
+    button(t.BTN_REFRESH, DeviceAction.REFRESH)
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     if is_admin:  # two rows of two
         rows += [list(row) for row in device_admin.admin_rows(card)]

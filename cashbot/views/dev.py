@@ -7,21 +7,21 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 
-from cashbot.callbacks import DevCb
+from cashbot.callbacks import DevAction, DevCb
 from cashbot.texts import dev as t
 from cashbot.texts.common import esc
 from cashbot.texts.plural import ROWS, TABLES, count
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
-DANGEROUS = ("dump", "delfree", "reset")
+DANGEROUS = (DevAction.DUMP, DevAction.DELETE_FREE, DevAction.RESET)
 
 
 def menu() -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    for text, action in ((t.BTN_LOG_FILE, "logfile"), (t.BTN_LOG_TAIL, "logtail"),
-                         (t.BTN_EXPORT, "export"), (t.BTN_BACKUP, "backup"),
-                         (t.BTN_MIGRATIONS, "migrations"), (t.BTN_DUMP, "dump"),
-                         (t.BTN_DELETE_FREE, "delfree"), (t.BTN_RESET, "reset")):
+    for text, action in ((t.BTN_LOG_FILE, DevAction.LOG_FILE), (t.BTN_LOG_TAIL, DevAction.LOG_TAIL),
+                         (t.BTN_EXPORT, DevAction.EXPORT), (t.BTN_BACKUP, DevAction.BACKUP),
+                         (t.BTN_MIGRATIONS, DevAction.MIGRATIONS), (t.BTN_DUMP, DevAction.DUMP),
+                         (t.BTN_DELETE_FREE, DevAction.DELETE_FREE), (t.BTN_RESET, DevAction.RESET)):
         kb.button(text=text, callback_data=DevCb(action=action))
     kb.adjust(2, 2, 1, 1, 2)
     return t.MENU, kb.as_markup()

@@ -11,7 +11,18 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import CategoryAdminCb, CategoryCb, DeviceCb, MyHistoryCb, PageCb, pack_category, pack_device
+from cashbot.callbacks import (
+    CategoryAdminAction,
+    CategoryAdminCb,
+    CategoryCb,
+    DeviceAction,
+    DeviceCb,
+    MyHistoryCb,
+    PageCb,
+    PageKind,
+    pack_category,
+    pack_device,
+)
 from cashbot.services.catalog import DeviceItem, HistoryLine, MyLoan, MyPlace, Page, PastHolder
 from cashbot.texts import card as card_t
 from cashbot.texts import events as events_t
@@ -66,7 +77,7 @@ def _item_line(item: DeviceItem, today: date) -> str:
     return t.ITEM_LINE.format(mark=mark, number=item.number, name=esc(shorten(item.name, NAME_IN_TEXT))) + tail
 
 
-def device_list(title: str, page: Page, kind: str, ref: int, today: date,
+def device_list(title: str, page: Page, kind: PageKind, ref: int, today: date,
                 extra: Iterable[tuple[str, str]] = ()) -> tuple[str, InlineKeyboardMarkup]:
     """A page of devices: a line per device, a button per device opening its card, the
     navigation row, then `extra` (text, callback_data) buttons one per row."""
@@ -85,18 +96,18 @@ def device_list(title: str, page: Page, kind: str, ref: int, today: date,
 
 
 def _open_button(number: int, name: str, device_id: int) -> InlineKeyboardButton:
-    return _button(device_button_text(number, name), pack_device(action="open", device_id=device_id))
+    return _button(device_button_text(number, name), pack_device(action=DeviceAction.OPEN, device_id=device_id))
 
 
 def search_results(query: str, page: Page, list_id: int, today: date) -> tuple[str, InlineKeyboardMarkup]:
     title = t.SEARCH_TITLE.format(query=esc(shorten(query, QUERY_SHOWN)), total=page.total)
-    return device_list(title, page, "s", list_id, today)
+    return device_list(title, page, PageKind.SEARCH, list_id, today)
 
 
 def all_devices(page: Page, today: date) -> tuple[str, InlineKeyboardMarkup | None]:
     if not page.total:
         return t.ALL_EMPTY, None
-    return device_list(t.ALL_TITLE.format(total=page.total), page, "a", 0, today)
+    return device_list(t.ALL_TITLE.format(total=page.total), page, PageKind.ALL, 0, today)
 
 
 def category_devices(name: str, category_id: int, page: Page, today: date) -> tuple[str, InlineKeyboardMarkup]:
@@ -107,7 +118,7 @@ def category_devices(name: str, category_id: int, page: Page, today: date) -> tu
         kb.button(text=back[0][0], callback_data=back[0][1])
         return t.CATEGORY_EMPTY.format(category=shown), kb.as_markup()
     return device_list(t.CATEGORY_TITLE.format(category=f"<b>{shown}</b>", total=page.total),
-                       page, "c", category_id, today, back)
+                       page, PageKind.CATEGORY, category_id, today, back)
 
 
 def categories(page: Page, is_admin: bool) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -116,9 +127,9 @@ def categories(page: Page, is_admin: bool) -> tuple[str, InlineKeyboardMarkup | 
     for c in page.items:
         kb.row(_button(t.CATEGORY_BUTTON.format(name=shorten(c.name, NAME_IN_BUTTON), count=c.devices),
                        CategoryCb(category_id=c.category_id).pack()))
-    add_nav(kb, "g", 0, page.page, page.pages)
+    add_nav(kb, PageKind.CATEGORIES, 0, page.page, page.pages)
     if is_admin:
-        kb.row(_button(t.BTN_MANAGE_CATEGORIES, CategoryAdminCb(action="list").pack()))
+        kb.row(_button(t.BTN_MANAGE_CATEGORIES, CategoryAdminCb(action=CategoryAdminAction.LIST).pack()))
     text = t.CATEGORIES_TITLE if page.total else t.CATEGORIES_EMPTY
     return text, (kb.as_markup() if page.total or is_admin else None)
 
@@ -135,7 +146,7 @@ def mine(page: Page, today: date, tz: ZoneInfo) -> tuple[str, InlineKeyboardMark
             lines += ["", _mine_line(loan, today, tz)]
             kb.row(_open_button(loan.number, loan.name, loan.device_id))
         text = "\n".join(lines)
-        add_nav(kb, "m", 0, page.page, page.pages)
+        add_nav(kb, PageKind.MINE, 0, page.page, page.pages)
     kb.row(_button(t.BTN_MY_HISTORY, MyHistoryCb().pack()))
     return text, kb.as_markup()
 
@@ -158,7 +169,7 @@ def wishlist(page: Page, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None
     for place in page.items:
         lines += ["", _wish_line(place, tz)]
         kb.row(_open_button(place.number, place.name, place.device_id))
-    add_nav(kb, "w", 0, page.page, page.pages)
+    add_nav(kb, PageKind.WISHLIST, 0, page.page, page.pages)
     return "\n".join(lines), kb.as_markup()
 
 
@@ -223,7 +234,7 @@ def device_history(number: int, name: str, device_id: int, holders: list[PastHol
     if not holders and not event_lines:
         lines += ["", t.HISTORY_EMPTY]
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_BACK_TO_CARD, callback_data=DeviceCb(action="refresh", device_id=device_id))
+    kb.button(text=t.BTN_BACK_TO_CARD, callback_data=DeviceCb(action=DeviceAction.REFRESH, device_id=device_id))
     return "\n".join(lines), kb.as_markup()
 
 
@@ -231,7 +242,7 @@ def my_history(events: list[HistoryLine], tz: ZoneInfo) -> tuple[str, InlineKeyb
     lines = [t.MY_HISTORY_TITLE, ""]
     lines += _event_lines(events, tz, with_device=True) or [t.HISTORY_EMPTY]
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_BACK_TO_MINE, callback_data=PageCb(kind="m", ref=0, page=0))
+    kb.button(text=t.BTN_BACK_TO_MINE, callback_data=PageCb(kind=PageKind.MINE, ref=0, page=0))
     return "\n".join(lines), kb.as_markup()
 
 

@@ -1,4 +1,5 @@
-"""Texts and keyboards of the action dialogs and of the messages sent to other people."""
+"""Take, return and extend: the date dialog, notes on the card, messages to other people; and
+what every card action shares (device_label, open_card_markup, refusal_note)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import DeviceCb, HandoverCb, OfferCb, pack_due
+from cashbot.callbacks import DeviceAction, DeviceCb, DueAction, pack_due
 from cashbot.services.errors import (
     AlreadyHolder,
     AlreadyQueued,
@@ -19,8 +20,8 @@ from cashbot.services.errors import (
     NotHolder,
     NotQueued,
 )
-from cashbot.services.inventory import DeviceRef, HolderCheck, HandoverRequest, Offer
-from cashbot.services.people import PersonBrief
+from cashbot.services.inventory import DeviceRef
+from cashbot.services.loans import HolderCheck
 from cashbot.texts import loans as t
 from cashbot.texts.common import esc
 from cashbot.texts.plural import PEOPLE, count
@@ -37,19 +38,19 @@ def device_label(device: DeviceRef) -> str:
 def open_card_markup(device_id: int) -> InlineKeyboardMarkup:
     """On messages to other people: one tap to the device's current card."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_OPEN_CARD, callback_data=DeviceCb(action="open", device_id=device_id))
+    kb.button(text=t.BTN_OPEN_CARD, callback_data=DeviceCb(action=DeviceAction.OPEN, device_id=device_id))
     return kb.as_markup()
 
 
-def _due_button(text: str, action: str, device_id: int, days: int = -1) -> InlineKeyboardButton:
+def _due_button(text: str, action: DueAction, device_id: int, days: int = -1) -> InlineKeyboardButton:
     return callback_button(text, pack_due(action=action, device_id=device_id, days=days))
 
 
 def due_keyboard(device_id: int) -> InlineKeyboardMarkup:
     """Quick dates two a row, then Cancel (built directly: every take and extend shows it)."""
-    quick = [_due_button(label, "due", device_id, days) for label, days in QUICK_DUE_DAYS]
+    quick = [_due_button(label, DueAction.DUE, device_id, days) for label, days in QUICK_DUE_DAYS]
     return InlineKeyboardMarkup(inline_keyboard=[quick[:2], quick[2:],
-                                                 [_due_button(t.BTN_CANCEL, "cancel", device_id)]])
+                                                 [_due_button(t.BTN_CANCEL, DueAction.CANCEL, device_id)]])
 
 
 def ask_due_take(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
@@ -65,7 +66,7 @@ def ask_due_extend(check: HolderCheck) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def ask_location(device_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    row = [_due_button(t.BTN_SKIP, "skip", device_id), _due_button(t.BTN_CANCEL, "cancel", device_id)]
+    row = [_due_button(t.BTN_SKIP, DueAction.SKIP, device_id), _due_button(t.BTN_CANCEL, DueAction.CANCEL, device_id)]
     return t.ASK_LOCATION, InlineKeyboardMarkup(inline_keyboard=[row])
 
 
@@ -90,45 +91,8 @@ def waiting_new_due(device: DeviceRef, holder_name: str, due_on: date | None) ->
     return t.WAITING_NEW_DUE.format(device=device_label(device), holder=esc(holder_name), due=due)
 
 
-def your_turn(offer: Offer, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_OFFER_TAKE, callback_data=OfferCb(action="take", device_id=offer.device.device_id))
-    kb.button(text=t.BTN_OFFER_PASS, callback_data=OfferCb(action="pass", device_id=offer.device.device_id))
-    text = t.YOUR_TURN.format(device=device_label(offer.device), until=fmt_datetime(offer.expires_at, tz))
-    return text, kb.as_markup()
-
-
 def reserved_note(name: str, until: datetime, tz: ZoneInfo) -> str:
     return t.RESERVED_FOR.format(name=esc(name), until=fmt_datetime(until, tz))
-
-
-def handover_choices(device_id: int, people: list[PersonBrief]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for p in people:
-        label = p.full_name or p.email or "—"
-        if p.username:
-            label += f" (@{p.username})"
-        kb.button(text=label, callback_data=HandoverCb(action="to", ref=p.person_id, device_id=device_id))
-    kb.button(text=t.BTN_CANCEL, callback_data=HandoverCb(action="cancel", ref=0, device_id=device_id))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-def ask_handover(device: DeviceRef, candidates: list[PersonBrief]) -> tuple[str, InlineKeyboardMarkup]:
-    text = t.ASK_HANDOVER.format(device=device_label(device))
-    if candidates:
-        text += t.ASK_HANDOVER_QUEUE
-    return text, handover_choices(device.device_id, candidates)
-
-
-def handover_request(request: HandoverRequest) -> tuple[str, InlineKeyboardMarkup]:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_ACCEPT, callback_data=HandoverCb(action="yes", ref=request.handover_id))
-    kb.button(text=t.BTN_DECLINE, callback_data=HandoverCb(action="no", ref=request.handover_id))
-    due = t.HANDOVER_REQUEST_DUE.format(due=fmt_date(request.due_on)) if request.due_on else ""
-    text = t.HANDOVER_REQUEST.format(name=esc(request.from_person.full_name),
-                                     device=device_label(request.device), due=due)
-    return text, kb.as_markup()
 
 
 def refusal_note(error: DomainError, tz: ZoneInfo) -> str:

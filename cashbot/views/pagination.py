@@ -7,12 +7,13 @@ HERE: pressing it is answered "you are here" without touching the message."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiogram.types import InlineKeyboardButton
 
-from cashbot.callbacks import HERE, pack_page
+from cashbot.callbacks import HERE, PageKind, pack_page
 from cashbot.services.catalog import Page
+from cashbot.services.common import clamp_page
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 
 WINDOW = 5
@@ -23,8 +24,7 @@ def page_of(items: Sequence, page: int, page_size: int) -> Page:
     """Page an already small in-memory list (one person's loans or queues) like the SQL lists:
     0-based page clamped into range."""
     total = len(items)
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(page, total, page_size)
     return Page(list(items[page * page_size:(page + 1) * page_size]), total, page, pages)
 
 
@@ -34,13 +34,19 @@ def page_window(page: int, pages: int, width: int = WINDOW) -> list[int]:
     return list(range(start, min(pages, start + width)))
 
 
-def nav_buttons(kind: str, ref: int, page: int, pages: int) -> list[InlineKeyboardButton]:
-    """The navigation row; empty for a single page."""
+def nav_buttons(kind: PageKind, ref: int, page: int, pages: int) -> list[InlineKeyboardButton]:
+    """The navigation row of a PageCb list; empty for a single page."""
+    return page_buttons(page, pages, lambda target: pack_page(kind=kind, ref=ref, page=target))
+
+
+def page_buttons(page: int, pages: int, pack: Callable[[int], str]) -> list[InlineKeyboardButton]:
+    """The navigation row; empty for a single page. `pack(n)`: the callback data of page n
+    (lists whose own callback class carries the page, e.g. /users and a device's journal)."""
     if pages <= 1:
         return []
 
     def button(text: str, target: int) -> InlineKeyboardButton:
-        return callback_button(text, pack_page(kind=kind, ref=ref, page=target))
+        return callback_button(text, pack(target))
 
     row = [button(PREV, page - 1)] if page > 0 else []
     row += [callback_button(f"· {n + 1} ·", HERE) if n == page else button(str(n + 1), n)
@@ -50,7 +56,7 @@ def nav_buttons(kind: str, ref: int, page: int, pages: int) -> list[InlineKeyboa
     return row
 
 
-def add_nav(builder: InlineKeyboardBuilder, kind: str, ref: int, page: int, pages: int) -> None:
+def add_nav(builder: InlineKeyboardBuilder, kind: PageKind, ref: int, page: int, pages: int) -> None:
     """Append the navigation row to a keyboard being built (after its item rows)."""
     row = nav_buttons(kind, ref, page, pages)
     if row:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
 
-from cashbot.callbacks import DeviceCb
+from cashbot.callbacks import DeviceAction, DeviceCb
 from cashbot.services.reminders import (
     BLOCKED,
     DUE_TODAY,
@@ -56,9 +56,9 @@ def reminder_message(reminder: PersonReminder, today: date) -> tuple[str, Inline
     keyboard = InlineKeyboardBuilder()
     for loan in shown:
         keyboard.button(text=t.BTN_RETURNED.format(number=loan.number),
-                        callback_data=DeviceCb(action="rret", device_id=loan.device_id))
+                        callback_data=DeviceCb(action=DeviceAction.REMINDER_RETURN, device_id=loan.device_id))
         keyboard.button(text=t.BTN_EXTEND.format(number=loan.number),
-                        callback_data=DeviceCb(action="rext", device_id=loan.device_id))
+                        callback_data=DeviceCb(action=DeviceAction.REMINDER_EXTEND, device_id=loan.device_id))
     keyboard.adjust(2)
     return "\n".join(lines), keyboard.as_markup()
 

@@ -4,41 +4,24 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable
 from zoneinfo import ZoneInfo
 
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 
-from cashbot.callbacks import HERE, PersonAdminCb
+from cashbot.callbacks import PersonAdminAction, PersonAdminCb
 from cashbot.db.models import PersonStatus
 from cashbot.services.catalog import HistoryLine, Page
+from cashbot.services.common import DeviceLabel
 from cashbot.services.people import PersonBrief
 from cashbot.services.users import PersonCard
-from cashbot.texts import device_admin as t
+from cashbot.texts import users as t
 from cashbot.texts.common import esc
 from cashbot.views.format import fmt_date, fmt_datetime
-from cashbot.views.keyboard import InlineKeyboardBuilder
+from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 from cashbot.views.lists import NAME_IN_TEXT, event_phrase, shorten
+from cashbot.views.pagination import page_buttons
 
-PAGE_BUTTONS = 5  # page numbers shown around the current one
 HISTORY_VALUE = 40  # an old or new value in a history line
-
-
-def page_row(page: int, pages: int, make: Callable[[int], CallbackData]) -> list[InlineKeyboardButton]:
-    """◀️ 1 2 [3] 4 5 ▶️ — a small stand-in until views/pagination.py lands; swap it there."""
-    if pages <= 1:
-        return []
-    start = max(0, min(page - PAGE_BUTTONS // 2, pages - PAGE_BUTTONS))
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(text="◀️", callback_data=make(page - 1).pack()))
-    for p in range(start, min(pages, start + PAGE_BUTTONS)):
-        label = f"· {p + 1} ·" if p == page else str(p + 1)
-        row.append(InlineKeyboardButton(text=label, callback_data=HERE if p == page else make(p).pack()))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(text="▶️", callback_data=make(page + 1).pack()))
-    return row
 
 
 def display_name(person: PersonBrief) -> str:
@@ -59,13 +42,14 @@ def people_list(page: Page, query: str | None) -> tuple[str, InlineKeyboardMarku
         label = f"{t.STATUS_ICON.get(person.status, '')} {display_name(person)}"
         if person.username:
             label += f" @{person.username}"
-        kb.row(InlineKeyboardButton(text=label[:60], callback_data=PersonAdminCb(
-            action="open", person_id=person.person_id, page=page.page).pack()))
-    if pager := page_row(page.page, page.pages, lambda p: PersonAdminCb(action="page", page=p)):
+        kb.row(callback_button(label[:60], PersonAdminCb(
+            action=PersonAdminAction.OPEN, person_id=person.person_id, page=page.page).pack()))
+    if pager := page_buttons(page.page, page.pages,
+                             lambda p: PersonAdminCb(action=PersonAdminAction.PAGE, page=p).pack()):
         kb.row(*pager)
-    kb.row(InlineKeyboardButton(text=t.BTN_SEARCH, callback_data=PersonAdminCb(action="find").pack()))
+    kb.row(callback_button(t.BTN_SEARCH, PersonAdminCb(action=PersonAdminAction.FIND).pack()))
     if query:
-        kb.add(InlineKeyboardButton(text=t.BTN_ALL, callback_data=PersonAdminCb(action="page", page=-1).pack()))
+        kb.add(callback_button(t.BTN_ALL, PersonAdminCb(action=PersonAdminAction.PAGE, page=-1).pack()))
     return "\n".join(lines), kb.as_markup()
 
 
@@ -139,35 +123,36 @@ def person_keyboard(card: PersonCard, page: int = 0) -> InlineKeyboardMarkup:
     pid, status = card.person.person_id, card.person.status
     kb = InlineKeyboardBuilder()
 
-    def button(text: str, action: str) -> None:
+    def button(text: str, action: PersonAdminAction) -> None:
         kb.button(text=text, callback_data=PersonAdminCb(action=action, person_id=pid, page=page))
 
     if status == PersonStatus.PENDING:
-        button(t.BTN_APPROVE, "ok")
-        button(t.BTN_REJECT, "no")
-    button(t.BTN_EMAIL, "email")
-    button(t.BTN_COMMENT, "comment")
+        button(t.BTN_APPROVE, PersonAdminAction.APPROVE)
+        button(t.BTN_REJECT, PersonAdminAction.REJECT)
+    button(t.BTN_EMAIL, PersonAdminAction.EMAIL)
+    button(t.BTN_COMMENT, PersonAdminAction.COMMENT)
     if status == PersonStatus.BLOCKED:
-        button(t.BTN_UNBLOCK, "unblock")
+        button(t.BTN_UNBLOCK, PersonAdminAction.UNBLOCK)
     elif status in (PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED):
-        button(t.BTN_BLOCK, "block")
-    button(t.BTN_DELETE, "del")
-    button(t.BTN_BACK_TO_LIST, "page")
+        button(t.BTN_BLOCK, PersonAdminAction.BLOCK)
+    button(t.BTN_DELETE, PersonAdminAction.DELETE)
+    button(t.BTN_BACK_TO_LIST, PersonAdminAction.PAGE)
     kb.adjust(2)
     return kb.as_markup()
 
 
 def confirm_delete(person: PersonBrief) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_CONFIRM_DELETE, callback_data=PersonAdminCb(action="delok", person_id=person.person_id))
-    kb.button(text=t.BTN_CANCEL, callback_data=PersonAdminCb(action="open", person_id=person.person_id))
+    kb.button(text=t.BTN_CONFIRM_DELETE,
+              callback_data=PersonAdminCb(action=PersonAdminAction.CONFIRM_DELETE, person_id=person.person_id))
+    kb.button(text=t.BTN_CANCEL, callback_data=PersonAdminCb(action=PersonAdminAction.OPEN, person_id=person.person_id))
     return t.CONFIRM_DELETE_PERSON.format(name=esc(display_name(person))), kb.as_markup()
 
 
-def holds_devices(devices: list[tuple[int, str]]) -> str:
-    return t.PERSON_HOLDS.format(devices="\n".join(f"• №{n} {esc(name)}" for n, name in devices))
+def holds_devices(devices: list[DeviceLabel]) -> str:
+    return t.PERSON_HOLDS.format(devices="\n".join(f"• №{d.number} {esc(d.name)}" for d in devices))
 
 
 def back_to_list() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text=t.BTN_BACK_TO_LIST, callback_data=PersonAdminCb(action="page").pack())]])
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        callback_button(t.BTN_BACK_TO_LIST, PersonAdminCb(action=PersonAdminAction.PAGE).pack())]])
