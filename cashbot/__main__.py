@@ -14,6 +14,7 @@ import os
 import re
 import sqlite3
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from peewee import DatabaseError
@@ -37,18 +38,23 @@ def check_database_path(path: Path, *, create: bool) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise PathProblem(f"{where}: cannot create the folder {folder.absolute()} "
-                              f"({error.strerror}): create it, or {fix}") from None
+            raise PathProblem(
+                f"{where}: cannot create the folder {folder.absolute()} ({error.strerror}): create it, or {fix}"
+            ) from None
     if folder.exists() and not folder.is_dir():
         raise PathProblem(f"{where}: {folder.absolute()} is a file, not a folder: {fix}")
     writable = os.access(folder, os.W_OK | os.X_OK) if folder.is_dir() else True
     if (create or path.exists()) and not writable:
-        raise PathProblem(f"{where}: the folder {folder.absolute()} is not writable by this user "
-                          f"(uid {os.getuid()}), and SQLite keeps its -wal and -shm files beside "
-                          f"the database: give this user write access (chown/chmod), or {fix}")
+        raise PathProblem(
+            f"{where}: the folder {folder.absolute()} is not writable by this user "
+            f"(uid {os.getuid()}), and SQLite keeps its -wal and -shm files beside "
+            f"the database: give this user write access (chown/chmod), or {fix}"
+        )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise PathProblem(f"{where} is not readable and writable by this user (uid {os.getuid()}): "
-                          f"fix its owner or mode (chown/chmod), or {fix}")
+        raise PathProblem(
+            f"{where} is not readable and writable by this user (uid {os.getuid()}): "
+            f"fix its owner or mode (chown/chmod), or {fix}"
+        )
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -73,8 +79,11 @@ def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
     from cashbot.health import check, heartbeat_path
 
     # The loop ticks every tick_seconds; allow a slow tick (a reminder run) before failing.
-    ok, line = check(heartbeat_path(settings.data_dir), settings.health.max_age,
-                     max(settings.health.max_age, 3 * settings.reminders.tick_seconds))
+    ok, line = check(
+        heartbeat_path(settings.data_dir),
+        settings.health.max_age,
+        max(settings.health.max_age, 3 * settings.reminders.tick_seconds),
+    )
     print(line, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
@@ -104,8 +113,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     from cashbot.db.database import migration_status, open_database
     from cashbot.db.models import Device, Loan, Person, PersonStatus
 
-    print(f"config: ok (time zone {settings.timezone}, access {settings.access.mode}, "
-          f"{len(settings.admins)} admin(s))")
+    print(f"config: ok (time zone {settings.timezone}, access {settings.access.mode}, {len(settings.admins)} admin(s))")
     print(f"token: {'set' if settings.telegram.token else 'MISSING'}")
     check_database_path(settings.database.path, create=False)
     if not settings.database.path.exists():
@@ -114,12 +122,16 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     database = open_database(settings.database.path)
     applied, pending = migration_status(database)
     integrity = database.execute_sql("PRAGMA quick_check").fetchone()[0]
-    print(f"database: {settings.database.path}, integrity {integrity}, "
-          f"migrations applied {len(applied)}, pending {len(pending)}")
+    print(
+        f"database: {settings.database.path}, integrity {integrity}, "
+        f"migrations applied {len(applied)}, pending {len(pending)}"
+    )
     if not pending and applied:
-        print(f"devices: {Device.select().where(Device.deleted_at.is_null()).count()}, "
-              f"people: {Person.select().where(Person.status == PersonStatus.ACTIVE).count()} active, "
-              f"open loans: {Loan.select().where(Loan.returned_at.is_null()).count()}")
+        print(
+            f"devices: {Device.select().where(Device.deleted_at.is_null()).count()}, "
+            f"people: {Person.select().where(Person.status == PersonStatus.ACTIVE).count()} active, "
+            f"open loans: {Loan.select().where(Loan.returned_at.is_null()).count()}"
+        )
     ok = integrity == "ok" and settings.telegram.token is not None
     return 0 if ok else 1
 
@@ -143,8 +155,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     if database is None:
         return 1
     if migration_status(database)[1]:
-        print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first",
-              file=sys.stderr)
+        print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first", file=sys.stderr)
         return 1
     data, count = dev.export_devices_csv()
     if args.file in (None, "-"):
@@ -152,13 +163,12 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
     else:
         Path(args.file).write_bytes(data)
-    print(f"exported {count} device(s)" + (f" to {args.file}" if args.file not in (None, "-") else ""),
-          file=sys.stderr)
+    print(f"exported {count} device(s)" + (f" to {args.file}" if args.file not in (None, "-") else ""), file=sys.stderr)
     return 0
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from cashbot.services import dev
 
@@ -166,7 +176,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     if not source.exists():
         print(f"cashbot: database {source} does not exist", file=sys.stderr)
         return 1
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if args.file:
         target = dev.backup_to(source, Path(args.file))
     else:
@@ -204,10 +214,13 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         return _import(data, args, make_clock(settings.tz))
     except Exception as error:  # noqa: BLE001 - never exit 1 ("refused") with a traceback
-        print(f"cashbot: import failed: internal error ({type(error).__name__}: {error}); "
-              "nothing was written", file=sys.stderr)
+        print(
+            f"cashbot: import failed: internal error ({type(error).__name__}: {error}); nothing was written",
+            file=sys.stderr,
+        )
         if settings.logging.level == "DEBUG":
             import traceback
+
             traceback.print_exc()
         return IMPORT_INTERNAL
     finally:
@@ -225,11 +238,11 @@ def _import(data: bytes, args: argparse.Namespace, clock) -> int:
         return IMPORT_REFUSED
     if not args.apply:
         return IMPORT_DONE
-    result = import_csv.apply_import(data, update_existing=update, today=clock.today(),
-                                        now=clock.now(), actor_id=None, expected=plan.fingerprint)
+    result = import_csv.apply_import(
+        data, update_existing=update, today=clock.today(), now=clock.now(), actor_id=None, expected=plan.fingerprint
+    )
     if result.changed:
-        print("the database changed while importing; nothing was written, run the command again",
-              file=sys.stderr)
+        print("the database changed while importing; nothing was written, run the command again", file=sys.stderr)
         return IMPORT_REFUSED
     if not result.applied:
         print(import_views.format_problems(result.plan.problems))
@@ -257,8 +270,10 @@ def cmd_labels(settings: Settings, args: argparse.Namespace) -> int:
         try:
             ranges = selection.parse_numbers(args.numbers)
         except selection.BadNumbers as error:
-            print(f"cashbot: --numbers {args.numbers!r}: {LABELS_BAD_NUMBERS[error.reason].format(part=error.part)}",
-                  file=sys.stderr)
+            print(
+                f"cashbot: --numbers {args.numbers!r}: {LABELS_BAD_NUMBERS[error.reason].format(part=error.part)}",
+                file=sys.stderr,
+            )
             return LABELS_USAGE
     username = _bot_username(settings, args.bot)
     if username is None:
@@ -267,8 +282,7 @@ def cmd_labels(settings: Settings, args: argparse.Namespace) -> int:
     if database is None:
         return LABELS_NOTHING
     if migration_status(database)[1]:
-        print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first",
-              file=sys.stderr)
+        print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first", file=sys.stderr)
         return LABELS_NOTHING
     category_id = None
     if args.category is not None:
@@ -292,10 +306,12 @@ def cmd_labels(settings: Settings, args: argparse.Namespace) -> int:
             print(f"cashbot: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
             return LABELS_USAGE
     per_page = settings.labels.columns * settings.labels.rows
-    print(f"{len(devices)} label(s) on {-(-len(devices) // per_page)} page(s) "
-          f"({settings.labels.columns} x {settings.labels.rows}, {settings.labels.label_width:.1f} x "
-          f"{settings.labels.label_height:.1f} mm)" + (f" written to {args.output}" if args.output != "-" else ""),
-          file=sys.stderr)
+    print(
+        f"{len(devices)} label(s) on {-(-len(devices) // per_page)} page(s) "
+        f"({settings.labels.columns} x {settings.labels.rows}, {settings.labels.label_width:.1f} x "
+        f"{settings.labels.label_height:.1f} mm)" + (f" written to {args.output}" if args.output != "-" else ""),
+        file=sys.stderr,
+    )
     return LABELS_DONE
 
 
@@ -311,12 +327,11 @@ LABELS_BAD_NUMBERS = {
 def _bot_username(settings: Settings, given: str | None) -> str | None:
     """--bot, else the bot's own answer to getMe (the token and telegram.api_base of the config)."""
     if given is not None:
-        username = given.strip().removeprefix("@")
-        if not _BOT_USERNAME.match(username):
-            print(f"cashbot: --bot {given!r} is not a bot username (5-32 Latin letters, digits, '_')",
-                  file=sys.stderr)
+        name = given.strip().removeprefix("@")
+        if not _BOT_USERNAME.match(name):
+            print(f"cashbot: --bot {given!r} is not a bot username (5-32 Latin letters, digits, '_')", file=sys.stderr)
             return None
-        return username
+        return name
     from cashbot.app import build_bot
 
     async def ask() -> str | None:
@@ -330,8 +345,11 @@ def _bot_username(settings: Settings, given: str | None) -> str | None:
         settings.require_token()
         username = asyncio.run(ask())
     except Exception as error:  # noqa: BLE001 - no network, a refused token, no token: one line
-        print(f"cashbot: could not ask Telegram for the bot's username ({type(error).__name__}: "
-              f"{' '.join(str(error).split())}); pass it with --bot USERNAME", file=sys.stderr)
+        print(
+            f"cashbot: could not ask Telegram for the bot's username ({type(error).__name__}: "
+            f"{' '.join(str(error).split())}); pass it with --bot USERNAME",
+            file=sys.stderr,
+        )
         return None
     return username
 
@@ -344,8 +362,10 @@ COMMANDS = {
     "backup": (cmd_backup, "write a consistent copy of the database (safe while the bot runs)"),
     "import": (cmd_import, "import devices from a CSV file (dry run unless --apply)"),
     "labels": (cmd_labels, "write an A4 PDF of stickers (QR code, number, name) for printing"),
-    "health": (cmd_health, "exit 0 if the running bot got updates (or passed its webhook "
-                           "check) within health.max_age seconds, else 1"),
+    "health": (
+        cmd_health,
+        "exit 0 if the running bot got updates (or passed its webhook check) within health.max_age seconds, else 1",
+    ),
 }
 
 
@@ -353,10 +373,11 @@ CONFIG_HELP = "config file (default: $CASHBOT_CONFIG or ./cashbot.toml)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m cashbot",
-                                     description="cashbot: where every shared device is.",
-                                     epilog="exit codes: 0 done, 1 the command failed, "
-                                            "2 fix the configuration or setup and start again")
+    parser = argparse.ArgumentParser(
+        prog="python -m cashbot",
+        description="cashbot: where every shared device is.",
+        epilog="exit codes: 0 done, 1 the command failed, 2 fix the configuration or setup and start again",
+    )
     parser.add_argument("--config", help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="command")
     for name, (_, help_text) in COMMANDS.items():
@@ -366,26 +387,37 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "migrate":
             command.add_argument("--status", action="store_true", help="show applied and pending")
         elif name == "export":
-            command.add_argument("file", nargs="?", metavar="FILE",
-                                 help="where to write the CSV (default or '-': standard output)")
+            command.add_argument(
+                "file", nargs="?", metavar="FILE", help="where to write the CSV (default or '-': standard output)"
+            )
         elif name == "backup":
-            command.add_argument("file", nargs="?", metavar="FILE",
-                                 help="where to write the copy (default: a timestamped file in the "
-                                      "backup directory)")
+            command.add_argument(
+                "file",
+                nargs="?",
+                metavar="FILE",
+                help="where to write the copy (default: a timestamped file in the backup directory)",
+            )
         elif name == "import":
-            command.add_argument("file", help="CSV file (cp1251, UTF-8, UTF-16; , ; or tab); "
-                                              "exit 0 done, 1 file refused, 2 usage, 3 internal error")
+            command.add_argument(
+                "file",
+                help="CSV file (cp1251, UTF-8, UTF-16; , ; or tab); "
+                "exit 0 done, 1 file refused, 2 usage, 3 internal error",
+            )
             command.add_argument("--apply", action="store_true", help="write it (default: only check)")
-            command.add_argument("--update-existing", action="store_true",
-                                 help="rows whose number exists update that device")
+            command.add_argument(
+                "--update-existing", action="store_true", help="rows whose number exists update that device"
+            )
         elif name == "labels":
-            command.add_argument("-o", "--output", required=True, metavar="FILE",
-                                 help="the PDF to write ('-': standard output)")
+            command.add_argument(
+                "-o", "--output", required=True, metavar="FILE", help="the PDF to write ('-': standard output)"
+            )
             command.add_argument("--category", metavar="NAME", help="only this category's devices")
-            command.add_argument("--numbers", metavar="RANGES",
-                                 help="only these sticker numbers, e.g. 1-200 or '1-10, 15, 20-25'")
-            command.add_argument("--bot", metavar="USERNAME",
-                                 help="the bot's username for the links (default: ask Telegram getMe)")
+            command.add_argument(
+                "--numbers", metavar="RANGES", help="only these sticker numbers, e.g. 1-200 or '1-10, 15, 20-25'"
+            )
+            command.add_argument(
+                "--bot", metavar="USERNAME", help="the bot's username for the links (default: ask Telegram getMe)"
+            )
     return parser
 
 
@@ -403,9 +435,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, sqlite3.Error, DatabaseError) as error:  # unreadable file, broken database
         text = " ".join(str(error).split())
         if settings is not None and "unable to open database file" in text:
-            return _fatal(f"cashbot: {command} failed: database.path {settings.database.path.absolute()}: "
-                          f"{text}: check that the file and its folder exist and this user can "
-                          "write both (SQLite puts -wal and -shm files beside it)", 2)
+            return _fatal(
+                f"cashbot: {command} failed: database.path {settings.database.path.absolute()}: "
+                f"{text}: check that the file and its folder exist and this user can "
+                "write both (SQLite puts -wal and -shm files beside it)",
+                2,
+            )
         return _fatal(f"cashbot: {command} failed: {text}", 1)
     finally:
         _close_database()
@@ -417,8 +452,11 @@ def _fatal(message: str, code: int) -> int:
     print(message, file=sys.stderr)
     for handler in logging.getLogger().handlers:
         if isinstance(handler, logging.FileHandler):
-            handler.handle(logging.LogRecord("cashbot", logging.CRITICAL, __file__, 0,
-                                             message.removeprefix("cashbot: "), None, None))
+            handler.handle(
+                logging.LogRecord(
+                    "cashbot", logging.CRITICAL, __file__, 0, message.removeprefix("cashbot: "), None, None
+                )
+            )
     return code
 
 

@@ -1,8 +1,9 @@
-from tests.double.fixtures import *  # noqa: F401,F403  (api, bot, bot_factory, telegram_mode)
+import os
 
 import pytest
 
 from cashbot.db.database import apply_migrations, open_database
+from tests.double.fixtures import *  # noqa: F401,F403  (api, bot, bot_factory, telegram_mode)
 from tests.support import DEFAULT_NOW, HandlerEnv, make_handler_env
 
 # The fixture behind every bot process (`bot` uses it too): a test that uses it is end to
@@ -56,3 +57,26 @@ async def make_env(tmp_path):
 def handler_env(make_env) -> HandlerEnv:
     """`make_env()` with the test defaults."""
     return make_env()
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """`cli(*argv, **env)` runs `cashbot.__main__.main([...])` in a clean directory with only
+    the CASHBOT_* variables a test sets; returns (exit code, stdout, stderr)."""
+    from cashbot.__main__ import main
+
+    for key in list(os.environ):
+        if key.startswith("CASHBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CASHBOT_SECRETS_DIR", str(tmp_path / "no-secrets"))
+    monkeypatch.setenv("CASHBOT_DATABASE__PATH", str(tmp_path / "data" / "cashbot.sqlite3"))
+
+    def run(*argv: str, **env: str):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

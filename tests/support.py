@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,12 +18,15 @@ from tests.double.recording_session import RecordingSession
 
 TOKEN = "123456:TEST-abcdefghijklmnopqrstuvwxyz012345"
 # A Friday 10:00 Moscow time: tests that care about weekdays move from here.
-DEFAULT_NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)
+DEFAULT_NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
 
 
 def make_settings(tmp_path: Path, **overrides) -> Settings:
-    values = dict(telegram={"token": TOKEN}, database={"path": str(tmp_path / "cashbot.sqlite3")},
-                  logging={"dir": str(tmp_path / "logs")})
+    values = dict(
+        telegram={"token": TOKEN},
+        database={"path": str(tmp_path / "cashbot.sqlite3")},
+        logging={"dir": str(tmp_path / "logs")},
+    )
     values.update(overrides)
     return Settings(**values)
 
@@ -48,8 +51,7 @@ class HandlerEnv:
 
     async def forge_press(self, user, data: str, message=None, *, inline: bool = False):
         """A press of a button the user was not shown (see `User.forge_press`)."""
-        return await self.session.forge_press(self.app.dispatcher, self.app.bot, user, data,
-                                              message, inline=inline)
+        return await self.session.forge_press(self.app.dispatcher, self.app.bot, user, data, message, inline=inline)
 
 
 def make_handler_env(tmp_path: Path, **settings_overrides) -> HandlerEnv:
@@ -59,8 +61,14 @@ def make_handler_env(tmp_path: Path, **settings_overrides) -> HandlerEnv:
     session = RecordingSession(telegram)
     # The same defaults as the real bot (HTML parse mode): the double then parses and checks
     # every message's HTML, as Telegram would.
-    bot = session.bot(TOKEN, default=DefaultBotProperties(parse_mode=ParseMode.HTML,
-                                                          link_preview_is_disabled=True))
+    bot = session.bot(TOKEN, default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True))
     database = prepare_database(settings, clock)
     app = build_app(settings, bot=bot, clock=clock, database=database)
     return HandlerEnv(app, telegram, session, clock)
+
+
+def one_line(err: str) -> str:
+    """The only line of a command's error output (a one-line error is the contract)."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]

@@ -10,59 +10,35 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from cashbot.__main__ import main
 from cashbot.services.device_csv import parse_devices
 from tests.double.process import REPO_ROOT
 from tests.double.server import BotApiDouble
 from tests.seed import device, person, seed_file
-from tests.support import TOKEN
+from tests.support import TOKEN, one_line
 
 
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    """Run main([...]) in a clean directory with only the CASHBOT_* variables a test sets."""
-    for key in list(os.environ):
-        if key.startswith("CASHBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CASHBOT_SECRETS_DIR", str(tmp_path / "no-secrets"))
-    monkeypatch.setenv("CASHBOT_DATABASE__PATH", str(tmp_path / "data" / "cashbot.sqlite3"))
-
-    def run(*argv: str, **env: str):
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-def _one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
-
-
-@pytest.mark.parametrize("env, expected", [
-    ({}, "telegram.token is not set"),
-    ({"CASHBOT_TELEGRAM__TOKEN": "12345"}, "malformed token"),
-    ({"CASHBOT_TELEGRAM__TOKEN": TOKEN, "CASHBOT_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
-    ({"CASHBOT_TELEGRAM__TOKEN": TOKEN, "CASHBOT_CONFIG": "missing.toml"}, "not found"),
-])
-def test_run_with_bad_config_says_what_to_fix_in_one_line(cli, env, expected):
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, "telegram.token is not set"),
+        ({"CASHBOT_TELEGRAM__TOKEN": "12345"}, "malformed token"),
+        ({"CASHBOT_TELEGRAM__TOKEN": TOKEN, "CASHBOT_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
+        ({"CASHBOT_TELEGRAM__TOKEN": TOKEN, "CASHBOT_CONFIG": "missing.toml"}, "not found"),
+    ],
+)
+def test_run_with_bad_config_says_what_to_fix_inone_line(cli, env, expected):
     code, out, err = cli("run", **env)
-    assert code == 2 and expected in _one_line(err)
+    assert code == 2 and expected in one_line(err)
 
 
 def test_unknown_key_in_the_config_file(cli, tmp_path):
     (tmp_path / "cashbot.toml").write_text('timezone = "Europe/Moscow"\nadmin = [1]\n')
     code, _, err = cli("run", CASHBOT_TELEGRAM__TOKEN=TOKEN)
-    assert code == 2 and "admin: unknown key" in _one_line(err)
+    assert code == 2 and "admin: unknown key" in one_line(err)
 
 
 def test_migrate_applies_then_reports_status(cli):
@@ -80,7 +56,7 @@ def test_check_healthy_and_broken(cli, tmp_path):
     assert code == 0 and "integrity ok" in out and "devices: 0" in out
     (tmp_path / "data" / "cashbot.sqlite3").write_bytes(b"this is not a database" * 100)
     code, _, err = cli("check")
-    assert code == 1 and "check failed" in _one_line(err)
+    assert code == 1 and "check failed" in one_line(err)
 
 
 def test_check_without_a_token_fails(cli):
@@ -95,8 +71,9 @@ def _seed_two_devices(path):
         held = device(1, "MSPOS-N", "Онлайн-касса")
         device(2, "Эвотор 7.2", "Онлайн-касса")
         from cashbot.db.models import Loan
-        Loan.create(device=held, person=alice, taken_at=datetime(2026, 11, 20, tzinfo=timezone.utc),
-                    due_on=date(2026, 12, 20))
+
+        Loan.create(device=held, person=alice, taken_at=datetime(2026, 11, 20, tzinfo=UTC), due_on=date(2026, 12, 20))
+
     seed_file(path, build)
 
 
@@ -105,19 +82,19 @@ def test_export_to_a_file_and_to_stdout(cli, tmp_path):
     code, _, err = cli("export", str(tmp_path / "devices.csv"))
     assert code == 0 and "exported 2 device(s)" in err
     parsed = parse_devices((tmp_path / "devices.csv").read_bytes(), today=date(2026, 11, 27))
-    assert parsed.ok and [(r.number, r.holder_email) for r in parsed.rows] == [
-        (1, "alice@example.ru"), (2, None)]
+    assert parsed.ok and [(r.number, r.holder_email) for r in parsed.rows] == [(1, "alice@example.ru"), (2, None)]
     # stdout, from the real process: the bytes can be piped into a file as they are
     env = {k: v for k, v in os.environ.items() if k.startswith("CASHBOT_") or k == "PATH"}
-    result = subprocess.run([sys.executable, "-m", "cashbot", "export"], cwd=REPO_ROOT,
-                            env=env, capture_output=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "cashbot", "export"], cwd=REPO_ROOT, env=env, capture_output=True, timeout=60
+    )
     assert result.returncode == 0
     assert result.stdout == (tmp_path / "devices.csv").read_bytes()
 
 
 def test_export_without_a_database_fails(cli, tmp_path):
     code, _, err = cli("export")
-    assert code == 1 and "does not exist" in _one_line(err)
+    assert code == 1 and "does not exist" in one_line(err)
     assert not (tmp_path / "data" / "cashbot.sqlite3").exists()
 
 
@@ -139,7 +116,7 @@ def test_backup_default_and_explicit_file_open_with_the_data(cli, tmp_path):
 
 def test_backup_of_a_missing_database_fails(cli):
     code, _, err = cli("backup")
-    assert code == 1 and "does not exist" in _one_line(err)
+    assert code == 1 and "does not exist" in one_line(err)
 
 
 def test_restore_procedure_stop_copy_start_brings_the_old_data_back(cli, tmp_path):
@@ -163,19 +140,20 @@ def test_restore_procedure_stop_copy_start_brings_the_old_data_back(cli, tmp_pat
 
 @pytest.mark.parametrize("command", ["run", "migrate", "check", "export", "backup"])
 def test_every_subcommand_has_help(command):
-    result = subprocess.run([sys.executable, "-m", "cashbot", command, "--help"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "cashbot", command, "--help"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and f"python -m cashbot {command}" in result.stdout
 
 
 @pytest.mark.e2e  # starts the bot process
 def test_real_process_exit_code_for_a_bad_config(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
-    env.update(CASHBOT_SECRETS_DIR=str(tmp_path), CASHBOT_TELEGRAM__TOKEN="nope",
-               PYTHONPATH=str(REPO_ROOT))
-    result = subprocess.run([sys.executable, "-m", "cashbot"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "malformed token" in _one_line(result.stderr)
+    env.update(CASHBOT_SECRETS_DIR=str(tmp_path), CASHBOT_TELEGRAM__TOKEN="nope", PYTHONPATH=str(REPO_ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "cashbot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "malformed token" in one_line(result.stderr)
 
 
 # ------------------------------------------------------------------------------ import exit codes
@@ -189,6 +167,7 @@ def import_cli(cli, tmp_path):
 
     def run(*argv: str):
         return cli("import", *argv, CASHBOT_CLOCK_FILE=str(tmp_path / "clock"))
+
     return run
 
 
@@ -200,9 +179,9 @@ def test_import_exit_codes_done_refused_usage(import_cli, tmp_path):
     code, out, _ = import_cli(str(bad), "--apply")
     assert code == 1 and "Строка 2, «Номер»" in out
     code, _, err = import_cli(str(tmp_path / "missing.csv"))
-    assert code == 2 and "no such file" in _one_line(err)
+    assert code == 2 and "no such file" in one_line(err)
     code, _, err = import_cli(str(tmp_path))  # a directory
-    assert code == 2 and str(tmp_path) in _one_line(err)
+    assert code == 2 and str(tmp_path) in one_line(err)
 
 
 def test_import_broken_files_are_refused_not_crashed(import_cli, tmp_path):
@@ -227,16 +206,17 @@ def test_import_internal_error_is_one_line_and_not_exit_1(import_cli, tmp_path, 
     monkeypatch.setattr(import_csv, "plan_import", broken)
     (tmp_path / "good.csv").write_text(IMPORT_HEADER + "1;Касса;Весы;S1;;\n", encoding="utf-8")
     code, _, err = import_cli(str(tmp_path / "good.csv"), "--apply")
-    assert code == 3 and "internal error (RuntimeError: a bug)" in _one_line(err)
+    assert code == 3 and "internal error (RuntimeError: a bug)" in one_line(err)
 
 
 def test_import_dry_run_prints_exactly_what_the_apply_then_does(import_cli, tmp_path):
-    (tmp_path / "first.csv").write_text(IMPORT_HEADER + "1;Касса;Весы;S1;;\n2;Сканер;Весы;S2;;\n",
-                                        encoding="utf-8")
+    (tmp_path / "first.csv").write_text(IMPORT_HEADER + "1;Касса;Весы;S1;;\n2;Сканер;Весы;S2;;\n", encoding="utf-8")
     assert import_cli(str(tmp_path / "first.csv"), "--apply")[0] == 0
     (tmp_path / "second.csv").write_text(
         IMPORT_HEADER + "1;Касса;Весы;S1;;\n2;Новое имя;Новая;S2;a@example.ru;01.11.2026\n"
-        "3;Ещё;Весы;S3;b@example.ru;01.12.2026\n", encoding="utf-8")
+        "3;Ещё;Весы;S3;b@example.ru;01.12.2026\n",
+        encoding="utf-8",
+    )
     code, dry, _ = import_cli(str(tmp_path / "second.csv"), "--update-existing")
     assert code == 0
     planned = dict(line.split(": ", 1) for line in dry.splitlines() if not line.startswith(" "))
@@ -244,9 +224,15 @@ def test_import_dry_run_prints_exactly_what_the_apply_then_does(import_cli, tmp_
     assert code == 0
     applied = out.splitlines()[-1]
     assert planned["overdue (return date already past)"] == "1"
-    for dry_key, done_key in (("to add", "added"), ("to update", "updated"), ("unchanged", "unchanged"),
-                              ("to assign", "assigned"), ("return dates to change", "return dates changed"),
-                              ("to invite", "invited"), ("new categories", "new categories")):
+    for dry_key, done_key in (
+        ("to add", "added"),
+        ("to update", "updated"),
+        ("unchanged", "unchanged"),
+        ("to assign", "assigned"),
+        ("return dates to change", "return dates changed"),
+        ("to invite", "invited"),
+        ("new categories", "new categories"),
+    ):
         assert f"{done_key} {planned[dry_key]}" in applied, (dry_key, dry, applied)
     assert "added 1, updated 1, unchanged 1, assigned 2" in applied
 
@@ -261,7 +247,7 @@ def test_config_works_before_and_after_the_command(cli, tmp_path):
         code, out, _ = cli(*argv, CASHBOT_TELEGRAM__TOKEN=TOKEN)
         assert code == 0 and "time zone Asia/Yekaterinburg" in out, argv
     code, _, err = cli("check", "--config", "missing.toml")
-    assert code == 2 and "missing.toml" in _one_line(err)
+    assert code == 2 and "missing.toml" in one_line(err)
 
 
 def test_read_only_commands_never_create_a_database(cli, tmp_path):
@@ -281,16 +267,19 @@ def test_read_only_commands_never_create_a_database(cli, tmp_path):
     assert ("migratehistory",) in before
 
 
-@pytest.mark.parametrize("make, expected", [
-    (lambda root: root.joinpath("data").mkdir(), "is a folder, not a file"),
-    (lambda root: root.joinpath("file").write_text("x"), "is a file, not a folder"),
-])
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda root: root.joinpath("data").mkdir(), "is a folder, not a file"),
+        (lambda root: root.joinpath("file").write_text("x"), "is a file, not a folder"),
+    ],
+)
 def test_database_path_problems_name_the_path_and_the_fix(cli, tmp_path, make, expected):
     make(tmp_path)
     target = tmp_path / ("data" if "folder, not" in expected else "file/cashbot.sqlite3")
     for command in ("migrate", "run", "check"):
         code, _, err = cli(command, CASHBOT_TELEGRAM__TOKEN=TOKEN, CASHBOT_DATABASE__PATH=str(target))
-        line = _one_line(err)
+        line = one_line(err)
         assert code == 2 and str(target) in line and expected in line, command
         assert "CASHBOT_DATABASE__PATH" in line
 
@@ -300,8 +289,9 @@ def test_relative_paths_are_the_callers_with_the_run_script(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
     env.update(CASHBOT_SECRETS_DIR=str(tmp_path / "no-secrets"), CASHBOT_DATABASE__PATH="db/bot.sqlite3")
     for argv in (["migrate"], ["backup", "copy.sqlite3"]):
-        result = subprocess.run([str(REPO_ROOT / "run"), *argv], cwd=tmp_path, env=env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [str(REPO_ROOT / "run"), *argv], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        )
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "db" / "bot.sqlite3").is_file() and (tmp_path / "copy.sqlite3").is_file()
     assert not (REPO_ROOT / "db").exists()
@@ -312,18 +302,28 @@ def test_relative_paths_are_the_callers_with_the_run_script(tmp_path):
 
 def _bot_env(tmp_path, api_base: str, token: str = TOKEN) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
-    env.update(PYTHONUNBUFFERED="1", CASHBOT_SECRETS_DIR=str(tmp_path / "no-secrets"),
-               CASHBOT_TELEGRAM__TOKEN=token, CASHBOT_TELEGRAM__API_BASE=api_base,
-               CASHBOT_DATABASE__PATH=str(tmp_path / "cashbot.sqlite3"),
-               CASHBOT_ACCESS__MODE="open")
+    env.update(
+        PYTHONUNBUFFERED="1",
+        CASHBOT_SECRETS_DIR=str(tmp_path / "no-secrets"),
+        CASHBOT_TELEGRAM__TOKEN=token,
+        CASHBOT_TELEGRAM__API_BASE=api_base,
+        CASHBOT_DATABASE__PATH=str(tmp_path / "cashbot.sqlite3"),
+        CASHBOT_ACCESS__MODE="open",
+    )
     return env
 
 
 @pytest.mark.e2e  # starts the bot process
 def test_a_refused_token_stops_with_one_line_exit_2_and_the_log_file_has_it(api, tmp_path):
     wrong = TOKEN.split(":")[0] + ":WRONG-abcdefghijklmnopqrstuvwxyz"  # the double's bot id, other secret
-    result = subprocess.run([sys.executable, "-m", "cashbot"], cwd=tmp_path, timeout=60,
-                            env=_bot_env(tmp_path, api.base_url, wrong), capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cashbot"],
+        cwd=tmp_path,
+        timeout=60,
+        env=_bot_env(tmp_path, api.base_url, wrong),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
@@ -354,8 +354,13 @@ def _wait_for_output(path, needle: str, count: int = 1, timeout: float = 60) -> 
 def _bot_running(tmp_path, api_base: str, output):
     """`python -m cashbot` in tmp_path, stdout and stderr into `output`; killed if still running."""
     with open(output, "wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "cashbot"], cwd=tmp_path, stdout=sink,
-                                stderr=subprocess.STDOUT, env=_bot_env(tmp_path, api_base))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cashbot"],
+            cwd=tmp_path,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=_bot_env(tmp_path, api_base),
+        )
     try:
         yield proc
     finally:

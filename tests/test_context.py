@@ -36,8 +36,7 @@ async def test_ctx_carries_the_app_parts_and_who_is_asking(env):
     seen = catch_context(env)
     admin = person(ADMIN_ID, "Админ", "admin@example.ru", is_admin=True)
     staff = person(STAFF_ID, "Алиса", "alice@example.ru")
-    for telegram_id, name in [(ADMIN_ID, "Админ"), (STAFF_ID, "Алиса"), (DEVELOPER_ID, "Dev"),
-                              (STRANGER_ID, "Кто-то")]:
+    for telegram_id, name in [(ADMIN_ID, "Админ"), (STAFF_ID, "Алиса"), (DEVELOPER_ID, "Dev"), (STRANGER_ID, "Кто-то")]:
         await env.send(env.user(telegram_id, name), "атол")
     as_admin, as_staff, as_developer, as_stranger = seen
     app = env.app
@@ -49,7 +48,7 @@ async def test_ctx_carries_the_app_parts_and_who_is_asking(env):
     assert (as_developer.viewer, as_developer.is_admin, as_developer.is_developer) == (None, False, True)
     assert as_stranger.viewer is None and not as_stranger.is_admin and not as_stranger.is_developer
     with pytest.raises(LookupError):
-        as_stranger.me
+        _ = as_stranger.me
 
 
 async def test_ctx_cannot_be_changed_while_an_update_runs(env):

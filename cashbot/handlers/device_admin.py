@@ -13,7 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from cashbot import turns
-from cashbot.callbacks import DeviceAdminCb
+from cashbot.callbacks import DeviceAdminAction, DeviceAdminCb
 from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
@@ -24,17 +24,29 @@ from cashbot.services import catalog, device_admin, fields, people
 from cashbot.services.card import device_card
 from cashbot.services.device_admin import FIELDS
 from cashbot.services.errors import (
-    BadDate, BadValue, CategoryNotFound, DeviceFree, DeviceHeld, DeviceNotFound, DeviceTaken, DomainError,
-    DuplicateNumber, DuplicateSerial, EmailDomainNotAllowed, InvalidEmail, PersonNotFound, PersonUnavailable,
+    BadDate,
+    BadValue,
+    CategoryNotFound,
+    DeviceFree,
+    DeviceHeld,
+    DeviceNotFound,
+    DeviceTaken,
+    DomainError,
+    DuplicateNumber,
+    DuplicateSerial,
+    EmailDomainNotAllowed,
+    InvalidEmail,
+    PersonNotFound,
+    PersonUnavailable,
 )
 from cashbot.services.people import Viewer
 from cashbot.states import AssignDevice, EditDevice
-from cashbot.texts import device_admin as t
 from cashbot.texts import card as card_texts
+from cashbot.texts import device_admin as t
 from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc
 from cashbot.views import device_admin as v
-from cashbot.views.format import field_problem
+from cashbot.views.format import field_problem, fmt_date
 from cashbot.views.lists import shorten
 from cashbot.views.users import display_name
 
@@ -63,8 +75,12 @@ def _saved_note(result: device_admin.EditResult) -> str:
     field = t.FIELD_NAMES[result.field]
     if not result.changed:
         return t.FIELD_SAME.format(field=field)
-    show = lambda value: esc(value.strftime("%d.%m.%Y") if isinstance(value, date) else  # noqa: E731
-                             shorten(str(value), NOTE_VALUE) if value not in (None, "") else t.EMPTY_VALUE)
+
+    def show(value: object) -> str:
+        if isinstance(value, date):
+            return fmt_date(value)
+        return esc(shorten(str(value), NOTE_VALUE)) if value not in (None, "") else t.EMPTY_VALUE
+
     return t.FIELD_SAVED.format(field=field, old=show(result.old), new=show(result.new))
 
 
@@ -77,16 +93,15 @@ async def _device_card(callback: CallbackQuery, device_id: int, viewer: Viewer, 
         return None
 
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "card"))
-async def back_to_card(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
-                       ctx: Context) -> None:
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.CARD))
+async def back_to_card(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, ctx: Context) -> None:
     if (await state.get_state() or "").startswith(("EditDevice", "AssignDevice")):
         await state.set_state(None)
     await cards.show(ctx, callback.message, callback_data.device_id, edit=True)
     await callback.answer()
 
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "edit"))
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.EDIT))
 async def edit_menu(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     viewer, db = ctx.me, ctx.db
     if card := await _device_card(callback, callback_data.device_id, viewer, db):
@@ -94,9 +109,8 @@ async def edit_menu(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: 
         await callback.answer()
 
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "field"))
-async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
-                    ctx: Context) -> None:
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.FIELD))
+async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, ctx: Context) -> None:
     viewer, db = ctx.me, ctx.db
     if not 0 <= callback_data.arg < len(FIELDS):
         await callback.answer(field_texts.REASONS["field"], show_alert=True)
@@ -113,17 +127,22 @@ async def ask_field(callback: CallbackQuery, callback_data: DeviceAdminCb, state
     await callback.answer()
 
 
-@router.callback_query(DeviceAdminCb.filter(F.action.in_({"clear", "cat"})))
-async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
-                        ctx: Context) -> None:
+@router.callback_query(DeviceAdminCb.filter(F.action.in_({DeviceAdminAction.CLEAR, DeviceAdminAction.CATEGORY})))
+async def set_by_button(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, ctx: Context) -> None:
     """[Clear] an optional field, or a category picked from the buttons."""
     viewer, db, clock = ctx.me, ctx.db, ctx.clock
-    clearing = callback_data.action == "clear"
+    clearing = callback_data.action == DeviceAdminAction.CLEAR
     field = FIELDS[callback_data.arg] if clearing and 0 <= callback_data.arg < len(FIELDS) else "category"
     try:
-        result = await db.run(device_admin.edit_device, callback_data.device_id, field,
-                              None if clearing else callback_data.arg, actor_id=viewer.person_id,
-                              now=clock.now(), today=clock.today())
+        result = await db.run(
+            device_admin.edit_device,
+            callback_data.device_id,
+            field,
+            None if clearing else callback_data.arg,
+            actor_id=viewer.person_id,
+            now=clock.now(),
+            today=clock.today(),
+        )
     except (BadValue, CategoryNotFound, DeviceNotFound) as error:
         await callback.answer(_edit_refusal(error), show_alert=True)
         return
@@ -137,8 +156,15 @@ async def value_given(message: Message, state: FSMContext, ctx: Context) -> None
     viewer, db, clock = ctx.me, ctx.db, ctx.clock
     data = await state.get_data()
     try:
-        result = await db.run(device_admin.edit_device, data.get("device_id", 0), data.get("field", ""),
-                              message.text, actor_id=viewer.person_id, now=clock.now(), today=clock.today())
+        result = await db.run(
+            device_admin.edit_device,
+            data.get("device_id", 0),
+            data.get("field", ""),
+            message.text,
+            actor_id=viewer.person_id,
+            now=clock.now(),
+            today=clock.today(),
+        )
     except (BadValue, DuplicateNumber, DuplicateSerial) as error:
         await message.answer(_edit_refusal(error, message.text))  # the dialog waits for another value
         return
@@ -150,12 +176,13 @@ async def value_given(message: Message, state: FSMContext, ctx: Context) -> None
     await cards.show(ctx, message, result.device.device_id, _saved_note(result))
 
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "log"))
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.JOURNAL))
 async def journal(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     db, settings = ctx.db, ctx.settings
     try:
-        device, page = await db.run(device_admin.journal, callback_data.device_id, callback_data.arg,
-                                    settings.ui.page_size)
+        device, page = await db.run(
+            device_admin.journal, callback_data.device_id, callback_data.arg, settings.ui.page_size
+        )
     except DeviceNotFound:
         await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
         return
@@ -165,9 +192,9 @@ async def journal(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Co
 
 # --- giving a device to a person: who → until when → where → done
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "give"))
-async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
-                       ctx: Context) -> None:
+
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.GIVE))
+async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, ctx: Context) -> None:
     viewer, db = ctx.me, ctx.db
     if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
         return
@@ -178,8 +205,9 @@ async def ask_assignee(callback: CallbackQuery, callback_data: DeviceAdminCb, st
         return
     await state.set_state(AssignDevice.person)
     await state.set_data({**await state.get_data(), "device_id": card.device_id})
-    await callback.message.answer(t.ASK_ASSIGNEE.format(number=card.number, name=esc(card.name)),
-                                  reply_markup=v.back_to_card(card.device_id))
+    await callback.message.answer(
+        t.ASK_ASSIGNEE.format(number=card.number, name=esc(card.name)), reply_markup=v.back_to_card(card.device_id)
+    )
     await callback.answer()
 
 
@@ -199,9 +227,13 @@ async def assignee_given(message: Message, state: FSMContext, ctx: Context) -> N
     if not candidates:
         await message.answer(t.ASSIGNEE_NONE.format(query=esc(text)))
     elif candidates[0].status not in ASSIGNABLE:  # say so now, not after two more questions
-        await message.answer(t.ASSIGN_UNAVAILABLE.format(name=esc(display_name(candidates[0])),
-                                                         status=t.STATUS.get(candidates[0].status, ""))
-                             + "\n" + t.ASSIGNEE_OTHER)
+        await message.answer(
+            t.ASSIGN_UNAVAILABLE.format(
+                name=esc(display_name(candidates[0])), status=t.STATUS.get(candidates[0].status, "")
+            )
+            + "\n"
+            + t.ASSIGNEE_OTHER
+        )
     elif len(candidates) > 1:
         text, markup = v.assignee_choice(device_id, candidates)
         await message.answer(text, reply_markup=markup)
@@ -215,9 +247,10 @@ async def _ask_due(message: Message, state: FSMContext, person_id: int, name: st
     await message.answer(t.ASK_DUE.format(name=esc(name)), reply_markup=v.skip_keyboard(device_id))
 
 
-@router.callback_query(StateFilter(AssignDevice.person), DeviceAdminCb.filter(F.action == "pick"))
-async def assignee_picked(callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext,
-                          ctx: Context) -> None:
+@router.callback_query(StateFilter(AssignDevice.person), DeviceAdminCb.filter(F.action == DeviceAdminAction.PICK))
+async def assignee_picked(
+    callback: CallbackQuery, callback_data: DeviceAdminCb, state: FSMContext, ctx: Context
+) -> None:
     db = ctx.db
     try:
         person = await db.run(people.get_brief, callback_data.arg)
@@ -241,13 +274,17 @@ async def due_given(message: Message, state: FSMContext, ctx: Context) -> None:
     await message.answer(t.ASK_LOCATION, reply_markup=v.skip_keyboard((await state.get_data())["device_id"]))
 
 
-@router.callback_query(StateFilter(AssignDevice.due, AssignDevice.location), DeviceAdminCb.filter(F.action == "skip"))
+@router.callback_query(
+    StateFilter(AssignDevice.due, AssignDevice.location), DeviceAdminCb.filter(F.action == DeviceAdminAction.SKIP)
+)
 async def skip(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     await callback.answer()
     if await state.get_state() == AssignDevice.due.state:
         await state.set_state(AssignDevice.location)
         await state.update_data(due_on=None)
-        await callback.message.answer(t.ASK_LOCATION, reply_markup=v.skip_keyboard((await state.get_data())["device_id"]))
+        await callback.message.answer(
+            t.ASK_LOCATION, reply_markup=v.skip_keyboard((await state.get_data())["device_id"])
+        )
         return
     await _assign(callback.message, state, None, ctx)
 
@@ -263,9 +300,16 @@ async def _assign(message: Message, state: FSMContext, location: str | None, ctx
     await state.set_state(None)
     due = date.fromisoformat(data["due_on"]) if data.get("due_on") else None
     try:
-        result = await db.run(device_admin.assign, data.get("device_id", 0), data.get("person_id", 0),
-                              due_on=due, location=location, actor_id=viewer.person_id,
-                              today=clock.today(), now=clock.now())
+        result = await db.run(
+            device_admin.assign,
+            data.get("device_id", 0),
+            data.get("person_id", 0),
+            due_on=due,
+            location=location,
+            actor_id=viewer.person_id,
+            today=clock.today(),
+            now=clock.now(),
+        )
     except DeviceTaken as error:
         note = t.ASSIGN_TAKEN.format(name=esc(error.holder_name))
     except PersonUnavailable as error:
@@ -274,8 +318,9 @@ async def _assign(message: Message, state: FSMContext, location: str | None, ctx
         note = t.BAD_DUE[error.reason]
     except BadValue as error:  # the typed location: ask for it again
         await state.set_state(AssignDevice.location)
-        await message.answer(esc(field_problem(error)) + "\n" + t.SEND_OTHER,
-                             reply_markup=v.skip_keyboard(data.get("device_id", 0)))
+        await message.answer(
+            esc(field_problem(error)) + "\n" + t.SEND_OTHER, reply_markup=v.skip_keyboard(data.get("device_id", 0))
+        )
         return
     except (DeviceNotFound, PersonNotFound):
         await message.answer(card_texts.DEVICE_GONE)
@@ -295,12 +340,18 @@ async def send_text_please(message: Message) -> None:
 
 # --- taking a device back, deleting it
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "take"))
+
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.TAKE_BACK))
 async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     viewer, db, settings, clock, notifier = ctx.me, ctx.db, ctx.settings, ctx.clock, ctx.notifier
     try:
-        result = await db.run(device_admin.unassign, callback_data.device_id, actor_id=viewer.person_id,
-                              now=clock.now(), hold_hours=settings.queue.hold_hours)
+        result = await db.run(
+            device_admin.unassign,
+            callback_data.device_id,
+            actor_id=viewer.person_id,
+            now=clock.now(),
+            hold_hours=settings.queue.hold_hours,
+        )
     except DeviceFree:
         note = t.NOT_HELD
     except DeviceNotFound:
@@ -315,7 +366,7 @@ async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: 
     await callback.answer()
 
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "del"))
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.DELETE))
 async def ask_delete(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     viewer, db = ctx.me, ctx.db
     if not (card := await _device_card(callback, callback_data.device_id, viewer, db)):
@@ -328,12 +379,13 @@ async def ask_delete(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx:
     await callback.answer()
 
 
-@router.callback_query(DeviceAdminCb.filter(F.action == "delok"))
+@router.callback_query(DeviceAdminCb.filter(F.action == DeviceAdminAction.CONFIRM_DELETE))
 async def delete(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: Context) -> None:
     viewer, db, clock = ctx.me, ctx.db, ctx.clock
     try:
-        device = await db.run(device_admin.delete_device, callback_data.device_id, actor_id=viewer.person_id,
-                              now=clock.now())
+        device = await db.run(
+            device_admin.delete_device, callback_data.device_id, actor_id=viewer.person_id, now=clock.now()
+        )
     except DeviceHeld as error:  # taken between the confirmation and the click
         note = t.DEVICE_HELD.format(name=esc(error.holder_name))
         await cards.show(ctx, callback.message, callback_data.device_id, note, edit=True)

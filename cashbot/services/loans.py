@@ -84,19 +84,33 @@ class HolderCheck:
     waiting: int
 
 
-def start_loan(device_id: int, person_id: int, *, due_on: date | None, location: str | None,
-               now: datetime, locate_device: bool = True) -> StartedLoan:
+def start_loan(
+    device_id: int,
+    person_id: int,
+    *,
+    due_on: date | None,
+    location: str | None,
+    now: datetime,
+    locate_device: bool = True,
+) -> StartedLoan:
     """Open a loan inside the caller's transaction: the new holder leaves the device's queue and
     the loan's location becomes the device's (unless `locate_device` is False: a hand-over
     carries a location the device already has). The unique index on open loans decides a race:
     DeviceTaken, and the caller's transaction rolls back."""
     try:
-        loan_id = database_proxy.execute_sql(_OPEN_LOAN_SQL, (
-            device_id, person_id, Loan.taken_at.db_value(now), Loan.due_on.db_value(due_on), location,
-        )).lastrowid
+        loan_id = database_proxy.execute_sql(
+            _OPEN_LOAN_SQL,
+            (
+                device_id,
+                person_id,
+                Loan.taken_at.db_value(now),
+                Loan.due_on.db_value(due_on),
+                location,
+            ),
+        ).lastrowid
     except IntegrityError:
         holder = current_loan(device_id)
-        raise DeviceTaken(holder_name(holder), holder.person_id if holder else 0)
+        raise DeviceTaken(holder_name(holder), holder.person_id if holder else 0) from None
     if location and locate_device:
         database_proxy.execute_sql(_SET_LOCATION_SQL, (location, Device.updated_at.db_value(now), device_id))
     had_place = database_proxy.execute_sql(_LEAVE_QUEUE_SQL, (device_id, person_id)).rowcount
@@ -143,19 +157,28 @@ def ensure_can_take(device_id: int, person_id: int) -> DeviceRef:
     return _check_takeable(device_id, person_id)
 
 
-def take(device_id: int, person_id: int, *, due_on: date | None, location: str | None,
-         today: date, now: datetime) -> TakeResult:
+def take(
+    device_id: int, person_id: int, *, due_on: date | None, location: str | None, today: date, now: datetime
+) -> TakeResult:
     due_on = check_due_date(due_on, today)
     with database_proxy.atomic():
         device = _check_takeable(device_id, person_id)
         loan = start_loan(device_id, person_id, due_on=due_on, location=location, now=now)
-        record("take", now, actor_id=person_id, device_id=device_id, person_id=person_id,
-               due_on=due_on, location=location)
+        record(
+            "take", now, actor_id=person_id, device_id=device_id, person_id=person_id, due_on=due_on, location=location
+        )
     return TakeResult(device, loan.loan_id, due_on, loan.left_queue)
 
 
-def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: int,
-                  actor_id: int | None = None, reason: str = "returned") -> ReturnResult:
+def return_device(
+    device_id: int,
+    person_id: int,
+    *,
+    now: datetime,
+    hold_hours: int,
+    actor_id: int | None = None,
+    reason: str = "returned",
+) -> ReturnResult:
     """Close the holder's loan and offer the device to the queue.
 
     `person_id` must hold it; admins unassigning pass the holder's id, themselves as actor."""
@@ -165,8 +188,13 @@ def return_device(device_id: int, person_id: int, *, now: datetime, hold_hours: 
             raise NotHolder()
         device = DeviceRef(device_id, state.number, state.name)
         close_loan(state.loan_id, reason, now)
-        record("return" if reason == "returned" else reason, now, actor_id=actor_id or person_id,
-               device_id=device_id, person_id=person_id)
+        record(
+            "return" if reason == "returned" else reason,
+            now,
+            actor_id=actor_id or person_id,
+            device_id=device_id,
+            person_id=person_id,
+        )
         offer = offer_next(device, now, hold_hours)
     return ReturnResult(device, offer)
 
@@ -177,15 +205,15 @@ def check_holder(device_id: int, person_id: int) -> HolderCheck:
     return HolderCheck(device_ref(device), loan.due_on, waiting_count(device_id))
 
 
-def extend(device_id: int, person_id: int, *, due_on: date | None, today: date,
-           now: datetime) -> ExtendResult:
+def extend(device_id: int, person_id: int, *, due_on: date | None, today: date, now: datetime) -> ExtendResult:
     due_on = check_due_date(due_on, today)
     with database_proxy.atomic():
         device, loan = require_holder(device_id, person_id)
         old = loan.due_on
         loan.due_on = due_on
         loan.save()
-        record("extend", now, actor_id=person_id, device_id=device_id, person_id=person_id,
-               old_due_on=old, due_on=due_on)
+        record(
+            "extend", now, actor_id=person_id, device_id=device_id, person_id=person_id, old_due_on=old, due_on=due_on
+        )
         waiting = [brief(e.person) for e in queue_entries(device_id)]
     return ExtendResult(device_ref(device), due_on, waiting)

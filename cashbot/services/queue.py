@@ -65,12 +65,12 @@ def offer_next(device: DeviceRef, now: datetime, hold_hours: int) -> Offer | Non
         if person.status != PersonStatus.ACTIVE:
             # blocked or deleted people lose their place
             database_proxy.execute_sql(_DROP_ENTRY_SQL, (entry_id,))
-            record("queue_dropped", now, device_id=device.device_id, person_id=person.person_id,
-                   status=person.status)
+            record("queue_dropped", now, device_id=device.device_id, person_id=person.person_id, status=person.status)
             continue
         until = now + timedelta(hours=hold_hours)
-        database_proxy.execute_sql(_OFFER_SQL, (QueueEntry.offered_at.db_value(now),
-                                                QueueEntry.offer_expires_at.db_value(until), entry_id))
+        database_proxy.execute_sql(
+            _OFFER_SQL, (QueueEntry.offered_at.db_value(now), QueueEntry.offer_expires_at.db_value(until), entry_id)
+        )
         record("offer", now, device_id=device.device_id, person_id=person.person_id, until=until.isoformat())
         return Offer(device, person, until)
     return None
@@ -95,23 +95,36 @@ def join_queue(device_id: int, person_id: int, *, now: datetime, today_start: da
             with database_proxy.atomic():
                 QueueEntry.create(device=device, person=person_id, joined_at=now)
         except IntegrityError:
-            raise AlreadyQueued()
+            raise AlreadyQueued() from None
         position = waiting_count(device_id)
         record("queue_join", now, actor_id=person_id, device_id=device_id, person_id=person_id)
         holder_to_notify = None
         if loan is not None:
-            told_today = Event.select().where(
-                Event.kind == "holder_told_waiting", Event.device == device_id,
-                Event.person == loan.person_id, Event.at >= today_start).exists()
+            told_today = (
+                Event.select()
+                .where(
+                    Event.kind == "holder_told_waiting",
+                    Event.device == device_id,
+                    Event.person == loan.person_id,
+                    Event.at >= today_start,
+                )
+                .exists()
+            )
             if not told_today:
-                record("holder_told_waiting", now, device_id=device_id, person_id=loan.person_id,
-                       waiting_person_id=person_id)
+                record(
+                    "holder_told_waiting",
+                    now,
+                    device_id=device_id,
+                    person_id=loan.person_id,
+                    waiting_person_id=person_id,
+                )
                 holder_to_notify = brief(loan.person)
     return JoinResult(device_ref(device), position, holder_to_notify)
 
 
-def _leave(device_id: int, entry: QueueEntry, now: datetime, hold_hours: int,
-           by_system: bool = False) -> OfferChange | None:
+def _leave(
+    device_id: int, entry: QueueEntry, now: datetime, hold_hours: int, by_system: bool = False
+) -> OfferChange | None:
     device = live_device(device_id)
     was_offered = entry.offered_at is not None
     me = brief(Person.get_by_id(entry.person_id))
@@ -135,9 +148,10 @@ def leave_queue(device_id: int, person_id: int, *, now: datetime, hold_hours: in
         return _leave(device_id, entry, now, hold_hours)
 
 
-def pass_offer(device_id: int, person_id: int, *, now: datetime, hold_hours: int,
-               unreachable: bool = False) -> OfferChange:
-    """"Pass" on "your turn": give the reservation to the next in line.
+def pass_offer(
+    device_id: int, person_id: int, *, now: datetime, hold_hours: int, unreachable: bool = False
+) -> OfferChange:
+    """ "Pass" on "your turn": give the reservation to the next in line.
 
     `unreachable`: the bot passes for someone who blocked it (they could never answer)."""
     with database_proxy.atomic():
@@ -152,8 +166,11 @@ def pass_offer(device_id: int, person_id: int, *, now: datetime, hold_hours: int
 def expire_offers(now: datetime, hold_hours: int) -> list[OfferChange]:
     """Background loop: offers whose hold time passed move down the queue."""
     changes = []
-    expired = list(QueueEntry.select(QueueEntry.device, QueueEntry.person).where(
-        QueueEntry.offered_at.is_null(False), QueueEntry.offer_expires_at <= now))
+    expired = list(
+        QueueEntry.select(QueueEntry.device, QueueEntry.person).where(
+            QueueEntry.offered_at.is_null(False), QueueEntry.offer_expires_at <= now
+        )
+    )
     for entry in expired:
         with database_proxy.atomic():
             current = current_offer(entry.device_id)
