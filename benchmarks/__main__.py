@@ -17,14 +17,18 @@ import time
 import traceback
 
 NAMES = ("throughput", "ceiling", "e2e", "import", "reminders", "inline")
-OPTIONAL = {"import": "benchmarks.import_bench", "reminders": "benchmarks.reminders_bench",
-            "inline": "benchmarks.inline_bench"}
+OPTIONAL = {
+    "import": "benchmarks.import_bench",
+    "reminders": "benchmarks.reminders_bench",
+    "inline": "benchmarks.inline_bench",
+}
 
 
 def machine() -> str:
+    import sqlite3
+
     import aiogram
     import peewee
-    import sqlite3
 
     cpu = "unknown CPU"
     try:
@@ -33,8 +37,10 @@ def machine() -> str:
     except OSError:
         pass
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, aiogram {aiogram.__version__}, "
-            f"peewee {peewee.__version__}, SQLite {sqlite3.sqlite_version}; load average before the run: {load}")
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, aiogram {aiogram.__version__}, "
+        f"peewee {peewee.__version__}, SQLite {sqlite3.sqlite_version}; load average before the run: {load}"
+    )
 
 
 # Targets for the metrics the flows' own benchmarks report (by their keys).
@@ -80,8 +86,14 @@ def table(rows: list[tuple]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", choices=[[], *NAMES], default=[], metavar="name",
-                        help=f"some of: {', '.join(NAMES)} (default: all)")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        choices=[[], *NAMES],
+        default=[],
+        metavar="name",
+        help=f"some of: {', '.join(NAMES)} (default: all)",
+    )
     names = parser.parse_args(argv).names or list(NAMES)
     print(machine(), flush=True)
     rows: list[tuple] = []

@@ -19,7 +19,7 @@ import asyncio
 import gc
 import logging
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Dispatcher, F
@@ -42,18 +42,49 @@ PEOPLE = 200
 
 def screens() -> dict[str, tuple]:
     """(text, keyboard) of a search list's fourth page and of a device someone else holds."""
-    items = [DeviceItem(i, 1040 + i, "ККТ Атол Sigma 10", "Онлайн-касса",
-                        "Анна Иванова" if i % 2 else None, date(2026, 12, 1) if i % 2 else None, False)
-             for i in range(8)]
+    items = [
+        DeviceItem(
+            i,
+            1040 + i,
+            "ККТ Атол Sigma 10",
+            "Онлайн-касса",
+            "Анна Иванова" if i % 2 else None,
+            date(2026, 12, 1) if i % 2 else None,
+            False,
+        )
+        for i in range(8)
+    ]
     card = DeviceCard(
-        device_id=7, number=1049, name="ККТ Атол Sigma 10", category="Онлайн-касса", serial="A887825707",
-        firmware="5.8.12", registered_on=date(2024, 3, 1), comment="с блоком питания", location="офис Екб",
-        holder=Holder(3, "Анна Иванова", "anna", "anna@example.com", datetime(2026, 11, 20, 9, tzinfo=timezone.utc),
-                      date(2026, 12, 1), "офис Екб"),
-        waiting=2, reserved_for=None, reserved_for_me=False, reserved_until=None, my_position=None,
-        pending_handover_to=None, is_mine=False)
-    return {"list": lists.search_results("атол", Page(items, 2385, 3, 299), 7, TODAY),
-            "card": (card_text(card, TZ, TODAY, None), card_keyboard(card))}
+        device_id=7,
+        number=1049,
+        name="ККТ Атол Sigma 10",
+        category="Онлайн-касса",
+        serial="A887825707",
+        firmware="5.8.12",
+        registered_on=date(2024, 3, 1),
+        comment="с блоком питания",
+        location="офис Екб",
+        holder=Holder(
+            3,
+            "Анна Иванова",
+            "anna",
+            "anna@example.com",
+            datetime(2026, 11, 20, 9, tzinfo=UTC),
+            date(2026, 12, 1),
+            "офис Екб",
+        ),
+        waiting=2,
+        reserved_for=None,
+        reserved_for_me=False,
+        reserved_until=None,
+        my_position=None,
+        pending_handover_to=None,
+        is_mine=False,
+    )
+    return {
+        "list": lists.search_results("атол", Page(items, 2385, 3, 299), 7, TODAY),
+        "card": (card_text(card, TZ, TODAY, None), card_keyboard(card)),
+    }
 
 
 def shaped_dispatcher(text: str, markup) -> Dispatcher:
@@ -84,8 +115,9 @@ async def cpu_per_update(feeder: Feeder, users: list, how: str, rounds: int = 3,
             if how == "message":
                 await asyncio.gather(*(feeder.send(u, "атол", "x") for u in users))
             else:
-                await asyncio.gather(*(feeder.press(u, last, last.all_buttons[0], "x")
-                                       for u in users for last in [u.messages()[-1]]))
+                await asyncio.gather(
+                    *(feeder.press(u, last, last.all_buttons[0], "x") for u in users for last in [u.messages()[-1]])
+                )
         spent = time.process_time() - cpu - (feeder.harness_seconds - harness)
         best = min(best, spent / (each * len(users)) * 1000)
     return best
@@ -101,12 +133,16 @@ async def measure() -> dict:
     result: dict[str, float] = {}
     try:
         bots = [("echo", echo_bot.dp, session.bot(ECHO_TOKEN))]
-        bots += [(name, shaped_dispatcher(*screen), session.bot(TOKEN, default=BOT_DEFAULTS))
-                 for name, screen in screens().items()]
+        bots += [
+            (name, shaped_dispatcher(*screen), session.bot(TOKEN, default=BOT_DEFAULTS))
+            for name, screen in screens().items()
+        ]
         for n, (name, dp, bot) in enumerate(bots):
             feeder = Feeder(telegram, dp, bot)
-            users = [telegram.user(900_000_000 + n * 10_000 + i, f"Человек {i}", username=f"p{n}_{i}",
-                                   token=bot.token) for i in range(PEOPLE)]
+            users = [
+                telegram.user(900_000_000 + n * 10_000 + i, f"Человек {i}", username=f"p{n}_{i}", token=bot.token)
+                for i in range(PEOPLE)
+            ]
             await asyncio.gather(*(feeder.send(u, "атол", "warm") for u in users))
             result[f"{name} message"] = await cpu_per_update(feeder, users, "message")
             result[f"{name} press"] = await cpu_per_update(feeder, users, "press")
@@ -118,8 +154,13 @@ async def measure() -> dict:
 # Which shaped screen stands for each kind of the staff mix, and how many of its updates are
 # messages: a search and /mine answer a text with a list; a page flip edits a list; a card
 # opened from a list, and every step of take and return, edit a card or a dialog prompt.
-STANDS_FOR = {"search": ("list", "message"), "page": ("list", "press"), "card": ("card", "press"),
-              "take/return": ("card", "press"), "mine": ("list", "message")}
+STANDS_FOR = {
+    "search": ("list", "message"),
+    "page": ("list", "press"),
+    "card": ("card", "press"),
+    "take/return": ("card", "press"),
+    "mine": ("list", "message"),
+}
 # Updates per action in the measured mix: a take/return pair is about 4.4 updates, a deep-link
 # message among them (benchmarks/README.md); the others are one update each.
 UPDATES_PER_ACTION = {"search": 1.0, "page": 1.0, "card": 1.0, "take/return": 4.4, "mine": 1.0}
@@ -145,10 +186,28 @@ def report(r: dict) -> list[tuple]:
     for screen, label in (("list", "search list"), ("card", "device card")):
         for how in ("message", "press"):
             echo, shaped = r[f"echo {how}"], r[f"{screen} {how}"]
-            rows.append(("ceiling", f"CPU ms per {how}, {label} sent by a bare dispatcher",
-                         f"{shaped:.2f}", f"{echo:.2f}", f"{echo / shaped:.2f}", "shown only", None))
-    rows.append(("ceiling", "best in-process ratio the staff mix could reach", "", "",
-                 f"{mix_ceiling(r):.2f}", "shown only", None))
+            rows.append(
+                (
+                    "ceiling",
+                    f"CPU ms per {how}, {label} sent by a bare dispatcher",
+                    f"{shaped:.2f}",
+                    f"{echo:.2f}",
+                    f"{echo / shaped:.2f}",
+                    "shown only",
+                    None,
+                )
+            )
+    rows.append(
+        (
+            "ceiling",
+            "best in-process ratio the staff mix could reach",
+            "",
+            "",
+            f"{mix_ceiling(r):.2f}",
+            "shown only",
+            None,
+        )
+    )
     return rows
 
 

@@ -22,7 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import footprint, seed as seeding
+from benchmarks import footprint
+from benchmarks import seed as seeding
 from benchmarks.throughput import (
     CONFIRM_WORDS,
     ECHO_ID_OFFSET,
@@ -101,8 +102,9 @@ def _walk(person: Person, reply: BotMessage, done, words: tuple[str, ...], steps
     return done(reply)
 
 
-def cashbot_session(person: Person, member: seeding.StaffMember, flows: Flows, rounds: int,
-                    rng: random.Random, terms: list[str]) -> None:
+def cashbot_session(
+    person: Person, member: seeding.StaffMember, flows: Flows, rounds: int, rng: random.Random, terms: list[str]
+) -> None:
     for r in range(rounds):
         if flows.search:
             person.send(rng.choice(terms))
@@ -180,16 +182,27 @@ def run(users: int = 50, rounds: int | None = None, flows: Flows | None = None, 
 
             people = [Person(api.user(m.telegram_id, m.first_name, username=m.username)) for m in members]
             cash_load = Load()
-            drive([lambda p=p, m=m, i=i: cashbot_session(p, m, flows, rounds, random.Random(i), seeded.search_terms)
-                   for i, (p, m) in enumerate(zip(people, members))], cash_load)
+            drive(
+                [
+                    lambda p=p, m=m, i=i: cashbot_session(p, m, flows, rounds, random.Random(i), seeded.search_terms)
+                    for i, (p, m) in enumerate(zip(people, members))
+                ],
+                cash_load,
+            )
             for p in people:
                 cash_load.latencies += p.latencies
 
-            echo_people = [Person(api.user(m.telegram_id + ECHO_ID_OFFSET, m.first_name, token=ECHO_TOKEN))
-                           for m in members]
+            echo_people = [
+                Person(api.user(m.telegram_id + ECHO_ID_OFFSET, m.first_name, token=ECHO_TOKEN)) for m in members
+            ]
             echo_load = Load()
-            drive([lambda e=e, p=p, i=i: echo_session(e, p.kinds, random.Random(i), seeded.search_terms)
-                   for i, (e, p) in enumerate(zip(echo_people, people))], echo_load)
+            drive(
+                [
+                    lambda e=e, p=p, i=i: echo_session(e, p.kinds, random.Random(i), seeded.search_terms)
+                    for i, (e, p) in enumerate(zip(echo_people, people))
+                ],
+                echo_load,
+            )
             for e in echo_people:
                 echo_load.latencies += e.latencies
 
@@ -197,14 +210,22 @@ def run(users: int = 50, rounds: int | None = None, flows: Flows | None = None, 
             echo_print = footprint.Footprint(echo_start, footprint.vm_hwm_kib(echo.pid))
         finally:
             cash_exit, echo_exit = cash.stop(), echo.stop()
-    return {"users": users, "rounds": rounds, "flows": flows, "cashbot": cash_load, "echo": echo_load,
-            "cash_footprint": cash_print, "echo_footprint": echo_print,
-            "exit_codes": (cash_exit, echo_exit)}
+    return {
+        "users": users,
+        "rounds": rounds,
+        "flows": flows,
+        "cashbot": cash_load,
+        "echo": echo_load,
+        "cash_footprint": cash_print,
+        "echo_footprint": echo_print,
+        "exit_codes": (cash_exit, echo_exit),
+    }
 
 
 def steps_label(flows: Flows) -> str:
-    steps = (["search"] if flows.search else []) + ["card (deep link)"] + (
-        ["take", "return"] if flows.take_return else [])
+    steps = (
+        (["search"] if flows.search else []) + ["card (deep link)"] + (["take", "return"] if flows.take_return else [])
+    )
     missing = ([] if flows.search else ["search"]) + ([] if flows.take_return else ["take/return"])
     return " → ".join(steps) + (f" (not in this tree yet: {', '.join(missing)})" if missing else "")
 
@@ -213,19 +234,42 @@ def report(r: dict) -> list[tuple]:
     cash, echo = r["cashbot"], r["echo"]
     ratio = cash.rate / echo.rate if echo.rate else float("nan")
     rows = [
-        ("e2e", f"replies/s, {r['users']} people × {r['rounds']} rounds", f"{cash.rate:.0f}", f"{echo.rate:.0f}",
-         f"{ratio:.2f}", "", None),
-        ("e2e", "action → answer p50/p95/p99 ms", f"{cash.pct(50):.0f}/{cash.pct(95):.0f}/{cash.pct(99):.0f}",
-         f"{echo.pct(50):.0f}/{echo.pct(95):.0f}/{echo.pct(99):.0f}", "", "", None),
-        ("e2e", "replies, failed sessions", f"{cash.replies}, {cash.failures}", f"{echo.replies}, {echo.failures}",
-         "", "0 failed", cash.failures == 0 and echo.failures == 0),
+        (
+            "e2e",
+            f"replies/s, {r['users']} people × {r['rounds']} rounds",
+            f"{cash.rate:.0f}",
+            f"{echo.rate:.0f}",
+            f"{ratio:.2f}",
+            "",
+            None,
+        ),
+        (
+            "e2e",
+            "action → answer p50/p95/p99 ms",
+            f"{cash.pct(50):.0f}/{cash.pct(95):.0f}/{cash.pct(99):.0f}",
+            f"{echo.pct(50):.0f}/{echo.pct(95):.0f}/{echo.pct(99):.0f}",
+            "",
+            "",
+            None,
+        ),
+        (
+            "e2e",
+            "replies, failed sessions",
+            f"{cash.replies}, {cash.failures}",
+            f"{echo.replies}, {echo.failures}",
+            "",
+            "0 failed",
+            cash.failures == 0 and echo.failures == 0,
+        ),
     ]
     return rows + footprint.rows(r["cash_footprint"], r["echo_footprint"])
 
 
 def details(r: dict) -> list[str]:
-    lines = [f"e2e steps per round: {steps_label(r['flows'])}",
-             f"e2e exit codes after SIGTERM: cashbot {r['exit_codes'][0]}, echo {r['exit_codes'][1]}"]
+    lines = [
+        f"e2e steps per round: {steps_label(r['flows'])}",
+        f"e2e exit codes after SIGTERM: cashbot {r['exit_codes'][0]}, echo {r['exit_codes'][1]}",
+    ]
     for name in ("cashbot", "echo"):
         if r[name].first_failure:
             lines.append(f"e2e first {name} failure: {r[name].first_failure}")

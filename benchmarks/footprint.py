@@ -51,11 +51,29 @@ def rows(cash: Footprint, echo: Footprint) -> list[tuple]:
     out = []
     if cash.peak_rss_kib and echo.peak_rss_kib:
         ratio = cash.peak_rss_kib / echo.peak_rss_kib
-        out.append(("footprint", "peak RSS (VmHWM) after the e2e load, MB", f"{cash.peak_rss_kib / 1024:.0f}",
-                    f"{echo.peak_rss_kib / 1024:.0f}", f"{ratio:.2f}", "≤ 1.25×", ratio <= 1.25))
+        out.append(
+            (
+                "footprint",
+                "peak RSS (VmHWM) after the e2e load, MB",
+                f"{cash.peak_rss_kib / 1024:.0f}",
+                f"{echo.peak_rss_kib / 1024:.0f}",
+                f"{ratio:.2f}",
+                "≤ 1.25×",
+                ratio <= 1.25,
+            )
+        )
     ratio = cash.startup_seconds / echo.startup_seconds
-    out.append(("footprint", "process start → first answered update, s", f"{cash.startup_seconds:.2f}",
-                f"{echo.startup_seconds:.2f}", f"{ratio:.2f}", "≤ 1.5×", ratio <= 1.5))
+    out.append(
+        (
+            "footprint",
+            "process start → first answered update, s",
+            f"{cash.startup_seconds:.2f}",
+            f"{echo.startup_seconds:.2f}",
+            f"{ratio:.2f}",
+            "≤ 1.5×",
+            ratio <= 1.5,
+        )
+    )
     return out
 
 

@@ -12,7 +12,7 @@ import asyncio
 import gc
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from cashbot.db.database import Db, apply_migrations, open_database
@@ -20,22 +20,35 @@ from cashbot.services.import_csv import apply_import, plan_import
 
 ROWS = 10_000
 TODAY = date(2026, 11, 27)
-NOW = datetime(2026, 11, 27, 7, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 7, tzinfo=UTC)
 CATEGORIES = ("Онлайн-касса", "Терминал эквайринга", "Сканер", "Фискальный регистратор", "Планшет")
 
 
 def make_csv(rows: int = ROWS) -> bytes:
     """Excel-like cp1251 with ';': every tenth device held by one of 50 people, with a due date."""
     due = (TODAY + timedelta(days=14)).strftime("%d.%m.%Y")
-    lines = ["Номер;Название;Категория;Серийный номер;Дата регистрации;Прошивка;Комментарий;"
-             "Email держателя;Местоположение;Дата возврата"]
+    lines = [
+        "Номер;Название;Категория;Серийный номер;Дата регистрации;Прошивка;Комментарий;"
+        "Email держателя;Местоположение;Дата возврата"
+    ]
     for n in range(1, rows + 1):
         held = n % 10 == 0
-        lines.append(";".join([
-            str(n), f"Касса Эвотор {n % 7}.{n % 3}", CATEGORIES[n % len(CATEGORIES)], f"{n:014d}",
-            "01.03.2024", "4.9.2", "после ремонта" if n % 5 == 0 else "",
-            f"person{n % 50}@example.ru" if held else "", "офис" if n % 2 else "склад",
-            due if held else ""]))
+        lines.append(
+            ";".join(
+                [
+                    str(n),
+                    f"Касса Эвотор {n % 7}.{n % 3}",
+                    CATEGORIES[n % len(CATEGORIES)],
+                    f"{n:014d}",
+                    "01.03.2024",
+                    "4.9.2",
+                    "после ремонта" if n % 5 == 0 else "",
+                    f"person{n % 50}@example.ru" if held else "",
+                    "офис" if n % 2 else "склад",
+                    due if held else "",
+                ]
+            )
+        )
     return ("\r\n".join(lines) + "\r\n").encode("cp1251")
 
 

@@ -88,8 +88,9 @@ async def _longest_stall(done: asyncio.Event) -> float:
     return stall
 
 
-async def measure(workdir: Path, *, people: int = 200, rate: float = 50.0, seconds: float = 10.0,
-                  saturated_each: int = 5) -> dict:
+async def measure(
+    workdir: Path, *, people: int = 200, rate: float = 50.0, seconds: float = 10.0, saturated_each: int = 5
+) -> dict:
     root = logging.getLogger()
     saved = root.handlers[:], root.level
     errors = ErrorCounter()
@@ -101,8 +102,12 @@ async def measure(workdir: Path, *, people: int = 200, rate: float = 50.0, secon
     session = RecordingSession(telegram)
     database = prepare_database(settings, clock)
     seeded = seeding.seed(seeding.SEED_NOW, staff=people)
-    serials = [row[0] for row in database_proxy.execute_sql(
-        "SELECT serial FROM devices WHERE deleted_at IS NULL ORDER BY id LIMIT 500").fetchall()]
+    serials = [
+        row[0]
+        for row in database_proxy.execute_sql(
+            "SELECT serial FROM devices WHERE deleted_at IS NULL ORDER BY id LIMIT 500"
+        ).fetchall()
+    ]
     app = build_app(settings, bot=session.bot(TOKEN, default=BOT_DEFAULTS), clock=clock, database=database)
     gc.freeze()  # as the bot does once started (cashbot.app.run)
     feeder = InlineFeeder(telegram, app, seeded, serials)
@@ -139,8 +144,9 @@ async def measure(workdir: Path, *, people: int = 200, rate: float = 50.0, secon
         "saturated_per_second": round(saturated / saturated_seconds, 1),
         "cpu_ms_per_query": round(saturated_cpu / saturated * 1000, 2),
         "unanswered": feeder.unanswered + errors.count,
-        "notes": "p99 by kind (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in by_kind.items())
-                 + f"; {feeder.results} results answered in all",
+        "notes": "p99 by kind (ms): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in by_kind.items())
+        + f"; {feeder.results} results answered in all",
     }
 
 

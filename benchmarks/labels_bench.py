@@ -21,8 +21,10 @@ BOT = "team_devices_bot"
 
 
 def labels(count: int = LABELS) -> list[Label]:
-    return [Label(n, f"Терминал эквайринга Ingenico iWL250 №{n}", device_link(BOT, n))
-            for n in range(100_000, 100_000 + count)]
+    return [
+        Label(n, f"Терминал эквайринга Ingenico iWL250 №{n}", device_link(BOT, n))
+        for n in range(100_000, 100_000 + count)
+    ]
 
 
 async def _measure(items: list[Label]) -> tuple[float, float, int]:
@@ -51,11 +53,12 @@ def run() -> dict:
     for item in labels(20):
         sticker_png(item)
     sticker = (time.perf_counter() - start) / 20
-    return {"sheet_seconds": elapsed, "loop_stall_ms": stall * 1000, "pdf_bytes": size,
-            "sticker_ms": sticker * 1000}
+    return {"sheet_seconds": elapsed, "loop_stall_ms": stall * 1000, "pdf_bytes": size, "sticker_ms": sticker * 1000}
 
 
 if __name__ == "__main__":
     result = run()
-    print(f"sheet of {LABELS} labels: {result['sheet_seconds']:.2f} s, {result['pdf_bytes'] / 1e6:.2f} MB, "
-          f"longest loop stall {result['loop_stall_ms']:.1f} ms; one PNG sticker: {result['sticker_ms']:.0f} ms")
+    print(
+        f"sheet of {LABELS} labels: {result['sheet_seconds']:.2f} s, {result['pdf_bytes'] / 1e6:.2f} MB, "
+        f"longest loop stall {result['loop_stall_ms']:.1f} ms; one PNG sticker: {result['sticker_ms']:.0f} ms"
+    )

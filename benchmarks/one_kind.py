@@ -53,8 +53,10 @@ async def measure(workdir: Path, kind: str, updates: int) -> float:
     echo = Feeder(telegram, echo_bot.dp, session.bot(ECHO_TOKEN))
     members = seeded.staff[:PEOPLE]
     people = [telegram.user(m.telegram_id, m.first_name, username=m.username) for m in members]
-    echo_people = [telegram.user(m.telegram_id + ECHO_ID_OFFSET, m.first_name, username=m.username,
-                                 token=ECHO_TOKEN) for m in members]
+    echo_people = [
+        telegram.user(m.telegram_id + ECHO_ID_OFFSET, m.first_name, username=m.username, token=ECHO_TOKEN)
+        for m in members
+    ]
     number = seeded.device_numbers[5]
     cards = {}
     for person in people:

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import Update
 
+from cashbot import jobs as reminder_job
 from cashbot.app import build_app
 from cashbot.clock import FixedClock
 from cashbot.db.models import Loan
-from cashbot import jobs as reminder_job
 from cashbot.jobs import DailyReminders
 from tests.double import BotApiDouble
 from tests.seed import SEED_NOW, device, person, seed_file
@@ -43,16 +43,22 @@ def _seed(path: Path, people: int, staff: int) -> None:
     def build():
         for n in range(people):
             who = person(FIRST_ID + n, f"Сотрудник {n}", f"u{n}@example.ru")
-            Loan.create(device=device(n + 1, f"Касса {n + 1}"), person=who, taken_at=SEED_NOW,
-                        due_on=NOW.date() - timedelta(days=1 + n % 20))
+            Loan.create(
+                device=device(n + 1, f"Касса {n + 1}"),
+                person=who,
+                taken_at=SEED_NOW,
+                due_on=NOW.date() - timedelta(days=1 + n % 20),
+            )
         for n in range(staff):
             person(STAFF_ID + n, f"Поиск {n}", f"s{n}@example.ru")
+
     seed_file(path, build)
 
 
 def _app(workdir: Path, api: BotApiDouble, people: int, staff: int):
-    settings = make_settings(workdir, telegram={"token": api.token, "api_base": api.base_url},
-                             reminders={"admin_digest": False})
+    settings = make_settings(
+        workdir, telegram={"token": api.token, "api_base": api.base_url}, reminders={"admin_digest": False}
+    )
     _seed(settings.database.path, people, staff)
     for n in range(people):  # a bot may only write to people who started a chat with it
         api.telegram.user(FIRST_ID + n, f"Сотрудник {n}").send("/start")
@@ -82,9 +88,11 @@ def _reminders(api, people: int) -> dict:
     calls = api.telegram.calls("sendMessage")
     delivered = Counter(c.chat_id for c in calls if c.ok and c.chat_id >= FIRST_ID and c.chat_id < STAFF_ID)
     ids = range(FIRST_ID, FIRST_ID + people)
-    return {"reminders_delivered": sum(1 for i in ids if delivered[i] >= 1),
-            "reminders_lost": sum(1 for i in ids if delivered[i] == 0),
-            "reminders_duplicated": sum(1 for i in ids if delivered[i] > 1)}
+    return {
+        "reminders_delivered": sum(1 for i in ids if delivered[i] >= 1),
+        "reminders_lost": sum(1 for i in ids if delivered[i] == 0),
+        "reminders_duplicated": sum(1 for i in ids if delivered[i] > 1),
+    }
 
 
 async def _outage(workdir: Path, api: BotApiDouble, fixed: bool, people: int = 100) -> dict:
@@ -93,10 +101,12 @@ async def _outage(workdir: Path, api: BotApiDouble, fixed: bool, people: int = 1
     if not fixed:
         reminder_job.reminders.release = lambda *args: None
     try:
+
         async def outage():
             while len(api.telegram.calls("sendMessage", ok=True)) < 20:
                 await asyncio.sleep(0.01)
             api.telegram.inject_outage("sendMessage", 2)
+
         trigger = asyncio.create_task(outage())
         seconds = await _run_to_the_end(app)
         trigger.cancel()
@@ -104,12 +114,16 @@ async def _outage(workdir: Path, api: BotApiDouble, fixed: bool, people: int = 1
         reminder_job.reminders.release = release
         await _close(app)
     failed = api.telegram.calls("sendMessage", ok=False)
-    return {"seconds": round(seconds, 1), **_reminders(api, people),
-            "http_502s": sum(1 for c in failed if c.error.error_code == 502)}
+    return {
+        "seconds": round(seconds, 1),
+        **_reminders(api, people),
+        "http_502s": sum(1 for c in failed if c.error.error_code == 502),
+    }
 
 
-async def _replies(workdir: Path, api: BotApiDouble, fixed: bool, people: int = 300, staff: int = 30,
-                   searches: int = 8) -> dict:
+async def _replies(
+    workdir: Path, api: BotApiDouble, fixed: bool, people: int = 300, staff: int = 30, searches: int = 8
+) -> dict:
     app = _app(workdir, api, people, staff)
     if not fixed:
         app.bot.session.middleware.unregister(app.notifier.reply_pacing)
@@ -145,16 +159,23 @@ async def _replies(workdir: Path, api: BotApiDouble, fixed: bool, people: int = 
         await feeder
     finally:
         await _close(app)
-    answered = {(u.id, int(m.text.split("№")[1].split(" ")[0])) for u in users for m in u.messages()
-                if m.text.startswith("№")}
+    answered = {
+        (u.id, int(m.text.split("№")[1].split(" ")[0])) for u in users for m in u.messages() if m.text.startswith("№")
+    }
     calls = api.telegram.calls("sendMessage")
     staff_ids = {u.id for u in users}
-    return {"seconds": round(seconds, 1), **_reminders(api, people),
-            "replies_asked": len(asked), "replies_lost": sum(1 for a in asked if a not in answered),
-            "http_429s_on_replies": sum(1 for c in calls if c.chat_id in staff_ids and c.error is not None
-                                        and c.error.error_code == 429),
-            "http_429s_on_reminders": sum(1 for c in calls if c.chat_id not in staff_ids and c.error is not None
-                                          and c.error.error_code == 429)}
+    return {
+        "seconds": round(seconds, 1),
+        **_reminders(api, people),
+        "replies_asked": len(asked),
+        "replies_lost": sum(1 for a in asked if a not in answered),
+        "http_429s_on_replies": sum(
+            1 for c in calls if c.chat_id in staff_ids and c.error is not None and c.error.error_code == 429
+        ),
+        "http_429s_on_reminders": sum(
+            1 for c in calls if c.chat_id not in staff_ids and c.error is not None and c.error.error_code == 429
+        ),
+    }
 
 
 def _one(scenario, fixed: bool) -> dict:

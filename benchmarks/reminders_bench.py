@@ -36,14 +36,20 @@ def _seed(path: Path, people: int) -> None:
     def build():
         for n in range(people):
             who = person(FIRST_ID + n, f"Сотрудник {n}", f"u{n}@example.ru")
-            Loan.create(device=device(n + 1, f"Касса {n + 1}"), person=who, taken_at=SEED_NOW,
-                        due_on=NOW.date() - timedelta(days=1 + n % 20))
+            Loan.create(
+                device=device(n + 1, f"Касса {n + 1}"),
+                person=who,
+                taken_at=SEED_NOW,
+                due_on=NOW.date() - timedelta(days=1 + n % 20),
+            )
+
     seed_file(path, build)
 
 
 async def _run(workdir: Path, api: BotApiDouble, people: int) -> dict:
-    settings = make_settings(workdir, telegram={"token": api.token, "api_base": api.base_url},
-                             reminders={"admin_digest": False})
+    settings = make_settings(
+        workdir, telegram={"token": api.token, "api_base": api.base_url}, reminders={"admin_digest": False}
+    )
     _seed(settings.database.path, people)
     for n in range(people):  # a bot may only write to people who started a chat with it
         api.telegram.user(FIRST_ID + n, f"Сотрудник {n}").send("/start")

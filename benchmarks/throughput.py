@@ -27,17 +27,17 @@ substituted; the table says what was actually measured.
 from __future__ import annotations
 
 import asyncio
-import gc
 import bisect
+import gc
 import logging
 import math
 import random
 import re
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
@@ -63,14 +63,14 @@ MIX = {"search": 40, "card": 20, "page": 20, "take/return": 10, "mine": 10}
 
 # How the benchmark recognises screens it did not build (other flows are written in parallel).
 NEXT_PAGE = re.compile(r"(›|»|→|▶|➡|▷|>|далее|дальше|вперёд|вперед|следующ)", re.IGNORECASE)
-SKIP_WORDS = ("без срока", "без даты", "не указ", "бессроч", "пропуст", "без места", "без заметки",
-              "не нужно", "skip")
+SKIP_WORDS = ("без срока", "без даты", "не указ", "бессроч", "пропуст", "без места", "без заметки", "не нужно", "skip")
 CONFIRM_WORDS = ("подтверд", "вернуть", "да, ", "да")
 CARD_MARK = re.sub(r"<[^>]+>", "", card_texts.SERIAL.split("{")[0]).strip()  # "Серийный номер:"
 FREE_MARK = "Свободно"
 
 
 # ------------------------------------------------------------------ screen recognition
+
 
 def is_card(m: BotMessage) -> bool:
     return CARD_MARK in m.text
@@ -115,6 +115,7 @@ def percentile(values: list[float], q: float) -> float:
 
 # ------------------------------------------------------------------ feeding one bot
 
+
 @dataclass
 class Feeder:
     """Feeds one dispatcher through the shared in-memory Bot API, timing every update."""
@@ -158,6 +159,7 @@ class Feeder:
 
 # ------------------------------------------------------------------ the staff mix
 
+
 @dataclass
 class Flows:
     """What this tree can do, found by probing with one person before the run."""
@@ -170,13 +172,14 @@ class Flows:
 
     def labels(self) -> dict[str, str]:
         return {
-            "search": "text search" if self.search else
-            "SUBSTITUTE card by deep link (no search handler yet)",
+            "search": "text search" if self.search else "SUBSTITUTE card by deep link (no search handler yet)",
             "card": "card via the list's open button" if self.list_open else "card via deep link /start d<n>",
-            "page": "page flip (next button)" if self.pagination else
-            "SUBSTITUTE card refresh button (no pagination yet)",
-            "take/return": "card by deep link, take, its dialog, return" if self.take_return else
-            "SUBSTITUTE two card refreshes (no take/return yet)",
+            "page": "page flip (next button)"
+            if self.pagination
+            else "SUBSTITUTE card refresh button (no pagination yet)",
+            "take/return": "card by deep link, take, its dialog, return"
+            if self.take_return
+            else "SUBSTITUTE two card refreshes (no take/return yet)",
             "mine": "/mine" if self.mine else "SUBSTITUTE card by deep link (no /mine yet)",
         }
 
@@ -210,8 +213,9 @@ class StaffMix:
         if not self.flows.search:
             await self.deep_link(u, rng.choice(self.seeded.device_numbers), "search")
             return
-        term = rng.choice(self.seeded.search_terms) if rng.random() < 0.85 else str(
-            rng.choice(self.seeded.device_numbers))
+        term = (
+            rng.choice(self.seeded.search_terms) if rng.random() < 0.85 else str(rng.choice(self.seeded.device_numbers))
+        )
         self._remember(u, await self.feeder.send(u.user, term, "search"))
 
     async def card(self, u: StaffUser, rng: random.Random) -> None:
@@ -261,8 +265,13 @@ class StaffMix:
 
     async def act(self, u: StaffUser, rng: random.Random) -> None:
         kind = rng.choices(list(MIX), weights=list(MIX.values()))[0]
-        await {"search": self.search, "card": self.card, "page": self.page,
-               "take/return": self.take_return, "mine": self.mine}[kind](u, rng)
+        await {
+            "search": self.search,
+            "card": self.card,
+            "page": self.page,
+            "take/return": self.take_return,
+            "mine": self.mine,
+        }[kind](u, rng)
 
 
 def taken(m: BotMessage) -> bool:
@@ -302,8 +311,15 @@ async def take_and_return(feeder: Feeder, user: User, card_replies: list[BotMess
     return await _walk(feeder, user, replies, returned, CONFIRM_WORDS, kind)
 
 
-async def _walk(feeder: Feeder, user: User, replies: list[BotMessage], done: Callable[[BotMessage], bool],
-                words: tuple[str, ...], kind: str, steps: int = 4) -> bool:
+async def _walk(
+    feeder: Feeder,
+    user: User,
+    replies: list[BotMessage],
+    done: Callable[[BotMessage], bool],
+    words: tuple[str, ...],
+    kind: str,
+    steps: int = 4,
+) -> bool:
     for _ in range(steps):
         if any(done(m) for m in replies):
             return True
@@ -342,7 +358,9 @@ async def probe_database(workdir: Path, member: seeding.StaffMember, seeded: see
     clock = FixedClock(ZoneInfo(settings.timezone), seeding.SEED_NOW)
     telegram = FakeTelegram()
     session = RecordingSession(telegram)
-    app = build_app(settings, bot=session.bot(TOKEN, default=BOT_DEFAULTS), clock=clock, database=prepare_database(settings, clock))
+    app = build_app(
+        settings, bot=session.bot(TOKEN, default=BOT_DEFAULTS), clock=clock, database=prepare_database(settings, clock)
+    )
     try:
         user = telegram.user(member.telegram_id, member.first_name, username=member.username)
         return await probe_flows(Feeder(telegram, app.dispatcher, app.bot), user, member, seeded)
@@ -354,8 +372,10 @@ async def probe_database(workdir: Path, member: seeding.StaffMember, seeded: see
 
 # ------------------------------------------------------------------ running people
 
-async def run_people(people: list, act: Callable[[object, random.Random], Awaitable[None]],
-                     actions_each: int, seed: int) -> None:
+
+async def run_people(
+    people: list, act: Callable[[object, random.Random], Awaitable[None]], actions_each: int, seed: int
+) -> None:
     """Every person runs `actions_each` actions back to back (waiting for each answer, like a
     person does), all people at once: the saturated load."""
 
@@ -366,8 +386,9 @@ async def run_people(people: list, act: Callable[[object, random.Random], Awaita
     await asyncio.gather(*(one(p, random.Random(seed * 100_003 + i)) for i, p in enumerate(people)))
 
 
-async def run_paced(people: list, act: Callable[[object, random.Random], Awaitable[None]],
-                    actions: int, rate: float, seed: int) -> None:
+async def run_paced(
+    people: list, act: Callable[[object, random.Random], Awaitable[None]], actions: int, rate: float, seed: int
+) -> None:
     """Open-loop load: actions arrive as a Poisson stream of `rate` per second, each from a
     random person; a person still waiting for an answer acts once it arrives."""
     rng = random.Random(seed)
@@ -440,8 +461,15 @@ class ErrorCounter(logging.Handler):
             self.first = self.format(record)
 
 
-async def measure(workdir: Path, *, people: int = 200, rounds: int = 3, actions_each: int = 5,
-                  paced_rate: float = 50.0, paced_seconds: float = 10.0) -> dict:
+async def measure(
+    workdir: Path,
+    *,
+    people: int = 200,
+    rounds: int = 3,
+    actions_each: int = 5,
+    paced_rate: float = 50.0,
+    paced_seconds: float = 10.0,
+) -> dict:
     """The whole in-process benchmark; see the module docstring."""
     root = logging.getLogger()
     saved = root.handlers[:], root.level
@@ -468,8 +496,10 @@ async def measure(workdir: Path, *, people: int = 200, rounds: int = 3, actions_
         mix = StaffMix(staff_feeder, flows, seeded)
         members = seeded.staff[:people]
         staff = [StaffUser(telegram.user(m.telegram_id, m.first_name, username=m.username), m) for m in members]
-        echo_people = [telegram.user(m.telegram_id + ECHO_ID_OFFSET, m.first_name, username=m.username,
-                                     token=ECHO_TOKEN) for m in members]
+        echo_people = [
+            telegram.user(m.telegram_id + ECHO_ID_OFFSET, m.first_name, username=m.username, token=ECHO_TOKEN)
+            for m in members
+        ]
         terms = seeded.search_terms
 
         async def echo_act(user: User, rng: random.Random) -> None:
@@ -500,12 +530,19 @@ async def measure(workdir: Path, *, people: int = 200, rounds: int = 3, actions_
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
     return {
-        "people": people, "seed_seconds": seed_seconds, "seeded": seeded.counts,
-        "flows": flows, "labels": flows.labels(),
+        "people": people,
+        "seed_seconds": seed_seconds,
+        "seeded": seeded.counts,
+        "flows": flows,
+        "labels": flows.labels(),
         "pairs": (mix.pairs_attempted, mix.pairs_completed),
-        "staff_saturated": staff_sat, "echo_saturated": echo_sat,
-        "staff_paced": staff_paced, "echo_paced": echo_paced, "paced_rate": paced_rate,
-        "handler_errors": errors.count + staff_feeder.errors, "first_error": errors.first,
+        "staff_saturated": staff_sat,
+        "echo_saturated": echo_sat,
+        "staff_paced": staff_paced,
+        "echo_paced": echo_paced,
+        "paced_rate": paced_rate,
+        "handler_errors": errors.count + staff_feeder.errors,
+        "first_error": errors.first,
     }
 
 
@@ -519,39 +556,77 @@ def report(r: dict) -> list[tuple]:
     ss, es, sp, ep = r["staff_saturated"], r["echo_saturated"], r["staff_paced"], r["echo_paced"]
     ratio, cpu_ratio = ss.rate / es.rate, es.cpu_ms / ss.cpu_ms
     return [
-        ("in-process", f"updates/s, {r['people']} people back to back", f"{ss.rate:.0f}", f"{es.rate:.0f}",
-         f"{ratio:.2f}", "≥ 0.5×", ratio >= 0.5),
-        ("in-process", "CPU ms per update (all threads)", f"{ss.cpu_ms:.2f}", f"{es.cpu_ms:.2f}",
-         f"{cpu_ratio:.2f}", "", None),
-        ("in-process", "latency p50/p95/p99 ms, saturated (queueing)",
-         f"{ss.pct(50):.0f}/{ss.pct(95):.0f}/{ss.pct(99):.0f}",
-         f"{es.pct(50):.0f}/{es.pct(95):.0f}/{es.pct(99):.0f}", "", "shown only", None),
-        ("in-process", f"latency p50/p95/p99 ms, {r['paced_rate']:.0f} updates/s offered",
-         f"{sp.pct(50):.1f}/{sp.pct(95):.1f}/{sp.pct(99):.1f}",
-         f"{ep.pct(50):.1f}/{ep.pct(95):.1f}/{ep.pct(99):.1f}", "", "p99 < 50 ms", sp.pct(99) < 50),
-        ("in-process", "paced phase: updates, achieved updates/s",
-         f"{sp.updates}, {sp.rate:.0f}/s", f"{ep.updates}, {ep.rate:.0f}/s", "", "", None),
+        (
+            "in-process",
+            f"updates/s, {r['people']} people back to back",
+            f"{ss.rate:.0f}",
+            f"{es.rate:.0f}",
+            f"{ratio:.2f}",
+            "≥ 0.5×",
+            ratio >= 0.5,
+        ),
+        (
+            "in-process",
+            "CPU ms per update (all threads)",
+            f"{ss.cpu_ms:.2f}",
+            f"{es.cpu_ms:.2f}",
+            f"{cpu_ratio:.2f}",
+            "",
+            None,
+        ),
+        (
+            "in-process",
+            "latency p50/p95/p99 ms, saturated (queueing)",
+            f"{ss.pct(50):.0f}/{ss.pct(95):.0f}/{ss.pct(99):.0f}",
+            f"{es.pct(50):.0f}/{es.pct(95):.0f}/{es.pct(99):.0f}",
+            "",
+            "shown only",
+            None,
+        ),
+        (
+            "in-process",
+            f"latency p50/p95/p99 ms, {r['paced_rate']:.0f} updates/s offered",
+            f"{sp.pct(50):.1f}/{sp.pct(95):.1f}/{sp.pct(99):.1f}",
+            f"{ep.pct(50):.1f}/{ep.pct(95):.1f}/{ep.pct(99):.1f}",
+            "",
+            "p99 < 50 ms",
+            sp.pct(99) < 50,
+        ),
+        (
+            "in-process",
+            "paced phase: updates, achieved updates/s",
+            f"{sp.updates}, {sp.rate:.0f}/s",
+            f"{ep.updates}, {ep.rate:.0f}/s",
+            "",
+            "",
+            None,
+        ),
     ]
 
 
 def details(r: dict) -> list[str]:
     """What the mix actually measured, per kind (saturated phase)."""
     ss = r["staff_saturated"]
-    lines = [f"seeded in {r['seed_seconds']:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in r["seeded"].items()),
-             f"staff mix, saturated phase: {ss.updates} updates in {ss.seconds:.1f} s; per kind:"]
+    lines = [
+        f"seeded in {r['seed_seconds']:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in r["seeded"].items()),
+        f"staff mix, saturated phase: {ss.updates} updates in {ss.seconds:.1f} s; per kind:",
+    ]
     for kind in MIX:
         values = ss.by_kind.get(kind, [])
         label = r["labels"][kind]
         if values:
-            lines.append(f"  {kind:<12} {len(values):>5} updates  p50 {percentile(values, 50) * 1000:6.1f} ms"
-                         f"  p99 {percentile(values, 99) * 1000:6.1f} ms  — {label}")
+            lines.append(
+                f"  {kind:<12} {len(values):>5} updates  p50 {percentile(values, 50) * 1000:6.1f} ms"
+                f"  p99 {percentile(values, 99) * 1000:6.1f} ms  — {label}"
+            )
         else:
             lines.append(f"  {kind:<12}     0 updates — {label}")
     attempted, completed = r["pairs"]
     if r["flows"].take_return:
         lines.append(f"  take/return pairs completed: {completed}/{attempted}")
-    lines.append(f"handler errors: {r['handler_errors']}" + (f" (first: {r['first_error'][:300]})"
-                                                             if r["first_error"] else ""))
+    lines.append(
+        f"handler errors: {r['handler_errors']}" + (f" (first: {r['first_error'][:300]})" if r["first_error"] else "")
+    )
     return lines
 
 

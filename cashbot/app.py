@@ -11,7 +11,6 @@ import sys
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.types import Update
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -25,8 +24,9 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.fsm.storage.base import DefaultKeyBuilder
-from aiogram.fsm.strategy import FSMStrategy
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.strategy import FSMStrategy
+from aiogram.types import Update
 
 from cashbot import jobs, webhook
 from cashbot.background import BackgroundLoop
@@ -74,8 +74,11 @@ def setup_logging(settings: Settings, secrets: list[str]) -> None:
     handlers: list[logging.Handler] = [
         logging.StreamHandler(sys.stderr),
         logging.handlers.RotatingFileHandler(
-            settings.log_dir / "cashbot.log", maxBytes=settings.logging.max_bytes,
-            backupCount=settings.logging.backup_count, encoding="utf-8"),
+            settings.log_dir / "cashbot.log",
+            maxBytes=settings.logging.max_bytes,
+            backupCount=settings.logging.backup_count,
+            encoding="utf-8",
+        ),
     ]
     root = logging.getLogger()
     root.handlers.clear()
@@ -116,14 +119,17 @@ class App:
 
 def build_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_base))
-    return Bot(settings.require_token(), session=session,
-               default=DefaultBotProperties(parse_mode=ParseMode.HTML,
-                                            link_preview_is_disabled=True))
+    return Bot(
+        settings.require_token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
 
 
 def build_dispatcher(storage, viewer: ViewerMiddleware) -> tuple[Dispatcher, InFlight]:
-    dispatcher = Dispatcher(storage=storage, events_isolation=SimpleEventIsolation(),
-                            fsm_strategy=FSMStrategy.USER_IN_CHAT)
+    dispatcher = Dispatcher(
+        storage=storage, events_isolation=SimpleEventIsolation(), fsm_strategy=FSMStrategy.USER_IN_CHAT
+    )
     in_flight = InFlight()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(PrivateChatsOnly())  # after InFlight: dropped updates count as done
@@ -134,8 +140,9 @@ def build_dispatcher(storage, viewer: ViewerMiddleware) -> tuple[Dispatcher, InF
     return dispatcher, in_flight
 
 
-def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = None,
-              database: CashbotDatabase | None = None) -> App:
+def build_app(
+    settings: Settings, bot: Bot | None = None, clock: Clock | None = None, database: CashbotDatabase | None = None
+) -> App:
     """Everything but polling; tests and benchmarks build the same app around their own bot."""
     clock = clock or make_clock(settings.tz)
     database = database or prepare_database(settings, clock)
@@ -144,8 +151,9 @@ def build_app(settings: Settings, bot: Bot | None = None, clock: Clock | None = 
     bot.session.middleware(PlainCallbackAnswers())
     bot.session.middleware(PinResponseTypes())
     storage = SQLiteStorage(settings.database.path, key_builder=DefaultKeyBuilder(with_destiny=True, with_bot_id=True))
-    notifier = Notifier(bot, db, clock, rate=settings.reminders.global_rate,
-                        per_chat=settings.reminders.per_chat_interval)
+    notifier = Notifier(
+        bot, db, clock, rate=settings.reminders.global_rate, per_chat=settings.reminders.per_chat_interval
+    )
     bot.session.middleware(notifier.reply_pacing)  # replies share the notifier's budget, first
     # Handlers get these app-wide parts, and who is asking, as one `ctx` (cashbot/context.py).
     dispatcher, in_flight = build_dispatcher(storage, ViewerMiddleware(db, settings, clock, notifier))
@@ -196,18 +204,21 @@ async def _get_me(bot: Bot, api_base: str) -> None:
             raise StartupError(
                 f"Telegram refused the token (401 Unauthorized from {api_base}): it was revoked or "
                 "mistyped; copy the current one from @BotFather (/mybots → API Token) into "
-                "CASHBOT_TELEGRAM__TOKEN") from None
+                "CASHBOT_TELEGRAM__TOKEN"
+            ) from None
         except TelegramNotFound:
             raise StartupError(
                 f"{api_base} answered 404 Not Found to getMe: telegram.api_base must point at a "
                 "Bot API server (default https://api.telegram.org) and the token must be the whole "
-                "one from @BotFather") from None
+                "one from @BotFather"
+            ) from None
         except TelegramRetryAfter as error:
             wait, why = max(delay, float(error.retry_after)), "flood control"
         except (TelegramNetworkError, TelegramServerError, ClientDecodeError) as error:
             wait, why = delay, str(getattr(error, "message", error))
-        log.warning("Telegram Bot API at %s not reachable (attempt %d: %s); retrying in %.0f s",
-                    api_base, attempt, why, wait)
+        log.warning(
+            "Telegram Bot API at %s not reachable (attempt %d: %s); retrying in %.0f s", api_base, attempt, why, wait
+        )
         await asyncio.sleep(wait)
         delay, attempt = min(delay * 2, CONNECT_MAX_DELAY), attempt + 1
 
@@ -233,10 +244,15 @@ async def run(settings: Settings) -> int:
         await webhook.leave_webhook(app.bot)
         # Pending updates are kept: people who wrote while the bot was down get answers. Updates
         # are journaled before Telegram forgets them, so a crash loses none (cashbot/polling.py).
-        poller = ConfirmingPoller(app.dispatcher, app.bot, app.db, grace=SHUTDOWN_GRACE_SECONDS,
-                                  polling_timeout=settings.telegram.polling_timeout,
-                                  allowed_updates=app.dispatcher.resolve_used_update_types(),
-                                  unjournaled=lambda update: from_developer(update, settings))
+        poller = ConfirmingPoller(
+            app.dispatcher,
+            app.bot,
+            app.db,
+            grace=SHUTDOWN_GRACE_SECONDS,
+            polling_timeout=settings.telegram.polling_timeout,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            unjournaled=lambda update: from_developer(update, settings),
+        )
         await poller.run()
     finally:
         await shutdown(app, poller)
@@ -246,8 +262,7 @@ async def run(settings: Settings) -> int:
 def from_developer(update: Update, settings: Settings) -> bool:
     """A developer's message may be the confirmation code, which must never reach the disk."""
     message = update.message or update.edited_message
-    return message is not None and message.from_user is not None \
-        and message.from_user.id in settings.developers
+    return message is not None and message.from_user is not None and message.from_user.id in settings.developers
 
 
 async def shutdown(app: App, poller: ConfirmingPoller | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class BackgroundLoop:
             await self.tick()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.tick_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def start(self) -> None:

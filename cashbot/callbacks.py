@@ -75,6 +75,7 @@ class CategoryAdminCb(CallbackData, prefix="ac"):
 
 # --- Admin: people and device administration ---
 
+
 class PersonAdminAction(StrEnum):
     PAGE = "page"
     FIND = "find"
@@ -123,6 +124,7 @@ class DeviceAdminCb(CallbackData, prefix="ae"):
 
 # --- Staff: lists, pages, categories, history ---
 
+
 class PageKind(StrEnum):
     """PageCb.kind: which list a page belongs to."""
 
@@ -162,6 +164,7 @@ class MyHistoryCb(CallbackData, prefix="hs"):
 
 # --- Staff: the take/extend dialog, "your turn", hand-over ---
 
+
 class DueAction(StrEnum):
     DUE = "due"  # `days` ahead; -1 = no date
     SKIP = "skip"  # no location
@@ -182,7 +185,7 @@ class OfferAction(StrEnum):
 
 
 class OfferCb(CallbackData, prefix="of"):
-    """"Your turn" message; action: an OfferAction."""
+    """ "Your turn" message; action: an OfferAction."""
 
     action: str
     device_id: Id
@@ -205,6 +208,7 @@ class HandoverCb(CallbackData, prefix="ho"):
 
 # --- Developer tools ---
 
+
 class DevAction(StrEnum):
     LOG_FILE = "logfile"
     LOG_TAIL = "logtail"
@@ -223,6 +227,7 @@ class DevCb(CallbackData, prefix="dv"):
 
 
 # --- Admin: adding devices (/add, CSV import) ---
+
 
 class AddAction(StrEnum):
     ONE = "one"
@@ -260,6 +265,7 @@ class ImportCb(CallbackData, prefix="ai"):
 
 
 # --- Packing without a model per button (hot views) ---
+
 
 def packer(cls: type[CallbackData]) -> Callable[..., str]:
     """`packer(Cls)(**fields)` returns exactly `Cls(**fields).pack()`, without building a
@@ -299,8 +305,7 @@ def packer(cls: type[CallbackData]) -> Callable[..., str]:
                 return cls(**values).pack()
             parts.append(str(value) if kind is int else value)
         data = sep.join(parts)
-        if len(values) > count or (len(data) > MAX_CALLBACK_LENGTH // 4
-                                   and len(data.encode()) > MAX_CALLBACK_LENGTH):
+        if len(values) > count or (len(data) > MAX_CALLBACK_LENGTH // 4 and len(data.encode()) > MAX_CALLBACK_LENGTH):
             return cls(**values).pack()
         return data
 
@@ -329,10 +334,19 @@ pack_device_admin = packer(DeviceAdminCb)
 
 # --- Admin: stickers and label sheets ---
 
+
+class LabelsAction(StrEnum):
+    ALL = "all"
+    CATEGORIES = "cats"  # the category picker
+    CATEGORY = "cat"  # `ref` a category id
+    NUMBERS = "num"  # ask for numbers
+    IMPORTED = "imp"  # the devices an import just added, kept in FSM data
+    MENU = "menu"
+    STICKER = "stk"  # `ref` a device id: its PNG sticker
+
+
 class LabelsCb(CallbackData, prefix="lb"):
-    """/labels and the card's sticker button. action: all | cats (the category picker) | cat
-    (`ref` a category id) | num (ask for numbers) | imp (the devices an import just added, kept
-    in FSM data) | menu | stk (`ref` a device id: its PNG sticker)."""
+    """/labels and the card's sticker button; action: a LabelsAction."""
 
     action: str
     ref: Id = 0

@@ -8,7 +8,7 @@ real time. It is a test hook at the edge, documented in README.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ class Clock:
 
     def now(self) -> datetime:
         """Aware UTC."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def local_now(self) -> datetime:
         return self.now().astimezone(self.tz)
@@ -38,12 +38,12 @@ class FileClock(Clock):
         try:
             mtime = self.path.stat().st_mtime_ns
         except FileNotFoundError:
-            return datetime.now(timezone.utc)
+            return datetime.now(UTC)
         if self._cached is None or self._cached[0] != mtime:
             value = datetime.fromisoformat(self.path.read_text().strip())
             if value.tzinfo is None:
                 value = value.replace(tzinfo=self.tz)
-            self._cached = (mtime, value.astimezone(timezone.utc))
+            self._cached = (mtime, value.astimezone(UTC))
         return self._cached[1]
 
 

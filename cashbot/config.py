@@ -7,16 +7,22 @@ in the secrets directory (`CASHBOT_SECRETS_DIR`, default `/run/secrets` as Docke
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
-import datetime as dt
 from pathlib import Path
 from typing import ClassVar, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -41,8 +47,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-TOKEN_RULE = ("a token is the bot's numeric id, a colon, then at least 20 Latin letters, digits, "
-              "'_' or '-', like 123456789:AAE... from @BotFather (/mybots → API Token)")
+TOKEN_RULE = (
+    "a token is the bot's numeric id, a colon, then at least 20 Latin letters, digits, "
+    "'_' or '-', like 123456789:AAE... from @BotFather (/mybots → API Token)"
+)
 
 
 def _token_problem(token: str) -> str:
@@ -119,10 +127,11 @@ class TelegramSettings(Section):
     webhook: WebhookSettings = WebhookSettings()
 
     @model_validator(mode="after")
-    def _webhook_needs_url(self) -> "TelegramSettings":
+    def _webhook_needs_url(self) -> TelegramSettings:
         if self.mode == "webhook" and self.webhook.url is None:
-            raise ValueError("mode is 'webhook' but webhook.url is not set: "
-                             "give the public https:// address Telegram should post to")
+            raise ValueError(
+                "mode is 'webhook' but webhook.url is not set: give the public https:// address Telegram should post to"
+            )
         return self
 
     @field_validator("token")
@@ -171,7 +180,11 @@ class RemindersSettings(Section):
     enabled: bool = True
     send_time: dt.time = dt.time(10, 0)
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = [
-        "mon", "tue", "wed", "thu", "fri",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
     ]
     admin_digest: bool = True
     # How often the background loop wakes up (queue offers expire between daily runs).
@@ -223,16 +236,14 @@ class LabelsSettings(Section):
 
     @property
     def label_width(self) -> float:
-        return (self.PAGE_WIDTH - self.margin_left - self.margin_right
-                - (self.columns - 1) * self.gap_x) / self.columns
+        return (self.PAGE_WIDTH - self.margin_left - self.margin_right - (self.columns - 1) * self.gap_x) / self.columns
 
     @property
     def label_height(self) -> float:
-        return (self.PAGE_HEIGHT - self.margin_top - self.margin_bottom
-                - (self.rows - 1) * self.gap_y) / self.rows
+        return (self.PAGE_HEIGHT - self.margin_top - self.margin_bottom - (self.rows - 1) * self.gap_y) / self.rows
 
     @model_validator(mode="after")
-    def _labels_fit(self) -> "LabelsSettings":
+    def _labels_fit(self) -> LabelsSettings:
         width, height = self.label_width, self.label_height
         min_width, min_height = self.MIN_LABEL
         if width - 2 * self.padding < min_width or height - 2 * self.padding < min_height:
@@ -240,13 +251,17 @@ class LabelsSettings(Section):
                 f"{self.columns} columns × {self.rows} rows with these margins, gaps and padding "
                 f"leave {width:.1f} × {height:.1f} mm labels, {width - 2 * self.padding:.1f} × "
                 f"{height - 2 * self.padding:.1f} mm inside the padding; at least {min_width:g} × "
-                f"{min_height:g} mm is needed: use fewer columns or rows, or smaller margins")
+                f"{min_height:g} mm is needed: use fewer columns or rows, or smaller margins"
+            )
         return self
 
 
 # Secret file name -> where its value goes in the settings.
-SECRET_FILES = {"CASHBOT_TELEGRAM__TOKEN": ("telegram", "token"), "CASHBOT_DEV_CODE": ("dev_code",),
-                "CASHBOT_TELEGRAM__WEBHOOK__SECRET": ("telegram", "webhook", "secret")}
+SECRET_FILES = {
+    "CASHBOT_TELEGRAM__TOKEN": ("telegram", "token"),
+    "CASHBOT_DEV_CODE": ("dev_code",),
+    "CASHBOT_TELEGRAM__WEBHOOK__SECRET": ("telegram", "webhook", "secret"),
+}
 
 
 class SecretFilesSource(PydanticBaseSettingsSource):
@@ -316,11 +331,13 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _health_outlasts_a_poll(self) -> "Settings":
+    def _health_outlasts_a_poll(self) -> Settings:
         if self.telegram.mode == "polling" and self.health.max_age <= self.telegram.polling_timeout:
-            raise ValueError(f"health.max_age ({self.health.max_age}) must be longer than "
-                             f"telegram.polling_timeout ({self.telegram.polling_timeout}): an idle "
-                             "getUpdates succeeds once per timeout")
+            raise ValueError(
+                f"health.max_age ({self.health.max_age}) must be longer than "
+                f"telegram.polling_timeout ({self.telegram.polling_timeout}): an idle "
+                "getUpdates succeeds once per timeout"
+            )
         return self
 
     @field_validator("dev_code")

@@ -101,18 +101,14 @@ def _check_json(value: Any, path: str, seen: set[int]) -> None:
         hint = "; store value.isoformat() and parse it back in the handler"
     elif isinstance(value, tuple):
         hint = "; it would come back as a list, store a list"
-    raise TypeError(
-        f"FSM data {path} is not JSON-serialisable: "
-        f"{type(value).__name__} {value!r}{hint}"
-    )
+    raise TypeError(f"FSM data {path} is not JSON-serialisable: {type(value).__name__} {value!r}{hint}")
 
 
 def _encode(data: Mapping[str, Any]) -> str:
     for k, v in data.items():
         if not isinstance(k, str):
             raise TypeError(
-                f"FSM data key {k!r} ({type(k).__name__}) is not a string; "
-                "JSON would turn it into a string"
+                f"FSM data key {k!r} ({type(k).__name__}) is not a string; JSON would turn it into a string"
             )
         _check_json(v, f"[{k!r}]", set())
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -304,9 +300,9 @@ class SQLiteStorage(BaseStorage):
         cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
         async with self._lock:
             conn = await self._connection()
-            rows = list(await conn.execute_fetchall(
-                f"DELETE FROM {TABLE} WHERE updated_at < ? RETURNING key", (cutoff,)
-            ))
+            rows = list(
+                await conn.execute_fetchall(f"DELETE FROM {TABLE} WHERE updated_at < ? RETURNING key", (cutoff,))
+            )
             for (k,) in rows:
                 self._cache.pop(k, None)
         return len(rows)

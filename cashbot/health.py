@@ -39,9 +39,15 @@ class Heartbeat:
     def __init__(self, path: Path, mode: str, clock=time.time):
         self.path = path
         self.clock = clock
-        self.state: dict[str, Any] = {"mode": mode, "pid": os.getpid(), "started_at": clock(),
-                                      "updates_at": None, "updates_via": None, "loop_at": None,
-                                      "problem": None}
+        self.state: dict[str, Any] = {
+            "mode": mode,
+            "pid": os.getpid(),
+            "started_at": clock(),
+            "updates_at": None,
+            "updates_via": None,
+            "loop_at": None,
+            "problem": None,
+        }
         self.seen: dict[str, float] = {}  # via -> when, kept in memory only
         self._written = 0.0
 
@@ -97,8 +103,11 @@ def check(path: Path, max_age: float, loop_max_age: float, now: float | None = N
         return False, f"unhealthy: no heartbeat at {path}: the bot is not running with this database.path"
     except (OSError, ValueError, KeyError, TypeError) as error:
         return False, f"unhealthy: unreadable heartbeat {path}: {error}"
-    via = {"getUpdates": "successful getUpdates", "webhook": "webhook request",
-           "check": "passing webhook self-check"}.get(state.get("updates_via"), "update check")
+    via = {
+        "getUpdates": "successful getUpdates",
+        "webhook": "webhook request",
+        "check": "passing webhook self-check",
+    }.get(state.get("updates_via"), "update check")
     if state.get("updates_at") is None:
         age = now - started
         what = f"no successful getUpdates or webhook check since the start {age:.0f} s ago"

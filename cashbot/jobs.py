@@ -28,8 +28,9 @@ from cashbot.views.reminders import digest_messages, reminder_message
 log = logging.getLogger(__name__)
 
 
-def register(loop: BackgroundLoop, *, settings: Settings, clock: Clock, db: Db, notifier: Notifier,
-             health: Heartbeat) -> None:
+def register(
+    loop: BackgroundLoop, *, settings: Settings, clock: Clock, db: Db, notifier: Notifier, health: Heartbeat
+) -> None:
     loop.add("heartbeat", lambda: heartbeat(health))
     loop.add("queue-offers", lambda: expire_offers(settings, clock, db, notifier))
     loop.add("daily reminders", DailyReminders(settings, clock, db, notifier, loop))
@@ -55,11 +56,9 @@ async def scheduled_backup(settings: Settings, db: Db, clock: Clock) -> None:
     day, started = clock.today(), clock.now()
     if await db.run(dev.daily_run_done, dev.BACKUP_JOB, day):
         return
-    path = await asyncio.to_thread(dev.backup_into_dir, settings.database.path,
-                                   settings.backup_dir, started, "daily")
+    path = await asyncio.to_thread(dev.backup_into_dir, settings.database.path, settings.backup_dir, started, "daily")
     pruned = await asyncio.to_thread(dev.prune_backups, settings.backup_dir, settings.backups.keep)
-    await db.run(dev.record_daily_run, dev.BACKUP_JOB, day, started, clock.now(),
-                 file=path.name, pruned=len(pruned))
+    await db.run(dev.record_daily_run, dev.BACKUP_JOB, day, started, clock.now(), file=path.name, pruned=len(pruned))
     log.info("daily backup %s written, %d old one(s) pruned", path.name, len(pruned))
 
 
@@ -126,8 +125,11 @@ class DailyReminders:
             return
         if counts:
             log.info("reminders: pass for %s: %s", today, counts)
-        if settings.admin_digest and not state.digest_done and (
-                not waiting or time.monotonic() - state.began >= DIGEST_AT_LATEST):
+        if (
+            settings.admin_digest
+            and not state.digest_done
+            and (not waiting or time.monotonic() - state.began >= DIGEST_AT_LATEST)
+        ):
             await self.send_digest(today)
             state.digest_done = True
         if waiting:

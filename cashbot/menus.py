@@ -24,8 +24,9 @@ def _commands(names) -> list[BotCommand]:
 async def set_admin_menu(bot: Bot, chat_id: int) -> bool:
     """Telegram refuses a chat scope until the admin has started the bot; retried when they do."""
     try:
-        await bot.set_my_commands(_commands(STAFF_COMMANDS + ADMIN_COMMANDS),
-                                  scope=BotCommandScopeChat(chat_id=chat_id))
+        await bot.set_my_commands(
+            _commands(STAFF_COMMANDS + ADMIN_COMMANDS), scope=BotCommandScopeChat(chat_id=chat_id)
+        )
         return True
     except TelegramAPIError as error:
         log.info("admin menu for %s not set yet: %s", chat_id, error.message)

@@ -5,7 +5,8 @@ parsing)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -30,8 +31,9 @@ class InFlight(BaseMiddleware):
     def __init__(self) -> None:
         self.tasks: set[asyncio.Task] = set()
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict], Awaitable[Any]],
-                       event: Update, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict], Awaitable[Any]], event: Update, data: dict[str, Any]
+    ) -> Any:
         task = asyncio.current_task()
         if task is not None:
             self.tasks.add(task)
@@ -59,8 +61,9 @@ class PrivateChatsOnly(BaseMiddleware):
     what a chosen result posts is built for shared chats (handlers/inline.py).
     """
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict], Awaitable[Any]],
-                       event: Update, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict], Awaitable[Any]], event: Update, data: dict[str, Any]
+    ) -> Any:
         if event.inline_query is not None:
             return await handler(event, data)
         chat: Chat | None = data.get("event_chat")
@@ -93,8 +96,9 @@ class ViewerMiddleware(BaseMiddleware):
     def __init__(self, db: Db, settings: Settings, clock: Clock, notifier: Notifier) -> None:
         self.db, self.settings, self.clock, self.notifier = db, settings, clock, notifier
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
         user: User | None = data.get("event_from_user")
         db, settings = self.db, self.settings
         viewer, is_admin, is_developer = None, False, False
@@ -102,10 +106,10 @@ class ViewerMiddleware(BaseMiddleware):
             viewer = db.database.viewer_cache.get(user.id)  # no thread hop on a hit
             if viewer is None:
                 viewer = await db.run(people.load_viewer, user.id)
-            if viewer is not None and (viewer.full_name != user.full_name or viewer.username != user.username
-                                       or viewer.unreachable):  # they write: reachable again
-                viewer = await db.run(people.touch_profile, user.id, user.full_name, user.username,
-                                      self.clock.now())
+            if viewer is not None and (
+                viewer.full_name != user.full_name or viewer.username != user.username or viewer.unreachable
+            ):  # they write: reachable again
+                viewer = await db.run(people.touch_profile, user.id, user.full_name, user.username, self.clock.now())
             is_admin, is_developer = user.id in settings.admins, user.id in settings.developers
         bot: Bot | None = data.get("bot")
         username = (await bot.me()).username if bot is not None else None  # cached on the bot

@@ -18,9 +18,10 @@ import asyncio
 import contextvars
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -118,8 +119,9 @@ async def _ready(text: str, markup: InlineKeyboardMarkup | None) -> Prepared:
 
 
 class Notifier:
-    def __init__(self, bot: Bot, db: Db, clock: Clock, *, rate: float = 25, per_chat: float = 1.0,
-                 max_retries: int = 5):
+    def __init__(
+        self, bot: Bot, db: Db, clock: Clock, *, rate: float = 25, per_chat: float = 1.0, max_retries: int = 5
+    ):
         self.bot, self.db, self.clock = bot, db, clock
         self.pacer = Pacer(rate, per_chat)
         self.reply_pacing = ReplyPacing(self.pacer)  # app.build_app puts it on the bot session
@@ -127,10 +129,16 @@ class Notifier:
         self._tasks: set[asyncio.Task] = set()
         self.retry_after_count = 0  # 429s seen, for benchmarks and logs
 
-    async def deliver(self, chat_id: int, text: str | None = None,
-                      reply_markup: InlineKeyboardMarkup | None = None, *,
-                      prepare: Callable[[], Awaitable[Prepared]] | None = None,
-                      temporary_retries: int = 2, **kwargs: Any) -> Delivery:
+    async def deliver(
+        self,
+        chat_id: int,
+        text: str | None = None,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        *,
+        prepare: Callable[[], Awaitable[Prepared]] | None = None,
+        temporary_retries: int = 2,
+        **kwargs: Any,
+    ) -> Delivery:
         """Send one message (paced); retries a 429 after retry_after. Never raises.
 
         `prepare`, when given, is awaited once, right after the first pacing wait and just
@@ -191,8 +199,9 @@ class Notifier:
         except Exception:
             log.exception("could not mark chat %s unreachable", chat_id)
 
-    def post(self, chat_id: int | None, text: str, reply_markup: InlineKeyboardMarkup | None = None,
-             **kwargs: Any) -> None:
+    def post(
+        self, chat_id: int | None, text: str, reply_markup: InlineKeyboardMarkup | None = None, **kwargs: Any
+    ) -> None:
         """Fire and forget: the handler answers its user at once; this one arrives paced."""
         if chat_id is None:
             return

@@ -24,7 +24,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates, TelegramMethod
@@ -41,6 +42,7 @@ BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 # ------------------------------------------------------------------ the journal (database thread)
 
+
 def journal_pending() -> list[tuple[int, str]]:
     """Updates fetched and not finished when the bot last stopped, oldest first."""
     return database_proxy.execute_sql("SELECT update_id, body FROM update_journal ORDER BY update_id").fetchall()
@@ -49,18 +51,28 @@ def journal_pending() -> list[tuple[int, str]]:
 def journal_write(fetched: list[tuple[int, str]], finished: list[int]) -> None:
     with database_proxy.atomic():
         for update_id, body in fetched:
-            database_proxy.execute_sql("INSERT OR IGNORE INTO update_journal (update_id, body) VALUES (?, ?)",
-                                       (update_id, body))
-        for start in range(0, len(finished), 500):  # SQLite's bound-parameter limit
-            chunk = finished[start:start + 500]
             database_proxy.execute_sql(
-                f"DELETE FROM update_journal WHERE update_id IN ({','.join('?' * len(chunk))})", chunk)
+                "INSERT OR IGNORE INTO update_journal (update_id, body) VALUES (?, ?)", (update_id, body)
+            )
+        for start in range(0, len(finished), 500):  # SQLite's bound-parameter limit
+            chunk = finished[start : start + 500]
+            database_proxy.execute_sql(
+                f"DELETE FROM update_journal WHERE update_id IN ({','.join('?' * len(chunk))})", chunk
+            )
 
 
 class ConfirmingPoller:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, db: Db, *, polling_timeout: int = 10,
-                 allowed_updates: list[str] | None = None, grace: float = 10.0,
-                 unjournaled: Callable[[Update], bool] | None = None) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        db: Db,
+        *,
+        polling_timeout: int = 10,
+        allowed_updates: list[str] | None = None,
+        grace: float = 10.0,
+        unjournaled: Callable[[Update], bool] | None = None,
+    ) -> None:
         self.dispatcher, self.bot, self.db = dispatcher, bot, db
         # Updates that must never touch the disk (a developer's typed confirmation code): they
         # are handled but not journaled, so a crash while they run loses them.
@@ -91,8 +103,7 @@ class ConfirmingPoller:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, self._on_signal, sig)
-        data = {"dispatcher": self.dispatcher, "bots": [self.bot], **self.dispatcher.workflow_data,
-                **workflow_data}
+        data = {"dispatcher": self.dispatcher, "bots": [self.bot], **self.dispatcher.workflow_data, **workflow_data}
         data.pop("bot", None)
         await self.dispatcher.emit_startup(bot=self.bot, **data)
         me = await self.bot.me()
@@ -125,13 +136,15 @@ class ConfirmingPoller:
         if self.bot.session.timeout:  # the long poll must not count as a slow request
             kwargs["request_timeout"] = int(self.bot.session.timeout + self.polling_timeout)
         while not self._stop.is_set():  # besides cancellation, which a wait_for may swallow
-            request = GetUpdates(offset=self.offset(), timeout=self.polling_timeout,
-                                 allowed_updates=self.allowed_updates)
+            request = GetUpdates(
+                offset=self.offset(), timeout=self.polling_timeout, allowed_updates=self.allowed_updates
+            )
             try:
                 updates = await self.bot(request, **kwargs)
             except Exception as error:  # noqa: BLE001 - Telegram or the network: try again
-                log.error("getUpdates failed (%s: %s); again in %.1f s", type(error).__name__, error,
-                          backoff.next_delay)
+                log.error(
+                    "getUpdates failed (%s: %s); again in %.1f s", type(error).__name__, error, backoff.next_delay
+                )
                 await backoff.asleep()
                 continue
             backoff.reset()
@@ -139,8 +152,7 @@ class ConfirmingPoller:
             if not new:
                 continue
             # In the journal before the next getUpdates confirms them to Telegram.
-            fetched = [(u.update_id, u.model_dump_json(exclude_unset=True)) for u in new
-                       if not self.unjournaled(u)]
+            fetched = [(u.update_id, u.model_dump_json(exclude_unset=True)) for u in new if not self.unjournaled(u)]
             try:
                 await self.db.run(journal_write, fetched, [])
             except Exception:  # noqa: BLE001 - handle them anyway; only a crash could lose them

@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 import segno
+
 # Imported with the bot, not on the first sheet: importing fpdf2 and its font tools takes a few
 # hundred ms of mostly unmarshalling, which holds the interpreter lock and would stall the
 # event loop while the first sheet starts drawing on its worker thread.
@@ -156,8 +157,14 @@ def sheet_pdf(labels: Sequence[Label], layout: LabelsSettings, progress: Progres
         row, column = divmod(index % per_page, layout.columns)
         x = layout.margin_left + column * (layout.label_width + layout.gap_x)
         y = layout.margin_top + row * (layout.label_height + layout.gap_y)
-        _draw_label(pdf, label, x + layout.padding, y + layout.padding,
-                    layout.label_width - 2 * layout.padding, layout.label_height - 2 * layout.padding)
+        _draw_label(
+            pdf,
+            label,
+            x + layout.padding,
+            y + layout.padding,
+            layout.label_width - 2 * layout.padding,
+            layout.label_height - 2 * layout.padding,
+        )
         if progress is not None:
             progress(index + 1, len(labels))
     if not labels:

@@ -11,7 +11,8 @@ and handlers when it builds."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiogram import Router
 
@@ -38,15 +39,18 @@ class Routes:
     def filter(self, *filters: CallbackType) -> None:
         self.filters.append(filters)
 
-    def register(self, callback: CallbackType, *filters: CallbackType, flags: dict[str, Any] | None = None,
-                 **kwargs: Any) -> CallbackType:
+    def register(
+        self, callback: CallbackType, *filters: CallbackType, flags: dict[str, Any] | None = None, **kwargs: Any
+    ) -> CallbackType:
         self.handlers.append((callback, filters, flags, kwargs))
         return callback
 
-    def __call__(self, *filters: CallbackType, flags: dict[str, Any] | None = None,
-                 **kwargs: Any) -> Callable[[CallbackType], CallbackType]:
+    def __call__(
+        self, *filters: CallbackType, flags: dict[str, Any] | None = None, **kwargs: Any
+    ) -> Callable[[CallbackType], CallbackType]:
         def decorator(callback: CallbackType) -> CallbackType:
             return self.register(callback, *filters, flags=flags, **kwargs)
+
         return decorator
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiogram.fsm.state import State, StatesGroup
 
-
 # --- Admin: people and device administration ---
+
 
 class UsersSearch(StatesGroup):
     query = State()  # the next text is a /users search
@@ -33,6 +33,7 @@ class CategoryEdit(StatesGroup):
 
 # --- Staff: take, extend, hand-over ---
 
+
 class TakeDialog(StatesGroup):
     """Take: return date, then an optional location note. Data: device_id, due (ISO or None)."""
 
@@ -54,6 +55,7 @@ class HandoverDialog(StatesGroup):
 
 # --- Developer tools ---
 
+
 class DevConfirm(StatesGroup):
     """A developer was asked for the confirmation code of a dangerous action."""
 
@@ -61,6 +63,7 @@ class DevConfirm(StatesGroup):
 
 
 # --- Admin: adding devices ---
+
 
 class AddDevice(StatesGroup):
     """/add → one device: one state per field, then the preview."""

@@ -14,14 +14,18 @@ from cashbot.texts import queue as t
 from cashbot.views import queue as v
 
 
-def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *,
-             timed_out: bool) -> None:
+def announce(
+    change: OfferChange, notifier: Notifier, db: Db, settings: Settings, clock: Clock, *, timed_out: bool
+) -> None:
     """An offer moved on: the next in line gets their turn; on a timeout, the one whose time
     ran out is told."""
     if timed_out:
         text = t.OFFER_EXPIRED if change.offer else t.OFFER_EXPIRED_FREE
-        notifier.post(change.previous.telegram_id, text.format(device=v.device_label(change.device)),
-                      v.open_card_markup(change.device.device_id))
+        notifier.post(
+            change.previous.telegram_id,
+            text.format(device=v.device_label(change.device)),
+            v.open_card_markup(change.device.device_id),
+        )
     if change.offer is not None:
         offer_turn(change.offer, notifier, db, settings, clock)
 
@@ -29,14 +33,22 @@ def announce(change: OfferChange, notifier: Notifier, db: Db, settings: Settings
 def offer_turn(offer: Offer, notifier: Notifier, db: Db, settings: Settings, clock: Clock) -> None:
     """Send "your turn" in the background. Someone who blocked the bot can never answer: the
     bot passes for them at once instead of holding the device for `hold_hours`."""
+
     async def send() -> None:
         delivery = await notifier.deliver(offer.person.telegram_id, *v.your_turn(offer, settings.tz))
         if delivery is not Delivery.BLOCKED:
             return
         try:
-            change = await db.run(queue.pass_offer, offer.device.device_id, offer.person.person_id,
-                                  now=clock.now(), hold_hours=settings.queue.hold_hours, unreachable=True)
+            change = await db.run(
+                queue.pass_offer,
+                offer.device.device_id,
+                offer.person.person_id,
+                now=clock.now(),
+                hold_hours=settings.queue.hold_hours,
+                unreachable=True,
+            )
         except NoOffer:  # taken or passed meanwhile
             return
         announce(change, notifier, db, settings, clock, timed_out=False)
+
     notifier.run_later(send())

@@ -46,8 +46,9 @@ async def leave_webhook(bot: Bot) -> None:
         log.warning("could not check for a webhook before polling: %s", error)
         return
     if info.url:
-        log.warning("telegram.mode is polling but a webhook is set (%s): deleting it, pending "
-                    "updates are kept", info.url)
+        log.warning(
+            "telegram.mode is polling but a webhook is set (%s): deleting it, pending updates are kept", info.url
+        )
         await bot.delete_webhook(drop_pending_updates=False)
 
 
@@ -56,8 +57,7 @@ async def serve(app, heartbeat: Heartbeat, grace: float) -> int:
     settings = app.settings.telegram.webhook
     secret = settings.secret.get_secret_value() if settings.secret else secrets.token_urlsafe(32)
     path = settings.local_path
-    handler = SimpleRequestHandler(app.dispatcher, app.bot, handle_in_background=False,
-                                   secret_token=secret)
+    handler = SimpleRequestHandler(app.dispatcher, app.bot, handle_in_background=False, secret_token=secret)
 
     async def receive(request: web.Request) -> web.StreamResponse:
         if handler.verify_secret(request.headers.get(SECRET_HEADER, ""), app.bot):
@@ -84,22 +84,30 @@ async def serve(app, heartbeat: Heartbeat, grace: float) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):  # kept to the end: a second signal
-        loop.add_signal_handler(signum, stop.set)    # changes nothing, as in polling mode
+        loop.add_signal_handler(signum, stop.set)  # changes nothing, as in polling mode
     checker: asyncio.Task | None = None
     try:
         try:
             # Never drop_pending_updates: what people sent while the bot was down still counts.
-            await app.bot.set_webhook(settings.url, secret_token=secret,
-                                      allowed_updates=app.dispatcher.resolve_used_update_types(),
-                                      drop_pending_updates=False)
+            await app.bot.set_webhook(
+                settings.url,
+                secret_token=secret,
+                allowed_updates=app.dispatcher.resolve_used_update_types(),
+                drop_pending_updates=False,
+            )
         except TelegramAPIError as error:
             log.error("Telegram refused the webhook %s: %s", settings.url, error)
             return 1
-        log.info("webhook set: Telegram posts to %s, listening on %s:%s%s", settings.url,
-                 settings.listen_host, settings.listen_port, path)
+        log.info(
+            "webhook set: Telegram posts to %s, listening on %s:%s%s",
+            settings.url,
+            settings.listen_host,
+            settings.listen_port,
+            path,
+        )
         checker = asyncio.create_task(
-            self_check(app.bot, heartbeat, settings, app.settings.health.max_age / 3),
-            name="webhook-self-check")
+            self_check(app.bot, heartbeat, settings, app.settings.health.max_age / 3), name="webhook-self-check"
+        )
         await stop.wait()
         log.info("stopping: no new webhook requests, finishing the running ones")
         return 0
@@ -120,8 +128,7 @@ async def self_check(bot: Bot, heartbeat: Heartbeat, settings, every: float) -> 
             await asyncio.sleep(every)
             # A delivery error older than our start or the last request that got through
             # is history, not a problem now.
-            problem = await _problem(bot, session, local, settings.url,
-                                     max(since, heartbeat.seen.get("webhook", 0.0)))
+            problem = await _problem(bot, session, local, settings.url, max(since, heartbeat.seen.get("webhook", 0.0)))
             if problem is None:
                 heartbeat.updates("check")
             else:
@@ -130,14 +137,13 @@ async def self_check(bot: Bot, heartbeat: Heartbeat, settings, every: float) -> 
                 heartbeat.problem(problem)
 
 
-async def _problem(bot: Bot, session: aiohttp.ClientSession, local: str, url: str,
-                   since: float) -> str | None:
+async def _problem(bot: Bot, session: aiohttp.ClientSession, local: str, url: str, since: float) -> str | None:
     """None if updates can arrive, else what stops them."""
     try:
         async with session.get(local) as response:
             if response.status != 200:
                 return f"the webhook server answered {response.status} to {local}"
-    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+    except (TimeoutError, aiohttp.ClientError) as error:
         return f"the webhook server does not answer at {local}: {error or type(error).__name__}"
     try:
         info = await bot.get_webhook_info()

@@ -21,13 +21,16 @@ def moscow(y: int, m: int, d: int, hour: int, minute: int = 0) -> datetime:
 
 def seed_loans(bot, holders: list[tuple[int, str, date | None]], admins: list[int] = ()) -> None:
     """One active person per (telegram_id, name, due date) holding device №telegram_id."""
+
     def build():
         for admin_id in admins:
             person(admin_id, f"Админ {admin_id}", f"admin{admin_id}@example.ru", is_admin=True)
         for telegram_id, name, due_on in holders:
             who = person(telegram_id, name, f"u{telegram_id}@example.ru")
-            Loan.create(device=device(telegram_id, f"Касса {telegram_id}"), person=who,
-                        taken_at=SEED_NOW, due_on=due_on)
+            Loan.create(
+                device=device(telegram_id, f"Касса {telegram_id}"), person=who, taken_at=SEED_NOW, due_on=due_on
+            )
+
     seed_file(bot.db_path, build)
 
 
@@ -52,8 +55,7 @@ def wait_output(bot, needle: str, count: int = 1, timeout: float = 30.0) -> None
     deadline = time.monotonic() + timeout
     while bot.output().count(needle) < count:
         if time.monotonic() > deadline:
-            raise AssertionError(f"{needle!r} x{count} not in the process log within {timeout:g} s\n"
-                                 + bot.tail())
+            raise AssertionError(f"{needle!r} x{count} not in the process log within {timeout:g} s\n" + bot.tail())
         time.sleep(0.05)
 
 

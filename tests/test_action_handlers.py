@@ -135,8 +135,9 @@ async def test_the_one_who_finishes_second_is_told_who_took_it_and_offered_the_q
 
 
 async def test_return_walks_the_queue_through_pass_and_timeout(env):
-    alice, boris, vera, gleb = (env.user(i, n, username=f"user{i}") for i, n in
-                                ((101, "Алиса"), (102, "Борис"), (103, "Вера"), (104, "Глеб")))
+    alice, boris, vera, gleb = (
+        env.user(i, n, username=f"user{i}") for i, n in ((101, "Алиса"), (102, "Борис"), (103, "Вера"), (104, "Глеб"))
+    )
     prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
     mine = (await env.press(alice, (await env.press(alice, prompt, "Без срока"))[-1], "Пропустить"))[-1]
     for user in (boris, vera, gleb):
@@ -192,8 +193,9 @@ async def test_stale_buttons_refresh_the_card_instead_of_acting(env):
 
 
 async def test_handover_by_typed_name_accept_and_decline(env):
-    alice, boris, vera = (env.user(i, n, username=f"user{i}") for i, n in
-                          ((101, "Алиса"), (102, "Борис"), (103, "Вера")))
+    alice, boris, vera = (
+        env.user(i, n, username=f"user{i}") for i, n in ((101, "Алиса"), (102, "Борис"), (103, "Вера"))
+    )
     for colleague in (boris, vera):  # a bot can write only to people who started it
         await env.send(colleague, "/help")
     prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
@@ -222,8 +224,9 @@ async def test_handover_by_typed_name_accept_and_decline(env):
 
 
 async def test_someone_who_blocked_the_bot_is_passed_over_at_once(env):
-    alice, boris, vera = (env.user(i, n, username=f"user{i}") for i, n in
-                          ((101, "Алиса"), (102, "Борис"), (103, "Вера")))
+    alice, boris, vera = (
+        env.user(i, n, username=f"user{i}") for i, n in ((101, "Алиса"), (102, "Борис"), (103, "Вера"))
+    )
     prompt = (await env.press(alice, await card(env, alice), "Взять"))[-1]
     mine = (await env.press(alice, (await env.press(alice, prompt, "Без срока"))[-1], "Пропустить"))[-1]
     for user in (boris, vera):
@@ -284,8 +287,9 @@ async def test_a_refused_extend_pressed_on_a_reminder_leaves_the_reminder_alone(
     held = [Device.get(Device.number == 49), device(50, "Сканер")]
     for d in held:
         loans.take(d.id, person_id, due_on=today, location=None, today=today, now=now)
-    due = tuple(reminders.DueLoan(i, d.id, d.number, d.name, today, reminders.DUE_TODAY, 0)
-                for i, d in enumerate(held, 1))
+    due = tuple(
+        reminders.DueLoan(i, d.id, d.number, d.name, today, reminders.DUE_TODAY, 0) for i, d in enumerate(held, 1)
+    )
     text, markup = reminder_message(reminders.PersonReminder(person_id, 101, "Алиса", due), today)
     await env.app.bot.send_message(101, text, reply_markup=markup)
     reminder = alice.last_message()

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cashbot.db.models import Device, Event, Loan, Person
-from cashbot.db.models import database_proxy
+from cashbot.db.models import Device, Event, Loan, Person, database_proxy
 from tests.seed import device
 
 DATA = Path(__file__).parent / "data"
@@ -27,6 +26,7 @@ async def seed(env, fn):
     def run():
         with database_proxy.atomic():
             return fn()
+
     return await env.app.db.run(run)
 
 
@@ -82,8 +82,15 @@ async def test_full_dialog_with_back_skip_duplicate_and_a_holder(env):
     def check():
         d = Device.get(Device.number == 49)
         loan = Loan.get(Loan.device == d)
-        return (d.serial, d.category.name, d.firmware, loan.person.email, str(loan.due_on),
-                Event.select().where(Event.kind == "device_added", Event.device == d).count())
+        return (
+            d.serial,
+            d.category.name,
+            d.firmware,
+            loan.person.email,
+            str(loan.due_on),
+            Event.select().where(Event.kind == "device_added", Event.device == d).count(),
+        )
+
     assert await env.app.db.run(check) == ("0049-SN", "Кассы-мини", None, "olga@example.ru", "2026-12-10", 1)
     # A double click on the old preview adds nothing more.
     await forge(env, admin, preview.all_buttons[0].callback_data, preview.message_id)

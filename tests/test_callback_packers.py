@@ -22,8 +22,13 @@ from cashbot.callbacks import (
     packer,
 )
 
-PACKERS = [(DeviceCb, pack_device), (PageCb, pack_page), (CategoryCb, pack_category), (DueCb, pack_due),
-           (DeviceAdminCb, pack_device_admin)]
+PACKERS = [
+    (DeviceCb, pack_device),
+    (PageCb, pack_page),
+    (CategoryCb, pack_category),
+    (DueCb, pack_due),
+    (DeviceAdminCb, pack_device_admin),
+]
 INTS = [0, 1, -1, 7, 49, 366, 367, 10**5, 10**9, -(10**12), 2**62, 2**63 - 1, 2**63]
 STRS = ["", "open", "s", "due", "x" * 20, "ключ", "a-b_c.d", " "]
 
@@ -34,7 +39,7 @@ def samples(cls):
     base = {name: (1 if info.annotation in (int, "int") else "k") for name, info in cls.model_fields.items()}
     yield dict(base)
     for name, info in cls.model_fields.items():
-        for value in (INTS if info.annotation in (int, "int") else STRS):
+        for value in INTS if info.annotation in (int, "int") else STRS:
             yield {**base, name: value}
         if not info.is_required():
             yield {k: v for k, v in base.items() if k != name}
@@ -59,6 +64,7 @@ def test_the_same_string_as_aiogram_and_it_unpacks_to_the_same_model(cls, pack):
 
 def test_constrained_str_fields_are_refused():
     from cashbot.callbacks import ImportCb
+
     with pytest.raises(TypeError, match="token"):
         packer(ImportCb)
 
@@ -97,10 +103,16 @@ def test_only_int_and_str_fields():
         packer(ApprovalCb)
 
 
-@pytest.mark.parametrize(("cls", "pack", "field", "names"), [
-    (DeviceCb, pack_device, "action", DeviceAction), (PageCb, pack_page, "kind", PageKind),
-    (DueCb, pack_due, "action", DueAction), (DeviceAdminCb, pack_device_admin, "action", DeviceAdminAction),
-], ids=lambda p: getattr(p, "__name__", ""))
+@pytest.mark.parametrize(
+    ("cls", "pack", "field", "names"),
+    [
+        (DeviceCb, pack_device, "action", DeviceAction),
+        (PageCb, pack_page, "kind", PageKind),
+        (DueCb, pack_due, "action", DueAction),
+        (DeviceAdminCb, pack_device_admin, "action", DeviceAdminAction),
+    ],
+    ids=lambda p: getattr(p, "__name__", ""),
+)
 def test_a_named_action_packs_to_its_plain_string_and_unpacks_equal_to_the_name(cls, pack, field, names):
     base = {name: 1 for name, info in cls.model_fields.items() if info.annotation in (int, "int")}
     for name in names:

@@ -112,18 +112,21 @@ def test_my_loans_and_my_queue_with_positions_and_offer(database, now):
     vera = person(103, "Вера", "vera@example.ru")
     a, b = device(1, "Касса"), device(2, "Терминал")
     loans.take(a.id, alice.id, due_on=None, location=None, today=now.date(), now=now)
-    loans.take(b.id, alice.id, due_on=now.date() + timedelta(days=3), location=None,
-                   today=now.date(), now=now)
+    loans.take(b.id, alice.id, due_on=now.date() + timedelta(days=3), location=None, today=now.date(), now=now)
     later = now + timedelta(minutes=1)
     queue.join_queue(a.id, vera.id, now=now, today_start=now)
     queue.join_queue(a.id, boris.id, now=later, today_start=now)
     queue.join_queue(b.id, boris.id, now=later, today_start=now)
     # Loans with a due date come first, then those without.
     assert [(m.number, m.due_on) for m in catalog.my_loans(alice.id)] == [
-        (2, now.date() + timedelta(days=3)), (1, None)]
+        (2, now.date() + timedelta(days=3)),
+        (1, None),
+    ]
     # Boris joined device 1 after Vera; the ids must be real (each line opens a card).
     assert [(p.device_id, p.position, p.offered_until) for p in catalog.my_queue(boris.id)] == [
-        (a.id, 2, None), (b.id, 1, None)]
+        (a.id, 2, None),
+        (b.id, 1, None),
+    ]
     loans.return_device(b.id, alice.id, now=later, hold_hours=24)
     places = {p.number: p for p in catalog.my_queue(boris.id)}
     assert places[2].offered_until == later + timedelta(hours=24)
@@ -140,7 +143,9 @@ def test_device_history_tells_who_held_it_from_when_to_when(database, now):
     h = catalog.device_history(d.id)
     assert (h.number, h.name) == (7, "Касса")
     assert [(p.full_name, p.since, p.until) for p in h.holders] == [
-        ("Борис", now + 2 * day, None), ("Алиса", now, now + day)]
+        ("Борис", now + 2 * day, None),
+        ("Алиса", now, now + day),
+    ]
     assert [e.kind for e in h.events] == ["take", "return", "take"]
     mine = catalog.history(person_id=alice.id)
     assert [e.kind for e in mine] == ["return", "take"] and mine[0].device_number == 7
@@ -237,19 +242,24 @@ def test_an_action_and_the_card_after_it_in_one_call(database, now):
 
 def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(database, now):
     from cashbot.services import device_admin, people
+
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
     held = device(1, "Касса Эвотор", serial="00106707012345")
     device(2, "Касса АТОЛ")
-    device_admin.assign(held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id,
-                         today=now.date(), now=now)
+    device_admin.assign(
+        held.id, invited.id, due_on=date(2026, 12, 10), location=None, actor_id=admin.id, today=now.date(), now=now
+    )
     items = {i.number: i for i in catalog.list_devices(0, 10).items}
     assert (items[1].holder_name, items[2].holder_name) == ("olga@example.ru", None)
     assert [i.holder_name for i in catalog.search_devices("касса", 0, 10).items] == ["olga@example.ru", None]
     assert catalog.search_devices("00106707012345", 0, 10).items[0].holder_name == "olga@example.ru"
     card = cards.device_card(held.id, admin.id)
     assert (card.holder.full_name, card.holder.email, card.holder.registered) == (
-        "olga@example.ru", "olga@example.ru", False)
+        "olga@example.ru",
+        "olga@example.ru",
+        False,
+    )
     assert cards.device_card(held.id, admin.id).is_mine is False
     past = catalog.device_history(held.id)
     assert [h.full_name for h in past.holders] == ["olga@example.ru"]
@@ -268,18 +278,17 @@ def test_a_holder_invited_by_email_shows_as_held_by_that_email_everywhere(databa
 def test_taking_a_device_held_by_someone_invited_names_them_by_email(database, now):
     from cashbot.services import device_admin, people
     from cashbot.services.errors import DeviceHeld, DeviceTaken
+
     admin = person(900, "Админ", "admin@example.ru", is_admin=True)
     alice = person(101, "Алиса", "alice@example.ru")
     invited = people.invite_by_email("olga@example.ru", now, actor_id=admin.id)
     held = device(1, "Касса")
-    device_admin.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id,
-                         today=now.date(), now=now)
+    device_admin.assign(held.id, invited.id, due_on=None, location=None, actor_id=admin.id, today=now.date(), now=now)
     with pytest.raises(DeviceTaken) as taken:
         loans.ensure_can_take(held.id, alice.id)
     assert taken.value.holder_name == "olga@example.ru"
     with pytest.raises(DeviceTaken) as again:
-        device_admin.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id,
-                             today=now.date(), now=now)
+        device_admin.assign(held.id, alice.id, due_on=None, location=None, actor_id=admin.id, today=now.date(), now=now)
     assert again.value.holder_name == "olga@example.ru"
     with pytest.raises(DeviceHeld) as kept:
         device_admin.delete_device(held.id, actor_id=admin.id, now=now)

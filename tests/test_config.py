@@ -29,8 +29,10 @@ def test_defaults(monkeypatch):
 
 def test_file_then_environment_with_nested_names(monkeypatch, tmp_path):
     config = tmp_path / "bot.toml"
-    config.write_text('timezone = "Asia/Yekaterinburg"\nadmins = [1]\n[access]\nmode = "open"\n'
-                      'email_domains = ["Example.RU"]\n', encoding="utf-8")
+    config.write_text(
+        'timezone = "Asia/Yekaterinburg"\nadmins = [1]\n[access]\nmode = "open"\nemail_domains = ["Example.RU"]\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("CASHBOT_CONFIG", str(config))
     monkeypatch.setenv("CASHBOT_ADMINS", "[5, 6]")
     monkeypatch.setenv("CASHBOT_TELEGRAM__TOKEN", TOKEN)
@@ -57,14 +59,17 @@ def test_secret_files_named_like_the_variables(monkeypatch, tmp_path):
     assert "s3cret" not in repr(settings) and TOKEN not in repr(settings)
 
 
-@pytest.mark.parametrize("env, expected", [
-    ({"CASHBOT_TIMEZONE": "Mars/Olympus"}, "timezone: unknown time zone 'Mars/Olympus'"),
-    ({"CASHBOT_TELEGRAM__TOKEN": "not-a-token"}, "telegram.token: malformed token"),
-    ({"CASHBOT_ADMINS": "[1,"}, "admins"),
-    ({"CASHBOT_ACCESS__MODE": "everyone"}, "access.mode"),
-    ({"CASHBOT_ACCESS__COLOUR": "red"}, "access.colour: unknown key"),
-    ({"CASHBOT_CONFIG": "/nonexistent/cashbot.toml"}, "config file '/nonexistent/cashbot.toml' not found"),
-])
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({"CASHBOT_TIMEZONE": "Mars/Olympus"}, "timezone: unknown time zone 'Mars/Olympus'"),
+        ({"CASHBOT_TELEGRAM__TOKEN": "not-a-token"}, "telegram.token: malformed token"),
+        ({"CASHBOT_ADMINS": "[1,"}, "admins"),
+        ({"CASHBOT_ACCESS__MODE": "everyone"}, "access.mode"),
+        ({"CASHBOT_ACCESS__COLOUR": "red"}, "access.colour: unknown key"),
+        ({"CASHBOT_CONFIG": "/nonexistent/cashbot.toml"}, "config file '/nonexistent/cashbot.toml' not found"),
+    ],
+)
 def test_bad_values_are_one_clear_line(monkeypatch, env, expected):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -111,12 +116,15 @@ def test_other_files_in_a_shared_secrets_folder_are_ignored(monkeypatch, tmp_pat
         load_settings()
 
 
-@pytest.mark.parametrize("token, problem", [
-    ("123456:ABCdef", "6 characters after the colon"),
-    ("123456ABCdefghijklmnopqrstuvwxyz", "no colon"),
-    ("bot123:ABCdefghijklmnopqrstuvwxyz", "the part before the colon is not a number"),
-    ("123456:ABCdefghijklmnopqrstu vwxyz", "a character after the colon that is not a Latin letter"),
-])
+@pytest.mark.parametrize(
+    "token, problem",
+    [
+        ("123456:ABCdef", "6 characters after the colon"),
+        ("123456ABCdefghijklmnopqrstuvwxyz", "no colon"),
+        ("bot123:ABCdefghijklmnopqrstuvwxyz", "the part before the colon is not a number"),
+        ("123456:ABCdefghijklmnopqrstu vwxyz", "a character after the colon that is not a Latin letter"),
+    ],
+)
 def test_a_malformed_token_message_states_the_rule_and_not_the_secret(monkeypatch, token, problem):
     monkeypatch.setenv("CASHBOT_TELEGRAM__TOKEN", token)
     with pytest.raises(ConfigError) as error:

@@ -21,19 +21,63 @@ TODAY = date(2026, 11, 27)
 SEED = 20261203
 FILES = 3000
 
-_ENCODINGS = ("utf-8", "utf-8-sig", "cp1251", "utf-16", "utf-16-le", "utf-16-be", "koi8_r", "cp866",
-              "mac_cyrillic", "utf-32")
-_JUNK = (b'"', b'""', b"\x00", b"\x00\x00", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"\xff", b"\xd0",
-         b"\r", b"\n", b"\r\n", b";", b",", b"\t", b"sep=", b'sep="\n', b"'=", b"\xef\xbf\xbd")
+_ENCODINGS = (
+    "utf-8",
+    "utf-8-sig",
+    "cp1251",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "koi8_r",
+    "cp866",
+    "mac_cyrillic",
+    "utf-32",
+)
+_JUNK = (
+    b'"',
+    b'""',
+    b"\x00",
+    b"\x00\x00",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    b"\xff",
+    b"\xd0",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b";",
+    b",",
+    b"\t",
+    b"sep=",
+    b'sep="\n',
+    b"'=",
+    b"\xef\xbf\xbd",
+)
 
 
 def _bases() -> list[bytes]:
-    rows = [DeviceRow(0, n, f"Касса «{n}»; модель", "Онлайн-касса", f"{n:010d}", date(2024, 5, 18),
-                      "5.8", 'comment with "quotes"\nand a line break', f"u{n}@example.ru" if n % 2 else None,
-                      "офис", TODAY + timedelta(days=n - 10) if n % 2 else None) for n in range(1, 21)]
+    rows = [
+        DeviceRow(
+            0,
+            n,
+            f"Касса «{n}»; модель",
+            "Онлайн-касса",
+            f"{n:010d}",
+            date(2024, 5, 18),
+            "5.8",
+            'comment with "quotes"\nand a line break',
+            f"u{n}@example.ru" if n % 2 else None,
+            "офис",
+            TODAY + timedelta(days=n - 10) if n % 2 else None,
+        )
+        for n in range(1, 21)
+    ]
     exported = write_devices(rows)
-    return [(DATA / "devices_cp1251_semicolon.csv").read_bytes(),
-            (DATA / "devices_original_format_utf8.csv").read_bytes(), exported]
+    return [
+        (DATA / "devices_cp1251_semicolon.csv").read_bytes(),
+        (DATA / "devices_original_format_utf8.csv").read_bytes(),
+        exported,
+    ]
 
 
 def _mutate(rng: random.Random, data: bytes) -> bytes:
@@ -42,7 +86,7 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
         pos = rng.randrange(len(data) + 1)
         if kind == 0 and data:  # flip a byte
             i = rng.randrange(len(data))
-            data = data[:i] + bytes([data[i] ^ (1 << rng.randrange(8))]) + data[i + 1:]
+            data = data[:i] + bytes([data[i] ^ (1 << rng.randrange(8))]) + data[i + 1 :]
         elif kind == 1:  # cut
             data = data[:pos]
         elif kind == 2:  # stray quotes, NULs, BOMs, line breaks, delimiters
@@ -62,7 +106,7 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
             end = min(len(data), pos + rng.randint(1, 400))
             data = data[:end] + data[pos:end] * rng.randint(1, 3) + data[end:]
         else:  # drop a piece
-            data = data[:pos] + data[pos + rng.randint(1, 50):]
+            data = data[:pos] + data[pos + rng.randint(1, 50) :]
     return data
 
 
@@ -88,8 +132,7 @@ def _check(data: bytes) -> None:
     assert not set(row_lines) & {p.line for p in result.problems}, (result.problems, data[:200])
     for row in result.rows:
         assert row.number > 0 and row.name and row.category and row.serial
-        for value in (row.name, row.category, row.serial, row.firmware, row.comment, row.location,
-                      row.holder_email):
+        for value in (row.name, row.category, row.serial, row.firmware, row.comment, row.location, row.holder_email):
             assert value is None or ("\x00" not in value and "\ufffd" not in value), row
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import sqlite3
 import zipfile
+from datetime import UTC
 
 import pytest
 
@@ -14,15 +15,26 @@ from cashbot.services.device_csv import parse_devices
 from tests.seed import device
 
 DEV, CODE = 900, "s3cret-42"
-DEV_KINDS = ("dev_logs", "dev_export", "dev_backup", "dev_migrations", "dev_dump",
-             "dev_delete_free", "dev_reset", "dev_code_wrong", "dev_code_ok")
+DEV_KINDS = (
+    "dev_logs",
+    "dev_export",
+    "dev_backup",
+    "dev_migrations",
+    "dev_dump",
+    "dev_delete_free",
+    "dev_reset",
+    "dev_code_wrong",
+    "dev_code_ok",
+)
 
 
 @pytest.fixture
 def make_dev_env(make_env):
     """A handler env with a developer and a code (conftest's make_env closes it)."""
+
     def make(**overrides):
         return make_env(**{"developers": [DEV], "dev_code": CODE, "access": {"mode": "open"}, **overrides})
+
     return make
 
 
@@ -67,8 +79,7 @@ async def test_unregistered_developer_gets_menu_export_backup_migrations_and_log
     replies = await _press_menu(env, dev, "Лог файлом")
     assert replies[-1].document.data == b"INFO started <script>\n"
 
-    assert _dev_events() == ["dev_export", "dev_backup", "dev_migrations", "dev_logs", "dev_logs",
-                             "dev_logs"]
+    assert _dev_events() == ["dev_export", "dev_backup", "dev_migrations", "dev_logs", "dev_logs", "dev_logs"]
     details = Event.get(Event.kind == "dev_export").details
     assert f'"telegram_id": {DEV}' in details
 
@@ -268,13 +279,13 @@ async def test_others_sending_dev_commands_or_forged_callbacks_get_nothing(make_
 
 
 async def test_scheduled_backup_runs_once_a_day_after_its_time_and_keeps_the_last_n(make_dev_env, tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from cashbot.jobs import scheduled_backup
 
     env = make_dev_env(backups={"time": "03:00:00", "keep": 2})
     app = env.app
-    env.clock.value = datetime(2026, 11, 26, 23, 0, tzinfo=timezone.utc)  # 02:00 in Moscow
+    env.clock.value = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)  # 02:00 in Moscow
     await app.loop.tick()
     assert not list(tmp_path.glob("backups/*"))
     env.clock.advance(hours=1)  # 03:00 local

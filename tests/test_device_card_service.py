@@ -12,8 +12,15 @@ from tests import seed
 
 @pytest.fixture
 def register(database, now):
-    device = seed.device(49, "ККТ Атол 30Ф", firmware="5.8.1", registered_on=date(2024, 3, 1),
-                         comment="Без зарядки", location="склад", now=now)
+    device = seed.device(
+        49,
+        "ККТ Атол 30Ф",
+        firmware="5.8.1",
+        registered_on=date(2024, 3, 1),
+        comment="Без зарядки",
+        location="склад",
+        now=now,
+    )
     alice = seed.person(101, "Алиса Иванова", "alice@example.ru", username="alice", now=now)
     bob = seed.person(102, "Борис Петров", "bob@example.ru", now=now)
     carol = seed.person(103, "Карина Смирнова", "carol@example.ru", now=now)
@@ -24,8 +31,12 @@ def test_free_device_shows_its_fields_and_no_holder(register):
     device, alice, _, _ = register
     card = device_card(device.id, alice.id)
     assert (card.number, card.name, card.category, card.serial) == (49, "ККТ Атол 30Ф", "Онлайн-касса", "SN00000049")
-    assert (card.firmware, card.registered_on, card.comment, card.location) == ("5.8.1", date(2024, 3, 1),
-                                                                                "Без зарядки", "склад")
+    assert (card.firmware, card.registered_on, card.comment, card.location) == (
+        "5.8.1",
+        date(2024, 3, 1),
+        "Без зарядки",
+        "склад",
+    )
     assert card.holder is None and card.waiting == 0 and card.my_position is None
     assert card.reserved_for is None and not card.reserved_for_me and card.pending_handover_to is None
     assert not card.is_mine
@@ -33,11 +44,17 @@ def test_free_device_shows_its_fields_and_no_holder(register):
 
 def test_held_device_with_queue_offer_and_handover(register, now):
     device, alice, bob, carol = register
-    loan = Loan.create(device=device, person=alice, taken_at=now - timedelta(days=2),
-                       due_on=date(2026, 12, 1), location="офис Екб")
+    loan = Loan.create(
+        device=device, person=alice, taken_at=now - timedelta(days=2), due_on=date(2026, 12, 1), location="офис Екб"
+    )
     QueueEntry.create(device=device, person=bob, joined_at=now - timedelta(hours=2))
-    QueueEntry.create(device=device, person=carol, joined_at=now - timedelta(hours=1),
-                      offered_at=now, offer_expires_at=now + timedelta(hours=24))
+    QueueEntry.create(
+        device=device,
+        person=carol,
+        joined_at=now - timedelta(hours=1),
+        offered_at=now,
+        offer_expires_at=now + timedelta(hours=24),
+    )
     Handover.create(device=device, loan=loan, from_person=alice, to_person=bob, created_at=now)
 
     mine = device_card(device.id, alice.id)
@@ -57,10 +74,12 @@ def test_held_device_with_queue_offer_and_handover(register, now):
 
 def test_returned_loan_and_resolved_handover_are_not_shown(register, now):
     device, alice, bob, _ = register
-    loan = Loan.create(device=device, person=alice, taken_at=now - timedelta(days=2), returned_at=now,
-                       close_reason="returned")
-    Handover.create(device=device, loan=loan, from_person=alice, to_person=bob, created_at=now,
-                    resolved_at=now, outcome="declined")
+    loan = Loan.create(
+        device=device, person=alice, taken_at=now - timedelta(days=2), returned_at=now, close_reason="returned"
+    )
+    Handover.create(
+        device=device, loan=loan, from_person=alice, to_person=bob, created_at=now, resolved_at=now, outcome="declined"
+    )
     card = device_card(device.id, alice.id)
     assert card.holder is None and card.pending_handover_to is None and not card.is_mine
 

@@ -17,10 +17,10 @@ from cashbot.services.device_csv import (
     template_file,
     write_devices,
 )
-from cashbot.texts import import_csv as T
-from cashbot.views.import_csv import format_problems
-from cashbot.texts.plural import plural
 from cashbot.texts import fields as FT
+from cashbot.texts import import_csv as T
+from cashbot.texts.plural import plural
+from cashbot.views.import_csv import format_problems
 
 DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 11, 1)  # the samples' return dates are in December 2026
@@ -51,21 +51,42 @@ def row(number=1, serial="SN1", **kw) -> DeviceRow:
 # The shared samples
 
 SAMPLE_ROWS = [
-    DeviceRow(2, 49, "MSPOS-N", "Онлайн-касса", "4894892299", date(2024, 5, 18), "5.8.100",
-              None, None, "офис Екб", None),
-    DeviceRow(3, 50, "Эвотор 7.3", "Онлайн-касса", "00106707012345", date(2023, 2, 2), "4.9.2",
-              "после ремонта", "ivanova@example.ru", "дома", date(2026, 12, 10)),
-    DeviceRow(4, 51, "АТОЛ 91Ф", "Фискальный регистратор", "00123456789012", None, "10.9.0.10",
-              None, None, None, None),
-    DeviceRow(5, 52, "PAX S300", "Терминал эквайринга", "1850123456", date(2024, 3, 1), None,
-              None, "petrov@example.ru", "клиент «Ромашка»", date(2026, 12, 1)),
-    DeviceRow(6, 53, "Штрих-М Лайт", "Фискальный регистратор", "0011223344", None, None,
-              "корпус треснут", None, None, None),
+    DeviceRow(
+        2, 49, "MSPOS-N", "Онлайн-касса", "4894892299", date(2024, 5, 18), "5.8.100", None, None, "офис Екб", None
+    ),
+    DeviceRow(
+        3,
+        50,
+        "Эвотор 7.3",
+        "Онлайн-касса",
+        "00106707012345",
+        date(2023, 2, 2),
+        "4.9.2",
+        "после ремонта",
+        "ivanova@example.ru",
+        "дома",
+        date(2026, 12, 10),
+    ),
+    DeviceRow(4, 51, "АТОЛ 91Ф", "Фискальный регистратор", "00123456789012", None, "10.9.0.10", None, None, None, None),
+    DeviceRow(
+        5,
+        52,
+        "PAX S300",
+        "Терминал эквайринга",
+        "1850123456",
+        date(2024, 3, 1),
+        None,
+        None,
+        "petrov@example.ru",
+        "клиент «Ромашка»",
+        date(2026, 12, 1),
+    ),
+    DeviceRow(
+        6, 53, "Штрих-М Лайт", "Фискальный регистратор", "0011223344", None, None, "корпус треснут", None, None, None
+    ),
     DeviceRow(7, 54, "Весы CAS SW-5", "Весы", "SW5-77881", None, None, None, None, None, None),
-    DeviceRow(8, 55, "Honeywell 1450g", "Сканер", "19012A3456", None, None, None, None, None,
-              None),
-    DeviceRow(9, 56, "Samsung Tab A8", "Планшет", "R9JT1234ABC", None, None, "с чехлом", None,
-              "офис Мск", None),
+    DeviceRow(8, 55, "Honeywell 1450g", "Сканер", "19012A3456", None, None, None, None, None, None),
+    DeviceRow(9, 56, "Samsung Tab A8", "Планшет", "R9JT1234ABC", None, None, "с чехлом", None, "офис Мск", None),
 ]
 
 
@@ -93,23 +114,27 @@ def test_sample_original_format_utf8_short_rows():
 SAMPLE_TEXT = (DATA / "devices_cp1251_semicolon.csv").read_bytes().decode("cp1251")
 
 
-@pytest.mark.parametrize("encoding, bom", [
-    ("cp1251", b""),
-    ("utf-8", b""),
-    ("utf-8", b"\xef\xbb\xbf"),
-    ("utf-16-le", b"\xff\xfe"),
-    ("utf-16-be", b"\xfe\xff"),
-    ("utf-16-le", b""),
-    ("utf-16-be", b""),
-    ("koi8-r", b""),
-    ("cp866", b""),
-])
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [
+        ("cp1251", b""),
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("koi8-r", b""),
+        ("cp866", b""),
+    ],
+)
 def test_same_devices_in_every_encoding_give_identical_rows(encoding, bom):
     text, expected = SAMPLE_TEXT, SAMPLE_ROWS
     if encoding in ("koi8-r", "cp866"):  # no «» in these code pages
         text = text.replace("«Ромашка»", "Ромашка")
-        expected = [r if r.number != 52 else DeviceRow(**(r.__dict__ | {"location": "клиент Ромашка"}))
-                    for r in SAMPLE_ROWS]
+        expected = [
+            r if r.number != 52 else DeviceRow(**(r.__dict__ | {"location": "клиент Ромашка"})) for r in SAMPLE_ROWS
+        ]
     result = parse_devices(bom + text.encode(encoding), today=TODAY)
     assert result.problems == []
     assert result.rows == expected
@@ -124,23 +149,24 @@ def test_utf16_with_bom_via_python_codec():
 
 SHORT_RU = "Номер;Название;Категория;Серийный номер\r\n1;ККТ;ККТ;001\r\n"
 MOSTLY_LATIN = (
-    "number;name;category;serial;location\r\n"
-    "1;MSPOS-N;POS;4894892299;office\r\n"
-    "2;PAX S300;POS;1850123456;Екб\r\n"
+    "number;name;category;serial;location\r\n1;MSPOS-N;POS;4894892299;office\r\n2;PAX S300;POS;1850123456;Екб\r\n"
 )
 
 
-@pytest.mark.parametrize("text, data, encoding", [
-    (SHORT_RU, SHORT_RU.encode("cp1251"), "cp1251"),
-    (MOSTLY_LATIN, MOSTLY_LATIN.encode("cp1251"), "cp1251"),
-    (SHORT_RU, SHORT_RU.encode("utf-8"), "utf-8"),
-    (MOSTLY_LATIN, MOSTLY_LATIN.encode("utf-8"), "utf-8"),
-    (SHORT_RU, b"\xef\xbb\xbf" + SHORT_RU.encode("utf-8"), "utf-8-sig"),
-    (SHORT_RU, b"\xff\xfe" + SHORT_RU.encode("utf-16-le"), "utf-16-le"),
-    (SHORT_RU, SHORT_RU.encode("utf-16-le"), "utf-16-le"),
-    (SHORT_RU, SHORT_RU.encode("utf-16-be"), "utf-16-be"),
-    (SHORT_RU, SHORT_RU.encode("koi8-r"), "koi8-r"),
-])
+@pytest.mark.parametrize(
+    "text, data, encoding",
+    [
+        (SHORT_RU, SHORT_RU.encode("cp1251"), "cp1251"),
+        (MOSTLY_LATIN, MOSTLY_LATIN.encode("cp1251"), "cp1251"),
+        (SHORT_RU, SHORT_RU.encode("utf-8"), "utf-8"),
+        (MOSTLY_LATIN, MOSTLY_LATIN.encode("utf-8"), "utf-8"),
+        (SHORT_RU, b"\xef\xbb\xbf" + SHORT_RU.encode("utf-8"), "utf-8-sig"),
+        (SHORT_RU, b"\xff\xfe" + SHORT_RU.encode("utf-16-le"), "utf-16-le"),
+        (SHORT_RU, SHORT_RU.encode("utf-16-le"), "utf-16-le"),
+        (SHORT_RU, SHORT_RU.encode("utf-16-be"), "utf-16-be"),
+        (SHORT_RU, SHORT_RU.encode("koi8-r"), "koi8-r"),
+    ],
+)
 def test_decode_short_russian_samples(text, data, encoding):
     assert decode_bytes(data) == (text, encoding)
 
@@ -152,8 +178,7 @@ def test_decode_ascii_only():
 def test_header_check_overrides_a_wrong_guess(monkeypatch):
     # Pretend charset-normalizer misread a koi8-r file as cp1251: the header decides.
     data = SHORT_RU.encode("koi8-r")
-    monkeypatch.setattr(csv_reader, "detect_cyrillic",
-                        lambda b: (b.decode("cp1251"), "cp1251"))
+    monkeypatch.setattr(csv_reader, "detect_cyrillic", lambda b: (b.decode("cp1251"), "cp1251"))
     assert decode_bytes(data) == (SHORT_RU, "koi8-r")
 
 
@@ -168,10 +193,10 @@ def test_undecodable_bytes_fall_back_to_cp1251():
 # ---------------------------------------------------------------------------------
 # Delimiters, line ends, quoting
 
+
 @pytest.mark.parametrize("sep", [";", ",", "\t"])
 def test_delimiter_is_sniffed(sep):
-    lines = ["Номер;Название;Категория;Серийный номер;Комментарий",
-             '1;ККТ;Касса;001;"a, b; c"']
+    lines = ["Номер;Название;Категория;Серийный номер;Комментарий", '1;ККТ;Касса;001;"a, b; c"']
     result = parse(*(line.replace(";", sep) for line in lines))
     assert result.problems == []
     assert result.delimiter == sep
@@ -195,8 +220,7 @@ def test_excel_sep_line_is_honoured():
 
 @pytest.mark.parametrize("eol", ["\r\n", "\n", "\r"])
 def test_line_ends(eol):
-    data = csv_bytes("Номер;Название;Категория;Серийный номер", "1;ККТ;Касса;001",
-                     "2;ККТ;Касса;002", eol=eol)
+    data = csv_bytes("Номер;Название;Категория;Серийный номер", "1;ККТ;Касса;001", "2;ККТ;Касса;002", eol=eol)
     result = parse_devices(data, today=TODAY)
     assert result.problems == []
     assert [(r.line, r.number) for r in result.rows] == [(2, 1), (3, 2)]
@@ -207,7 +231,7 @@ def test_quoted_fields_with_newlines_keep_file_line_numbers(eol):
     data = csv_bytes(
         "Номер;Название;Категория;Серийный номер;Комментарий",
         '1;ККТ;Касса;001;"первая строка',
-        'вторая; с разделителем',
+        "вторая; с разделителем",
         'третья"',
         "2;ККТ;Касса;",  # line 5: serial missing
         '3;"ККТ ""Ромашка""";Касса;003;',
@@ -219,36 +243,33 @@ def test_quoted_fields_with_newlines_keep_file_line_numbers(eol):
     assert result.rows[1].line == 6
     assert result.rows[1].name == 'ККТ "Ромашка"'
     problem = one_problem(result)
-    assert (problem.line, problem.column, problem.message) == (5, "Серийный номер",
-                                                             T.REQUIRED_EMPTY)
+    assert (problem.line, problem.column, problem.message) == (5, "Серийный номер", T.REQUIRED_EMPTY)
 
 
 def test_blank_lines_and_empty_rows_are_skipped():
-    result = parse("", "Номер;Название;Категория;Серийный номер", "", "1;ККТ;Касса;001",
-                   ";;;", "  ;  ;;", "2;ККТ;Касса;002")
+    result = parse(
+        "", "Номер;Название;Категория;Серийный номер", "", "1;ККТ;Касса;001", ";;;", "  ;  ;;", "2;ККТ;Касса;002"
+    )
     assert result.problems == []
     assert [r.line for r in result.rows] == [4, 7]
 
 
 def test_unclosed_quote_is_reported_at_its_line():
-    result = parse("Номер;Название;Категория;Серийный номер", "1;ККТ;Касса;001",
-                   '2;"ККТ;Касса;002', "3;ККТ;Касса;003")
+    result = parse("Номер;Название;Категория;Серийный номер", "1;ККТ;Касса;001", '2;"ККТ;Касса;002', "3;ККТ;Касса;003")
     problem = one_problem(result)
     assert (problem.line, problem.message) == (3, T.UNCLOSED_QUOTE)
     assert [r.number for r in result.rows] == [1]
 
 
 def test_bad_quotes_are_reported_and_parsing_goes_on():
-    result = parse("Номер;Название;Категория;Серийный номер", '1;"ККТ"x;Касса;001',
-                   '2;ККТ "Ромашка";Касса;002')
+    result = parse("Номер;Название;Категория;Серийный номер", '1;"ККТ"x;Касса;001', '2;ККТ "Ромашка";Касса;002')
     problem = one_problem(result)
     assert (problem.line, problem.message) == (2, T.BAD_QUOTES)
     assert result.rows[0].name == 'ККТ "Ромашка"'
 
 
 def test_too_many_cells():
-    result = parse("Номер;Название;Категория;Серийный номер", "1;ККТ;Касса;001;лишнее",
-                   "2;ККТ;Касса;002;;")
+    result = parse("Номер;Название;Категория;Серийный номер", "1;ККТ;Касса;001;лишнее", "2;ККТ;Касса;002;;")
     problem = one_problem(result)
     assert problem.line == 2
     assert "5 значений" in problem.message and "4 столбцов" in problem.message
@@ -258,33 +279,80 @@ def test_too_many_cells():
 # ---------------------------------------------------------------------------------
 # Header
 
+
 def test_english_header_in_any_order():
     result = parse(
-        "Serial Number,due_date,Holder-Email,NAME,number,Category,Registered,firmware,"
-        "Comment,LOCATION",
+        "Serial Number,due_date,Holder-Email,NAME,number,Category,Registered,firmware,Comment,LOCATION",
         "001,10.12.2026,A@Example.RU,ККТ,7,Касса,01.01.2024,1.0,ok,office",
     )
     assert result.problems == []
-    assert result.rows == [DeviceRow(2, 7, "ККТ", "Касса", "001", date(2024, 1, 1), "1.0",
-                                     "ok", "a@example.ru", "office", date(2026, 12, 10))]
+    assert result.rows == [
+        DeviceRow(
+            2, 7, "ККТ", "Касса", "001", date(2024, 1, 1), "1.0", "ok", "a@example.ru", "office", date(2026, 12, 10)
+        )
+    ]
 
 
-@pytest.mark.parametrize("names", [
-    ("number", "name", "category", "serial", "registration date", "firmware", "comment",
-     "email", "location", "return date"),
-    ("Айди", "Название", "Категория", "Артикул", "Дата регистрации", "Прошивка",
-     "Комментарий", "Электронная почта", "Место устройства", "Дата возврата"),
-    (" НОМЕР ", "название", "Категория", "серийный_номер", "дата-регистрации", "ПРОШИВКА",
-     "комментарий", "EMAIL ДЕРЖАТЕЛЯ", "место положение", "Due Date"),
-    ("№", "Name", "Катёгория", "S/N", "Registered on", "FW", "Примечание", "e-mail",
-     "Место", "Вернуть до"),  # ё is read as е
-])
+@pytest.mark.parametrize(
+    "names",
+    [
+        (
+            "number",
+            "name",
+            "category",
+            "serial",
+            "registration date",
+            "firmware",
+            "comment",
+            "email",
+            "location",
+            "return date",
+        ),
+        (
+            "Айди",
+            "Название",
+            "Категория",
+            "Артикул",
+            "Дата регистрации",
+            "Прошивка",
+            "Комментарий",
+            "Электронная почта",
+            "Место устройства",
+            "Дата возврата",
+        ),
+        (
+            " НОМЕР ",
+            "название",
+            "Категория",
+            "серийный_номер",
+            "дата-регистрации",
+            "ПРОШИВКА",
+            "комментарий",
+            "EMAIL ДЕРЖАТЕЛЯ",
+            "место положение",
+            "Due Date",
+        ),
+        (
+            "№",
+            "Name",
+            "Катёгория",
+            "S/N",
+            "Registered on",
+            "FW",
+            "Примечание",
+            "e-mail",
+            "Место",
+            "Вернуть до",
+        ),  # ё is read as е
+    ],
+)
 def test_header_aliases(names):
     result = parse(";".join(names), "7;ККТ;Касса;001;01.01.2024;1.0;ok;a@b.ru;офис;10.12.2026")
     assert result.problems == [], result.problems
     assert result.warnings == []
-    assert result.rows == [DeviceRow(2, 7, "ККТ", "Касса", "001", date(2024, 1, 1), "1.0",
-                                     "ok", "a@b.ru", "офис", date(2026, 12, 10))]
+    assert result.rows == [
+        DeviceRow(2, 7, "ККТ", "Касса", "001", date(2024, 1, 1), "1.0", "ok", "a@b.ru", "офис", date(2026, 12, 10))
+    ]
 
 
 def test_unknown_columns_are_a_warning():
@@ -322,8 +390,7 @@ def test_duplicate_column():
 H4 = "Номер;Название;Категория;Серийный номер"
 
 
-@pytest.mark.parametrize("cell, number", [("49", 49), (" 49 ", 49), ("49.0", 49),
-                                          ("49,00", 49), ("007", 7)])
+@pytest.mark.parametrize("cell, number", [("49", 49), (" 49 ", 49), ("49.0", 49), ("49,00", 49), ("007", 7)])
 def test_number_ok(cell, number):
     result = parse(H4, f"{cell};ККТ;Касса;001")
     assert result.problems == []
@@ -351,50 +418,60 @@ def test_serial_in_scientific_notation(cell):
 def test_required_values_empty_or_spaces():
     result = parse(H4, "1;   ;Касса;001", "2;ККТ", "   ;ККТ;Касса;003")
     assert [(p.line, p.column) for p in result.problems] == [
-        (2, "Название"), (3, "Категория"), (3, "Серийный номер"), (4, "Номер")]
+        (2, "Название"),
+        (3, "Категория"),
+        (3, "Серийный номер"),
+        (4, "Номер"),
+    ]
     assert all(p.message == T.REQUIRED_EMPTY for p in result.problems)
 
 
 def test_text_is_stripped_and_single_line_text_collapsed():
     # services/fields.py: one-line fields collapse spaces (as /add and edit do); a comment
     # keeps its own spacing.
-    result = parse(HEADER_RU,
-                   "1;  ККТ  Эвотор ;  Онлайн-касса\u00a0;001;;  ;  комментарий  с  пробелами ;;;")
+    result = parse(HEADER_RU, "1;  ККТ  Эвотор ;  Онлайн-касса\u00a0;001;;  ;  комментарий  с  пробелами ;;;")
     r = result.rows[0]
     assert (r.name, r.category, r.firmware, r.comment) == (
-        "ККТ Эвотор", "Онлайн-касса", None, "комментарий  с  пробелами")
+        "ККТ Эвотор",
+        "Онлайн-касса",
+        None,
+        "комментарий  с  пробелами",
+    )
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("18.05.2024", date(2024, 5, 18)),
-    ("8.5.2024", date(2024, 5, 8)),
-    ("18.05.24", date(2024, 5, 18)),
-    ("2024-05-18", date(2024, 5, 18)),
-    ("18.05.2024 0:00:00", date(2024, 5, 18)),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("18.05.2024", date(2024, 5, 18)),
+        ("8.5.2024", date(2024, 5, 8)),
+        ("18.05.24", date(2024, 5, 18)),
+        ("2024-05-18", date(2024, 5, 18)),
+        ("18.05.2024 0:00:00", date(2024, 5, 18)),
+    ],
+)
 def test_date_formats(cell, expected):
-    result = parse("Номер;Название;Категория;Серийный номер;Дата регистрации",
-                   f"1;ККТ;Касса;001;{cell}")
+    result = parse("Номер;Название;Категория;Серийный номер;Дата регистрации", f"1;ККТ;Касса;001;{cell}")
     assert result.problems == []
     assert result.rows[0].registered_on == expected
 
 
-@pytest.mark.parametrize("cell, message", [  # the messages of services/fields.py's rules
-    ("31.02.2024", "«31.02.2024»: " + FT.REASONS["date"]),
-    ("2024-13-01", "«2024-13-01»: " + FT.REASONS["date"]),
-    ("2024/05/18", "«2024/05/18»: " + FT.REASONS["date"]),
-    ("вчера", "«вчера»: " + FT.REASONS["date"]),
-    ("02.11.2026", "«02.11.2026»: " + FT.REASONS["future"]),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [  # the messages of services/fields.py's rules
+        ("31.02.2024", "«31.02.2024»: " + FT.REASONS["date"]),
+        ("2024-13-01", "«2024-13-01»: " + FT.REASONS["date"]),
+        ("2024/05/18", "«2024/05/18»: " + FT.REASONS["date"]),
+        ("вчера", "«вчера»: " + FT.REASONS["date"]),
+        ("02.11.2026", "«02.11.2026»: " + FT.REASONS["future"]),
+    ],
+)
 def test_registration_date_problems(cell, message):
-    problem = one_problem(parse("Номер;Название;Категория;Серийный номер;Дата регистрации",
-                                f"1;ККТ;Касса;001;{cell}"))
+    problem = one_problem(parse("Номер;Название;Категория;Серийный номер;Дата регистрации", f"1;ККТ;Касса;001;{cell}"))
     assert (problem.line, problem.column, problem.message) == (2, "Дата регистрации", message)
 
 
 def test_registration_today_is_fine():
-    result = parse("Номер;Название;Категория;Серийный номер;Дата регистрации",
-                   "1;ККТ;Касса;001;01.11.2026")
+    result = parse("Номер;Название;Категория;Серийный номер;Дата регистрации", "1;ККТ;Касса;001;01.11.2026")
     assert result.problems == []
 
 
@@ -435,34 +512,49 @@ def test_bad_due_date_without_holder_reports_both():
     result = parse(H_DUE, "1;ККТ;Касса;001;;10.13.2026")
     assert [p.message for p in result.problems] == [
         "«10.13.2026»: " + FT.REASONS["date"],
-        T.DUE_WITHOUT_HOLDER.format(holder_column="Email держателя")]
+        T.DUE_WITHOUT_HOLDER.format(holder_column="Email держателя"),
+    ]
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("Ivanova@Example.RU", "ivanova@example.ru"),
-    (" a.b+tag@mail.example.com ", "a.b+tag@mail.example.com"),
-    ("user@почта.рф", "user@почта.рф"),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("Ivanova@Example.RU", "ivanova@example.ru"),
+        (" a.b+tag@mail.example.com ", "a.b+tag@mail.example.com"),
+        ("user@почта.рф", "user@почта.рф"),
+    ],
+)
 def test_email_ok(cell, expected):
     result = parse("Номер;Название;Категория;Серийный номер;Email", f"1;ККТ;Касса;001;{cell}")
     assert result.problems == []
     assert result.rows[0].holder_email == expected
 
 
-@pytest.mark.parametrize("cell", ["ivanova", "a@b", "a@@b.ru", "a b@c.ru", "Иванова <a@b.ru>",
-                                  ".a@b.ru", "a..b@c.ru", "a@-b.ru", "иванова@почта.рф"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "ivanova",
+        "a@b",
+        "a@@b.ru",
+        "a b@c.ru",
+        "Иванова <a@b.ru>",
+        ".a@b.ru",
+        "a..b@c.ru",
+        "a@-b.ru",
+        "иванова@почта.рф",
+    ],
+)
 def test_email_bad(cell):
-    problem = one_problem(parse("Номер;Название;Категория;Серийный номер;Email",
-                                f"1;ККТ;Касса;001;{cell}"))
+    problem = one_problem(parse("Номер;Название;Категория;Серийный номер;Email", f"1;ККТ;Касса;001;{cell}"))
     assert problem.column == "Email держателя"
 
 
 # ---------------------------------------------------------------------------------
 # Duplicates, limits, empty files
 
+
 def test_duplicates_name_the_earlier_line():
-    result = parse(H4, "1;ККТ;Касса;001", "2;ККТ;Касса;002", "1;ККТ;Касса;003",
-                   "4;ККТ;Касса;002")
+    result = parse(H4, "1;ККТ;Касса;001", "2;ККТ;Касса;002", "1;ККТ;Касса;003", "4;ККТ;Касса;002")
     assert [(p.line, p.column, p.message) for p in result.problems] == [
         (4, "Номер", T.DUPLICATE_NUMBER.format(value=1, line=2)),
         (5, "Серийный номер", T.DUPLICATE_SERIAL.format(value="002", line=3)),
@@ -509,19 +601,24 @@ def test_header_only(lines):
 def test_five_different_errors_all_reported_with_their_lines():
     result = parse(
         HEADER_RU,
-        "1;ККТ;Касса;001;;;;;;",                       # 2 fine
-        "2a;ККТ;Касса;002;;;;;;",                      # 3 number
-        "3;ККТ;Касса;4.89E+09;;;;;;",                  # 4 scientific serial
-        '4;ККТ;Касса;004;;;"многострочный',            # 5-6 a record over two lines
+        "1;ККТ;Касса;001;;;;;;",  # 2 fine
+        "2a;ККТ;Касса;002;;;;;;",  # 3 number
+        "3;ККТ;Касса;4.89E+09;;;;;;",  # 4 scientific serial
+        '4;ККТ;Касса;004;;;"многострочный',  # 5-6 a record over two lines
         'комментарий";;;;',
-        "5;ККТ;Касса;005;01.01.2030;;;;;",             # 7 registered in the future
-        "6;ККТ;Касса;001;;;;;;",                       # 8 serial of line 2
-        "7;ККТ;Касса;007;;;;ivanov;;",                 # 9 e-mail
-        "8;ККТ;Касса;008;;;;;;10.12.2026",             # 10 return date without holder
+        "5;ККТ;Касса;005;01.01.2030;;;;;",  # 7 registered in the future
+        "6;ККТ;Касса;001;;;;;;",  # 8 serial of line 2
+        "7;ККТ;Касса;007;;;;ivanov;;",  # 9 e-mail
+        "8;ККТ;Касса;008;;;;;;10.12.2026",  # 10 return date without holder
     )
     assert [(p.line, p.column) for p in result.problems] == [
-        (3, "Номер"), (4, "Серийный номер"), (7, "Дата регистрации"),
-        (8, "Серийный номер"), (9, "Email держателя"), (10, "Дата возврата")]
+        (3, "Номер"),
+        (4, "Серийный номер"),
+        (7, "Дата регистрации"),
+        (8, "Серийный номер"),
+        (9, "Email держателя"),
+        (10, "Дата возврата"),
+    ]
     assert [r.line for r in result.rows] == [2, 5]
     report = format_problems(result.problems)
     assert report.splitlines()[0].startswith("Строка 3, «Номер»: «2a»: Номер — целое число")
@@ -531,18 +628,19 @@ def test_five_different_errors_all_reported_with_their_lines():
 # ---------------------------------------------------------------------------------
 # Against the database
 
+
 def test_number_already_in_database():
     rows = [row(1, "A"), row(2, "B", line=3)]
-    problems = check_against_existing(rows, existing_numbers={1: "A"}, existing_serials={"A": 1},
-                                      update_existing=False)
+    problems = check_against_existing(rows, existing_numbers={1: "A"}, existing_serials={"A": 1}, update_existing=False)
     assert [(p.line, p.column) for p in problems] == [(2, "Номер")]
     assert "уже есть в базе" in problems[0].message
 
 
 def test_update_existing_keeps_own_serial_and_may_change_it():
     rows = [row(1, "A"), row(2, "C", line=3)]
-    problems = check_against_existing(rows, existing_numbers={1: "A", 2: "B"},
-                                      existing_serials={"A": 1, "B": 2}, update_existing=True)
+    problems = check_against_existing(
+        rows, existing_numbers={1: "A", 2: "B"}, existing_serials={"A": 1, "B": 2}, update_existing=True
+    )
     assert problems == []
 
 
@@ -551,13 +649,15 @@ def test_serial_of_another_device():
     existing_serials = {"A": 1, "B": 2}
     new = [row(5, "A", line=4)]
     for update in (False, True):
-        problems = check_against_existing(new, existing_numbers=existing_numbers,
-                                          existing_serials=existing_serials,
-                                          update_existing=update)
+        problems = check_against_existing(
+            new, existing_numbers=existing_numbers, existing_serials=existing_serials, update_existing=update
+        )
         assert [(p.line, p.column, p.message) for p in problems] == [
-            (4, "Серийный номер", T.SERIAL_EXISTS.format(serial="A", number=1))]
-    problems = check_against_existing([row(2, "A")], existing_numbers=existing_numbers,
-                                      existing_serials=existing_serials, update_existing=True)
+            (4, "Серийный номер", T.SERIAL_EXISTS.format(serial="A", number=1))
+        ]
+    problems = check_against_existing(
+        [row(2, "A")], existing_numbers=existing_numbers, existing_serials=existing_serials, update_existing=True
+    )
     assert problems[0].message == T.SERIAL_EXISTS.format(serial="A", number=1)
 
 
@@ -565,11 +665,20 @@ def test_serial_of_another_device():
 # Writing
 
 ROUND_TRIP_ROWS = [
-    DeviceRow(2, 49, "MSPOS-N", "Онлайн-касса", "00106707012345", date(2024, 5, 18), "5.8.100",
-              'после ремонта; "как новый"\nвторая строка', "a@b.ru", "офис, 2 этаж",
-              date(2026, 12, 10)),
-    DeviceRow(5, 7, "=HYPERLINK(\"x\")", "-", "+7", None, "@latest", "'уже с апострофом",
-              None, None, None),
+    DeviceRow(
+        2,
+        49,
+        "MSPOS-N",
+        "Онлайн-касса",
+        "00106707012345",
+        date(2024, 5, 18),
+        "5.8.100",
+        'после ремонта; "как новый"\nвторая строка',
+        "a@b.ru",
+        "офис, 2 этаж",
+        date(2026, 12, 10),
+    ),
+    DeviceRow(5, 7, '=HYPERLINK("x")', "-", "+7", None, "@latest", "'уже с апострофом", None, None, None),
     # No stored value starts with a tab (services/fields.py strips it): "-" stands in for it.
     DeviceRow(6, 8, "Весы", "Весы", "007", None, None, "'=1+1", None, "-1 этаж", None),
 ]
@@ -578,15 +687,18 @@ ROUND_TRIP_ROWS = [
 def test_write_devices_format():
     data = write_devices(ROUND_TRIP_ROWS[:1])
     assert data.startswith(b"\xef\xbb\xbf" + HEADER_RU.encode() + b"\r\n")
-    assert data.decode("utf-8-sig").splitlines()[1].startswith(
-        "49;MSPOS-N;Онлайн-касса;00106707012345;18.05.2024;5.8.100;")
+    assert (
+        data.decode("utf-8-sig")
+        .splitlines()[1]
+        .startswith("49;MSPOS-N;Онлайн-касса;00106707012345;18.05.2024;5.8.100;")
+    )
     assert data.endswith(";a@b.ru;офис, 2 этаж;10.12.2026\r\n".encode())
     assert '"после ремонта; ""как новый""\nвторая строка"' in data.decode("utf-8-sig")
 
 
 def test_write_devices_escapes_formulas_for_excel():
     lines = write_devices(ROUND_TRIP_ROWS[1:2]).decode("utf-8-sig").splitlines()
-    assert lines[1] == "7;\"'=HYPERLINK(\"\"x\"\")\";'-;'+7;;'@latest;'уже с апострофом;;;"
+    assert lines[1] == '7;"\'=HYPERLINK(""x"")";\'-;\'+7;;\'@latest;\'уже с апострофом;;;'
 
 
 def test_write_devices_round_trip():
@@ -629,6 +741,7 @@ def test_columns_canonical_order():
 # ---------------------------------------------------------------------------------
 # The report
 
+
 def test_format_problems_sorted_and_limited():
     problems = [
         Problem(7, "Дата возврата", "Дата прошла."),
@@ -637,30 +750,56 @@ def test_format_problems_sorted_and_limited():
         Problem(1, "Категория", "Нет столбца."),
         Problem(None, "Номер", "Номер."),
     ]
-    assert format_problems(problems) == "\n".join([
-        "Файл большой.",
-        "«Номер»: Номер.",
-        "Строка 1, «Категория»: Нет столбца.",
-        "Строка 3: Кавычки.",
-        "Строка 7, «Дата возврата»: Дата прошла.",
-    ])
+    assert format_problems(problems) == "\n".join(
+        [
+            "Файл большой.",
+            "«Номер»: Номер.",
+            "Строка 1, «Категория»: Нет столбца.",
+            "Строка 3: Кавычки.",
+            "Строка 7, «Дата возврата»: Дата прошла.",
+        ]
+    )
     assert format_problems(problems, limit=3).splitlines()[-1] == "…и ещё 2 ошибки."
     assert format_problems(problems, limit=0) == "…и ещё 5 ошибок."
     assert format_problems(problems * 5, limit=4).splitlines()[-1] == "…и ещё 21 ошибка."
     assert format_problems([]) == ""
 
 
-@pytest.mark.parametrize("n, form", [(1, "ошибка"), (2, "ошибки"), (4, "ошибки"), (5, "ошибок"),
-                                     (11, "ошибок"), (12, "ошибок"), (21, "ошибка"),
-                                     (22, "ошибки"), (111, "ошибок")])
+@pytest.mark.parametrize(
+    "n, form",
+    [
+        (1, "ошибка"),
+        (2, "ошибки"),
+        (4, "ошибки"),
+        (5, "ошибок"),
+        (11, "ошибок"),
+        (12, "ошибок"),
+        (21, "ошибка"),
+        (22, "ошибки"),
+        (111, "ошибок"),
+    ],
+)
 def test_plural(n, form):
     assert plural(n, T.PROBLEM_NOUN) == form  # the one plural rule, texts/plural.py
 
 
 def test_big_file_parses(tmp_path):
-    rows = [DeviceRow(i + 2, i + 1, f"ККТ {i}", "Касса", f"{i:014d}", date(2024, 5, 18), "1.0",
-                      None, f"u{i}@example.ru" if i % 2 else None, "офис",
-                      date(2026, 12, 10) if i % 2 else None) for i in range(10_000)]
+    rows = [
+        DeviceRow(
+            i + 2,
+            i + 1,
+            f"ККТ {i}",
+            "Касса",
+            f"{i:014d}",
+            date(2024, 5, 18),
+            "1.0",
+            None,
+            f"u{i}@example.ru" if i % 2 else None,
+            "офис",
+            date(2026, 12, 10) if i % 2 else None,
+        )
+        for i in range(10_000)
+    ]
     data = write_devices(rows).decode("utf-8-sig").encode("cp1251")
     result = parse_devices(data, today=TODAY)
     assert result.problems == []
@@ -674,8 +813,7 @@ def test_spreadsheet_instead_of_csv(magic):
 
 
 def test_unclosed_quote_in_a_big_file_stops_at_the_field_limit():
-    lines = [H4, "1;ККТ;Касса;001", '2;"ККТ;Касса;002'] + [
-        f"{i};ККТ;Касса;{i:05}" for i in range(3, 12_000)]
+    lines = [H4, "1;ККТ;Касса;001", '2;"ККТ;Касса;002'] + [f"{i};ККТ;Касса;{i:05}" for i in range(3, 12_000)]
     result = parse(*lines)
     problem = one_problem(result)
     assert (problem.line, problem.message) == (3, T.UNCLOSED_QUOTE)
@@ -748,12 +886,15 @@ class _Refused(Exception):
     message = "Так нельзя."
 
 
-@pytest.mark.parametrize("error, expected", [
-    (ValueError("Exceeds the limit (4300 digits)"), T.CELL_REFUSED.format(value="SN-1")),
-    (OverflowError("date value out of range"), T.CELL_REFUSED.format(value="SN-1")),
-    (RuntimeError("a bug in a value rule"), T.CELL_REFUSED.format(value="SN-1")),
-    (_Refused(), "Так нельзя."),
-])
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (ValueError("Exceeds the limit (4300 digits)"), T.CELL_REFUSED.format(value="SN-1")),
+        (OverflowError("date value out of range"), T.CELL_REFUSED.format(value="SN-1")),
+        (RuntimeError("a bug in a value rule"), T.CELL_REFUSED.format(value="SN-1")),
+        (_Refused(), "Так нельзя."),
+    ],
+)
 def test_whatever_a_value_rule_raises_refuses_that_line_only(monkeypatch, error, expected):
     def broken(value, today):
         if value == "SN-1":

@@ -7,9 +7,9 @@ import pytest
 
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus
 from cashbot.services import add_device, people
+from cashbot.services.errors import BadValue, DuplicateNumber, DuplicateSerial
 from cashbot.services.import_csv import apply_import, plan_import
 from cashbot.views.import_csv import format_problems
-from cashbot.services.errors import BadValue, DuplicateNumber, DuplicateSerial
 from tests.seed import device, person
 
 DATA = Path(__file__).parent / "data"
@@ -29,16 +29,28 @@ def test_both_samples_plan_and_import_the_same_devices(database, now):
     plan = plan_import(data, update_existing=False, today=TODAY)
     assert plan.to_add == 8 and plan.to_update == 0
     assert [(a.email, a.name, a.devices) for a in plan.assignments] == [
-        ("ivanova@example.ru", None, 1), ("petrov@example.ru", None, 1)]
-    assert set(plan.new_categories) == {"Онлайн-касса", "Фискальный регистратор", "Терминал эквайринга",
-                                        "Весы", "Сканер", "Планшет"}
+        ("ivanova@example.ru", None, 1),
+        ("petrov@example.ru", None, 1),
+    ]
+    assert set(plan.new_categories) == {
+        "Онлайн-касса",
+        "Фискальный регистратор",
+        "Терминал эквайринга",
+        "Весы",
+        "Сканер",
+        "Планшет",
+    }
     assert Device.select().count() == 0  # planning writes nothing
 
     result = apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
     assert result.applied and (result.added, result.assigned, result.invited) == (8, 2, 2)
     evotor = Device.get(Device.number == 50)
     assert (evotor.name, evotor.serial, evotor.comment, evotor.location) == (
-        "Эвотор 7.3", "00106707012345", "после ремонта", "дома")
+        "Эвотор 7.3",
+        "00106707012345",
+        "после ремонта",
+        "дома",
+    )
     loan = Loan.get(Loan.device == evotor)
     assert loan.person.status == PersonStatus.INVITED and loan.due_on == date(2026, 12, 10)
     assert Event.select().where(Event.kind == "device_added").count() == 8
@@ -46,10 +58,16 @@ def test_both_samples_plan_and_import_the_same_devices(database, now):
 
 
 def test_invited_holder_gets_the_devices_when_registering(database, now):
-    apply_import(csv("7;Касса;Онлайн-касса;S7;new@example.ru;01.12.2026;"),
-                 update_existing=False, today=TODAY, now=now, actor_id=None)
-    result = people.register(555, "Нина", None, "New@Example.ru", None, open_access=True,
-                             admin_ids=[], allowed_domains=[], now=now)
+    apply_import(
+        csv("7;Касса;Онлайн-касса;S7;new@example.ru;01.12.2026;"),
+        update_existing=False,
+        today=TODAY,
+        now=now,
+        actor_id=None,
+    )
+    result = people.register(
+        555, "Нина", None, "New@Example.ru", None, open_access=True, admin_ids=[], allowed_domains=[], now=now
+    )
     assert result.linked_devices == 1 and result.viewer.is_active
 
 
@@ -97,8 +115,16 @@ def test_update_cannot_take_a_device_from_its_holder(database, now):
 
 def test_create_device_with_new_category_and_invited_holder(database, now):
     created = add_device.create_device(
-        number=49, serial="0049", name="MSPOS-N", new_category="Планшет", holder_email="x@example.ru",
-        due_on=date(2026, 12, 1), today=TODAY, now=now, actor_id=None)
+        number=49,
+        serial="0049",
+        name="MSPOS-N",
+        new_category="Планшет",
+        holder_email="x@example.ru",
+        due_on=date(2026, 12, 1),
+        today=TODAY,
+        now=now,
+        actor_id=None,
+    )
     d = Device.get_by_id(created.device_id)
     assert d.serial == "0049" and d.category.name == "Планшет"
     assert created.holder.status == PersonStatus.INVITED and created.due_on == date(2026, 12, 1)
@@ -109,15 +135,25 @@ def test_create_device_refuses_duplicates_and_bad_dates(database, now):
     existing = device(49, "Касса", serial="S49")
     cat = Category.get()
     with pytest.raises(DuplicateNumber) as error:
-        add_device.create_device(number=49, serial="other", name="x", category_id=cat.id,
-                                   today=TODAY, now=now, actor_id=None)
+        add_device.create_device(
+            number=49, serial="other", name="x", category_id=cat.id, today=TODAY, now=now, actor_id=None
+        )
     assert error.value.device_id == existing.id
     with pytest.raises(DuplicateSerial):
-        add_device.create_device(number=50, serial="S49", name="x", category_id=cat.id,
-                                   today=TODAY, now=now, actor_id=None)
+        add_device.create_device(
+            number=50, serial="S49", name="x", category_id=cat.id, today=TODAY, now=now, actor_id=None
+        )
     with pytest.raises(BadValue) as bad:
-        add_device.create_device(number=50, serial="S50", name="x", category_id=cat.id,
-                                   registered_on=date(2027, 1, 1), today=TODAY, now=now, actor_id=None)
+        add_device.create_device(
+            number=50,
+            serial="S50",
+            name="x",
+            category_id=cat.id,
+            registered_on=date(2027, 1, 1),
+            today=TODAY,
+            now=now,
+            actor_id=None,
+        )
     assert (bad.value.field, bad.value.reason) == ("registered_on", "future")
     assert Device.select().count() == 1
 
@@ -155,12 +191,14 @@ def test_cli_import_is_a_dry_run_unless_applied(tmp_path, monkeypatch, capsys):
 
 
 def test_a_past_return_date_becomes_an_overdue_loan_and_the_plan_counts_it(database, now):
-    data = csv("7;Касса;Онлайн-касса;S7;olga@example.ru;01.11.2026;",
-               "8;Касса 2;Онлайн-касса;S8;olga@example.ru;01.12.2026;")
+    data = csv(
+        "7;Касса;Онлайн-касса;S7;olga@example.ru;01.11.2026;", "8;Касса 2;Онлайн-касса;S8;olga@example.ru;01.12.2026;"
+    )
     plan = plan_import(data, update_existing=False, today=TODAY)
     assert plan.ok and plan.overdue == 1 and plan.assigned == 2
     apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
     from cashbot.services.reminders import overdue_loans  # the admin digest's own query
+
     assert [(line.number, line.days_overdue) for line in overdue_loans(TODAY)] == [(7, 26)]
 
 
@@ -177,13 +215,19 @@ def _every_state(now):
     """One device in every state the export can show."""
     olga = person(301, "Ольга", "olga@example.ru")
     invited = people.invite_by_email("later@example.ru", now)
-    device(1, "Свободная касса", serial="0001", firmware="5.8", registered_on=date(2024, 5, 18),
-           comment='многострочный\nкомментарий; с "кавычками"', location="склад")
+    device(
+        1,
+        "Свободная касса",
+        serial="0001",
+        firmware="5.8",
+        registered_on=date(2024, 5, 18),
+        comment='многострочный\nкомментарий; с "кавычками"',
+        location="склад",
+    )
     held = device(2, "=Формула", "Сканер", serial="0002")
     Loan.create(device=held, person=olga, taken_at=now, due_on=TODAY + timedelta(days=10))
     overdue = device(3, "Просроченная", "Планшет", serial="0003", location="офис")
-    Loan.create(device=overdue, person=olga, taken_at=now, due_on=TODAY - timedelta(days=20),
-                location="у клиента")
+    Loan.create(device=overdue, person=olga, taken_at=now, due_on=TODAY - timedelta(days=20), location="у клиента")
     open_ended = device(4, "Без срока", serial="0004")
     Loan.create(device=open_ended, person=olga, taken_at=now)
     by_email = device(5, "Ждёт регистрации", serial="0005")
@@ -228,27 +272,49 @@ def test_update_dry_run_reports_exactly_what_the_apply_does(database, now):
     device(8, "Старое имя", serial="S8")
     held = device(9, "Сканер", "Сканер", serial="S9")
     Loan.create(device=held, person=olga, taken_at=now, due_on=TODAY + timedelta(days=3))
-    data = csv("7;Касса;Онлайн-касса;S7;;;",  # unchanged
-               "8;Новое имя;Онлайн-касса;S8;;;",  # updated
-               "9;Сканер;Новая категория;S9;olga@example.ru;20.11.2026;",  # updated, due changed (overdue)
-               "10;Новая;Новая категория;S10;new@example.ru;;",  # added, invited
-               "11;Ещё;Онлайн-касса;S11;olga@example.ru;01.12.2026;")  # added, assigned
+    data = csv(
+        "7;Касса;Онлайн-касса;S7;;;",  # unchanged
+        "8;Новое имя;Онлайн-касса;S8;;;",  # updated
+        "9;Сканер;Новая категория;S9;olga@example.ru;20.11.2026;",  # updated, due changed (overdue)
+        "10;Новая;Новая категория;S10;new@example.ru;;",  # added, invited
+        "11;Ещё;Онлайн-касса;S11;olga@example.ru;01.12.2026;",
+    )  # added, assigned
     plan = plan_import(data, update_existing=True, today=TODAY)
     assert plan.ok, format_problems(plan.problems)
-    expected = (plan.to_add, plan.to_update, plan.unchanged, plan.assigned, plan.due_changes,
-                len(plan.invitations), len(plan.new_categories))
+    expected = (
+        plan.to_add,
+        plan.to_update,
+        plan.unchanged,
+        plan.assigned,
+        plan.due_changes,
+        len(plan.invitations),
+        len(plan.new_categories),
+    )
     assert expected == (2, 2, 1, 2, 1, 1, 1) and plan.overdue == 1
-    before = {kind: Event.select().where(Event.kind == kind).count()
-              for kind in ("device_added", "device_updated", "assigned", "due_changed", "invited",
-                           "category_added")}
-    result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None,
-                          expected=plan.fingerprint)
+    before = {
+        kind: Event.select().where(Event.kind == kind).count()
+        for kind in ("device_added", "device_updated", "assigned", "due_changed", "invited", "category_added")
+    }
+    result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None, expected=plan.fingerprint)
     assert result.applied
-    assert (result.added, result.updated, result.unchanged, result.assigned, result.due_changed,
-            result.invited, result.categories_added) == expected
+    assert (
+        result.added,
+        result.updated,
+        result.unchanged,
+        result.assigned,
+        result.due_changed,
+        result.invited,
+        result.categories_added,
+    ) == expected
     after = {kind: Event.select().where(Event.kind == kind).count() - n for kind, n in before.items()}
-    assert after == {"device_added": 2, "device_updated": 2, "assigned": 2, "due_changed": 1,
-                     "invited": 1, "category_added": 1}
+    assert after == {
+        "device_added": 2,
+        "device_updated": 2,
+        "assigned": 2,
+        "due_changed": 1,
+        "invited": 1,
+        "category_added": 1,
+    }
     assert Device.get(Device.number == 7).updated_at == same.updated_at
 
 
@@ -257,6 +323,5 @@ def test_apply_refuses_when_the_register_changed_since_the_preview(database, now
     data = csv("8;Новое имя;Онлайн-касса;S8;;;")
     plan = plan_import(data, update_existing=True, today=TODAY)
     Device.update(name="Новое имя").where(Device.number == 8).execute()  # another admin was faster
-    result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None,
-                          expected=plan.fingerprint)
+    result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None, expected=plan.fingerprint)
     assert not result.applied and result.changed and result.plan.to_update == 0

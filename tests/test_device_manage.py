@@ -7,8 +7,15 @@ import pytest
 from cashbot.db.models import Category, Device, Event, Loan, PersonStatus, QueueEntry
 from cashbot.services import catalog, categories, device_admin, inventory, loans, queue
 from cashbot.services.errors import (
-    BadValue, CategoryExists, CategoryNotEmpty, DeviceFree, DeviceHeld, DeviceTaken, DuplicateNumber,
-    DuplicateSerial, PersonUnavailable,
+    BadValue,
+    CategoryExists,
+    CategoryNotEmpty,
+    DeviceFree,
+    DeviceHeld,
+    DeviceTaken,
+    DuplicateNumber,
+    DuplicateSerial,
+    PersonUnavailable,
 )
 from tests.seed import category, device, person
 
@@ -32,7 +39,12 @@ def test_edit_every_kind_of_field_records_old_and_new(admin, now):
     edit(d, "firmware", "", admin, now)  # clearing an optional field
     edit(d, "registered_on", "01.02.2025", admin, now)
     stored = Device.get_by_id(d.id)
-    assert (stored.number, stored.name, stored.firmware, stored.registered_on) == (51, "MSPOS-K", None, date(2025, 2, 1))
+    assert (stored.number, stored.name, stored.firmware, stored.registered_on) == (
+        51,
+        "MSPOS-K",
+        None,
+        date(2025, 2, 1),
+    )
     assert stored.category_id == terminals.id
     assert [i.number for i in catalog.search_devices("эквайр", 0, 5).items] == [51]
     kinds = [e.details for e in Event.select().where(Event.kind == "device_edit").order_by(Event.id)]
@@ -49,9 +61,13 @@ def test_edit_refuses_duplicates_bad_values_and_clearing_required(admin, now):
     assert dup.value.number == 50 and dup.value.device_id == other.id
     with pytest.raises(DuplicateNumber):
         edit(d, "number", "50", admin, now)
-    for field, value, reason in [("number", "4x", "number"), ("number", "0", "number"),
-                                 ("name", " ", "required"), ("registered_on", "31.02.2020", "date"),
-                                 ("registered_on", "01.01.2099", "future")]:
+    for field, value, reason in [
+        ("number", "4x", "number"),
+        ("number", "0", "number"),
+        ("name", " ", "required"),
+        ("registered_on", "31.02.2020", "date"),
+        ("registered_on", "01.01.2099", "future"),
+    ]:
         with pytest.raises(BadValue) as bad:
             edit(d, field, value, admin, now)
         assert bad.value.reason == reason
@@ -70,27 +86,27 @@ def test_assign_notes_loan_overrides_reservation_and_refuses_unavailable(admin, 
     queue.join_queue(d.id, boris.id, now=now, today_start=now)
     loans.return_device(d.id, vera.id, now=now, hold_hours=24)  # reserved for Boris
     with pytest.raises(PersonUnavailable):
-        device_admin.assign(d.id, blocked.id, due_on=None, location=None, actor_id=admin.id,
-                             today=now.date(), now=now)
+        device_admin.assign(d.id, blocked.id, due_on=None, location=None, actor_id=admin.id, today=now.date(), now=now)
     due = now.date() + timedelta(days=3)
-    result = device_admin.assign(d.id, vera.id, due_on=due, location="Офис", actor_id=admin.id,
-                                  today=now.date(), now=now)
+    result = device_admin.assign(
+        d.id, vera.id, due_on=due, location="Офис", actor_id=admin.id, today=now.date(), now=now
+    )
     assert result.cancelled_offer.full_name == "Борис" and result.due_on == due
     loan = inventory.current_loan(d.id)
     assert (loan.person_id, loan.due_on, loan.location) == (vera.id, due, "Офис")
     entry = QueueEntry.get(QueueEntry.person == boris.id)
     assert entry.offered_at is None  # Boris keeps his place, without the reservation
     with pytest.raises(DeviceTaken):
-        device_admin.assign(d.id, boris.id, due_on=None, location=None, actor_id=admin.id,
-                             today=now.date(), now=now)
+        device_admin.assign(d.id, boris.id, due_on=None, location=None, actor_id=admin.id, today=now.date(), now=now)
 
 
 def test_assign_to_an_unregistered_email_invites_them(admin, now):
     d = device(49, "MSPOS-N")
     invited = device_admin.resolve_person("new@example.ru", actor_id=admin.id, now=now)
     assert invited.status == PersonStatus.INVITED
-    device_admin.assign(d.id, invited.person_id, due_on=None, location=None, actor_id=admin.id,
-                         today=now.date(), now=now)
+    device_admin.assign(
+        d.id, invited.person_id, due_on=None, location=None, actor_id=admin.id, today=now.date(), now=now
+    )
     assert device_admin.resolve_person("new@example.ru", actor_id=admin.id, now=now) == invited
 
 

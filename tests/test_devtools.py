@@ -24,12 +24,12 @@ def _fleet(now):
     """Three devices: №1 held by Alice until 10.12 with a place, №2 free with a queue, №3 free."""
     alice = person(101, "Алиса", "alice@example.ru")
     bob = person(102, "Борис", "bob@example.ru")
-    one = device(1, "MSPOS-N", "Онлайн-касса", serial="SN-1", firmware="5.1", comment="=SUM(A1)",
-                 registered_on=date(2025, 1, 15))
+    one = device(
+        1, "MSPOS-N", "Онлайн-касса", serial="SN-1", firmware="5.1", comment="=SUM(A1)", registered_on=date(2025, 1, 15)
+    )
     two = device(2, "Verifone; X990", "Терминал эквайринга", serial="SN-2", location="Склад")
-    three = device(3, "Сканер \"Honeywell\"", "Сканер", serial="SN-3")
-    loans.take(one.id, alice.id, due_on=date(2026, 12, 10), location="Офис клиента",
-                   today=TODAY, now=now)
+    three = device(3, 'Сканер "Honeywell"', "Сканер", serial="SN-3")
+    loans.take(one.id, alice.id, due_on=date(2026, 12, 10), location="Офис клиента", today=TODAY, now=now)
     QueueEntry.create(device=two, person=bob, joined_at=now)
     return alice, bob, one, two, three
 
@@ -63,8 +63,18 @@ def test_full_dump_has_every_table_with_every_field(database, now):
     data, counts = dev.full_dump_zip(database, now)
     archive = zipfile.ZipFile(BytesIO(data))
     names = set(archive.namelist())
-    for table in ("people", "categories", "devices", "loans", "queue_entries", "events",
-                  "handovers", "reminder_deliveries", "scheduled_runs", "fsm_state"):
+    for table in (
+        "people",
+        "categories",
+        "devices",
+        "loans",
+        "queue_entries",
+        "events",
+        "handovers",
+        "reminder_deliveries",
+        "scheduled_runs",
+        "fsm_state",
+    ):
         assert f"{table}.json" in names
     people = json.loads(archive.read("people.json"))
     assert {p["email"] for p in people} == {"alice@example.ru", "bob@example.ru"}
@@ -83,7 +93,10 @@ def test_backup_is_a_consistent_standalone_copy(database, now, tmp_path):
     copy = sqlite3.connect(target)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert [r[0] for r in copy.execute("SELECT name FROM devices ORDER BY number")] == [
-        "MSPOS-N", "Verifone; X990", 'Сканер "Honeywell"']
+        "MSPOS-N",
+        "Verifone; X990",
+        'Сканер "Honeywell"',
+    ]
     assert copy.execute("SELECT count(*) FROM loans WHERE returned_at IS NULL").fetchone()[0] == 1
     copy.close()
     second = dev.backup_into_dir(tmp_path / "cashbot.sqlite3", tmp_path / "backups", now, "manual")
@@ -98,8 +111,11 @@ def test_prune_keeps_the_newest_daily_backups_only(tmp_path, now):
     pruned = dev.prune_backups(tmp_path, keep=2)
     assert len(pruned) == 3
     left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == [manual.name, dev.backup_name(now.replace(day=4), "daily"),
-                    dev.backup_name(now.replace(day=5), "daily")]
+    assert left == [
+        manual.name,
+        dev.backup_name(now.replace(day=4), "daily"),
+        dev.backup_name(now.replace(day=5), "daily"),
+    ]
 
 
 def test_daily_run_is_recorded_once_per_day(database, now):
@@ -129,8 +145,9 @@ def test_delete_free_devices_keeps_held_ones_and_history(database, now):
 def test_reset_backs_up_then_leaves_an_empty_migrated_database(database, now, tmp_path):
     _fleet(now)
     database.viewer_cache[101] = object()
-    result = dev.reset_database(database, tmp_path / "backups", now, categories=["Весы", "Сканер"],
-                                     admin_ids=[1], actor_telegram_id=900)
+    result = dev.reset_database(
+        database, tmp_path / "backups", now, categories=["Весы", "Сканер"], admin_ids=[1], actor_telegram_id=900
+    )
     assert result.categories == 2
     assert Device.select().count() == 0 and Person.select().count() == 0 and Loan.select().count() == 0
     assert sorted(c.name for c in Category.select()) == ["Весы", "Сканер"]
@@ -187,8 +204,7 @@ def test_export_then_import_into_an_empty_database_reproduces_devices_and_holder
     empty = open_database(tmp_path / "empty.sqlite3")  # binds the models to the new file
     try:
         apply_migrations(empty)
-        result = import_csv.apply_import(exported, update_existing=False, today=TODAY, now=now,
-                                            actor_id=None)
+        result = import_csv.apply_import(exported, update_existing=False, today=TODAY, now=now, actor_id=None)
         assert result.applied and result.added == 3 and result.assigned == 1
         assert dev.export_devices_csv()[0] == exported
         assert _holdings() == before
@@ -198,9 +214,14 @@ def test_export_then_import_into_an_empty_database_reproduces_devices_and_holder
 
 def _holdings():
     """(number, name, serial, category, holder e-mail, due date) of every live device."""
-    query = (Device.select(Device.number, Device.name, Device.serial, Category.name, Person.email, Loan.due_on)
-             .join(Category).switch(Device)
-             .join(Loan, on=((Loan.device == Device.id) & Loan.returned_at.is_null()), join_type=JOIN.LEFT_OUTER)
-             .join(Person, join_type=JOIN.LEFT_OUTER)
-             .where(Device.deleted_at.is_null()).order_by(Device.number).tuples())
+    query = (
+        Device.select(Device.number, Device.name, Device.serial, Category.name, Person.email, Loan.due_on)
+        .join(Category)
+        .switch(Device)
+        .join(Loan, on=((Loan.device == Device.id) & Loan.returned_at.is_null()), join_type=JOIN.LEFT_OUTER)
+        .join(Person, join_type=JOIN.LEFT_OUTER)
+        .where(Device.deleted_at.is_null())
+        .order_by(Device.number)
+        .tuples()
+    )
     return list(query)

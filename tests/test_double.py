@@ -48,8 +48,17 @@ from tests.double.core import NOT_MODIFIED, QUERY_TOO_OLD
 # ---------------------------------------------------------------------------- helpers
 
 
-def request(api: BotApiDouble, method: str, *, token: str | None = None, json_body=None,
-            form=None, multipart=None, query=None, http_method: str = "POST"):
+def request(
+    api: BotApiDouble,
+    method: str,
+    *,
+    token: str | None = None,
+    json_body=None,
+    form=None,
+    multipart=None,
+    query=None,
+    http_method: str = "POST",
+):
     """A raw HTTP call; returns (HTTP status, decoded JSON body)."""
     url = f"{api.base_url}/bot{token or api.token}/{method}"
     if query:
@@ -73,8 +82,7 @@ def request(api: BotApiDouble, method: str, *, token: str | None = None, json_bo
             chunks.append(head.encode() + b"\r\n\r\n" + body + b"\r\n")
         data = b"".join(chunks) + f"--{boundary}--\r\n".encode()
         headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-    req = urllib.request.Request(url, data=data, headers=headers,
-                                 method=http_method if data is None else "POST")
+    req = urllib.request.Request(url, data=data, headers=headers, method=http_method if data is None else "POST")
     try:
         with urllib.request.urlopen(req, timeout=20) as resp:
             return resp.status, json.loads(resp.read())
@@ -90,13 +98,13 @@ def ok(api, method, **params):
 
 def fails(api, method, code, description, **params):
     status, body = request(api, method, json_body=params)
-    assert (status, body) == (code, {"ok": False, "error_code": code,
-                                     "description": description}), body
+    assert (status, body) == (code, {"ok": False, "error_code": code, "description": description}), body
     return body
 
 
 def with_bot(api: BotApiDouble, fn):
     """Run `await fn(bot)` with a real aiogram Bot over HTTP."""
+
     async def main():
         session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
         bot = Bot(api.token, session=session)
@@ -104,6 +112,7 @@ def with_bot(api: BotApiDouble, fn):
             return await fn(bot)
         finally:
             await session.close()
+
     return asyncio.run(main())
 
 
@@ -127,19 +136,18 @@ def test_get_me_auth_and_unknown_method(api):
     assert request(api, "getMe", http_method="GET")[1]["ok"]
     for bad in ("nonsense", "123:", "abc:def"):
         assert request(api, "getMe", token=bad) == (
-            401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-    assert request(api, "getMeh") == (
-        404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            401,
+            {"ok": False, "error_code": 401, "description": "Unauthorized"},
+        )
+    assert request(api, "getMeh") == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
 
 
 def test_request_encodings_are_equivalent(api, alice):
     markup = json.dumps(KB)
     request(api, "sendMessage", json_body={"chat_id": 101, "text": "json", "reply_markup": KB})
     request(api, "sendMessage", form={"chat_id": "101", "text": "form", "reply_markup": markup})
-    request(api, "sendMessage", multipart={"chat_id": "101", "text": "multi",
-                                           "reply_markup": markup})
-    request(api, "sendMessage", query={"chat_id": "101", "text": "query",
-                                       "reply_markup": markup}, http_method="GET")
+    request(api, "sendMessage", multipart={"chat_id": "101", "text": "multi", "reply_markup": markup})
+    request(api, "sendMessage", query={"chat_id": "101", "text": "query", "reply_markup": markup}, http_method="GET")
     calls = api.calls("sendMessage", ok=True)
     assert [c.params["text"] for c in calls] == ["json", "form", "multi", "query"]
     for c in calls:
@@ -150,15 +158,17 @@ def test_request_encodings_are_equivalent(api, alice):
 
 
 def test_send_message_result_shape(api, alice):
-    msg = ok(api, "sendMessage", chat_id=101, text="<b>Жирный</b> &amp; 😀 <i>x</i>",
-             parse_mode="HTML", reply_markup=KB)
+    msg = ok(
+        api, "sendMessage", chat_id=101, text="<b>Жирный</b> &amp; 😀 <i>x</i>", parse_mode="HTML", reply_markup=KB
+    )
     assert msg["text"] == "Жирный & 😀 x"
-    assert msg["chat"] == {"id": 101, "type": "private", "first_name": "Алиса",
-                           "username": "alice"}
+    assert msg["chat"] == {"id": 101, "type": "private", "first_name": "Алиса", "username": "alice"}
     assert msg["from"]["is_bot"] and msg["reply_markup"] == KB
     # offsets in UTF-16 code units: the emoji counts twice
-    assert msg["entities"] == [{"offset": 0, "length": 6, "type": "bold"},
-                               {"offset": 12, "length": 1, "type": "italic"}]
+    assert msg["entities"] == [
+        {"offset": 0, "length": 6, "type": "bold"},
+        {"offset": 12, "length": 1, "type": "italic"},
+    ]
     assert alice.last_message().html == "<b>Жирный</b> &amp; 😀 <i>x</i>"
 
 
@@ -174,92 +184,125 @@ def test_chat_not_found(api):
 def test_text_empty_and_too_long(api, alice):
     fails(api, "sendMessage", 400, "Bad Request: message text is empty", chat_id=101, text="")
     fails(api, "sendMessage", 400, "Bad Request: message text is empty", chat_id=101)
-    fails(api, "sendMessage", 400, "Bad Request: message text is empty", chat_id=101,
-          text="<b></b>", parse_mode="HTML")
-    fails(api, "sendMessage", 400, "Bad Request: message is too long",
-          chat_id=101, text="я" * 4097)
+    fails(api, "sendMessage", 400, "Bad Request: message text is empty", chat_id=101, text="<b></b>", parse_mode="HTML")
+    fails(api, "sendMessage", 400, "Bad Request: message is too long", chat_id=101, text="я" * 4097)
     # the limit applies to the visible text: tags do not count
     ok(api, "sendMessage", chat_id=101, text="<b>" + "я" * 4096 + "</b>", parse_mode="HTML")
-    fails(api, "sendMessage", 400, "Bad Request: message is too long", chat_id=101,
-          text="<b>" + "я" * 4097 + "</b>", parse_mode="HTML")
+    fails(
+        api,
+        "sendMessage",
+        400,
+        "Bad Request: message is too long",
+        chat_id=101,
+        text="<b>" + "я" * 4097 + "</b>",
+        parse_mode="HTML",
+    )
 
 
-@pytest.mark.parametrize("html", [
-    "<b>unclosed", "<foo>x</foo>", "a < b", "AT&T", "<b>x</i>", "x</b>", "<a href='x'>x",
-    '<span class="nope">x</span>', "<b",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<b>unclosed",
+        "<foo>x</foo>",
+        "a < b",
+        "AT&T",
+        "<b>x</i>",
+        "x</b>",
+        "<a href='x'>x",
+        '<span class="nope">x</span>',
+        "<b",
+    ],
+)
 def test_invalid_html(api, alice, html):
-    status, body = request(api, "sendMessage", json_body={
-        "chat_id": 101, "text": html, "parse_mode": "HTML"})
+    status, body = request(api, "sendMessage", json_body={"chat_id": 101, "text": html, "parse_mode": "HTML"})
     assert status == 400
     assert body["description"].startswith("Bad Request: can't parse entities: "), body
 
 
 def test_valid_html(api, alice):
-    html = ('<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s>'
-            '<strike>k</strike><del>d</del><span class="tg-spoiler">p</span>'
-            '<tg-spoiler>t</tg-spoiler><a href="https://e.x/?a=1&amp;b=2">a</a><code>c</code>'
-            '<pre><code class="language-python">x</code></pre><blockquote>q</blockquote>'
-            '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> &lt;&gt;&amp;&quot; 5 > 3')
+    html = (
+        "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s>"
+        '<strike>k</strike><del>d</del><span class="tg-spoiler">p</span>'
+        '<tg-spoiler>t</tg-spoiler><a href="https://e.x/?a=1&amp;b=2">a</a><code>c</code>'
+        '<pre><code class="language-python">x</code></pre><blockquote>q</blockquote>'
+        '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> &lt;&gt;&amp;&quot; 5 > 3'
+    )
     msg = ok(api, "sendMessage", chat_id=101, text=html, parse_mode="HTML")
     assert msg["text"].endswith('👍 <>&" 5 > 3')
     types = {e["type"] for e in msg["entities"]}
-    assert {"bold", "italic", "underline", "strikethrough", "spoiler", "text_link", "code",
-            "pre", "blockquote", "custom_emoji"} <= types
+    assert {
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "text_link",
+        "code",
+        "pre",
+        "blockquote",
+        "custom_emoji",
+    } <= types
     # without parse_mode the text is taken literally
     assert ok(api, "sendMessage", chat_id=101, text="a < b & <c>")["text"] == "a < b & <c>"
 
 
 def test_edit_errors_and_keyboard_semantics(api, alice):
     mid = ok(api, "sendMessage", chat_id=101, text="один", reply_markup=KB)["message_id"]
-    fails(api, "editMessageText", 400, NOT_MODIFIED, chat_id=101, message_id=mid,
-          text="один", reply_markup=KB)
-    fails(api, "editMessageReplyMarkup", 400, NOT_MODIFIED, chat_id=101, message_id=mid,
-          reply_markup=KB)
-    fails(api, "editMessageText", 400, "Bad Request: message to edit not found",
-          chat_id=101, message_id=9999, text="x")
+    fails(api, "editMessageText", 400, NOT_MODIFIED, chat_id=101, message_id=mid, text="один", reply_markup=KB)
+    fails(api, "editMessageReplyMarkup", 400, NOT_MODIFIED, chat_id=101, message_id=mid, reply_markup=KB)
+    fails(api, "editMessageText", 400, "Bad Request: message to edit not found", chat_id=101, message_id=9999, text="x")
     # editing the text without reply_markup removes the inline keyboard, like Telegram
     edited = ok(api, "editMessageText", chat_id=101, message_id=mid, text="один")
     assert "reply_markup" not in edited and "edit_date" in edited
     m = alice.message(mid)
-    assert m.edited and m.buttons == () and [v.button_texts for v in alice.history(mid)] == [
-        ["Взять"]]
+    assert m.edited and m.buttons == () and [v.button_texts for v in alice.history(mid)] == [["Взять"]]
     ok(api, "editMessageReplyMarkup", chat_id=101, message_id=mid, reply_markup=KB)
     assert alice.message(mid).button_texts == ["Взять"]
     # the user's own messages are not editable by the bot
-    fails(api, "editMessageText", 400, "Bad Request: message can't be edited",
-          chat_id=101, message_id=1, text="x")
+    fails(api, "editMessageText", 400, "Bad Request: message can't be edited", chat_id=101, message_id=1, text="x")
 
 
 def test_delete_message(api, alice):
     mid = ok(api, "sendMessage", chat_id=101, text="секрет")["message_id"]
     assert ok(api, "deleteMessage", chat_id=101, message_id=mid) is True
-    fails(api, "deleteMessage", 400, "Bad Request: message to delete not found",
-          chat_id=101, message_id=mid)
-    fails(api, "deleteMessage", 400, "Bad Request: message to delete not found",
-          chat_id=101, message_id=777)
+    fails(api, "deleteMessage", 400, "Bad Request: message to delete not found", chat_id=101, message_id=mid)
+    fails(api, "deleteMessage", 400, "Bad Request: message to delete not found", chat_id=101, message_id=777)
     # bots may delete the user's messages in a private chat (typed secrets)
     user_mid = alice.send("пароль 123")
     assert ok(api, "deleteMessage", chat_id=101, message_id=user_mid) is True
     alice.wait_deleted(user_mid, timeout=0)
     assert alice.messages() == [] and len(alice.messages(include_deleted=True)) == 1
-    assert [c.params["message_id"] for c in api.calls("deleteMessage", ok=True)] == [
-        mid, user_mid]
+    assert [c.params["message_id"] for c in api.calls("deleteMessage", ok=True)] == [mid, user_mid]
 
 
-@pytest.mark.parametrize("button", [
-    {"text": "x", "callback_data": "a" * 65},
-    {"text": "x", "callback_data": "д" * 33},  # 66 bytes in UTF-8
-    {"text": "x", "callback_data": ""},
-])
+@pytest.mark.parametrize(
+    "button",
+    [
+        {"text": "x", "callback_data": "a" * 65},
+        {"text": "x", "callback_data": "д" * 33},  # 66 bytes in UTF-8
+        {"text": "x", "callback_data": ""},
+    ],
+)
 def test_button_data_invalid(api, alice, button):
-    fails(api, "sendMessage", 400, "Bad Request: BUTTON_DATA_INVALID", chat_id=101,
-          text="x", reply_markup={"inline_keyboard": [[button]]})
+    fails(
+        api,
+        "sendMessage",
+        400,
+        "Bad Request: BUTTON_DATA_INVALID",
+        chat_id=101,
+        text="x",
+        reply_markup={"inline_keyboard": [[button]]},
+    )
 
 
 def test_button_data_limit_is_inclusive(api, alice):
-    ok(api, "sendMessage", chat_id=101, text="x",
-       reply_markup={"inline_keyboard": [[{"text": "x", "callback_data": "д" * 32}]]})
+    ok(
+        api,
+        "sendMessage",
+        chat_id=101,
+        text="x",
+        reply_markup={"inline_keyboard": [[{"text": "x", "callback_data": "д" * 32}]]},
+    )
 
 
 def test_callback_query_answer_once(api, alice):
@@ -282,46 +325,61 @@ def test_blocked_user_gets_403_everywhere(api, alice):
     forbidden = "Forbidden: bot was blocked by the user"
     fails(api, "sendMessage", 403, forbidden, chat_id=101, text="hi")
     fails(api, "sendChatAction", 403, forbidden, chat_id=101, action="typing")
-    status, body = request(api, "sendDocument", multipart={
-        "chat_id": "101", "document": ("a.txt", b"abc")})
+    status, body = request(api, "sendDocument", multipart={"chat_id": "101", "document": ("a.txt", b"abc")})
     assert (status, body["description"]) == (403, forbidden)
     updates = ok(api, "getUpdates", offset=100001)
     member = updates[-1]["my_chat_member"]
-    assert (member["old_chat_member"]["status"], member["new_chat_member"]["status"]) == (
-        "member", "kicked")
+    assert (member["old_chat_member"]["status"], member["new_chat_member"]["status"]) == ("member", "kicked")
     alice.unblock()
     ok(api, "sendMessage", chat_id=101, text="снова")
 
 
 def test_reply_keyboard_and_press_by_data(api, alice):
-    ok(api, "sendMessage", chat_id=101, text="меню",
-       reply_markup={"keyboard": [["Мои устройства", {"text": "Поиск"}]],
-                     "resize_keyboard": True})
+    ok(
+        api,
+        "sendMessage",
+        chat_id=101,
+        text="меню",
+        reply_markup={"keyboard": [["Мои устройства", {"text": "Поиск"}]], "resize_keyboard": True},
+    )
     assert alice.keyboard() == (("Мои устройства", "Поиск"),)
     assert "reply_markup" not in api.calls("sendMessage")[-1].result  # only inline is echoed
     ok(api, "sendMessage", chat_id=101, text="убрал", reply_markup={"remove_keyboard": True})
     assert alice.keyboard() is None
-    ok(api, "sendMessage", chat_id=101, text="выбор", reply_markup={"inline_keyboard": [
-        [{"text": "Взять", "callback_data": "take:1"}, {"text": "Взять", "callback_data": "take:2"}],
-        [{"text": "Сайт", "url": "https://example.com"}]]})
+    ok(
+        api,
+        "sendMessage",
+        chat_id=101,
+        text="выбор",
+        reply_markup={
+            "inline_keyboard": [
+                [{"text": "Взять", "callback_data": "take:1"}, {"text": "Взять", "callback_data": "take:2"}],
+                [{"text": "Сайт", "url": "https://example.com"}],
+            ]
+        },
+    )
     with pytest.raises(AssertionError, match="ambiguous"):
         alice.press("Взять")
     with pytest.raises(AssertionError, match="not a callback button"):
         alice.press("Сайт")
     alice.press(data="take:2")  # latest message with buttons
     assert ok(api, "getUpdates")[-1]["callback_query"]["data"] == "take:2"
-    status, body = request(api, "sendMessage", form={"chat_id": "101", "text": "x",
-                                                     "reply_markup": "{not json"})
-    assert (status, body["description"]) == (
-        400, "Bad Request: can't parse reply keyboard markup JSON object")
-    fails(api, "sendMessage", 400, "Bad Request: text buttons are unallowed in the inline "
-          "keyboard", chat_id=101, text="x", reply_markup={"inline_keyboard": [[{"text": "a"}]]})
+    status, body = request(api, "sendMessage", form={"chat_id": "101", "text": "x", "reply_markup": "{not json"})
+    assert (status, body["description"]) == (400, "Bad Request: can't parse reply keyboard markup JSON object")
+    fails(
+        api,
+        "sendMessage",
+        400,
+        "Bad Request: text buttons are unallowed in the inline keyboard",
+        chat_id=101,
+        text="x",
+        reply_markup={"inline_keyboard": [[{"text": "a"}]]},
+    )
 
 
 def test_chat_action_validation(api, alice):
     assert ok(api, "sendChatAction", chat_id=101, action="typing") is True
-    fails(api, "sendChatAction", 400, "Bad Request: wrong parameter action in request",
-          chat_id=101, action="dancing")
+    fails(api, "sendChatAction", 400, "Bad Request: wrong parameter action in request", chat_id=101, action="dancing")
 
 
 # ---------------------------------------------------------------------------- polling
@@ -398,16 +456,18 @@ def test_file_upload_and_download_round_trip(api, alice):
     alice.send_document("devices.csv", csv, caption="вот")
     update = ok(api, "getUpdates")[-1]["message"]
     doc = update["document"]
-    assert (doc["file_name"], doc["mime_type"], doc["file_size"]) == (
-        "devices.csv", "text/csv", len(csv))
+    assert (doc["file_name"], doc["mime_type"], doc["file_size"]) == ("devices.csv", "text/csv", len(csv))
     assert update["caption"] == "вот"
 
     async def scenario(bot: Bot):
         file = await bot.get_file(doc["file_id"])
         downloaded = (await bot.download_file(file.file_path)).read()
         sent = await bot.send_document(
-            101, BufferedInputFile(b"id,name\n1,x\n", filename="export.csv"),
-            caption="<b>Экспорт</b>", parse_mode="HTML")
+            101,
+            BufferedInputFile(b"id,name\n1,x\n", filename="export.csv"),
+            caption="<b>Экспорт</b>",
+            parse_mode="HTML",
+        )
         with pytest.raises(TelegramBadRequest, match="invalid file_id"):
             await bot.get_file("nope")
         return downloaded, sent
@@ -416,8 +476,7 @@ def test_file_upload_and_download_round_trip(api, alice):
     assert downloaded == csv
     assert sent.document.file_name == "export.csv" and sent.caption == "Экспорт"
     m = alice.wait_for(lambda m: m.document is not None, timeout=0)
-    assert (m.document.file_name, m.document.data, m.text) == (
-        "export.csv", b"id,name\n1,x\n", "Экспорт")
+    assert (m.document.file_name, m.document.data, m.text) == ("export.csv", b"id,name\n1,x\n", "Экспорт")
     call = api.calls("sendDocument")[0]
     assert call.params["document"].filename == "export.csv"
     # unknown file path on the file endpoint
@@ -427,8 +486,7 @@ def test_file_upload_and_download_round_trip(api, alice):
 
 
 def test_document_sent_directly_as_multipart_field(api, alice):
-    status, body = request(api, "sendDocument", multipart={
-        "chat_id": "101", "document": ("report.txt", b"hello")})
+    status, body = request(api, "sendDocument", multipart={"chat_id": "101", "document": ("report.txt", b"hello")})
     assert status == 200 and body["result"]["document"]["file_name"] == "report.txt"
     assert alice.last_message().document.data == b"hello"
 
@@ -437,16 +495,17 @@ def test_my_commands_per_scope(api, alice):
     async def scenario(bot: Bot):
         await bot.set_my_commands([BotCommand(command="start", description="Начать")])
         await bot.set_my_commands(
-            [BotCommand(command="devices", description="Устройства")],
-            scope=BotCommandScopeAllPrivateChats())
+            [BotCommand(command="devices", description="Устройства")], scope=BotCommandScopeAllPrivateChats()
+        )
         await bot.set_my_commands(
-            [BotCommand(command="admin", description="Админка")],
-            scope=BotCommandScopeChat(chat_id=101))
+            [BotCommand(command="admin", description="Админка")], scope=BotCommandScopeChat(chat_id=101)
+        )
         with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
             await bot.set_my_commands([BotCommand(command="Bad-Name", description="x")])
         with pytest.raises(TelegramBadRequest, match="chat not found"):
-            await bot.set_my_commands([BotCommand(command="x", description="x")],
-                                      scope=BotCommandScopeChat(chat_id=5555))
+            await bot.set_my_commands(
+                [BotCommand(command="x", description="x")], scope=BotCommandScopeChat(chat_id=5555)
+            )
         return await bot.get_my_commands(scope=BotCommandScopeChat(chat_id=101))
 
     got = with_bot(api, scenario)
@@ -560,8 +619,7 @@ async def test_recording_session_runs_handlers_in_process():
     session = RecordingSession(tg)
     bot = session.bot()
     dp = Dispatcher()
-    kb = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Ещё",
-                                                                     callback_data="again")]])
+    kb = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Ещё", callback_data="again")]])
 
     @dp.message(F.text)
     async def echo(message: Message):
@@ -571,8 +629,7 @@ async def test_recording_session_runs_handlers_in_process():
     async def again(query: CallbackQuery):
         await query.answer("ok")
         # same text and entities (html_text is rebuilt from the entities we returned)
-        await query.message.edit_text(query.message.html_text, parse_mode="HTML",
-                                      reply_markup=kb)
+        await query.message.edit_text(query.message.html_text, parse_mode="HTML", reply_markup=kb)
 
     alice = tg.user(101, "Алиса")  # no username, no last name
     replies = await session.send_text(dp, bot, alice, "привет")
@@ -640,7 +697,6 @@ def test_echo_bot_subprocess_two_users(api, tmp_path):
 
 @pytest.mark.e2e  # starts a process through the harness
 def test_process_that_exits_reports_output(api, tmp_path):
-    proc = BotProcess(api, tmp_path, command=[
-        sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"])
+    proc = BotProcess(api, tmp_path, command=[sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"])
     with pytest.raises(AssertionError, match=r"(?s)exited with code 3.*boom"):
         proc.start()

@@ -21,15 +21,16 @@ from aiogram.types import (
 
 from tests.double import FakeTelegram, RecordingSession
 from tests.double.core import QUERY_TOO_OLD
-
 from tests.double.inline import QUERY_TTL
 
 
 def article(result_id: str, text: str = "<b>№49</b> · Эвотор", **kwargs) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
-        id=result_id, title=kwargs.pop("title", "№49 · Эвотор"),
+        id=result_id,
+        title=kwargs.pop("title", "№49 · Эвотор"),
         input_message_content=InputTextMessageContent(message_text=text, parse_mode=kwargs.pop("parse_mode", "HTML")),
-        **kwargs)
+        **kwargs,
+    )
 
 
 class Clock:
@@ -57,8 +58,13 @@ async def test_an_inline_query_arrives_as_telegram_sends_it(tg, bot):
     alice = tg.user(101, "Алиса", username="alice")
     qid = tg.inline.query(alice, "эвотор", offset="2", chat_type="group")
     (update,) = tg.take_updates()
-    assert update["inline_query"] == {"id": qid, "from": alice.user_dict, "query": "эвотор",
-                                      "offset": "2", "chat_type": "group"}
+    assert update["inline_query"] == {
+        "id": qid,
+        "from": alice.user_dict,
+        "query": "эвотор",
+        "offset": "2",
+        "chat_type": "group",
+    }
     assert tg.inline.answer(qid) is None
 
 
@@ -66,8 +72,9 @@ async def test_an_answer_is_recorded_once_and_a_second_or_unknown_one_is_too_old
     alice = tg.user(101, "Алиса")
     qid = tg.inline.query(alice, "49")
     button = InlineQueryResultsButton(text="Зарегистрируйтесь", start_parameter="inline")
-    assert await bot.answer_inline_query(qid, [article("d1"), article("d2")], cache_time=5,
-                                         is_personal=True, next_offset="1", button=button)
+    assert await bot.answer_inline_query(
+        qid, [article("d1"), article("d2")], cache_time=5, is_personal=True, next_offset="1", button=button
+    )
     answer = tg.inline.wait_answer(qid)
     assert answer.ids == ["d1", "d2"] and answer.next_offset == "1"
     assert answer.is_personal and answer.cache_time == 5
@@ -98,22 +105,35 @@ async def test_a_forgotten_query_returns_its_answer_and_is_gone(tg, bot):
         await bot.answer_inline_query(other, [])
 
 
-@pytest.mark.parametrize("results, kwargs, error", [
-    ([article(f"d{i}") for i in range(51)], {}, "RESULTS_TOO_MUCH"),
-    ([article("d1"), article("d1")], {}, "RESULT_ID_DUPLICATE"),
-    ([article("x" * 65)], {}, "RESULT_ID_INVALID"),
-    ([article("я" * 33)], {}, "RESULT_ID_INVALID"),  # 66 bytes
-    ([article("d1")], {"next_offset": "9" * 65}, "NEXT_OFFSET_INVALID"),
-    ([article("d1", "x" * 4097)], {}, "MESSAGE_TOO_LONG"),
-    ([article("d1", "<b>bold")], {}, "can't parse entities"),
-    ([article("d1", "<b> </b>")], {}, "MESSAGE_EMPTY"),
-    ([article("d1", title=" ")], {}, "RESULT_TITLE_EMPTY"),
-    ([article("d1", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="Открыть", url="not a url")]]))], {}, "BUTTON_URL_INVALID"),
-    ([], {"button": InlineQueryResultsButton(text="Войти", start_parameter="нельзя")}, "START_PARAM_INVALID"),
-    ([], {"button": InlineQueryResultsButton(text="Войти", start_parameter="x" * 65)}, "START_PARAM_INVALID"),
-    ([], {"button": InlineQueryResultsButton(text=" ", start_parameter="inline")}, "BUTTON_TEXT_INVALID"),
-])
+@pytest.mark.parametrize(
+    "results, kwargs, error",
+    [
+        ([article(f"d{i}") for i in range(51)], {}, "RESULTS_TOO_MUCH"),
+        ([article("d1"), article("d1")], {}, "RESULT_ID_DUPLICATE"),
+        ([article("x" * 65)], {}, "RESULT_ID_INVALID"),
+        ([article("я" * 33)], {}, "RESULT_ID_INVALID"),  # 66 bytes
+        ([article("d1")], {"next_offset": "9" * 65}, "NEXT_OFFSET_INVALID"),
+        ([article("d1", "x" * 4097)], {}, "MESSAGE_TOO_LONG"),
+        ([article("d1", "<b>bold")], {}, "can't parse entities"),
+        ([article("d1", "<b> </b>")], {}, "MESSAGE_EMPTY"),
+        ([article("d1", title=" ")], {}, "RESULT_TITLE_EMPTY"),
+        (
+            [
+                article(
+                    "d1",
+                    reply_markup=InlineKeyboardMarkup(
+                        inline_keyboard=[[InlineKeyboardButton(text="Открыть", url="not a url")]]
+                    ),
+                )
+            ],
+            {},
+            "BUTTON_URL_INVALID",
+        ),
+        ([], {"button": InlineQueryResultsButton(text="Войти", start_parameter="нельзя")}, "START_PARAM_INVALID"),
+        ([], {"button": InlineQueryResultsButton(text="Войти", start_parameter="x" * 65)}, "START_PARAM_INVALID"),
+        ([], {"button": InlineQueryResultsButton(text=" ", start_parameter="inline")}, "BUTTON_TEXT_INVALID"),
+    ],
+)
 async def test_answers_telegram_refuses(tg, bot, results, kwargs, error):
     qid = tg.inline.query(tg.user(101, "Алиса"), "49")
     with pytest.raises(TelegramBadRequest, match=error):
@@ -124,8 +144,9 @@ async def test_answers_telegram_refuses(tg, bot, results, kwargs, error):
 
 async def test_fifty_results_and_a_64_byte_offset_are_fine(tg, bot):
     qid = tg.inline.query(tg.user(101, "Алиса"), "")
-    assert await bot.answer_inline_query(qid, [article("я" * 32)] + [article(f"d{i}") for i in range(49)],
-                                         next_offset="9" * 64)
+    assert await bot.answer_inline_query(
+        qid, [article("я" * 32)] + [article(f"d{i}") for i in range(49)], next_offset="9" * 64
+    )
     assert len(tg.inline.wait_answer(qid).results) == 50
 
 
@@ -133,8 +154,9 @@ async def test_choosing_a_result_posts_it_into_the_group_via_the_bot(tg, bot):
     alice, bob = tg.user(101, "Алиса"), tg.user(102, "Боб")
     team = tg.group(-100500, "Команда")
     qid = tg.inline.query(alice, "49")
-    link = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text="Открыть в боте", url="https://t.me/cashbot_test_bot?start=d49")]])
+    link = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Открыть в боте", url="https://t.me/cashbot_test_bot?start=d49")]]
+    )
     await bot.answer_inline_query(qid, [article("d7", "<b>№49</b> · Эвотор &amp; Ко", reply_markup=link)])
     tg.take_updates()
     with pytest.raises(AssertionError, match="only the person"):
@@ -159,8 +181,13 @@ def test_the_http_front_takes_a_form_encoded_answer(api):
         try:
             bot = Bot(api.token, session=session)
             return await bot.answer_inline_query(
-                qid, [article("d1")], cache_time=0, is_personal=True, next_offset="1",
-                button=InlineQueryResultsButton(text="Войти", start_parameter="inline"))
+                qid,
+                [article("d1")],
+                cache_time=0,
+                is_personal=True,
+                next_offset="1",
+                button=InlineQueryResultsButton(text="Войти", start_parameter="inline"),
+            )
         finally:
             await session.close()
 

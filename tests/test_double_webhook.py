@@ -66,10 +66,13 @@ def test_get_updates_is_refused_while_a_webhook_is_set(api: BotApiDouble, receiv
     assert api.telegram.call(api.token, "getWebhookInfo", {})["url"] == ""
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"url": "http://example.com/hook"}, "HTTPS URL must be provided"),
-    ({"url": "https://example.com/hook", "secret_token": "no spaces"}, "unallowed characters"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"url": "http://example.com/hook"}, "HTTPS URL must be provided"),
+        ({"url": "https://example.com/hook", "secret_token": "no spaces"}, "unallowed characters"),
+    ],
+)
 def test_set_webhook_checks_the_url_and_the_secret(api, params, message):
     with pytest.raises(TelegramError) as error:
         api.telegram.call(api.token, "setWebhook", params)
@@ -86,7 +89,11 @@ def test_updates_are_posted_with_the_secret_and_retried_until_2xx(api):
         posts = receiver.wait(4)
         # One person's updates one at a time, in order: "second" waits until "first" got 200.
         assert [(p[1]["message"]["text"], p[2]) for p in posts] == [
-            ("first", 500), ("first", 500), ("first", 200), ("second", 200)]
+            ("first", 500),
+            ("first", 500),
+            ("first", 200),
+            ("second", 200),
+        ]
         assert {p[0] for p in posts} == {"s-1"}
         api.wait_updates_taken()
         info = api.telegram.call(api.token, "getWebhookInfo", {})

@@ -1,7 +1,7 @@
 """End to end: taking, returning, queueing and handing over through the real process."""
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from tests.seed import device, person, seed_file
 
 pytestmark = pytest.mark.e2e
 
-NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Moscow
+NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # Friday 10:00 in Moscow
 FAST = {"CASHBOT_REMINDERS__TICK_SECONDS": "0.2", "CASHBOT_REMINDERS__PER_CHAT_INTERVAL": "0"}
 NAMES = {101: "Алиса", 102: "Борис", 103: "Вера", 104: "Глеб"}
 
@@ -23,6 +23,7 @@ def start_bot(bot_factory, people=NAMES, devices=((49, "MSPOS-N"),), **kwargs):
             device(number, name)
         for tid, name in people.items():
             person(tid, name, f"u{tid}@example.ru")
+
     seed_file(bot.db_path, build)
     return bot.start()
 
@@ -48,8 +49,9 @@ def take(user, number=49, due="Без срока"):
 
 def open_loans(bot):
     with sqlite3.connect(bot.db_path) as db:
-        return db.execute("SELECT p.full_name FROM loans l JOIN people p ON p.id = l.person_id "
-                          "WHERE l.returned_at IS NULL").fetchall()
+        return db.execute(
+            "SELECT p.full_name FROM loans l JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL"
+        ).fetchall()
 
 
 @both_modes
@@ -64,8 +66,7 @@ def test_twenty_people_race_for_one_device_one_wins_nineteen_are_told(bot_factor
     prompts = [user.wait_for("Где будет") for user in users]
     for user, prompt in zip(users, prompts):  # all twenty finish at once
         user.press(prompt, "Пропустить")
-    results = [user.wait_for(lambda m: "У вас" in m.text or "Опоздали" in m.text, timeout=30)
-               for user in users]
+    results = [user.wait_for(lambda m: "У вас" in m.text or "Опоздали" in m.text, timeout=30) for user in users]
     winners = [u for u, m in zip(users, results) if "У вас" in m.text]
     assert len(winners) == 1
     winner = winners[0].first_name

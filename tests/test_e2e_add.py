@@ -1,6 +1,6 @@
 """End to end: /add (one device, CSV import) through the real process and the Bot API double."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ from tests.seed import device, seed_file
 pytestmark = pytest.mark.e2e
 
 DATA = Path(__file__).parent / "data"
-NOW = datetime(2026, 11, 27, 7, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 7, tzinfo=UTC)
 STALE = "Эта кнопка устарела."
 
 
@@ -59,7 +59,12 @@ def test_one_device_dialog_back_skip_duplicate_serial_restart_and_cancel(bot_fac
     admin.press(admin.wait_for("Проверьте устройство"), "Добавить")
     admin.wait_for("добавлено")
     card = admin.wait_for("Категория:")
-    assert "№49 · MSPOS-N" in card.text and "Онлайн-касса" in card.text and "18.05.2024" in card.text and "склад" in card.text
+    assert (
+        "№49 · MSPOS-N" in card.text
+        and "Онлайн-касса" in card.text
+        and "18.05.2024" in card.text
+        and "склад" in card.text
+    )
 
     # A second dialog survives a restart, then is cancelled: nothing is added.
     admin.send("/add")
@@ -112,8 +117,11 @@ def test_csv_in_cp1251_utf8_bom_and_utf16_give_identical_devices(bot_factory, ap
 
     # The same devices in other encodings: every row matches what is stored, byte for byte.
     text = cp1251.decode("cp1251")
-    for name, data in (("utf8-bom.csv", text.encode("utf-8-sig")), ("utf16.csv", text.encode("utf-16")),
-                       ("utf16le-no-bom.csv", text.encode("utf-16-le"))):
+    for name, data in (
+        ("utf8-bom.csv", text.encode("utf-8-sig")),
+        ("utf16.csv", text.encode("utf-16")),
+        ("utf16le-no-bom.csv", text.encode("utf-16-le")),
+    ):
         reimport_unchanged(admin, name, data, 8)
     # The original bot's format (other headers, commas, short rows) reads as the same devices.
     reimport_unchanged(admin, "original.csv", (DATA / "devices_original_format_utf8.csv").read_bytes(), 5)
@@ -137,8 +145,13 @@ def test_five_errors_in_one_answer_and_nothing_written(bot_factory, api):
     ]
     admin.send_document("broken.csv", "\n".join(rows).encode("cp1251"))
     report = admin.wait_for("Ошибок: 5")
-    for expected in ("Строка 3, «Номер»", "Строка 4, «Дата регистрации»", "Строка 5, «Дата возврата»",
-                     "Строка 6, «Email держателя»", "Строка 7, «Номер»: Номер 61 уже встречался в строке 2"):
+    for expected in (
+        "Строка 3, «Номер»",
+        "Строка 4, «Дата регистрации»",
+        "Строка 5, «Дата возврата»",
+        "Строка 6, «Email держателя»",
+        "Строка 7, «Номер»: Номер 61 уже встречался в строке 2",
+    ):
         assert expected in report.text, expected
     assert not report.has_button("Импортировать")
     admin.press(report, "Отмена")

@@ -14,14 +14,19 @@ STALL = 60  # longer than any test: the request is in flight until the kill
 
 def held(api, method: str):
     """Wait until the double holds a request of `method` (the handler is mid-flight)."""
-    api.telegram.wait_until(lambda: any(m == method.lower() for m, _ in api.telegram.stalled), 30,
-                            f"no {method} request was held")
+    api.telegram.wait_until(
+        lambda: any(m == method.lower() for m, _ in api.telegram.stalled), 30, f"no {method} request was held"
+    )
 
 
 def dialog_state(bot, user_id: int) -> list:
     with sqlite3.connect(bot.db_path) as db:
-        return [row[0] for row in db.execute("SELECT state FROM fsm_state WHERE key LIKE ? AND state IS NOT NULL",
-                                             (f"%:{user_id}:{user_id}:%",))]
+        return [
+            row[0]
+            for row in db.execute(
+                "SELECT state FROM fsm_state WHERE key LIKE ? AND state IS NOT NULL", (f"%:{user_id}:{user_id}:%",)
+            )
+        ]
 
 
 def test_a_message_in_flight_at_a_kill_is_answered_after_the_restart_and_only_once(bot_factory, api):

@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -20,19 +20,28 @@ from tests.seed import device, person, seed_file
 pytestmark = pytest.mark.e2e
 
 DEV, CODE = 900, "k9-Lm2-Qx7"
-NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # 10:00 in Moscow
-DEV_KINDS = ("dev_logs", "dev_export", "dev_backup", "dev_migrations", "dev_dump",
-             "dev_delete_free", "dev_reset", "dev_code_wrong", "dev_code_ok")
+NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
+DEV_KINDS = (
+    "dev_logs",
+    "dev_export",
+    "dev_backup",
+    "dev_migrations",
+    "dev_dump",
+    "dev_delete_free",
+    "dev_reset",
+    "dev_code_wrong",
+    "dev_code_ok",
+)
 
 
 def _fleet():
     alice = person(101, "Алиса", "alice@example.ru")
-    held = device(1, "MSPOS-N", "Онлайн-касса", firmware="5.1", comment="после ремонта",
-                  registered_on=date(2025, 3, 1))
+    held = device(1, "MSPOS-N", "Онлайн-касса", firmware="5.1", comment="после ремонта", registered_on=date(2025, 3, 1))
     device(2, "Verifone X990", "Терминал эквайринга", location="Склад")
     device(3, "Сканер Honeywell", "Сканер")
-    Loan.create(device=held, person=alice, taken_at=NOW - timedelta(days=2), due_on=date(2026, 12, 10),
-                location="Офис клиента")
+    Loan.create(
+        device=held, person=alice, taken_at=NOW - timedelta(days=2), due_on=date(2026, 12, 10), location="Офис клиента"
+    )
 
 
 def _fleet_and_tablets():
@@ -51,10 +60,14 @@ def _read(db_path, sql):
 
 def _cli(db_path, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
-    env.update(CASHBOT_DATABASE__PATH=str(db_path), CASHBOT_SECRETS_DIR=str(db_path.parent / "no-secrets"),
-               CASHBOT_CLOCK_FILE="/nonexistent")
-    return subprocess.run([sys.executable, "-m", "cashbot", *args], cwd=REPO_ROOT, env=env,
-                          capture_output=True, timeout=60)
+    env.update(
+        CASHBOT_DATABASE__PATH=str(db_path),
+        CASHBOT_SECRETS_DIR=str(db_path.parent / "no-secrets"),
+        CASHBOT_CLOCK_FILE="/nonexistent",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "cashbot", *args], cwd=REPO_ROOT, env=env, capture_output=True, timeout=60
+    )
 
 
 def _dev_events(db_path):
@@ -90,16 +103,21 @@ def test_developer_gets_logs_export_and_a_consistent_backup_while_people_take_de
     rows = {r.number: r for r in parse_devices(export.data, today=NOW.date()).rows}
     assert sorted(rows) == [1, 2, 3, *range(10, 22)]
     assert (rows[1].holder_email, rows[1].due_date, rows[1].location) == (
-        "alice@example.ru", date(2026, 12, 10), "Офис клиента")
+        "alice@example.ru",
+        date(2026, 12, 10),
+        "Офис клиента",
+    )
     assert rows[2].holder_email is None and rows[2].location == "Склад"
     # Re-import into an empty database with the self-hoster's CLI: the same file comes back.
     csv_path, empty = bot.workdir / "export.csv", bot.workdir / "empty" / "cashbot.sqlite3"
     csv_path.write_bytes(export.data)
     assert _cli(empty, "import", str(csv_path), "--apply").returncode == 0
     assert _cli(empty, "export").stdout == export.data
-    assert _read(empty, "SELECT d.number, p.email, l.due_on FROM loans l JOIN devices d ON d.id = l.device_id "
-                        "JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL") == [
-        (1, "alice@example.ru", "2026-12-10")]
+    assert _read(
+        empty,
+        "SELECT d.number, p.email, l.due_on FROM loans l JOIN devices d ON d.id = l.device_id "
+        "JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL",
+    ) == [(1, "alice@example.ru", "2026-12-10")]
 
     # A backup while twelve people take devices at once (each take writes a loan and its event
     # in one transaction: a consistent copy has exactly one "take" event per new open loan).
@@ -133,8 +151,7 @@ def test_developer_gets_logs_export_and_a_consistent_backup_while_people_take_de
     daily = list((bot.workdir / "backups").glob("*-daily.sqlite3"))
     assert len(daily) == 1
     assert bot.stop() == 0
-    assert _dev_events(bot.db_path) == ["dev_logs", "dev_logs", "dev_export", "dev_backup",
-                                        "dev_migrations"]
+    assert _dev_events(bot.db_path) == ["dev_logs", "dev_logs", "dev_export", "dev_backup", "dev_migrations"]
     events = _read(bot.db_path, "SELECT details FROM events WHERE kind = 'dev_backup'")
     assert json.loads(events[0][0])["telegram_id"] == DEV
 
@@ -180,8 +197,7 @@ def test_reset_needs_the_right_code_deletes_it_and_locks_out_after_three_wrong(b
 
 
 def test_non_developers_get_nothing_from_dev_commands_or_forged_callbacks(bot_factory, api):
-    bot = bot_factory(start=False, developers=[DEV], admins=[700], now=NOW,
-                      env={"CASHBOT_DEV_CODE": CODE})
+    bot = bot_factory(start=False, developers=[DEV], admins=[700], now=NOW, env={"CASHBOT_DEV_CODE": CODE})
     seed_file(bot.db_path, _fleet)
     bot.start()
     staff, admin, stranger = api.user(101, "Алиса"), api.user(700, "Админ"), api.user(555, "Чужой")

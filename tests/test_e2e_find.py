@@ -1,6 +1,6 @@
 """End to end, finding devices: the real `python -m cashbot` process over HTTP, several users."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from tests.seed import SEED_NOW, device, person, seed_file
 
 pytestmark = pytest.mark.e2e
 
-NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # 10:00 in Moscow
+NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 
 
 def page_label(page: int, pages: int) -> str:
@@ -27,6 +27,7 @@ def test_cyrillic_search_ignores_case_and_200_results_page_to_the_end(bot_factor
         for n in range(1, 201):
             device(n, f"Меркурий-{n}", "ККТ")
         device(500, "ЭВОТОР Сигма 10", "Онлайн-касса")
+
     seed_file(bot.db_path, build)
     bot.start()
     alice = api.user(101, "Алиса")
@@ -59,6 +60,7 @@ def test_all_categories_card_a_list_across_a_restart_and_a_stale_page_button(bot
         for n in range(1, 11):
             device(n, f"Касса {n}", "Онлайн-касса")
         device(11, "Весы CAS", "Весы")
+
     seed_file(bot.db_path, build)
     bot.start()
     alice, admin = api.user(101, "Алиса"), api.user(900, "Админ")
@@ -114,6 +116,7 @@ def test_mine_and_wishlist_show_what_i_hold_and_where_i_wait(bot_factory, api):
         queue.join_queue(late.id, boris.id, now=SEED_NOW + timedelta(minutes=1), today_start=SEED_NOW)
         queue.join_queue(busy.id, boris.id, now=SEED_NOW, today_start=SEED_NOW)
         loans.return_device(busy.id, vera.id, now=NOW - timedelta(hours=1), hold_hours=24)
+
     seed_file(bot.db_path, build)
     bot.start()
     alice, boris = api.user(101, "Алиса"), api.user(102, "Борис")
@@ -150,6 +153,7 @@ def test_admin_commands_from_staff_are_a_failed_search_and_users_search_at_once(
             device(n, f"Модель-{n}", serial=f"SER-{n}")
         for n in range(6, 30):
             device(n, f"Планшет {n}", "Планшет")
+
     seed_file(bot.db_path, build)
     bot.start()
     alice = api.user(101, "Алиса")
@@ -186,6 +190,7 @@ def test_digits_fall_back_to_serials_and_keep_their_leading_zeros(bot_factory, a
         person(101, "Алиса", "alice@example.ru")
         device(7, "Эвотор 7.3", "Онлайн-касса", serial="00106707012345")
         device(8, "АТОЛ 91Ф", "ККТ", serial="00106707099999")
+
     seed_file(bot.db_path, build)
     bot.start()
     alice = api.user(101, "Алиса")

@@ -92,8 +92,7 @@ def test_menus_per_role_and_errors_become_an_apology(bot_factory, api):
 def test_admin_menu_is_set_once_the_admin_has_a_chat(bot_factory, api):
     bot = bot_factory(admins=[201])
     # Telegram refuses a chat scope before the admin has started the bot...
-    early = [c for c in api.calls(method="setMyCommands")
-             if (c.params.get("scope") or {}).get("chat_id") == 201]
+    early = [c for c in api.calls(method="setMyCommands") if (c.params.get("scope") or {}).get("chat_id") == 201]
     assert early and not any(c.ok for c in early)
     admin = api.user(201, "Админ")
     register(admin, "admin@example.ru")

@@ -2,14 +2,14 @@
 chat (the Bot API double validates every answer like Telegram), and a chosen result lands in
 a group chat via the bot."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from cashbot.db.models import Loan, PersonStatus
 from cashbot.texts import inline as t
 from tests.double.fixtures import both_modes
 from tests.seed import device, person, seed_file
 
-NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Moscow
+NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # Friday 10:00 in Moscow
 NAMES = {101: "Алиса", 102: "Борис"}
 
 
@@ -20,6 +20,7 @@ def start_bot(bot_factory, build_more=lambda: None, **kwargs):
         for tid, name in NAMES.items():
             person(tid, name, f"u{tid}@example.ru", username=f"user{tid}")
         build_more()
+
     seed_file(bot.db_path, build)
     return bot.start()
 
@@ -39,8 +40,13 @@ def take(user, number):
 
 @both_modes
 def test_inline_status_follows_a_take_and_the_posted_card_opens_the_bot(bot_factory, api):
-    bot = start_bot(bot_factory, lambda: (device(49, "Эвотор 7.2", "Онлайн-касса", serial="00106707012345"),
-                                          device(50, "Эвотор 5i", "Онлайн-касса")))
+    bot = start_bot(
+        bot_factory,
+        lambda: (
+            device(49, "Эвотор 7.2", "Онлайн-касса", serial="00106707012345"),
+            device(50, "Эвотор 5i", "Онлайн-касса"),
+        ),
+    )
     alice, boris = api.user(101, "Алиса", username="user101"), api.user(102, "Борис", username="user102")
     team = api.group(-100777, "Склад")
 
@@ -85,8 +91,10 @@ def test_paging_with_next_offset_walks_every_result_once(bot_factory, api):
 
 
 def test_a_stranger_and_a_pending_person_get_only_the_register_button(bot_factory, api):
-    bot = start_bot(bot_factory, lambda: (device(49, "Эвотор 7.2"),
-                                          person(103, "Вера", "u103@example.ru", status=PersonStatus.PENDING)))
+    bot = start_bot(
+        bot_factory,
+        lambda: (device(49, "Эвотор 7.2"), person(103, "Вера", "u103@example.ru", status=PersonStatus.PENDING)),
+    )
     for user in (api.user(555, "Незнакомец"), api.user(103, "Вера")):
         answer = ask(api, user, "49")
         assert answer.results == [] and answer.is_personal
@@ -102,6 +110,7 @@ def test_no_foreign_e_mail_in_the_posted_card(bot_factory, api):
         ghost = person(None, "", "ghost@example.ru", status=PersonStatus.INVITED)
         Loan.create(device=device(7, "Эвотор 7"), person=ghost, taken_at=NOW)
         device(8, "Эвотор 8")
+
     bot = start_bot(bot_factory, build)
     alice, boris = api.user(101, "Алиса"), api.user(102, "Борис")
     team = api.group(-100777, "Склад")

@@ -39,6 +39,7 @@ def seed(bot) -> None:
         person(900, "Админ", "admin@example.ru", is_admin=True)
         for n in (1, 2, 3, 49, 120):
             device(n, f"Касса «Эвотор» {n}", "Онлайн-касса")
+
     seed_file(bot.db_path, build)
 
 
@@ -76,8 +77,9 @@ def test_every_code_on_a_pdf_sheet_opens_its_own_card(bot_factory, api):
     sheet = admin.wait_for(has_document, timeout=60)
     assert sheet.document.file_name == t.SHEET_NAME
     reader = pypdf.PdfReader(io.BytesIO(sheet.document.data))
-    links = [code.text for page in reader.pages for image in page.images
-             for code in zxingcpp.read_barcodes(image.image)]
+    links = [
+        code.text for page in reader.pages for image in page.images for code in zxingcpp.read_barcodes(image.image)
+    ]
     assert len(links) == 4
     for number, link in zip((2, 3, 49, 120), links):
         assert follow(olga, link) == f"d{number}"

@@ -48,8 +48,10 @@ def test_approve_and_reject_from_users_and_a_non_admin_gets_nothing(bot_factory,
     assert users_reply.replace("/users", "X") == boris.wait_for().text.replace("/zzzzz", "X")
     # ... and forged admin buttons on the bot's last message change nothing and say nothing.
     alice_id = 1  # the first person in the file is Alice
-    for data in [DeviceAdminCb(action="delok", device_id=1).pack(),
-                 PersonAdminCb(action="block", person_id=alice_id).pack()]:
+    for data in [
+        DeviceAdminCb(action="delok", device_id=1).pack(),
+        PersonAdminCb(action="block", person_id=alice_id).pack(),
+    ]:
         answer = boris.wait_answer(boris.forge_press(data))
         assert answer["text"] == common_texts.STALE_BUTTON
     alice.send("/start d49")  # the device is still there, Alice still admin

@@ -18,10 +18,15 @@ def test_reminder_buttons_extend_and_return_through_the_normal_flows(bot_factory
     seed_loans(bot, [(101, "Алиса", date(2026, 11, 27))])
 
     def second_loan_and_a_queue():
-        Loan.create(device=device(300, "Сканер 300"), person=Person.get(Person.telegram_id == 101),
-                    taken_at=SEED_NOW, due_on=date(2026, 12, 1))
+        Loan.create(
+            device=device(300, "Сканер 300"),
+            person=Person.get(Person.telegram_id == 101),
+            taken_at=SEED_NOW,
+            due_on=date(2026, 12, 1),
+        )
         boris = person(102, "Борис", "boris@example.ru")
         QueueEntry.create(device=Device.get(Device.number == 101), person=boris, joined_at=SEED_NOW)
+
     seed_file(bot.db_path, second_loan_and_a_queue)
     bot.start()
     alice, boris = api.user(101, "Алиса"), api.user(102, "Борис")
@@ -37,7 +42,9 @@ def test_reminder_buttons_extend_and_return_through_the_normal_flows(bot_factory
     alice.press(None, "Через неделю")
     alice.wait_for("Срок продлён до 08.12.2026")
     assert query(bot, "SELECT due_on FROM loans WHERE returned_at IS NULL ORDER BY id") == [
-        ("2026-11-27",), ("2026-12-08",)]
+        ("2026-11-27",),
+        ("2026-12-08",),
+    ]
 
     alice.press(reminder, "Вернул №101")
 

@@ -79,17 +79,18 @@ def test_downtime_over_the_send_time_is_caught_up_once_and_only_that_day(bot_fac
 
 def _run_and_interrupt(bot_factory, api, interrupt):
     """60 people due today, sent at 10/s; `interrupt(bot)` once 15 have theirs; then resume."""
-    bot = bot_factory(start=False, now=moscow(2026, 12, 1, 9),
-                      env={**FAST_TICKS, "CASHBOT_REMINDERS__GLOBAL_RATE": "10",
-                           "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"})
+    bot = bot_factory(
+        start=False,
+        now=moscow(2026, 12, 1, 9),
+        env={**FAST_TICKS, "CASHBOT_REMINDERS__GLOBAL_RATE": "10", "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"},
+    )
     ids = list(range(201, 261))
     seed_loans(bot, [(i, f"Сотрудник {i}", date(2026, 12, 1)) for i in ids])
     bot.start()
     users = [api.user(i, f"Сотрудник {i}") for i in ids]
     start_chats(users)
     bot.set_now(moscow(2026, 12, 1, 10))
-    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 15, 30,
-                            "15 reminders were not sent")
+    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 15, 30, "15 reminders were not sent")
     interrupt(bot)
     assert sum(len(reminders_of(u)) for u in users) < len(users), "the run was not interrupted"
     bot.start()
@@ -110,9 +111,14 @@ def test_a_crash_in_the_middle_of_a_run_sends_no_duplicates(bot_factory, api):
     # At-most-once: whoever was claimed but not confirmed when the process died is not retried;
     # that is at most the sends in flight (one pacer slot each, the run sends 10/s).
     lost = [i for i, n in counts.items() if n == 0]
-    unconfirmed = {row[0] for row in query(
-        bot, "SELECT p.telegram_id FROM reminder_deliveries d JOIN people p ON p.id = d.person_id "
-             "WHERE d.sent_at IS NULL")}
+    unconfirmed = {
+        row[0]
+        for row in query(
+            bot,
+            "SELECT p.telegram_id FROM reminder_deliveries d JOIN people p ON p.id = d.person_id "
+            "WHERE d.sent_at IS NULL",
+        )
+    }
     assert set(lost) <= unconfirmed and len(unconfirmed) <= 10
     assert bot.stop() == 0
 
@@ -121,8 +127,10 @@ def test_a_blocked_user_and_a_429_in_a_200_person_run_lose_no_one_else(bot_facto
     bot = bot_factory(start=False, admins=[900], now=moscow(2026, 12, 1, 9), env=FAST_TICKS)
     ids = list(range(1001, 1201))
     # Every fourth is overdue (1..50 days), the others due today, tomorrow, or without a date.
-    dues = {i: [date(2026, 12, 1) - timedelta(days=(i % 50) + 1),
-                date(2026, 12, 1), date(2026, 12, 2), None][i % 4] for i in ids}
+    dues = {
+        i: [date(2026, 12, 1) - timedelta(days=(i % 50) + 1), date(2026, 12, 1), date(2026, 12, 2), None][i % 4]
+        for i in ids
+    }
     seed_loans(bot, [(i, f"Сотрудник {i}", dues[i]) for i in ids], admins=[900])
     bot.start()
     users = {i: api.user(i, f"Сотрудник {i}") for i in ids}
@@ -145,8 +153,7 @@ def test_a_blocked_user_and_a_429_in_a_200_person_run_lose_no_one_else(bot_facto
         assert len(reminders_of(user)) == expected, (i, dues[i])
     assert len(api.calls("sendMessage", chat_id=throttled.id)) == 3  # /help reply, 429, retry
     assert len(api.calls("sendMessage", chat_id=unavailable.id)) == 3  # /help reply, 502, a later pass
-    assert query(bot, "SELECT unreachable_at IS NOT NULL FROM people WHERE telegram_id = ?",
-                 blocked.id) == [(1,)]
+    assert query(bot, "SELECT unreachable_at IS NOT NULL FROM people WHERE telegram_id = ?", blocked.id) == [(1,)]
     # The digest lists exactly the overdue loans: holder and days for each, nothing else.
     digest = "\n".join(m.text for m in admin.messages() if "Просроченные устройства" in m.text)
     overdue = sorted(i for i in ids if dues[i] is not None and dues[i] < date(2026, 12, 1))
@@ -171,16 +178,16 @@ def test_a_blocked_user_and_a_429_in_a_200_person_run_lose_no_one_else(bot_facto
 
 
 def test_a_two_second_outage_in_a_100_person_run_delays_reminders_and_loses_none(bot_factory, api):
-    bot = bot_factory(start=False, now=moscow(2026, 12, 1, 9),
-                      env={**FAST_TICKS, "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"})
+    bot = bot_factory(
+        start=False, now=moscow(2026, 12, 1, 9), env={**FAST_TICKS, "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"}
+    )
     ids = list(range(301, 401))
     seed_loans(bot, [(i, f"Сотрудник {i}", date(2026, 12, 1)) for i in ids])
     bot.start()
     users = [api.user(i, f"Сотрудник {i}") for i in ids]
     start_chats(users)
     bot.set_now(moscow(2026, 12, 1, 10))
-    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 20, 30,
-                            "20 reminders were not sent")
+    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 20, 30, "20 reminders were not sent")
     api.inject_outage("sendMessage", 2)  # every send fails with 502 for two seconds
 
     wait_output(bot, "run for 2026-12-01 finished", timeout=90)
@@ -191,20 +198,21 @@ def test_a_two_second_outage_in_a_100_person_run_delays_reminders_and_loses_none
 
 
 def test_staff_searching_during_a_big_run_get_every_reply(bot_factory, api):
-    bot = bot_factory(start=False, now=moscow(2026, 12, 1, 9),
-                      env={**FAST_TICKS, "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"})
+    bot = bot_factory(
+        start=False, now=moscow(2026, 12, 1, 9), env={**FAST_TICKS, "CASHBOT_REMINDERS__ADMIN_DIGEST": "false"}
+    )
     holders = list(range(1001, 1301))
     searchers = list(range(2001, 2011))  # they hold a device without a due date: no reminder
-    seed_loans(bot, [(i, f"Сотрудник {i}", date(2026, 12, 1)) for i in holders]
-               + [(i, f"Поиск {i}", None) for i in searchers])
+    seed_loans(
+        bot, [(i, f"Сотрудник {i}", date(2026, 12, 1)) for i in holders] + [(i, f"Поиск {i}", None) for i in searchers]
+    )
     bot.start()
     users = [api.user(i, f"Сотрудник {i}") for i in holders]
     staff = [api.user(i, f"Поиск {i}") for i in searchers]
     start_chats(users + staff)
     api.set_flood_control(True)  # Telegram-like limits: 30/s overall, 1/s per chat
     bot.set_now(moscow(2026, 12, 1, 10))
-    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 20, 30,
-                            "the run did not start")
+    api.telegram.wait_until(lambda: sum(len(reminders_of(u)) for u in users) >= 20, 30, "the run did not start")
 
     for turn in range(5):  # each searches five times, the next once the last answer came
         wanted = {user: 1001 + 30 * k + turn for k, user in enumerate(staff)}

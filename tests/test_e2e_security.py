@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from tests.seed import device, seed_file
 pytestmark = pytest.mark.e2e
 
 ADMIN, CODE = 700, "k9-Lm2-Qx7"
-NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
 
 
 def _fleet():
@@ -30,8 +30,7 @@ def _register(user, email):
 
 
 def test_a_group_gets_nothing_and_odd_buttons_get_the_stale_answer(bot_factory, api):
-    bot = bot_factory(start=False, admins=[ADMIN], developers=[ADMIN], now=NOW,
-                      env={"CASHBOT_DEV_CODE": CODE})
+    bot = bot_factory(start=False, admins=[ADMIN], developers=[ADMIN], now=NOW, env={"CASHBOT_DEV_CODE": CODE})
     seed_file(bot.db_path, _fleet)
     bot.start()
     admin = api.user(ADMIN, "Админ")
@@ -40,13 +39,17 @@ def test_a_group_gets_nothing_and_odd_buttons_get_the_stale_answer(bot_factory, 
     for text in ("/users", "/dev", "/all", "1", "MSPOS", "/help"):
         group.send(admin, text)
     card = group.bot_message("Карточка №1", [("Взять", "d:take:1")])
-    assert admin.wait_answer(group.press(admin, card, "d:take:1")) == {"text": None, "show_alert": False,
-                                                                        "url": None}
+    assert admin.wait_answer(group.press(admin, card, "d:take:1")) == {"text": None, "show_alert": False, "url": None}
     # In private: a button under an inline message, numbers past SQLite's, a date far away.
     admin.send("1")
     admin.wait_for("MSPOS-N")
-    for data in ("d:open:1", "d:open:9223372036854775808", "pg:a:1:99999999999999999999",
-                 "tk:due:1:1000000", "ae:log:1:-5"):
+    for data in (
+        "d:open:1",
+        "d:open:9223372036854775808",
+        "pg:a:1:99999999999999999999",
+        "tk:due:1:1000000",
+        "ae:log:1:-5",
+    ):
         if data == "d:open:1":
             answer = admin.wait_answer(admin.forge_inline_press(data))
         else:

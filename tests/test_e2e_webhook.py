@@ -53,20 +53,28 @@ def post(url: str, update: dict, secret: str | None) -> int:
 
 def rows(db_path) -> dict[str, list]:
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-        return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-                for table in ("people", "events", "fsm_state")}
+        return {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("people", "events", "fsm_state")
+        }
 
 
 def test_a_request_without_the_right_secret_gets_401_and_changes_nothing(bot_factory, api):
     # No daily backup or reminder run writing events while the database is compared.
-    bot = bot_factory(**WEBHOOK, env={"CASHBOT_BACKUPS__ENABLED": "false",
-                                      "CASHBOT_REMINDERS__ENABLED": "false"})
+    bot = bot_factory(**WEBHOOK, env={"CASHBOT_BACKUPS__ENABLED": "false", "CASHBOT_REMINDERS__ENABLED": "false"})
     grisha = api.user(106, "Гриша")
     register(grisha, "grisha@example.ru")
-    forged = {"update_id": 1, "message": {
-        "message_id": 999, "date": int(time.time()), "chat": grisha.chat_dict(),
-        "from": grisha.user_dict, "text": "/help",
-        "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+    forged = {
+        "update_id": 1,
+        "message": {
+            "message_id": 999,
+            "date": int(time.time()),
+            "chat": grisha.chat_dict(),
+            "from": grisha.user_dict,
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
     before = rows(bot.db_path)
     answers_before = [m for m in grisha.messages() if m.outgoing]
     assert post(bot.webhook_url, forged, None) == 401
@@ -92,8 +100,7 @@ def wait_output(bot, text: str, timeout: float = 30) -> None:
         time.sleep(0.1)
 
 
-def test_sigterm_finishes_the_running_update_keeps_the_webhook_and_gets_what_came_meanwhile(
-        bot_factory, api):
+def test_sigterm_finishes_the_running_update_keeps_the_webhook_and_gets_what_came_meanwhile(bot_factory, api):
     bot = bot_factory(**WEBHOOK)
     info = webhook_info(api)
     assert info["url"] == bot.webhook_url and "message" in info["allowed_updates"]
@@ -167,10 +174,8 @@ MAX_AGE = 3
 
 
 @pytest.mark.parametrize("telegram_mode", MODES, indirect=True)
-def test_health_says_ok_while_updates_can_arrive_and_why_not_once_they_cannot(
-        bot_factory, api, telegram_mode, health):
-    bot = bot_factory(env={"CASHBOT_TELEGRAM__POLLING_TIMEOUT": "1",
-                           "CASHBOT_HEALTH__MAX_AGE": str(MAX_AGE)})
+def test_health_says_ok_while_updates_can_arrive_and_why_not_once_they_cannot(bot_factory, api, telegram_mode, health):
+    bot = bot_factory(env={"CASHBOT_TELEGRAM__POLLING_TIMEOUT": "1", "CASHBOT_HEALTH__MAX_AGE": str(MAX_AGE)})
     wait_verdict(bot, True)
     code, out, err = health(bot)
     assert code == 0, err

@@ -4,7 +4,7 @@ journal: the kinds are found in the source, so a new kind without a phrase fails
 from __future__ import annotations
 
 import ast
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,10 +35,13 @@ def _kinds_in(node: ast.expr, constants: dict[str, str]) -> set[str]:
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
-    return {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
-            for target in node.targets
-            if isinstance(target, ast.Name) and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)}
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
 
 
 def recorded_kinds() -> set[str]:
@@ -75,9 +78,23 @@ def test_every_recorded_kind_has_a_phrase():
 
 
 def _line(kind: str) -> HistoryLine:
-    return HistoryLine(datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc), kind, "Админ", "Ольга", 7, "Касса",
-                       {"due_on": "2026-12-25", "from_name": "Алиса", "to_name": "Ольга", "name": "Весы",
-                        "old": "Весы", "new": "Весы торговые", "field": "serial"})
+    return HistoryLine(
+        datetime(2026, 11, 27, 7, 0, tzinfo=UTC),
+        kind,
+        "Админ",
+        "Ольга",
+        7,
+        "Касса",
+        {
+            "due_on": "2026-12-25",
+            "from_name": "Алиса",
+            "to_name": "Ольга",
+            "name": "Весы",
+            "old": "Весы",
+            "new": "Весы торговые",
+            "field": "serial",
+        },
+    )
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)

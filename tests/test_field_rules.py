@@ -13,7 +13,7 @@ import html
 import io
 import re
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,13 +25,13 @@ from cashbot.db.models import Device, Person, PersonStatus
 from cashbot.handlers import add_device
 from cashbot.handlers.add_device import Invalid
 from cashbot.handlers.registration import approval_request
-from cashbot.services import categories, device_admin, fields, people, users
 from cashbot.services import add_device as add_device_service
+from cashbot.services import categories, device_admin, fields, people, users
 from cashbot.services.card import DeviceCard, Holder
 from cashbot.services.catalog import DeviceItem, HistoryLine, Page
-from cashbot.services.inventory import DeviceRef
-from cashbot.services.import_csv import apply_import
 from cashbot.services.errors import BadDate, BadValue, EmailDomainNotAllowed, InvalidEmail
+from cashbot.services.import_csv import apply_import
+from cashbot.services.inventory import DeviceRef
 from cashbot.services.people import Viewer
 from cashbot.services.reminders import OVERDUE, DueLoan, PersonReminder
 from cashbot.texts import add_device as add_texts
@@ -39,14 +39,14 @@ from cashbot.texts import device_admin as manage_texts
 from cashbot.texts.common import esc
 from cashbot.views import device_admin as admin_views
 from cashbot.views.card import card_text
-from cashbot.views.links import device_link
 from cashbot.views.format import field_problem
+from cashbot.views.links import device_link
 from cashbot.views.lists import device_list
 from cashbot.views.reminders import reminder_message
 from tests.seed import device, person
 
 TODAY = date(2026, 12, 3)
-NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 TZ = ZoneInfo("Europe/Moscow")
 
 
@@ -66,43 +66,101 @@ class SyncDb:
 
 
 # What the /add answer parser gets from the middleware; no viewer: it never draws a card here.
-ADD_CONTEXT = Context(db=SyncDb(), settings=None, clock=Clock(), notifier=None, viewer=None, is_admin=False,
-                      is_developer=False)
+ADD_CONTEXT = Context(
+    db=SyncDb(), settings=None, clock=Clock(), notifier=None, viewer=None, is_admin=False, is_developer=False
+)
 
 
 # (field, value) — good, boundary and bad values alike; the test knows no verdicts, it only
 # demands that the three paths agree (a few verdicts are pinned in unit tests below).
 TABLE = [
-    ("number", "49"), ("number", "1"), ("number", "999999999"), ("number", "0"),
-    ("number", "1000000000"), ("number", "9" * 5000), ("number", "４９"), ("number", "49.0"),
-    ("number", "0000000049"), ("number", "-1"), ("number", "1e5"), ("number", "49а"),
-    ("number", "٤٩"), ("number", "4\x009"), ("number", "\u200b"), ("number", "49,5"),
-    ("name", "ККТ Атол 91Ф"), ("name", "  ККТ   Атол  "), ("name", "x" * 200), ("name", "x" * 201),
-    ("name", "a\x00b"), ("name", "a\x07b"), ("name", "a\x7fb"), ("name", "a\x85b"),
-    ("name", "\u200b\u200b"), ("name", "\u200b\u2060\ufeff"), ("name", "ＫＫＴ　Атол"),
-    ("name", "Касса\tновая"), ("name", "№5 м²"), ("name", "\u200bКасса\u200b"),
-    ("name", "😀" * 200), ("name", "😀" * 201),
-    ("serial", "SN-１２３"), ("serial", "s" * 64), ("serial", "s" * 65), ("serial", "A\x1fB"),
-    ("serial", "ZW\u200b"), ("serial", "\u200b"),
-    ("firmware", "5.8.100"), ("firmware", "f" * 64), ("firmware", "f" * 65), ("firmware", "\u200b"),
+    ("number", "49"),
+    ("number", "1"),
+    ("number", "999999999"),
+    ("number", "0"),
+    ("number", "1000000000"),
+    ("number", "9" * 5000),
+    ("number", "４９"),
+    ("number", "49.0"),
+    ("number", "0000000049"),
+    ("number", "-1"),
+    ("number", "1e5"),
+    ("number", "49а"),
+    ("number", "٤٩"),
+    ("number", "4\x009"),
+    ("number", "\u200b"),
+    ("number", "49,5"),
+    ("name", "ККТ Атол 91Ф"),
+    ("name", "  ККТ   Атол  "),
+    ("name", "x" * 200),
+    ("name", "x" * 201),
+    ("name", "a\x00b"),
+    ("name", "a\x07b"),
+    ("name", "a\x7fb"),
+    ("name", "a\x85b"),
+    ("name", "\u200b\u200b"),
+    ("name", "\u200b\u2060\ufeff"),
+    ("name", "ＫＫＴ　Атол"),
+    ("name", "Касса\tновая"),
+    ("name", "№5 м²"),
+    ("name", "\u200bКасса\u200b"),
+    ("name", "😀" * 200),
+    ("name", "😀" * 201),
+    ("serial", "SN-１２３"),
+    ("serial", "s" * 64),
+    ("serial", "s" * 65),
+    ("serial", "A\x1fB"),
+    ("serial", "ZW\u200b"),
+    ("serial", "\u200b"),
+    ("firmware", "5.8.100"),
+    ("firmware", "f" * 64),
+    ("firmware", "f" * 65),
+    ("firmware", "\u200b"),
     ("firmware", "a\x1bb"),
-    ("comment", "строка 1\nстрока 2"), ("comment", "a\tb"), ("comment", "a\r\nb\r\n\r\n\r\nc"),
-    ("comment", "c" * 500), ("comment", "c" * 501), ("comment", "a\x00"), ("comment", "\u200b\u2060"),
+    ("comment", "строка 1\nстрока 2"),
+    ("comment", "a\tb"),
+    ("comment", "a\r\nb\r\n\r\n\r\nc"),
+    ("comment", "c" * 500),
+    ("comment", "c" * 501),
+    ("comment", "a\x00"),
+    ("comment", "\u200b\u2060"),
     ("comment", "a\x0bb"),
-    ("location", "офис, 2 этаж"), ("location", "l" * 200), ("location", "l" * 201), ("location", "a\nb"),
+    ("location", "офис, 2 этаж"),
+    ("location", "l" * 200),
+    ("location", "l" * 201),
+    ("location", "a\nb"),
     ("location", "a\x00b"),
-    ("category", "Новая категория"), ("category", "k" * 64), ("category", "k" * 65),
-    ("category", "\u200b"), ("category", "Кат\x00"), ("category", "ＫＫＴ"),
-    ("registered_on", "01.01.75"), ("registered_on", "18.05.2024"), ("registered_on", "2024-05-18"),
-    ("registered_on", "１８.０５.２０２４"), ("registered_on", "18/05/2024"), ("registered_on", "31.02.2024"),
-    ("registered_on", "01.01.2030"), ("registered_on", "03.12.2026"), ("registered_on", "04.12.2026"),
-    ("registered_on", "вчера"), ("registered_on", "сегодня"), ("registered_on", "1\x00.01.2020"),
+    ("category", "Новая категория"),
+    ("category", "k" * 64),
+    ("category", "k" * 65),
+    ("category", "\u200b"),
+    ("category", "Кат\x00"),
+    ("category", "ＫＫＴ"),
+    ("registered_on", "01.01.75"),
+    ("registered_on", "18.05.2024"),
+    ("registered_on", "2024-05-18"),
+    ("registered_on", "１８.０５.２０２４"),
+    ("registered_on", "18/05/2024"),
+    ("registered_on", "31.02.2024"),
+    ("registered_on", "01.01.2030"),
+    ("registered_on", "03.12.2026"),
+    ("registered_on", "04.12.2026"),
+    ("registered_on", "вчера"),
+    ("registered_on", "сегодня"),
+    ("registered_on", "1\x00.01.2020"),
     ("registered_on", "18.05.2024 10:30"),
 ]
 DEFAULTS = {"number": "7", "name": "Касса", "category": "Кассы", "serial": "S-7"}
-CSV_COLUMNS = {"number": "Номер", "name": "Название", "category": "Категория", "serial": "Серийный номер",
-               "firmware": "Прошивка", "registered_on": "Дата регистрации", "comment": "Комментарий",
-               "location": "Местоположение"}
+CSV_COLUMNS = {
+    "number": "Номер",
+    "name": "Название",
+    "category": "Категория",
+    "serial": "Серийный номер",
+    "firmware": "Прошивка",
+    "registered_on": "Дата регистрации",
+    "comment": "Комментарий",
+    "location": "Местоположение",
+}
 
 
 def stored(device_id: int, field: str):
@@ -112,14 +170,21 @@ def stored(device_id: int, field: str):
 
 async def via_add(field: str, raw: str):
     """The /add dialog: its answer parser (as the handler calls it), then its save."""
-    data = {"number": 7, "serial": "S-7", "name": "Касса", "category_id": None, "category_name": "Кассы",
-            "new_category_mode": True}
+    data = {
+        "number": 7,
+        "serial": "S-7",
+        "name": "Касса",
+        "category_id": None,
+        "category_name": "Кассы",
+        "new_category_mode": True,
+    }
     try:
         values = await add_device.parse_answer(field, raw.strip(), data, ADD_CONTEXT)
     except Invalid as error:
         return "refused", error.text
-    created = add_device_service.create_device(**add_device.device_fields({**data, **values}), today=TODAY,
-                                         now=NOW, actor_id=None)
+    created = add_device_service.create_device(
+        **add_device.device_fields({**data, **values}), today=TODAY, now=NOW, actor_id=None
+    )
     return "stored", stored(created.device_id, field)
 
 
@@ -184,6 +249,7 @@ async def test_add_edit_and_csv_accept_refuse_and_store_alike(tmp_path, field, r
 
 def test_the_table_pins_the_issue_examples(tmp_path):
     """The verdicts the issue asked for, so the table above cannot agree on nonsense."""
+
     def edit(field, raw):
         with fresh_database(tmp_path, "pin"):
             outcome = via_edit(field, raw)
@@ -205,14 +271,45 @@ def test_the_table_pins_the_issue_examples(tmp_path):
 # ------------------------------------------------------------------------------ the module
 
 
-@pytest.mark.parametrize("raw, number", [("1", 1), ("49", 49), ("999999999", 999_999_999), ("４９", 49),
-                                         ("49.0", 49), ("49,00", 49), (" 007 ", 7), (49, 49)])
+@pytest.mark.parametrize(
+    "raw, number",
+    [
+        ("1", 1),
+        ("49", 49),
+        ("999999999", 999_999_999),
+        ("４９", 49),
+        ("49.0", 49),
+        ("49,00", 49),
+        (" 007 ", 7),
+        (49, 49),
+    ],
+)
 def test_clean_number_accepts(raw, number):
     assert fields.clean_number(raw) == number
 
 
-@pytest.mark.parametrize("raw", ["0", "000", "1000000000", "9" * 5000, "1" + "0" * 100_000, "-5", "+5",
-                                 "1e5", "49.5", "4 9", "٤٩", "49.", ".5", True, 0, 10**9, "\x00"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0",
+        "000",
+        "1000000000",
+        "9" * 5000,
+        "1" + "0" * 100_000,
+        "-5",
+        "+5",
+        "1e5",
+        "49.5",
+        "4 9",
+        "٤٩",
+        "49.",
+        ".5",
+        True,
+        0,
+        10**9,
+        "\x00",
+    ],
+)
 def test_clean_number_refuses(raw):
     with pytest.raises(BadValue) as error:
         fields.clean_number(raw)
@@ -249,13 +346,26 @@ def test_cleaning_is_idempotent(value):
         assert fields.clean_text(field, once) == once
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("01.01.75", date(1975, 1, 1)), ("01.01.46", date(2046, 1, 1)), ("01.01.47", date(1947, 1, 1)),
-    ("25.12.26", date(2026, 12, 25)), ("25.12.2026", date(2026, 12, 25)), ("2026-12-25", date(2026, 12, 25)),
-    ("25/12/2026", date(2026, 12, 25)), ("25-12-2026", date(2026, 12, 25)), ("２５.１２.２０２６", date(2026, 12, 25)),
-    ("25.12", date(2026, 12, 25)), ("01.01", date(2027, 1, 1)), ("завтра", date(2026, 12, 4)),
-    ("Сегодня", TODAY), ("2024-05-18 00:00:00", date(2024, 5, 18)), ("18.05.2024 10:30", date(2024, 5, 18)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("01.01.75", date(1975, 1, 1)),
+        ("01.01.46", date(2046, 1, 1)),
+        ("01.01.47", date(1947, 1, 1)),
+        ("25.12.26", date(2026, 12, 25)),
+        ("25.12.2026", date(2026, 12, 25)),
+        ("2026-12-25", date(2026, 12, 25)),
+        ("25/12/2026", date(2026, 12, 25)),
+        ("25-12-2026", date(2026, 12, 25)),
+        ("２５.１２.２０２６", date(2026, 12, 25)),
+        ("25.12", date(2026, 12, 25)),
+        ("01.01", date(2027, 1, 1)),
+        ("завтра", date(2026, 12, 4)),
+        ("Сегодня", TODAY),
+        ("2024-05-18 00:00:00", date(2024, 5, 18)),
+        ("18.05.2024 10:30", date(2024, 5, 18)),
+    ],
+)
 def test_one_date_parser(text, expected):
     assert fields.parse_date(text, TODAY) == expected
 
@@ -316,15 +426,31 @@ def test_holder_statuses_are_one_set():
 
 # ------------------------------------------------------------------------------ e-mail
 
-EMAILS = ["ivan@почта.рф", "Ivan@Почта.РФ", "ivan@xn--80a1acny.xn--p1ai", "Ivan@Company.RU", "ｉｖａｎ@company.ru",
-          "a..b@x.ru", "иван@почта.рф", "ivan@company.ru\x00", "ivan @company.ru", "ivan@company",
-          ".a@b.ru", "a@-b.ru", "a@b", "Иванова <a@b.ru>", "x@corp.local", "a" * 250 + "@b.ru"]
+EMAILS = [
+    "ivan@почта.рф",
+    "Ivan@Почта.РФ",
+    "ivan@xn--80a1acny.xn--p1ai",
+    "Ivan@Company.RU",
+    "ｉｖａｎ@company.ru",
+    "a..b@x.ru",
+    "иван@почта.рф",
+    "ivan@company.ru\x00",
+    "ivan @company.ru",
+    "ivan@company",
+    ".a@b.ru",
+    "a@-b.ru",
+    "a@b",
+    "Иванова <a@b.ru>",
+    "x@corp.local",
+    "a" * 250 + "@b.ru",
+]
 
 
 def email_via_registration(raw: str):
     try:
-        result = people.register(900, "Новый", None, raw, None, open_access=True, admin_ids=[],
-                                 allowed_domains=[], now=NOW)
+        result = people.register(
+            900, "Новый", None, raw, None, open_access=True, admin_ids=[], allowed_domains=[], now=NOW
+        )
     except InvalidEmail:
         return "refused"
     return result.viewer.email
@@ -343,16 +469,25 @@ async def email_via_add(raw: str):
         values = await add_device.parse_holder(raw.strip(), SyncDb())
     except Invalid:
         return "refused"
-    created = add_device_service.create_device(number=7, serial="S-7", name="Касса", new_category="Кассы",
-                                         holder_email=values["holder_email"], today=TODAY, now=NOW, actor_id=None)
+    created = add_device_service.create_device(
+        number=7,
+        serial="S-7",
+        name="Касса",
+        new_category="Кассы",
+        holder_email=values["holder_email"],
+        today=TODAY,
+        now=NOW,
+        actor_id=None,
+    )
     return Person.get_by_id(created.holder.person_id).email
 
 
 def email_via_csv(raw: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows([["Номер", "Название", "Категория", "Серийный номер", "Email держателя"],
-                      ["7", "Касса", "Кассы", "S-7", raw]])
+    writer.writerows(
+        [["Номер", "Название", "Категория", "Серийный номер", "Email держателя"], ["7", "Касса", "Кассы", "S-7", raw]]
+    )
     result = apply_import(buffer.getvalue().encode(), update_existing=False, today=TODAY, now=NOW, actor_id=None)
     if not result.applied:
         return "refused"
@@ -382,14 +517,20 @@ def test_email_rule_verdicts():
         fields.clean_email("ivan@mail.ru", ["company.ru"])
 
 
-@pytest.mark.parametrize("in_file, typed", [
-    ("Ivan@Почта.РФ", "ivan@почта.рф"), ("ivan@почта.рф", "IVAN@xn--80a1acny.xn--p1ai"),
-    ("ＩＶＡＮ@company.ru", "ivan@company.ru"), ("ivan.petrov+kkt@company.ru", "Ivan.Petrov+KKT@Company.ru"),
-])
+@pytest.mark.parametrize(
+    "in_file, typed",
+    [
+        ("Ivan@Почта.РФ", "ivan@почта.рф"),
+        ("ivan@почта.рф", "IVAN@xn--80a1acny.xn--p1ai"),
+        ("ＩＶＡＮ@company.ru", "ivan@company.ru"),
+        ("ivan.petrov+kkt@company.ru", "Ivan.Petrov+KKT@Company.ru"),
+    ],
+)
 def test_a_holder_imported_from_csv_can_register(database, in_file, typed):
     assert email_via_csv(in_file) != "refused"
-    result = people.register(900, "Иван", None, typed, None, open_access=True, admin_ids=[],
-                             allowed_domains=[], now=NOW)
+    result = people.register(
+        900, "Иван", None, typed, None, open_access=True, admin_ids=[], allowed_domains=[], now=NOW
+    )
     assert result.linked_devices == 1
     assert Person.select().where(Person.status != PersonStatus.DELETED).count() == 1
 
@@ -421,25 +562,52 @@ def test_every_field_at_its_maximum_still_fits_one_message():
     for field in fields.MAX_LENGTH:
         assert fields.clean_text(field, longest(field)) == longest(field)
     holder = Holder(1, TELEGRAM_NAME, USERNAME, EMAIL, NOW, TODAY - timedelta(days=400), longest("location"))
-    card = DeviceCard(1, fields.MAX_NUMBER, longest("name"), longest("category"), longest("serial"),
-                      longest("firmware"), TODAY, longest("comment"), longest("location"), holder, 99,
-                      TELEGRAM_NAME, False, NOW, 99, TELEGRAM_NAME, False)
+    card = DeviceCard(
+        1,
+        fields.MAX_NUMBER,
+        longest("name"),
+        longest("category"),
+        longest("serial"),
+        longest("firmware"),
+        TODAY,
+        longest("comment"),
+        longest("location"),
+        holder,
+        99,
+        TELEGRAM_NAME,
+        False,
+        NOW,
+        99,
+        TELEGRAM_NAME,
+        False,
+    )
     # the longest note a card carries: an edit's "old → new" of the longest field
-    note = manage_texts.FIELD_SAVED.format(field="Комментарий", old=esc(add_device_note(longest("comment"))),
-                                           new=esc(add_device_note(longest("comment"))))
+    note = manage_texts.FIELD_SAVED.format(
+        field="Комментарий", old=esc(add_device_note(longest("comment"))), new=esc(add_device_note(longest("comment")))
+    )
     # and the card's own deep link (views/links.py) with the longest bot username Telegram allows
     screens = {"card": card_text(card, TZ, TODAY, note, device_link("b" * 29 + "bot", fields.MAX_NUMBER))}
-    items = [DeviceItem(i, fields.MAX_NUMBER, longest("name"), longest("category"), TELEGRAM_NAME, TODAY, False)
-             for i in range(30)]
+    items = [
+        DeviceItem(i, fields.MAX_NUMBER, longest("name"), longest("category"), TELEGRAM_NAME, TODAY, False)
+        for i in range(30)
+    ]
     screens["list"] = device_list(longest("category"), Page(items, 10_000, 0, 334), "all", 0, TODAY)[0]
     viewer = Viewer(1, 2, TELEGRAM_NAME, USERNAME, EMAIL, PersonStatus.PENDING, False)
     screens["approval"] = approval_request(viewer, 10_000)[0]
-    loans = tuple(DueLoan(i, i, fields.MAX_NUMBER, longest("name"), TODAY - timedelta(days=400), OVERDUE, 400)
-                  for i in range(50))
+    loans = tuple(
+        DueLoan(i, i, fields.MAX_NUMBER, longest("name"), TODAY - timedelta(days=400), OVERDUE, 400) for i in range(50)
+    )
     screens["reminder"] = reminder_message(PersonReminder(1, 2, TELEGRAM_NAME, loans), TODAY)[0]
     screens["edit menu"] = admin_views.edit_menu(card)[0]
-    edit = HistoryLine(NOW, "device_edit", TELEGRAM_NAME, None, fields.MAX_NUMBER, longest("name"),
-                       {"field": "comment", "old": longest("comment"), "new": longest("comment")})
+    edit = HistoryLine(
+        NOW,
+        "device_edit",
+        TELEGRAM_NAME,
+        None,
+        fields.MAX_NUMBER,
+        longest("name"),
+        {"field": "comment", "old": longest("comment"), "new": longest("comment")},
+    )
     ref = DeviceRef(1, fields.MAX_NUMBER, longest("name"))
     default_page = admin_views.journal(ref, Page([edit] * 8, 10_000, 0, 1250), TZ)[0]
     assert default_page.count("№999999999") == 1 + 8  # the title, and no line of the default page lost
@@ -453,4 +621,5 @@ def add_device_note(value: str) -> str:
     """How the edit note shows a value (handlers/device_admin.py shortens it)."""
     from cashbot.handlers.device_admin import NOTE_VALUE
     from cashbot.views.lists import shorten
+
     return shorten(value, NOTE_VALUE)

@@ -1,14 +1,14 @@
 """Handler level: search and lists through Dispatcher.feed_update (pagination rules)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from cashbot.callbacks import PageCb
 from cashbot.handlers.lists import KEEP_SEARCHES, LISTS_DESTINY
-from cashbot.services.catalog import HistoryLine
 from cashbot.services import loans, queue
+from cashbot.services.catalog import HistoryLine
 from cashbot.texts import card as t_card
 from cashbot.texts import lists as t
 from cashbot.views.lists import event_phrase, not_found
@@ -246,6 +246,7 @@ async def test_card_history_shows_holders_and_goes_back_to_the_card(env):
 
 async def test_a_device_held_by_someone_invited_by_email_shows_as_held_everywhere(env):
     from cashbot.services import device_admin, people
+
     admin_p, _ = staff(env, ADMIN_ID, "Админ", is_admin=True)
     _, alice = staff(env, 101, "Алиса")
     now, today = env.clock.now(), env.clock.today()
@@ -283,10 +284,19 @@ async def test_a_strangers_first_search_is_answered_once_registered(make_env):
 
 # Pure views: the pagination window and event phrases.
 
-@pytest.mark.parametrize("page, pages, expected", [
-    (0, 1, [0]), (0, 3, [0, 1, 2]), (0, 25, [0, 1, 2, 3, 4]), (12, 25, [10, 11, 12, 13, 14]),
-    (24, 25, [20, 21, 22, 23, 24]), (23, 25, [20, 21, 22, 23, 24]), (1, 25, [0, 1, 2, 3, 4]),
-])
+
+@pytest.mark.parametrize(
+    "page, pages, expected",
+    [
+        (0, 1, [0]),
+        (0, 3, [0, 1, 2]),
+        (0, 25, [0, 1, 2, 3, 4]),
+        (12, 25, [10, 11, 12, 13, 14]),
+        (24, 25, [20, 21, 22, 23, 24]),
+        (23, 25, [20, 21, 22, 23, 24]),
+        (1, 25, [0, 1, 2, 3, 4]),
+    ],
+)
 def test_page_window_keeps_five_numbers_around_the_current_page(page, pages, expected):
     assert page_window(page, pages) == expected
 
@@ -301,7 +311,7 @@ def test_nav_row_marks_the_current_page_and_has_no_arrows_past_the_ends():
 
 
 def _event(kind, actor="Алиса", person="Борис", **details):
-    return HistoryLine(datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc), kind, actor, person, 7, "Касса", details)
+    return HistoryLine(datetime(2026, 11, 27, 7, 0, tzinfo=UTC), kind, actor, person, 7, "Касса", details)
 
 
 def test_event_phrases_read_as_russian_and_hide_bookkeeping():

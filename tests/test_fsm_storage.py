@@ -49,10 +49,7 @@ def rows(path: Path) -> dict[str, tuple[str | None, Any]]:
     """What is on disk, read by an independent connection."""
     conn = sqlite3.connect(path)
     try:
-        return {
-            k: (s, json.loads(d))
-            for k, s, d in conn.execute("SELECT key, state, data FROM fsm_state")
-        }
+        return {k: (s, json.loads(d)) for k, s, d in conn.execute("SELECT key, state, data FROM fsm_state")}
     finally:
         conn.close()
 
@@ -426,16 +423,14 @@ async def test_100_tasks_writing_100_keys(storage: SQLiteStorage, db: Path) -> N
     fresh = SQLiteStorage(db)
     try:
         for key in keys:
-            assert await storage.get_data(key) == await fresh.get_data(key) == expected[
-                storage.key_builder.build(key)
-            ][1]
+            assert (
+                await storage.get_data(key) == await fresh.get_data(key) == expected[storage.key_builder.build(key)][1]
+            )
     finally:
         await fresh.close()
 
 
-async def test_concurrent_update_data_on_one_key_loses_nothing(
-    storage: SQLiteStorage, db: Path
-) -> None:
+async def test_concurrent_update_data_on_one_key_loses_nothing(storage: SQLiteStorage, db: Path) -> None:
     await asyncio.gather(*(storage.update_data(KEY, {f"t{i}": i}) for i in range(100)))
     expected = {f"t{i}": i for i in range(100)}
     assert await storage.get_data(KEY) == expected
@@ -475,9 +470,7 @@ class StubSession(BaseSession):
         super().__init__()
         self.sent: list[str] = []
 
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
-    ) -> Any:
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         if isinstance(method, SendMessage):
             self.sent.append(method.text)
             return Message(

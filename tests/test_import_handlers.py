@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from cashbot.db.models import Device, Loan
-from cashbot.db.models import database_proxy
+from cashbot.db.models import Device, Loan, database_proxy
 from cashbot.handlers import import_csv
 from cashbot.texts import import_csv as ci
 from tests.seed import device
@@ -38,8 +37,7 @@ def final(replies, message_id):
 async def test_a_huge_preview_is_counted_and_the_full_lists_come_as_a_file(env):
     admin = await admin_of(env)
     extra = [f"Столбец {i}" for i in range(150)]
-    rows = [f"{n};Касса {n};Категория {n};S{n};holder{n % 90}@example.ru;"
-            + ";" * len(extra) for n in range(1, 801)]
+    rows = [f"{n};Касса {n};Категория {n};S{n};holder{n % 90}@example.ru;" + ";" * len(extra) for n in range(1, 801)]
     replies = await upload(env, admin, "big.csv", "\n".join([HEADER + ";" + ";".join(extra), *rows]))
     preview, document = replies[-2], replies[-1]
     assert len(preview.text) < 1500, preview.text
@@ -56,8 +54,9 @@ async def test_a_huge_preview_is_counted_and_the_full_lists_come_as_a_file(env):
 
 async def test_a_short_preview_lists_everything_and_sends_no_file(env):
     admin = await admin_of(env)
-    replies = await upload(env, admin, "small.csv", "\n".join(
-        [HEADER + ";Цвет", "1;Касса;Кофемашина;S1;olga@example.ru;;синий"]))
+    replies = await upload(
+        env, admin, "small.csv", "\n".join([HEADER + ";Цвет", "1;Касса;Кофемашина;S1;olga@example.ru;;синий"])
+    )
     preview = replies[-1]
     assert not preview.document
     assert "olga@example.ru — ещё не зарегистрирован: 1" in preview.text
@@ -68,9 +67,18 @@ async def test_past_return_dates_are_imported_as_overdue_and_the_preview_says_so
     admin = await admin_of(env)
     today = DEFAULT_NOW.date()
     past, future = today - timedelta(days=5), today + timedelta(days=5)
-    replies = await upload(env, admin, "loans.csv", "\n".join([
-        HEADER, f"1;Касса;Весы;S1;olga@example.ru;{past:%d.%m.%Y}",
-        f"2;Касса;Весы;S2;olga@example.ru;{future:%d.%m.%Y}"]))
+    replies = await upload(
+        env,
+        admin,
+        "loans.csv",
+        "\n".join(
+            [
+                HEADER,
+                f"1;Касса;Весы;S1;olga@example.ru;{past:%d.%m.%Y}",
+                f"2;Касса;Весы;S2;olga@example.ru;{future:%d.%m.%Y}",
+            ]
+        ),
+    )
     preview = replies[-1]
     assert ci.OVERDUE.format(count=1) in preview.text
     done = (await env.press(admin, preview, "Импортировать"))[-1]
@@ -112,6 +120,7 @@ async def test_a_register_changed_since_the_preview_shows_the_new_preview(env):
     def seed():
         with database_proxy.atomic():
             device(1, "Старое", "Весы", serial="S1")
+
     await env.app.db.run(seed)
     preview = (await upload(env, admin, "devices.csv", HEADER + "\n1;Новое;Весы;S1;;\n2;Ещё;Весы;S2;;\n"))[-1]
     preview = (await env.press(admin, preview, "Обновлять существующие"))[-1]
@@ -119,6 +128,7 @@ async def test_a_register_changed_since_the_preview_shows_the_new_preview(env):
 
     def rename():  # another admin does the same edit meanwhile
         Device.update(name="Новое").where(Device.number == 1).execute()
+
     await env.app.db.run(rename)
     again = (await env.press(admin, preview, "Импортировать"))[-1]
     assert ci.CHANGED_SINCE_PREVIEW in again.text and "Будет обновлено: 0" in again.text

@@ -3,7 +3,7 @@ Bot API double, which validates every answerInlineQuery like Telegram."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -230,13 +230,14 @@ async def test_a_chosen_result_lands_in_the_group_and_the_bot_stays_quiet(env):
 
 
 def test_views_format_in_the_configured_time_zone():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from cashbot.views.inline import posted_card
 
     status = DeviceStatus(1, 7, "Эвотор 7", "Онлайн-касса", None, "", None, None, None, 0, None, None)
-    text = posted_card(status, 1, ZoneInfo("Europe/Moscow"), date(2026, 11, 27),
-                       datetime(2026, 11, 27, 21, 30, tzinfo=timezone.utc))
+    text = posted_card(
+        status, 1, ZoneInfo("Europe/Moscow"), date(2026, 11, 27), datetime(2026, 11, 27, 21, 30, tzinfo=UTC)
+    )
     assert "Статус на 28.11.2026 00:30" in text
 
 
@@ -256,8 +257,9 @@ async def test_a_card_posted_via_the_bot_in_its_own_chat_is_no_search(env):
     device(49, "Эвотор 7.2")
     _, alice = staff(env, 101, "Алиса")
     answer = await ask(env, alice, "49", chat_type="sender")
-    replies = await env.session._act(env.app.dispatcher, env.app.bot, alice,
-                                     lambda: env.telegram.inline.choose(alice, env.last_qid, answer.ids[0]))
+    replies = await env.session._act(
+        env.app.dispatcher, env.app.bot, alice, lambda: env.telegram.inline.choose(alice, env.last_qid, answer.ids[0])
+    )
     posted = env.telegram.inline.posted[-1]
     assert posted.chat_id == 101 and posted.text.startswith("№49 · Эвотор 7.2")
     assert replies == [] and env.telegram.calls("sendMessage") == []

@@ -32,8 +32,10 @@ TODAY = date(2026, 11, 27)
 @pytest.fixture
 def world(database):
     """One device and four active people."""
+
     class W:
         pass
+
     w = W()
     w.dev = device(49, "MSPOS-N").id
     w.alice = person(101, "Алиса", "alice@example.ru").id
@@ -72,8 +74,15 @@ def test_take_and_return_store_what_the_models_read_back(world, now):
     taken = take(world, world.alice, now, due_on=due, location="офис Екб")
     assert taken.device == inventory.DeviceRef(world.dev, 49, "MSPOS-N")
     loan = Loan.get_by_id(taken.loan_id)
-    assert (loan.device_id, loan.person_id, loan.taken_at, loan.due_on, loan.location, loan.returned_at,
-            loan.close_reason) == (world.dev, world.alice, now, due, "офис Екб", None, None)
+    assert (
+        loan.device_id,
+        loan.person_id,
+        loan.taken_at,
+        loan.due_on,
+        loan.location,
+        loan.returned_at,
+        loan.close_reason,
+    ) == (world.dev, world.alice, now, due, "офис Екб", None, None)
     assert (Device.get_by_id(world.dev).location, Device.get_by_id(world.dev).updated_at) == ("офис Екб", now)
     event = Event.get(Event.kind == "take")
     assert (event.at, event.actor_id, event.device_id, event.person_id) == (now, world.alice, world.dev, world.alice)
@@ -85,7 +94,11 @@ def test_take_and_return_store_what_the_models_read_back(world, now):
     assert (loan.returned_at, loan.close_reason, loan.due_on) == (later, "returned", due)
     event = Event.get(Event.kind == "return")
     assert (event.at, event.actor_id, event.person_id, json.loads(event.details)) == (
-        later, world.alice, world.alice, {})
+        later,
+        world.alice,
+        world.alice,
+        {},
+    )
     # Without a note the device keeps the place it had.
     take(world, world.boris, later)
     assert Device.get_by_id(world.dev).location == "офис Екб"
@@ -191,7 +204,9 @@ def test_return_offers_the_first_in_line_and_only_they_may_take(world, now):
     assert (reserved.value.for_name, reserved.value.until) == ("Борис", back + timedelta(hours=HOLD))
     offered = Event.get(Event.kind == "offer")
     assert (offered.person_id, json.loads(offered.details)) == (
-        world.boris, {"until": (back + timedelta(hours=HOLD)).isoformat()})
+        world.boris,
+        {"until": (back + timedelta(hours=HOLD)).isoformat()},
+    )
     with pytest.raises(DeviceReserved):
         loans.ensure_can_take(world.dev, world.vera)
     # The next in line may queue for a reserved device; the reserved person may not.
@@ -212,7 +227,9 @@ def test_the_queue_is_offered_in_joining_order_and_ties_go_to_who_joined_first(w
     dropped = Event.get(Event.kind == "queue_dropped")
     assert (dropped.person_id, json.loads(dropped.details)) == (world.vera, {"status": "deleted"})
     assert [(e.person_id, e.offered_at is not None) for e in QueueEntry.select().order_by(QueueEntry.id)] == [
-        (world.boris, True), (world.gleb, False)]
+        (world.boris, True),
+        (world.gleb, False),
+    ]
 
 
 def test_pass_and_expiry_walk_down_the_queue_then_the_device_is_free(world, now):
@@ -237,9 +254,22 @@ def test_pass_and_expiry_walk_down_the_queue_then_the_device_is_free(world, now)
     assert last[0].previous.full_name == "Глеб" and last[0].offer is None
     assert QueueEntry.select().count() == 0
     assert take(world, world.alice, late).loan_id
-    assert kinds(world.dev) == ["take", "queue_join", "holder_told_waiting", "queue_join", "queue_join",
-                                "return", "offer", "queue_leave", "pass", "offer", "offer_expired",
-                                "offer", "offer_expired", "take"]
+    assert kinds(world.dev) == [
+        "take",
+        "queue_join",
+        "holder_told_waiting",
+        "queue_join",
+        "queue_join",
+        "return",
+        "offer",
+        "queue_leave",
+        "pass",
+        "offer",
+        "offer_expired",
+        "offer",
+        "offer_expired",
+        "take",
+    ]
 
 
 def test_leaving_while_offered_passes_and_blocked_people_are_skipped(world, now):

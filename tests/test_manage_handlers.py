@@ -7,8 +7,8 @@ import pytest
 from cashbot.callbacks import CategoryAdminCb, DeviceAdminCb, PersonAdminCb
 from cashbot.db.models import Category, Device, Loan, Person, PersonStatus
 from cashbot.services import inventory, loans, queue
-from cashbot.texts import users as t_manage
 from cashbot.texts import common as common_texts
+from cashbot.texts import users as t_manage
 from tests.seed import device, person
 
 
@@ -53,14 +53,16 @@ async def test_non_admin_users_and_forged_admin_callbacks_do_nothing(env):
     assert users_reply.replace("/users", "X") == unknown_reply.replace("/zzzzz", "X")
     assert "Сотрудники" not in users_reply
     before = Person.select().count(), Category.select().count()
-    for data in [PersonAdminCb(action="delok", person_id=pid(103)).pack(),
-                 PersonAdminCb(action="block", person_id=pid(103)).pack(),
-                 PersonAdminCb(action="open", person_id=pid(103)).pack(),
-                 DeviceAdminCb(action="take", device_id=d.id).pack(),
-                 DeviceAdminCb(action="delok", device_id=d.id).pack(),
-                 DeviceAdminCb(action="log", device_id=d.id).pack(),
-                 CategoryAdminCb(action="list").pack(),
-                 CategoryAdminCb(action="delete", category_id=d.category_id).pack()]:
+    for data in [
+        PersonAdminCb(action="delok", person_id=pid(103)).pack(),
+        PersonAdminCb(action="block", person_id=pid(103)).pack(),
+        PersonAdminCb(action="open", person_id=pid(103)).pack(),
+        DeviceAdminCb(action="take", device_id=d.id).pack(),
+        DeviceAdminCb(action="delok", device_id=d.id).pack(),
+        DeviceAdminCb(action="log", device_id=d.id).pack(),
+        CategoryAdminCb(action="list").pack(),
+        CategoryAdminCb(action="delete", category_id=d.category_id).pack(),
+    ]:
         replies, answer = await forge_press(env, boris, data)
         assert replies == [], data  # nothing sent, nothing edited
         assert answer["text"] == common_texts.STALE_BUTTON, data  # the same as any dead button
@@ -85,8 +87,11 @@ async def test_users_list_pages_and_searches_with_the_query_kept_server_side(env
     await env.press(env.alice, page2, "Поиск")
     found = (await env.send(env.alice, "сотрудник"))[-1]
     assert "«сотрудник»" in found.text and "— 5" in found.text
-    assert all(len(b.callback_data.encode()) <= 64 and "сотр" not in b.callback_data
-               for b in found.all_buttons if b.callback_data)
+    assert all(
+        len(b.callback_data.encode()) <= 64 and "сотр" not in b.callback_data
+        for b in found.all_buttons
+        if b.callback_data
+    )
     page2 = (await env.press(env.alice, found, "▶️"))[-1]
     assert "«сотрудник»" in page2.text and "Страница 2 из 2" in page2.text
     direct = (await env.send(env.alice, "/users @staff3"))[-1]
@@ -311,6 +316,8 @@ async def test_categories_add_rename_delete_empty_only(env):
     _, answer = await forge_press(env, env.alice, CategoryAdminCb(action="delete", category_id=kassy.id).pack())
     assert "Нельзя удалить" in answer["text"]
     scanners = Category.get(Category.name == "Сканеры")
-    listing = (await env.press(env.alice, listing, data=CategoryAdminCb(action="delete", category_id=scanners.id).pack()))[-1]
+    listing = (
+        await env.press(env.alice, listing, data=CategoryAdminCb(action="delete", category_id=scanners.id).pack())
+    )[-1]
     assert "Категория «Сканеры» удалена" in listing.text
     assert not Category.select().where(Category.name == "Сканеры").exists()

@@ -46,8 +46,10 @@ def populate(now):
 
 def counts(path):
     with sqlite3.connect(path) as conn:
-        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("devices", "loans", "queue_entries", "reminder_deliveries")}
+        return {
+            t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("devices", "loans", "queue_entries", "reminder_deliveries")
+        }
 
 
 def test_table_rebuild_keeps_child_rows(tmp_path, now):

@@ -35,8 +35,7 @@ async def test_429_holds_everyone_for_retry_after_then_the_message_is_retried(ma
     env.telegram.inject_error("sendMessage", chat_id=101, error_code=429, retry_after=3)
     notifier = env.app.notifier
 
-    outcomes = await asyncio.gather(notifier.deliver(101, "для Алисы"),
-                                    notifier.deliver(102, "для Бориса"))
+    outcomes = await asyncio.gather(notifier.deliver(101, "для Алисы"), notifier.deliver(102, "для Бориса"))
 
     assert outcomes == [Delivery.SENT, Delivery.SENT]
     first, retried = sends(env, 101)

@@ -32,8 +32,12 @@ def wheel(tmp_path_factory) -> Path:
         shutil.copy(REPO_ROOT / name, source / name)
     shutil.copytree(REPO_ROOT / "cashbot", source / "cashbot", ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out),
-                    str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (built,) = out.glob("cashbot-*.whl")
     return built
 
@@ -42,33 +46,52 @@ def test_the_wheel_carries_the_migrations_and_no_tests(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     migrations = sorted(n for n in names if n.startswith("cashbot/migrations/0"))
     assert "cashbot/migrations/001_initial.py" in migrations
-    assert migrations == sorted(f"cashbot/migrations/{p.name}"
-                                for p in (REPO_ROOT / "cashbot" / "migrations").glob("0*.py"))
+    assert migrations == sorted(
+        f"cashbot/migrations/{p.name}" for p in (REPO_ROOT / "cashbot" / "migrations").glob("0*.py")
+    )
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/"))]
     # Stickers and label sheets draw with the bundled font; its license goes with it.
-    assert {"cashbot/assets/fonts/DejaVuSans.ttf", "cashbot/assets/fonts/DejaVuSans-Bold.ttf",
-            "cashbot/assets/fonts/LICENSE"} <= set(names)
+    assert {
+        "cashbot/assets/fonts/DejaVuSans.ttf",
+        "cashbot/assets/fonts/DejaVuSans-Bold.ttf",
+        "cashbot/assets/fonts/LICENSE",
+    } <= set(names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cashbot = cashbot.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_wheel_migrates_and_checks_from_another_folder(wheel, tmp_path):
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
-                    str(wheel)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASHBOT_", "PYTHON"))}
     # The installed copy first; the venv's packages (dependencies) after it; the checkout nowhere.
-    env.update(PYTHONPATH=str(site), CASHBOT_TELEGRAM__TOKEN=TOKEN,
-               CASHBOT_SECRETS_DIR=str(tmp_path / "no-secrets"))
+    env.update(PYTHONPATH=str(site), CASHBOT_TELEGRAM__TOKEN=TOKEN, CASHBOT_SECRETS_DIR=str(tmp_path / "no-secrets"))
 
     def cashbot(*argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cashbot", *argv], cwd=elsewhere, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "cashbot", *argv],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
-    where = subprocess.run([sys.executable, "-c", "import cashbot; print(cashbot.__file__)"],
-                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import cashbot; print(cashbot.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert Path(where.stdout.strip()).is_relative_to(site)
     migrated = cashbot("migrate")
     assert migrated.returncode == 0 and "001_initial" in migrated.stdout, migrated.stderr

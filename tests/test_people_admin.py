@@ -118,7 +118,8 @@ def test_delete_refused_while_holding_then_soft_deleted_and_ids_released(team, n
     assert people.load_viewer(102) is None
     assert Event.select().where(Event.person == boris.id).count() >= 3  # history stays
     # The same Telegram id and e-mail can register again as a new person.
-    again = people.register(102, "Борис", None, "boris@example.ru", None, open_access=True,
-                            admin_ids=[], allowed_domains=[], now=now)
+    again = people.register(
+        102, "Борис", None, "boris@example.ru", None, open_access=True, admin_ids=[], allowed_domains=[], now=now
+    )
     assert again.viewer.person_id != boris.id
     assert users.list_people("борис", 0, 5).total == 1

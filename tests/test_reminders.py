@@ -1,6 +1,6 @@
 """Reminders at the service level: schedule, who is due, claims, digest, message views."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from cashbot.db.models import Loan, Person, ReminderDelivery, ScheduledRun
 from cashbot.services import reminders as r
@@ -9,16 +9,22 @@ from tests.seed import SEED_NOW, device, person
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 FRIDAY = date(2026, 11, 27)
-NOW = datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc)  # Friday 10:00 in Moscow
+NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # Friday 10:00 in Moscow
 
 
 def loan(dev, who, due_on, returned=False):
-    return Loan.create(device=dev, person=who, taken_at=SEED_NOW, due_on=due_on,
-                       returned_at=SEED_NOW + timedelta(days=1) if returned else None,
-                       close_reason="returned" if returned else None)
+    return Loan.create(
+        device=dev,
+        person=who,
+        taken_at=SEED_NOW,
+        due_on=due_on,
+        returned_at=SEED_NOW + timedelta(days=1) if returned else None,
+        close_reason="returned" if returned else None,
+    )
 
 
 # ------------------------------------------------------------------ schedule
+
 
 def test_next_run_day_skips_the_weekend_and_run_days_follow_config():
     assert r.next_run_day(FRIDAY, WEEKDAYS) == date(2026, 11, 30)
@@ -44,6 +50,7 @@ def test_classify_due_soon_today_and_overdue_days():
 
 
 # ------------------------------------------------------------------ who is due
+
 
 def test_recipients_are_active_reachable_holders_of_loans_due_up_to_the_horizon(database):
     alice = person(101, "Алиса", "alice@example.ru")
@@ -75,7 +82,10 @@ def test_claim_takes_every_due_loan_of_a_person_once(database):
 
     claimed = r.claim(alice.id, FRIDAY, horizon, NOW)
     assert [(x.loan_id, x.kind, x.days_overdue) for x in claimed.loans] == [
-        (overdue.id, r.OVERDUE, 10), (today.id, r.DUE_TODAY, 0), (soon.id, r.DUE_SOON, 0)]
+        (overdue.id, r.OVERDUE, 10),
+        (today.id, r.DUE_TODAY, 0),
+        (soon.id, r.DUE_SOON, 0),
+    ]
     assert ReminderDelivery.select().where(ReminderDelivery.sent_at.is_null()).count() == 3
     # A second run the same day (restart, overlap) finds nothing left to claim.
     assert r.claim(alice.id, FRIDAY, horizon, NOW) is None
@@ -98,6 +108,7 @@ def test_a_loan_taken_after_the_claim_is_claimed_on_its_own(database):
 
 # ------------------------------------------------------------------ runs
 
+
 def test_a_run_is_resumed_until_finished_and_never_again_that_day(database):
     assert r.begin_run(r.REMINDERS_JOB, FRIDAY, NOW)
     assert r.begin_run(r.REMINDERS_JOB, FRIDAY, NOW)  # crashed mid-run: resume
@@ -115,6 +126,7 @@ def test_the_digest_is_claimed_once_per_day(database):
 
 # ------------------------------------------------------------------ digest
 
+
 def test_overdue_loans_are_exactly_the_open_past_due_ones(database):
     alice = person(101, "Алиса", "alice@example.ru", username="alice")
     invited = person(None, "", "ghost@example.ru", status="invited")
@@ -126,8 +138,7 @@ def test_overdue_loans_are_exactly_the_open_past_due_ones(database):
     loan(device(4, "D"), alice, None)
     loan(device(5, "E"), alice, FRIDAY - timedelta(days=30), returned=True)
     lines = r.overdue_loans(FRIDAY)
-    assert [(x.number, x.holder_name, x.days_overdue) for x in lines] == [
-        (2, "ghost@example.ru", 12), (1, "Алиса", 2)]
+    assert [(x.number, x.holder_name, x.days_overdue) for x in lines] == [(2, "ghost@example.ru", 12), (1, "Алиса", 2)]
     assert r.digest_recipients() == [admin.telegram_id]
 
 
@@ -147,8 +158,9 @@ def test_released_rows_are_due_again_and_confirmed_ones_are_never_released(datab
     r.mark_sent(boris.id, [ReminderDelivery.get(ReminderDelivery.person == boris.id).loan_id], FRIDAY, NOW)
     alice_loans = [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == alice.id)]
     r.release(alice.id, alice_loans, FRIDAY)
-    r.release(boris.id, [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == boris.id)],
-              FRIDAY)
+    r.release(
+        boris.id, [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == boris.id)], FRIDAY
+    )
     assert r.recipients(FRIDAY, horizon) == [r.Recipient(alice.id, 101)]
     assert [x.loan_id for x in r.claim(alice.id, FRIDAY, horizon, NOW).loans] == alice_loans
     assert ReminderDelivery.select().where(ReminderDelivery.sent_at.is_null(False)).count() == 1
@@ -162,8 +174,12 @@ def test_the_digest_marks_holders_todays_reminder_did_not_reach(database):
     for n, who in enumerate((reached, refused, blocked), start=1):
         loan(device(n, f"Касса {n}"), who, FRIDAY - timedelta(days=n))
         r.claim(who.id, FRIDAY, horizon, NOW)
-    r.mark_sent(reached.id, [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == reached.id)],
-                FRIDAY, NOW)
+    r.mark_sent(
+        reached.id,
+        [d.loan_id for d in ReminderDelivery.select().where(ReminderDelivery.person == reached.id)],
+        FRIDAY,
+        NOW,
+    )
     Person.update(unreachable_at=NOW).where(Person.id == blocked.id).execute()  # a 403
 
     lines = r.overdue_loans(FRIDAY)
@@ -177,8 +193,7 @@ def test_the_digest_marks_holders_todays_reminder_did_not_reach(database):
 
 
 def test_digest_is_split_under_the_message_limit_and_escapes_names():
-    lines = [r.OverdueLine(n, f"<Касса {n}>" + "x" * 60, "Алиса & Co", None, None, FRIDAY, 3)
-             for n in range(1, 120)]
+    lines = [r.OverdueLine(n, f"<Касса {n}>" + "x" * 60, "Алиса & Co", None, None, FRIDAY, 3) for n in range(1, 120)]
     messages = digest_messages(lines, FRIDAY)
     assert len(messages) > 1
     assert all(len(m) <= 4096 for m in messages)
@@ -188,6 +203,7 @@ def test_digest_is_split_under_the_message_limit_and_escapes_names():
 
 
 # ------------------------------------------------------------------ reminder message
+
 
 def _reminder(*loans):
     return r.PersonReminder(1, 101, "Алиса", tuple(loans))
@@ -201,8 +217,10 @@ def test_reminder_lists_every_device_with_return_and_extend_buttons():
     assert "№50 · Эвотор — просрочено на 3 дня" in text.replace("<b>", "").replace("</b>", "")
     assert "№49 · MSPOS-N — вернуть завтра" in text
     rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
-    assert rows == [[("↩️ Вернул №50", "d:rret:12"), ("📅 Продлить №50", "d:rext:12")],
-                    [("↩️ Вернул №49", "d:rret:11"), ("📅 Продлить №49", "d:rext:11")]]
+    assert rows == [
+        [("↩️ Вернул №50", "d:rret:12"), ("📅 Продлить №50", "d:rext:12")],
+        [("↩️ Вернул №49", "d:rret:11"), ("📅 Продлить №49", "d:rext:11")],
+    ]
 
 
 def test_tone_escalates_after_a_week_and_due_soon_names_the_date():

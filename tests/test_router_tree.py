@@ -11,7 +11,7 @@ The staff routers see every search text, so one such filter costs every update.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiogram import Dispatcher, F, Router
 from aiogram.types import Chat, Message
@@ -89,8 +89,11 @@ def test_every_filter_and_handler_is_awaited_in_place():
 
 
 def _shape(routers):
-    return [(router.name, event, [h.callback for h in observer.handlers], len(observer._handler.filters or []))
-            for router in _routers(routers) for event, observer in router.observers.items()]
+    return [
+        (router.name, event, [h.callback for h in observer.handlers], len(observer._handler.filters or []))
+        for router in _routers(routers)
+        for event, observer in router.observers.items()
+    ]
 
 
 def test_every_build_is_a_new_tree_with_the_same_handlers():
@@ -123,7 +126,9 @@ async def test_a_blueprint_builds_what_was_declared_on_it():
     assert router.name == "probe" and router is not blueprint.build()
     assert [f.callback for f in router.message._handler.filters] == [only]
     assert [(h.callback, [f.callback for f in h.filters or []], h.flags) for h in router.message.handlers] == [
-        (first, [TEXT], {"kind": "probe"}), (second, [], {})]
+        (first, [TEXT], {"kind": "probe"}),
+        (second, [], {}),
+    ]
     assert list(router.callback_query.outer_middleware) == [middleware]
     assert not router.callback_query.handlers and not router.edited_message.handlers
 
@@ -141,15 +146,14 @@ def test_the_check_finds_what_aiogram_would_run_in_a_thread():
     async def wrapped(message): ...
 
     found = _not_awaited([router])
-    assert [(name, handler) for name, _, handler, _ in found] == [("probe", "state_as_filter"),
-                                                                   ("probe", "bare_magic")]
+    assert [(name, handler) for name, _, handler, _ in found] == [("probe", "state_as_filter"), ("probe", "bare_magic")]
 
 
 async def test_on_loop_answers_like_the_magic_filter():
     chat = Chat(id=1, type="private")
-    text = Message(message_id=1, date=datetime.now(timezone.utc), chat=chat, text="атол")
-    command = Message(message_id=2, date=datetime.now(timezone.utc), chat=chat, text="/mine")
-    sticker = Message(message_id=3, date=datetime.now(timezone.utc), chat=chat)
+    text = Message(message_id=1, date=datetime.now(UTC), chat=chat, text="атол")
+    command = Message(message_id=2, date=datetime.now(UTC), chat=chat, text="/mine")
+    sticker = Message(message_id=3, date=datetime.now(UTC), chat=chat)
     typed = OnLoop(F.text & ~F.text.startswith("/"))
     assert await TEXT(text) and await TEXT(command) and not await TEXT(sticker)
     assert await typed(text) and not await typed(command) and not await typed(sticker)

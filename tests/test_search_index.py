@@ -21,12 +21,12 @@ from peewee_migrate import Router
 from cashbot.db.database import MIGRATIONS_DIR, apply_migrations, open_database
 from cashbot.db.models import Category, Device, database_proxy
 from cashbot.services import (
+    add_device,
     catalog,
     categories,
-    add_device,
-    import_csv,
-    device_admin,
     dev,
+    device_admin,
+    import_csv,
     loans,
 )
 from cashbot.services.common import fold
@@ -42,8 +42,9 @@ def indexed() -> dict[int, str]:
 
 
 def live() -> dict[int, str]:
-    return dict(database_proxy.execute_sql(
-        "SELECT number, search_text FROM devices WHERE deleted_at IS NULL").fetchall())
+    return dict(
+        database_proxy.execute_sql("SELECT number, search_text FROM devices WHERE deleted_at IS NULL").fetchall()
+    )
 
 
 def assert_index_exact() -> None:
@@ -79,21 +80,102 @@ def assert_same_as_instr(text: str) -> None:
 # Names with what people type and what trips a query language: quotes, FTS5 operators and
 # column filters, punctuation, Cyrillic with ё, Latin, letters whose case folding is special.
 NAMES = [
-    "ККТ Атол 30Ф", "ККТ Атол Sigma 10", "Эвотор 7.2", "Эвотор 5i", "ФР Штрих-М 02Ф",
-    'Касса "Атол" 30Ф', "PAX S920 (new)", "Сканер*Honeywell 1450g", "ККТ-Штрих OR Лайт",
-    "Ёлочный терминал", "Straße Drucker", "ΣΊΣΥΦΟΣ ς", "İzmir kiosk", "NEAR(a b) test",
-    "search_text: поле", "^caret -minus +plus", "Планшет Lenovo M10", "Весы Масса-К ВПМ",
-    "Ingenico Move/5000", "Verifone; X990", "a''b \"\" c", "ооооо", "аааа", "Принтер Xprinter XP-Q80",
+    "ККТ Атол 30Ф",
+    "ККТ Атол Sigma 10",
+    "Эвотор 7.2",
+    "Эвотор 5i",
+    "ФР Штрих-М 02Ф",
+    'Касса "Атол" 30Ф',
+    "PAX S920 (new)",
+    "Сканер*Honeywell 1450g",
+    "ККТ-Штрих OR Лайт",
+    "Ёлочный терминал",
+    "Straße Drucker",
+    "ΣΊΣΥΦΟΣ ς",
+    "İzmir kiosk",
+    "NEAR(a b) test",
+    "search_text: поле",
+    "^caret -minus +plus",
+    "Планшет Lenovo M10",
+    "Весы Масса-К ВПМ",
+    "Ingenico Move/5000",
+    "Verifone; X990",
+    "a''b \"\" c",
+    "ооооо",
+    "аааа",
+    "Принтер Xprinter XP-Q80",
 ]
 FIXED_NEEDLES = [
-    "атол", "АТОЛ", "Атол 30", "ккт", "ккт атол", "эвотор", "штрих-м", "pax", "PAX S9", "(new)",
-    "honeywell", "*hon", "сканер*", '"атол"', '"', '""', 'a"b', "a''b", '"" c', "or", " OR ",
-    "or лайт", "near(a", "(a b)", "search_text:", "text: п", "^caret", "-minus", "+plus",
-    "ёлоч", "елоч", "ЁЛОЧ", "strasse", "STRASSE", "straße", "σίσυφοσ", "ΣΊΣ", "σ σ", "i̇zmir",
-    "ооо", "оооо", "ооооо", "оооооо", "ааа", "аааа", "ааааа", "sn0000", "0001 о", "sn-",
-    "касса", "терминал эквайринга", "эквайринга", "онлайн-касса", "онлайн", "; x9", "/50", "q80",
-    "a", "ф", "ат", "xp", "¯\\_(ツ)_/¯", "'; drop table devices; --", "%", "_", "%%%",
-    "старая", "удалённая", "весы-старые", "категория-старая",
+    "атол",
+    "АТОЛ",
+    "Атол 30",
+    "ккт",
+    "ккт атол",
+    "эвотор",
+    "штрих-м",
+    "pax",
+    "PAX S9",
+    "(new)",
+    "honeywell",
+    "*hon",
+    "сканер*",
+    '"атол"',
+    '"',
+    '""',
+    'a"b',
+    "a''b",
+    '"" c',
+    "or",
+    " OR ",
+    "or лайт",
+    "near(a",
+    "(a b)",
+    "search_text:",
+    "text: п",
+    "^caret",
+    "-minus",
+    "+plus",
+    "ёлоч",
+    "елоч",
+    "ЁЛОЧ",
+    "strasse",
+    "STRASSE",
+    "straße",
+    "σίσυφοσ",
+    "ΣΊΣ",
+    "σ σ",
+    "i̇zmir",
+    "ооо",
+    "оооо",
+    "ооооо",
+    "оооооо",
+    "ааа",
+    "аааа",
+    "ааааа",
+    "sn0000",
+    "0001 о",
+    "sn-",
+    "касса",
+    "терминал эквайринга",
+    "эквайринга",
+    "онлайн-касса",
+    "онлайн",
+    "; x9",
+    "/50",
+    "q80",
+    "a",
+    "ф",
+    "ат",
+    "xp",
+    "¯\\_(ツ)_/¯",
+    "'; drop table devices; --",
+    "%",
+    "_",
+    "%%%",
+    "старая",
+    "удалённая",
+    "весы-старые",
+    "категория-старая",
 ]
 
 
@@ -110,27 +192,49 @@ def register(database, now):
     for d in doomed[:3]:
         device_admin.delete_device(d.id, actor_id=admin.id, now=now)
     for i in range(2):  # new devices take the deleted ones' numbers
-        add_device.create_device(number=100 + i, serial=f"NEW-{i}", name=f"Весы новые {i}",
-                                   new_category="Весы", today=TODAY, now=now, actor_id=admin.id)
+        add_device.create_device(
+            number=100 + i,
+            serial=f"NEW-{i}",
+            name=f"Весы новые {i}",
+            new_category="Весы",
+            today=TODAY,
+            now=now,
+            actor_id=admin.id,
+        )
     categories.rename_category(old_category.id, "Категория новая", actor_id=admin.id, now=now)
     edited = Device.get(Device.number == 5)
     device_admin.edit_device(edited.id, "name", "Эвотор удалённая модель", actor_id=admin.id, now=now, today=TODAY)
     device_admin.edit_device(edited.id, "name", "Эвотор 5i Pro", actor_id=admin.id, now=now, today=TODAY)
     device_admin.edit_device(edited.id, "serial", "ZZ-SERIAL-5", actor_id=admin.id, now=now, today=TODAY)
     device_admin.edit_device(edited.id, "number", "500", actor_id=admin.id, now=now, today=TODAY)
-    device_admin.edit_device(Device.get(Device.number == 6).id, "category",
-                              category("Весы").id, actor_id=admin.id, now=now, today=TODAY)
-    device_admin.edit_device(Device.get(Device.number == 7).id, "comment", "не в поиске",
-                              actor_id=admin.id, now=now, today=TODAY)
-    loans.take(Device.get(Device.number == 8).id, holder.id, due_on=None, location="Весы-старые склад",
-                   today=TODAY, now=now)  # a take with a place writes the device, not its text
+    device_admin.edit_device(
+        Device.get(Device.number == 6).id, "category", category("Весы").id, actor_id=admin.id, now=now, today=TODAY
+    )
+    device_admin.edit_device(
+        Device.get(Device.number == 7).id, "comment", "не в поиске", actor_id=admin.id, now=now, today=TODAY
+    )
+    loans.take(
+        Device.get(Device.number == 8).id, holder.id, due_on=None, location="Весы-старые склад", today=TODAY, now=now
+    )  # a take with a place writes the device, not its text
     rows = [DeviceRow(0, 200 + i, f"Импорт Атол {i}", "Онлайн-касса", f"IMP-{i:04d}") for i in range(12)]
-    assert import_csv.apply_import(write_devices(rows), update_existing=False, today=TODAY, now=now,
-                                      actor_id=admin.id).added == 12
-    changed = [DeviceRow(0, 200 + i, f"Импорт Эвотор {i}", "Сканер" if i % 2 else "Онлайн-касса",
-                         f"IMP-{i:04d}", comment="обновлено") for i in range(6)]
-    assert import_csv.apply_import(write_devices(changed), update_existing=True, today=TODAY, now=now,
-                                      actor_id=admin.id).updated == 6
+    assert (
+        import_csv.apply_import(
+            write_devices(rows), update_existing=False, today=TODAY, now=now, actor_id=admin.id
+        ).added
+        == 12
+    )
+    changed = [
+        DeviceRow(
+            0, 200 + i, f"Импорт Эвотор {i}", "Сканер" if i % 2 else "Онлайн-касса", f"IMP-{i:04d}", comment="обновлено"
+        )
+        for i in range(6)
+    ]
+    assert (
+        import_csv.apply_import(
+            write_devices(changed), update_existing=True, today=TODAY, now=now, actor_id=admin.id
+        ).updated
+        == 6
+    )
     Category.create(name="Пустая", search_text="пустая", created_at=now)
     return admin
 
@@ -154,7 +258,7 @@ def test_search_is_identical_to_instr_for_every_fragment_of_every_device(registe
     for text in texts:
         for _ in range(6):
             start = rng.randrange(len(text))
-            needles.add(text[start:start + rng.randint(3, 9)])
+            needles.add(text[start : start + rng.randint(3, 9)])
     alphabet = "".join(sorted(set("".join(texts))))
     needles |= {"".join(rng.choice(alphabet) for _ in range(rng.randint(3, 5))) for _ in range(150)}
     for needle in sorted(n for n in needles if is_text_search(n)):
@@ -175,9 +279,23 @@ def test_what_the_writers_changed_is_what_search_finds(register):
 
 
 def test_a_needle_is_never_query_syntax(register):
-    for text in ['"', '" OR "', "атол*", "-атол", "NOT атол", "атол AND эвотор", "(атол", "атол)",
-                 "NEAR(атол эвотор)", "search_text:атол", "{search_text}:атол", "^атол", "атол + эвотор",
-                 "атол\x00эвотор", "\x00\x00\x00"]:
+    for text in [
+        '"',
+        '" OR "',
+        "атол*",
+        "-атол",
+        "NOT атол",
+        "атол AND эвотор",
+        "(атол",
+        "атол)",
+        "NEAR(атол эвотор)",
+        "search_text:атол",
+        "{search_text}:атол",
+        "^атол",
+        "атол + эвотор",
+        "атол\x00эвотор",
+        "\x00\x00\x00",
+    ]:
         assert_same_as_instr(text)
     assert numbers('касса "атол"') == [6]
     assert numbers("сканер*honeywell") == [8]
@@ -230,13 +348,22 @@ def test_rename_category_refreshes_every_live_device(database, now):
 
 
 def test_reset_leaves_an_empty_index_that_keeps_working(database, register, now, tmp_path):
-    dev.reset_database(database, tmp_path / "backups", now, categories=["Весы"],
-                            admin_ids=[1], actor_telegram_id=900)
+    dev.reset_database(database, tmp_path / "backups", now, categories=["Весы"], admin_ids=[1], actor_telegram_id=900)
     assert indexed() == {} and numbers("атол") == []
-    shadow = {name for (name,) in database_proxy.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'devices_fts%'").fetchall()}
-    assert shadow == {"devices_fts", "devices_fts_data", "devices_fts_idx", "devices_fts_content",
-                      "devices_fts_docsize", "devices_fts_config"}
+    shadow = {
+        name
+        for (name,) in database_proxy.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'devices_fts%'"
+        ).fetchall()
+    }
+    assert shadow == {
+        "devices_fts",
+        "devices_fts_data",
+        "devices_fts_idx",
+        "devices_fts_content",
+        "devices_fts_docsize",
+        "devices_fts_config",
+    }
     device(1, "Весы Атол")
     assert numbers("атол") == [1]
     assert_index_exact()
@@ -254,8 +381,14 @@ def test_a_restored_backup_searches_like_the_original(database, register, now, t
         assert apply_migrations(copy) == []
         assert {text: catalog.search_devices(text, 0, 1000) for text in FIXED_NEEDLES} == before
         assert_index_exact()
-        device_admin.edit_device(Device.get(Device.number == 1).id, "name", "После восстановления",
-                                  actor_id=register.id, now=now, today=TODAY)
+        device_admin.edit_device(
+            Device.get(Device.number == 1).id,
+            "name",
+            "После восстановления",
+            actor_id=register.id,
+            now=now,
+            today=TODAY,
+        )
         assert numbers("после восстановления") == [1]
         assert_index_exact()
     finally:
@@ -313,6 +446,7 @@ def test_the_migration_indexes_the_live_devices_of_a_populated_database(tmp_path
 def test_plain_sqlite3_can_search_the_file(database, register):
     """No custom tokenizer or function: the sqlite3 shell or a script can use the index."""
     with sqlite3.connect(database.database) as conn:
-        hits = conn.execute("SELECT rowid FROM devices_fts WHERE devices_fts MATCH ? ORDER BY rowid",
-                            (catalog.fts_phrase("атол"),)).fetchall()
+        hits = conn.execute(
+            "SELECT rowid FROM devices_fts WHERE devices_fts MATCH ? ORDER BY rowid", (catalog.fts_phrase("атол"),)
+        ).fetchall()
     assert [n for (n,) in hits] == numbers("атол")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import ast
 import inspect
 import logging
-from string import Formatter
 from pathlib import Path
+from string import Formatter
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
@@ -49,14 +49,27 @@ async def test_nothing_is_answered_posted_or_stored_from_a_group_or_channel(env,
     people_before = Person.select().count()
     before = len(admin.transcript())
     group = env.telegram.group(-1001234567890, "Команда", kind=kind)
-    for text in ("/users", "/dev", "/help", "/start", "/all", "/mine", "7", "MSPOS", "s3cret-42",
-                 "stranger@example.ru"):
+    for text in (
+        "/users",
+        "/dev",
+        "/help",
+        "/start",
+        "/all",
+        "/mine",
+        "7",
+        "MSPOS",
+        "s3cret-42",
+        "stranger@example.ru",
+    ):
         group.send(admin, text)
         group.send(stranger, text)
     # A card an older version posted there: its buttons still work for nobody.
     card = group.bot_message("Карточка #7", [("Взять", f"d:take:{dev_id}"), ("Сброс", "dv:reset")])
-    queries = [group.press(user, card, data) for user in (admin, stranger)
-               for data in (f"d:open:{dev_id}", f"d:take:{dev_id}", "dv:reset", "au:page:0:0")]
+    queries = [
+        group.press(user, card, data)
+        for user in (admin, stranger)
+        for data in (f"d:open:{dev_id}", f"d:take:{dev_id}", "dv:reset", "au:page:0:0")
+    ]
     await env.session.feed_pending(env.app.dispatcher, env.app.bot)
 
     assert env.telegram.calls(chat_id=group.id) == []  # nothing sent, edited or deleted there
@@ -87,28 +100,37 @@ async def test_a_button_with_no_message_gets_the_stale_answer(env, caplog):
 # Every action each callback class is handled with (a new class or action needs a row).
 ACTIONS = {
     callbacks.ApprovalCb: [{}],
-    callbacks.DeviceCb: [{"action": a} for a in ("open", "refresh", "take", "ret", "rret", "ext", "rext", "q", "unq",
-                                                 "hand", "hist")],
+    callbacks.DeviceCb: [
+        {"action": a} for a in ("open", "refresh", "take", "ret", "rret", "ext", "rext", "q", "unq", "hand", "hist")
+    ],
     callbacks.CategoryAdminCb: [{"action": a} for a in ("list", "add", "rename", "delete")],
-    callbacks.PersonAdminCb: [{"action": a} for a in ("page", "find", "open", "ok", "no", "email", "comment",
-                                                      "block", "unblock", "del", "delok")],
-    callbacks.DeviceAdminCb: [{"action": a} for a in ("edit", "field", "clear", "cat", "log", "give", "pick",
-                                                      "skip", "take", "del", "delok", "card")],
+    callbacks.PersonAdminCb: [
+        {"action": a}
+        for a in ("page", "find", "open", "ok", "no", "email", "comment", "block", "unblock", "del", "delok")
+    ],
+    callbacks.DeviceAdminCb: [
+        {"action": a}
+        for a in ("edit", "field", "clear", "cat", "log", "give", "pick", "skip", "take", "del", "delok", "card")
+    ],
     callbacks.PageCb: [{"kind": k} for k in ("s", "a", "c", "g", "m", "w", "u", "h")],
     callbacks.CategoryCb: [{}],
     callbacks.DueCb: [{"action": a} for a in ("due", "skip", "cancel")],
     callbacks.OfferCb: [{"action": a} for a in ("take", "pass")],
     callbacks.HandoverCb: [{"action": a} for a in ("to", "yes", "no", "cancel")],
-    callbacks.AddCb: [{"action": a} for a in ("one", "csv", "tpl", "skip", "back", "cancel", "cat", "newcat",
-                                              "holder", "save")],
+    callbacks.AddCb: [
+        {"action": a} for a in ("one", "csv", "tpl", "skip", "back", "cancel", "cat", "newcat", "holder", "save")
+    ],
 }
 OUT_OF_RANGE = [2**63, 10**20, -(2**63) - 1, -2]
 FAR_DAYS = [367, 10**6, 10**9]
 
 
 def _classes():
-    return [c for _, c in inspect.getmembers(callbacks, inspect.isclass)
-            if issubclass(c, CallbackData) and c is not CallbackData]
+    return [
+        c
+        for _, c in inspect.getmembers(callbacks, inspect.isclass)
+        if issubclass(c, CallbackData) and c is not CallbackData
+    ]
 
 
 def _forgeries():
@@ -123,19 +145,34 @@ def _forgeries():
                 for value in extremes:
                     fields = {**base, name: value}
                     sep = cls.__separator__
-                    data = sep.join([cls.__prefix__, *(str(int(v)) if isinstance(v, bool) else str(v)
-                                                       for v in fields.values())])
+                    data = sep.join(
+                        [cls.__prefix__, *(str(int(v)) if isinstance(v, bool) else str(v) for v in fields.values())]
+                    )
                     assert len(data.encode()) <= 64, data
                     yield data
     # Odd shapes: not a number, too few or too many parts, other digits. (" 1" and "1.0" read
     # as 1, the button's own id: handled like the real button.)
-    yield from ("d:open:abc", "d:open:1:2", "d:open", "d:open:", "d:open:1e3", "d:open:١",
-                "pg:a:1:0x10", "tk:due:1:+99999", "ap:1:maybe", "d:open:" + "9" * 56)
+    yield from (
+        "d:open:abc",
+        "d:open:1:2",
+        "d:open",
+        "d:open:",
+        "d:open:1e3",
+        "d:open:١",
+        "pg:a:1:0x10",
+        "tk:due:1:+99999",
+        "ap:1:maybe",
+        "d:open:" + "9" * 56,
+    )
 
 
 def test_every_callback_class_has_its_actions_listed_and_a_bounded_number():
-    assert set(_classes()) - {callbacks.DevCb, callbacks.MyHistoryCb, callbacks.ImportCb,
-                                  callbacks.HereCb}  # HereCb carries no number == set(ACTIONS)
+    assert set(_classes()) - {
+        callbacks.DevCb,
+        callbacks.MyHistoryCb,
+        callbacks.ImportCb,
+        callbacks.HereCb,
+    }  # HereCb carries no number == set(ACTIONS)
     assert len(list(_forgeries())) > 300
 
 
@@ -165,8 +202,12 @@ def _answer_texts():
     for path in Path(cashbot.handlers.__file__).parent.glob("[!_]*.py"):
         module = __import__(f"cashbot.handlers.{path.stem}", fromlist=["_"])
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "answer" and node.args):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "answer"
+                and node.args
+            ):
                 continue
             receiver = ast.unparse(node.func.value)
             if "callback" not in receiver:

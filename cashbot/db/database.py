@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from peewee import SqliteDatabase
 from peewee_migrate import Router
@@ -95,9 +96,11 @@ def migration_status(database: SqliteDatabase, migrate_dir: str | Path = MIGRATI
     history table, and status is asked by read-only commands."""
     names = migration_names(migrate_dir)
     has_history = database.execute_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migratehistory'").fetchone()
-    applied = [row[0] for row in database.execute_sql(
-        "SELECT name FROM migratehistory ORDER BY id")] if has_history else []
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migratehistory'"
+    ).fetchone()
+    applied = (
+        [row[0] for row in database.execute_sql("SELECT name FROM migratehistory ORDER BY id")] if has_history else []
+    )
     return applied, [name for name in names if name not in applied]
 
 

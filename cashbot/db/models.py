@@ -3,7 +3,7 @@ these classes mirror it, and tests/test_schema.py checks that they agree."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from peewee import (
@@ -32,12 +32,12 @@ class UtcDateTimeField(Field):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC field; use the clock's aware time")
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def python_value(self, value: str | None) -> datetime | None:
         if value is None:
             return None
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 class BaseModel(Model):

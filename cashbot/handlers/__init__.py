@@ -11,8 +11,22 @@ from aiogram.filters import Filter
 
 from cashbot.filters import ActiveUser, Admin
 from cashbot.handlers import (
-    add_device, card, categories, common, dev, device_admin, handover, import_csv, inline, labels, lists,
-    loans, queue, registration, search, users,
+    add_device,
+    card,
+    categories,
+    common,
+    dev,
+    device_admin,
+    handover,
+    import_csv,
+    inline,
+    labels,
+    lists,
+    loans,
+    queue,
+    registration,
+    search,
+    users,
 )
 
 
@@ -30,12 +44,20 @@ def build_routers() -> list[Router]:
     """The whole tree, new on every call, ready for `Dispatcher.include_routers`."""
     # Admins (config ids and active): people, device administration, categories, /add, import,
     # stickers and label sheets.
-    admin = _role_group("admin", Admin(), users.router.build(), device_admin.router.build(),
-                        categories.router.build(), add_device.router.build(), import_csv.router.build(),
-                        labels.router.build())
+    admin = _role_group(
+        "admin",
+        Admin(),
+        users.router.build(),
+        device_admin.router.build(),
+        categories.router.build(),
+        add_device.router.build(),
+        import_csv.router.build(),
+        labels.router.build(),
+    )
     # Staff: the card and what can be done with it, most used first.
     staff = _role_group(
-        "staff", ActiveUser(),
+        "staff",
+        ActiveUser(),
         search.first_router.build(),  # text outside a dialog, not a command: a search, answered at once
         card.router.build(),
         loans.router.build(),  # take / return / extend and the date dialog

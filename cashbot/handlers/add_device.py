@@ -15,14 +15,14 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from cashbot.callbacks import AddCb
+from cashbot.callbacks import AddAction, AddCb
 from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
 from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers import card as cards
 from cashbot.routing import Blueprint
-from cashbot.services import catalog, add_device, fields, people
+from cashbot.services import add_device, catalog, fields, people
 from cashbot.services.errors import (
     BadValue,
     CategoryNotFound,
@@ -61,15 +61,14 @@ async def add_menu(message: Message, state: FSMContext) -> None:
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(AddCb.filter(F.action == "one"))
+@router.callback_query(AddCb.filter(F.action == AddAction.ONE))
 async def start_dialog(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     await state.clear()
     await ask(callback.message, state, ctx.db, "number")
     await callback.answer()
 
 
-async def ask(message: Message, state: FSMContext, db: Db, name: str, prefix: str = "",
-              people_found=()) -> None:
+async def ask(message: Message, state: FSMContext, db: Db, name: str, prefix: str = "", people_found=()) -> None:
     """Move the dialog to step `name` ("confirm": the preview) and ask its question."""
     if name == "confirm":
         await state.set_state(AddDevice.confirm)
@@ -221,17 +220,17 @@ async def on_step(callback: CallbackQuery, callback_data: AddCb, state: FSMConte
     return True
 
 
-@router.callback_query(AddCb.filter(F.action.in_({"skip", "back", "cancel"})))
+@router.callback_query(AddCb.filter(F.action.in_({AddAction.SKIP, AddAction.BACK, AddAction.CANCEL})))
 async def navigate(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
     db = ctx.db
     await callback.answer()
     index, data = callback_data.step, await state.get_data()
-    if callback_data.action == "cancel":
+    if callback_data.action == AddAction.CANCEL:
         await state.clear()
         await callback.message.answer(t.NOTHING_ADDED)
-    elif callback_data.action == "back":
+    elif callback_data.action == AddAction.BACK:
         await state.update_data(new_category_mode=False)
         if data.get("new_category_mode"):  # from typing a new category back to the list
             await ask(callback.message, state, db, "category")
@@ -247,13 +246,13 @@ async def navigate(callback: CallbackQuery, callback_data: AddCb, state: FSMCont
         await ask(callback.message, state, db, step_after(index, {**data, **cleared}))
 
 
-@router.callback_query(AddCb.filter(F.action.in_({"cat", "newcat"})))
+@router.callback_query(AddCb.filter(F.action.in_({AddAction.CATEGORY, AddAction.NEW_CATEGORY})))
 async def choose_category(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
     db = ctx.db
     await callback.answer()
-    if callback_data.action == "newcat":
+    if callback_data.action == AddAction.NEW_CATEGORY:
         await state.update_data(new_category_mode=True)
         await ask(callback.message, state, db, "category")
         return
@@ -265,7 +264,7 @@ async def choose_category(callback: CallbackQuery, callback_data: AddCb, state: 
     await ask(callback.message, state, db, step_after(callback_data.step, await state.get_data()))
 
 
-@router.callback_query(AddCb.filter(F.action == "holder"))
+@router.callback_query(AddCb.filter(F.action == AddAction.HOLDER))
 async def choose_holder(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
@@ -282,15 +281,20 @@ async def choose_holder(callback: CallbackQuery, callback_data: AddCb, state: FS
     await ask(callback.message, state, db, step_after(callback_data.step, await state.get_data()))
 
 
-@router.callback_query(AddCb.filter(F.action == "save"))
+@router.callback_query(AddCb.filter(F.action == AddAction.SAVE))
 async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext, ctx: Context) -> None:
     if not await on_step(callback, callback_data, state):
         return
     await callback.answer()
     data, me = await state.get_data(), ctx.me
     try:
-        created = await ctx.db.run(add_device.create_device, **device_fields(data), today=ctx.clock.today(),
-                                   now=ctx.clock.now(), actor_id=me.person_id)
+        created = await ctx.db.run(
+            add_device.create_device,
+            **device_fields(data),
+            today=ctx.clock.today(),
+            now=ctx.clock.now(),
+            actor_id=me.person_id,
+        )
     except (DuplicateNumber, DuplicateSerial, CategoryNotFound, PersonNotFound, BadValue, InvalidEmail) as error:
         step, prefix = await refusal(error, data, ctx)
         await state.update_data(resume_preview=True)
@@ -301,21 +305,31 @@ async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext,
     await cards.show(ctx, callback.message, created.device_id)
     holder = created.holder
     if holder and holder.telegram_id and holder.status == PersonStatus.ACTIVE and holder.person_id != me.person_id:
-        ctx.notifier.post(holder.telegram_id, views.holder_notice(me.full_name, created.number, created.name,
-                                                                  created.due_on))
+        ctx.notifier.post(
+            holder.telegram_id, views.holder_notice(me.full_name, created.number, created.name, created.due_on)
+        )
 
 
 def device_fields(data: dict) -> dict:
     """create_device arguments from the dialog's FSM data."""
+
     def day(key: str) -> date | None:
         return date.fromisoformat(data[key]) if data.get(key) else None
 
-    return dict(number=data["number"], serial=data["serial"], name=data["name"],
-                category_id=data.get("category_id"),
-                new_category=data["category_name"] if data.get("category_id") is None else None,
-                firmware=data.get("firmware"), registered_on=day("registered_on"), comment=data.get("comment"),
-                location=data.get("location"), holder_person_id=data.get("holder_id"),
-                holder_email=data.get("holder_email"), due_on=day("due_on"))
+    return dict(
+        number=data["number"],
+        serial=data["serial"],
+        name=data["name"],
+        category_id=data.get("category_id"),
+        new_category=data["category_name"] if data.get("category_id") is None else None,
+        firmware=data.get("firmware"),
+        registered_on=day("registered_on"),
+        comment=data.get("comment"),
+        location=data.get("location"),
+        holder_person_id=data.get("holder_id"),
+        holder_email=data.get("holder_email"),
+        due_on=day("due_on"),
+    )
 
 
 async def refusal(error: Exception, data: dict, ctx: Context) -> tuple[str, str]:

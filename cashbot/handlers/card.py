@@ -8,7 +8,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from cashbot.callbacks import DeviceCb
+from cashbot.callbacks import DeviceAction, DeviceCb
 from cashbot.context import Context
 from cashbot.filters import ActiveUser
 from cashbot.routing import Blueprint
@@ -24,8 +24,9 @@ router.message.filter(ActiveUser())
 router.callback_query.filter(ActiveUser())
 
 
-async def build(ctx: Context, device: int | DeviceCard | None,
-                note: str | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
+async def build(
+    ctx: Context, device: int | DeviceCard | None, note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """Text and keyboard of a device card as this viewer sees it, with a note saying what
     happened. `device`: its id (read now), a card a service already read together with its
     action (`act_then_card`), or None: the device is gone."""
@@ -40,8 +41,9 @@ async def build(ctx: Context, device: int | DeviceCard | None,
     return card_text(device, ctx.settings.tz, ctx.clock.today(), note, link), card_keyboard(device, ctx.is_admin)
 
 
-async def show(ctx: Context, message: Message, device: int | DeviceCard | None, note: str | None = None, *,
-               edit: bool = False) -> None:
+async def show(
+    ctx: Context, message: Message, device: int | DeviceCard | None, note: str | None = None, *, edit: bool = False
+) -> None:
     """The card (see `build`) edited into `message` in place, or sent as a new message."""
     text, markup = await build(ctx, device, note)
     if edit:
@@ -59,9 +61,9 @@ async def safe_edit(message: Message, text: str, markup=None) -> None:
             raise
 
 
-@router.callback_query(DeviceCb.filter(F.action.in_({"open", "refresh"})))
+@router.callback_query(DeviceCb.filter(F.action.in_({DeviceAction.OPEN, DeviceAction.REFRESH})))
 async def open_card(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
-    if callback_data.action == "open":
+    if callback_data.action == DeviceAction.OPEN:
         await show(ctx, callback.message, callback_data.device_id)
         await callback.answer()
         return

@@ -1,6 +1,6 @@
 """Category management (admins): list with counts, add, rename, delete an empty one.
 
-Other flows (/add, /categories) show a button CategoryAdminCb(action="list") that leads here."""
+Other flows (/add, /categories) show a button CategoryAdminCb(action=CategoryAdminAction.LIST) that leads here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from cashbot.callbacks import CategoryAdminCb
+from cashbot.callbacks import CategoryAdminAction, CategoryAdminCb
 from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
@@ -32,7 +32,7 @@ async def _list(db: Db, note: str | None = None):
     return categories_list(await db.run(categories.list_categories), note)
 
 
-@router.callback_query(CategoryAdminCb.filter(F.action == "list"))
+@router.callback_query(CategoryAdminCb.filter(F.action == CategoryAdminAction.LIST))
 async def show(callback: CallbackQuery, ctx: Context) -> None:
     """A new message: the button lives on other flows' messages, which stay as they are."""
     db = ctx.db
@@ -41,11 +41,10 @@ async def show(callback: CallbackQuery, ctx: Context) -> None:
     await callback.answer()
 
 
-@router.callback_query(CategoryAdminCb.filter(F.action.in_({"add", "rename"})))
-async def ask_name(callback: CallbackQuery, callback_data: CategoryAdminCb, state: FSMContext,
-                   ctx: Context) -> None:
+@router.callback_query(CategoryAdminCb.filter(F.action.in_({CategoryAdminAction.ADD, CategoryAdminAction.RENAME})))
+async def ask_name(callback: CallbackQuery, callback_data: CategoryAdminCb, state: FSMContext, ctx: Context) -> None:
     db = ctx.db
-    category_id = callback_data.category_id if callback_data.action == "rename" else 0
+    category_id = callback_data.category_id if callback_data.action == CategoryAdminAction.RENAME else 0
     name = await db.run(catalog.category_name, category_id) if category_id else None
     if category_id and name is None:
         await callback.answer(t.CATEGORY_GONE, show_alert=True)
@@ -62,8 +61,9 @@ async def name_given(message: Message, state: FSMContext, ctx: Context) -> None:
     category_id = (await state.get_data()).get("category_id", 0)
     try:
         if category_id:
-            old, new = await db.run(categories.rename_category, category_id, message.text,
-                                    actor_id=viewer.person_id, now=clock.now())
+            old, new = await db.run(
+                categories.rename_category, category_id, message.text, actor_id=viewer.person_id, now=clock.now()
+            )
             note = t.CATEGORY_RENAMED.format(old=esc(old), new=esc(new))
         else:
             category = await db.run(categories.add_category, message.text, actor_id=viewer.person_id, now=clock.now())
@@ -86,12 +86,13 @@ async def send_text_please(message: Message) -> None:
     await message.answer(t.SEND_TEXT)
 
 
-@router.callback_query(CategoryAdminCb.filter(F.action == "delete"))
+@router.callback_query(CategoryAdminCb.filter(F.action == CategoryAdminAction.DELETE))
 async def delete(callback: CallbackQuery, callback_data: CategoryAdminCb, ctx: Context) -> None:
     viewer, db, clock = ctx.me, ctx.db, ctx.clock
     try:
-        name = await db.run(categories.delete_category, callback_data.category_id, actor_id=viewer.person_id,
-                            now=clock.now())
+        name = await db.run(
+            categories.delete_category, callback_data.category_id, actor_id=viewer.person_id, now=clock.now()
+        )
     except CategoryNotEmpty as error:
         refusal = t.CATEGORY_NOT_EMPTY.format(count=error.devices) if error.devices else t.CATEGORY_HAS_HISTORY
         await callback.answer(refusal, show_alert=True)

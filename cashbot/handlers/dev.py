@@ -25,7 +25,7 @@ from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from cashbot.callbacks import DevCb
+from cashbot.callbacks import DevAction, DevCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.context import Context
@@ -109,7 +109,7 @@ async def dev_menu(message: Message, state: FSMContext, ctx: Context) -> None:
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(DevCb.filter(F.action == "logfile"))
+@router.callback_query(DevCb.filter(F.action == DevAction.LOG_FILE))
 async def log_file(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
@@ -122,7 +122,7 @@ async def log_file(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     await _send_file(bot, callback.from_user.id, data, path.name, t.LOG_CAPTION.format(name=path.name))
 
 
-@router.callback_query(DevCb.filter(F.action == "logtail"))
+@router.callback_query(DevCb.filter(F.action == DevAction.LOG_TAIL))
 async def log_tail(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
@@ -132,7 +132,7 @@ async def log_tail(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     await bot.send_message(callback.from_user.id, text)
 
 
-@router.callback_query(DevCb.filter(F.action == "export"))
+@router.callback_query(DevCb.filter(F.action == DevAction.EXPORT))
 async def export_devices(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     db, clock, viewer = ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
@@ -142,13 +142,14 @@ async def export_devices(callback: CallbackQuery, bot: Bot, ctx: Context) -> Non
     await _send_file(bot, callback.from_user.id, data, name, t.EXPORT_CAPTION.format(count=count))
 
 
-@router.callback_query(DevCb.filter(F.action == "backup"))
+@router.callback_query(DevCb.filter(F.action == DevAction.BACKUP))
 async def backup(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await callback.answer(t.BACKUP_WORKING)
     # Its own connection on a worker thread: the bot keeps serving while the copy is made.
-    path = await asyncio.to_thread(dev.backup_into_dir, settings.database.path,
-                                   settings.backup_dir, clock.now(), "manual")
+    path = await asyncio.to_thread(
+        dev.backup_into_dir, settings.database.path, settings.backup_dir, clock.now(), "manual"
+    )
     await _record(db, clock, "dev_backup", callback.from_user.id, viewer, file=path.name)
     await _send_backup(bot, callback.from_user.id, path)
 
@@ -161,7 +162,7 @@ async def _send_backup(bot: Bot, chat_id: int, path: Path) -> None:
     await _send_file(bot, chat_id, data, path.name, t.BACKUP_CAPTION.format(name=path.name))
 
 
-@router.callback_query(DevCb.filter(F.action == "migrations"))
+@router.callback_query(DevCb.filter(F.action == DevAction.MIGRATIONS))
 async def migrations(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     db, clock, viewer = ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
@@ -171,8 +172,7 @@ async def migrations(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
 
 
 @router.callback_query(DevCb.filter(F.action.in_(view.DANGEROUS)))
-async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, state: FSMContext,
-                   ctx: Context) -> None:
+async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, state: FSMContext, ctx: Context) -> None:
     settings, db, clock = ctx.settings, ctx.db, ctx.clock
     if settings.dev_code is None:
         await callback.answer(t.NO_CODE, show_alert=True)
@@ -181,7 +181,7 @@ async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, stat
     if until is not None:
         await callback.answer(t.LOCKED.format(until=view.until(until, settings.tz)), show_alert=True)
         return
-    free = await db.run(dev.count_free_devices) if callback_data.action == "delfree" else 0
+    free = await db.run(dev.count_free_devices) if callback_data.action == DevAction.DELETE_FREE else 0
     await state.set_state(DevConfirm.code)
     await state.set_data({"action": callback_data.action})
     await callback.answer()
@@ -189,8 +189,7 @@ async def ask_code(callback: CallbackQuery, callback_data: DevCb, bot: Bot, stat
 
 
 @router.message(StateFilter(DevConfirm.code))
-async def code_given(message: Message, state: FSMContext, bot: Bot, dispatcher: Dispatcher,
-                     ctx: Context) -> None:
+async def code_given(message: Message, state: FSMContext, bot: Bot, dispatcher: Dispatcher, ctx: Context) -> None:
     settings, db, clock, viewer = ctx.settings, ctx.db, ctx.clock, ctx.viewer
     await _delete_secret(message)
     action = (await state.get_data()).get("action")
@@ -201,8 +200,15 @@ async def code_given(message: Message, state: FSMContext, bot: Bot, dispatcher: 
     if not message.text:
         await message.answer(t.CODE_AS_TEXT)
         return
-    check = await db.run(dev.check_code, message.text, settings.dev_code.get_secret_value(),
-                         message.from_user.id, action, clock.now(), _actor(viewer))
+    check = await db.run(
+        dev.check_code,
+        message.text,
+        settings.dev_code.get_secret_value(),
+        message.from_user.id,
+        action,
+        clock.now(),
+        _actor(viewer),
+    )
     if not check.ok:
         if check.locked_until is not None:
             await close_code_prompt(state, clock)
@@ -232,30 +238,37 @@ async def text_after_prompt(message: Message, state: FSMContext) -> None:
     await message.answer(t.TEXT_AFTER_PROMPT)
 
 
-async def _dump(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
-                viewer: Viewer | None, dispatcher: Dispatcher) -> None:
+async def _dump(
+    user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock, viewer: Viewer | None, dispatcher: Dispatcher
+) -> None:
     data, counts = await db.run(dev.full_dump_zip, db.database, clock.now())
     await _record(db, clock, "dev_dump", user_id, viewer, tables=len(counts))
     name = f"cashbot-dump-{clock.local_now():%Y%m%d-%H%M}.zip"
     await _send_file(bot, user_id, data, name, view.dump_caption(counts))
 
 
-async def _delete_free(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
-                       viewer: Viewer | None, dispatcher: Dispatcher) -> None:
+async def _delete_free(
+    user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock, viewer: Viewer | None, dispatcher: Dispatcher
+) -> None:
     count = await db.run(dev.delete_free_devices, clock.now(), _actor(viewer), user_id)
     await bot.send_message(user_id, t.DELETED_FREE.format(count=count) if count else t.NOTHING_FREE)
 
 
-async def _reset(user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock,
-                 viewer: Viewer | None, dispatcher: Dispatcher) -> None:
-    result = await db.run(dev.reset_database, db.database, settings.backup_dir, clock.now(),
-                          categories=settings.categories, admin_ids=settings.admins,
-                          actor_telegram_id=user_id)
+async def _reset(
+    user_id: int, bot: Bot, settings: Settings, db: Db, clock: Clock, viewer: Viewer | None, dispatcher: Dispatcher
+) -> None:
+    result = await db.run(
+        dev.reset_database,
+        db.database,
+        settings.backup_dir,
+        clock.now(),
+        categories=settings.categories,
+        admin_ids=settings.admins,
+        actor_telegram_id=user_id,
+    )
     # The FSM cache still holds dialogs of the old database; the table was recreated empty.
     dispatcher.storage.invalidate()
-    await bot.send_message(user_id, t.RESET_DONE.format(categories=result.categories,
-                                                        backup=esc(str(result.backup))))
+    await bot.send_message(user_id, t.RESET_DONE.format(categories=result.categories, backup=esc(str(result.backup))))
 
 
 PERFORM = {"dump": _dump, "delfree": _delete_free, "reset": _reset}
-

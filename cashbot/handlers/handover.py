@@ -12,7 +12,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from cashbot.callbacks import DeviceCb, HandoverCb
+from cashbot.callbacks import DeviceAction, DeviceCb, HandoverAction, HandoverCb
 from cashbot.clock import Clock
 from cashbot.context import Context
 from cashbot.db.database import Db
@@ -41,9 +41,8 @@ router.callback_query.filter(ActiveUser())
 MAX_FOUND = 8
 
 
-@router.callback_query(DeviceCb.filter(F.action == "hand"))
-async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext,
-                           ctx: Context) -> None:
+@router.callback_query(DeviceCb.filter(F.action == DeviceAction.HAND_OVER))
+async def handover_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, ctx: Context) -> None:
     device_id, me = callback_data.device_id, ctx.me
     if await pressed_again(callback, device_id, state, HandoverDialog.who):
         await callback.answer(t.HANDOVER_DIALOG_OPEN)  # one question is enough
@@ -78,17 +77,18 @@ async def colleague_typed(message: Message, state: FSMContext, ctx: Context) -> 
         template = t.HANDOVER_ONLY_YOU if found else t.HANDOVER_NOT_FOUND
         await message.answer(template.format(query=esc(query)))
         return
-    await message.answer(t.HANDOVER_FOUND.format(device=v.device_label(check.device)),
-                         reply_markup=v.handover_choices(device_id, others))
+    await message.answer(
+        t.HANDOVER_FOUND.format(device=v.device_label(check.device)), reply_markup=v.handover_choices(device_id, others)
+    )
 
 
-@router.callback_query(HandoverCb.filter(F.action == "to"))
-async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext,
-                           ctx: Context) -> None:
+@router.callback_query(HandoverCb.filter(F.action == HandoverAction.TO))
+async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext, ctx: Context) -> None:
     device_id = callback_data.device_id
     try:
-        request = await ctx.db.run(handover.request_handover, device_id, ctx.me.person_id, callback_data.ref,
-                                   now=ctx.clock.now())
+        request = await ctx.db.run(
+            handover.request_handover, device_id, ctx.me.person_id, callback_data.ref, now=ctx.clock.now()
+        )
     except HandoverToSelf:
         await callback.answer(t.HANDOVER_SELF, show_alert=True)
         return
@@ -106,41 +106,49 @@ async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, s
     ctx.notifier.run_later(send_request(request, callback.message.chat.id, ctx.notifier, ctx.db, ctx.clock))
 
 
-async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: Notifier, db: Db,
-                       clock: Clock) -> None:
+async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: Notifier, db: Db, clock: Clock) -> None:
     """Deliver the request; if it cannot reach the colleague (blocked the bot, never started
     it), close it and tell the holder, who keeps the device and can choose someone else."""
     delivery = await notifier.deliver(request.to_person.telegram_id, *v.handover_request(request))
     if delivery is Delivery.SENT:
         return
     if await db.run(handover.cancel_handover, request.handover_id, now=clock.now()):
-        notifier.post(holder_chat_id, t.HANDOVER_UNDELIVERABLE.format(
-            name=esc(request.to_person.full_name), device=v.device_label(request.device)),
-            v.open_card_markup(request.device.device_id))
+        notifier.post(
+            holder_chat_id,
+            t.HANDOVER_UNDELIVERABLE.format(
+                name=esc(request.to_person.full_name), device=v.device_label(request.device)
+            ),
+            v.open_card_markup(request.device.device_id),
+        )
 
 
-@router.callback_query(HandoverCb.filter(F.action == "cancel"))
+@router.callback_query(HandoverCb.filter(F.action == HandoverAction.CANCEL))
 async def handover_cancelled(callback: CallbackQuery, callback_data: HandoverCb, state: FSMContext) -> None:
     await cancel_dialog(callback, state, callback_data.device_id, HandoverDialog.who)
 
 
-@router.callback_query(HandoverCb.filter(F.action.in_({"yes", "no"})))
+@router.callback_query(HandoverCb.filter(F.action.in_({HandoverAction.ACCEPT, HandoverAction.DECLINE})))
 async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, ctx: Context) -> None:
-    accept, me, notifier = callback_data.action == "yes", ctx.me, ctx.notifier
+    accept, me, notifier = callback_data.action == HandoverAction.ACCEPT, ctx.me, ctx.notifier
     try:
-        outcome = await ctx.db.run(handover.answer_handover, callback_data.ref, me.person_id, accept,
-                                   now=ctx.clock.now())
+        outcome = await ctx.db.run(
+            handover.answer_handover, callback_data.ref, me.person_id, accept, now=ctx.clock.now()
+        )
     except HandoverNotPending:
         await card.safe_edit(callback.message, t.HANDOVER_NOT_PENDING)
         await callback.answer()
         return
     device, name = v.device_label(outcome.device), esc(me.full_name)
     if accept:
-        await card.show(ctx, callback.message, outcome.device.device_id,
-                        t.HANDOVER_ACCEPTED_YOU.format(device=device), edit=True)
+        await card.show(
+            ctx, callback.message, outcome.device.device_id, t.HANDOVER_ACCEPTED_YOU.format(device=device), edit=True
+        )
         notifier.post(outcome.from_person.telegram_id, t.HANDOVER_ACCEPTED_GIVER.format(name=name, device=device))
     else:
         await card.safe_edit(callback.message, t.HANDOVER_DECLINED_YOU.format(device=device))
-        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_DECLINED_GIVER.format(name=name, device=device),
-                      v.open_card_markup(outcome.device.device_id))
+        notifier.post(
+            outcome.from_person.telegram_id,
+            t.HANDOVER_DECLINED_GIVER.format(name=name, device=device),
+            v.open_card_markup(outcome.device.device_id),
+        )
     await callback.answer()

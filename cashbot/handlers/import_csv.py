@@ -20,7 +20,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from cashbot.callbacks import AddCb, ImportCb
+from cashbot.callbacks import AddAction, AddCb, ImportAction, ImportCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.context import Context
@@ -34,8 +34,8 @@ from cashbot.services import device_csv
 from cashbot.services.import_csv import ImportPlan, ImportResult, apply_import, plan_import
 from cashbot.services.people import Viewer
 from cashbot.states import ImportCsv
-from cashbot.texts import import_csv as t
 from cashbot.texts import import_csv as ci
+from cashbot.texts import import_csv as t
 from cashbot.texts.common import esc
 from cashbot.texts.import_csv import SIZE_MB
 from cashbot.views import import_csv as views
@@ -63,7 +63,7 @@ def limit_text() -> str:
     return SIZE_MB.format(value=MAX_BYTES // 1_000_000)
 
 
-@router.callback_query(AddCb.filter(F.action == "tpl"))
+@router.callback_query(AddCb.filter(F.action == AddAction.TEMPLATE))
 async def send_template(callback: CallbackQuery, ctx: Context) -> None:
     clock = ctx.clock
     data = device_csv.template_file(clock.today())
@@ -71,7 +71,7 @@ async def send_template(callback: CallbackQuery, ctx: Context) -> None:
     await callback.answer()
 
 
-@router.callback_query(AddCb.filter(F.action == "csv"))
+@router.callback_query(AddCb.filter(F.action == AddAction.CSV))
 async def ask_file(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     settings = ctx.settings
     await forget_upload(state, settings)
@@ -99,8 +99,7 @@ async def receive_file(message: Message, state: FSMContext, bot: Bot, ctx: Conte
         await safe_edit(progress, ci.CHECK_FAILED)
         return
     await state.set_state(ImportCsv.preview)
-    await state.update_data(import_token=token, import_name=document.file_name or "file.csv",
-                            import_update=False)
+    await state.update_data(import_token=token, import_name=document.file_name or "file.csv", import_update=False)
     await show_preview(progress, state, db, clock, settings)
 
 
@@ -110,8 +109,9 @@ async def not_a_file(message: Message) -> None:
     await message.answer(t.ASK_FILE.format(limit=limit_text()))
 
 
-async def show_preview(target: Message, state: FSMContext, db: Db, clock: Clock, settings: Settings,
-                       note: str | None = None) -> None:
+async def show_preview(
+    target: Message, state: FSMContext, db: Db, clock: Clock, settings: Settings, note: str | None = None
+) -> None:
     """Plan the stored upload and draw the preview into `target` (edited in place)."""
     data = await state.get_data()
     token = data["import_token"]
@@ -122,8 +122,7 @@ async def show_preview(target: Message, state: FSMContext, db: Db, clock: Clock,
             await safe_edit(target, t.FILE_GONE)
             return
         await state.update_data(import_count=plan.to_add + plan.to_update, import_plan=plan.fingerprint)
-        text, markup, attachment = views.import_preview(plan, data["import_name"], data["import_update"],
-                                                        token, note)
+        text, markup, attachment = views.import_preview(plan, data["import_name"], data["import_update"], token, note)
         await safe_edit(target, text, markup)
     except Exception:
         log.exception("import: checking %r failed", data.get("import_name"))
@@ -136,34 +135,48 @@ async def show_preview(target: Message, state: FSMContext, db: Db, clock: Clock,
 
 
 @router.callback_query(ImportCb.filter())
-async def preview_button(callback: CallbackQuery, callback_data: ImportCb, state: FSMContext,
-                         ctx: Context) -> None:
+async def preview_button(callback: CallbackQuery, callback_data: ImportCb, state: FSMContext, ctx: Context) -> None:
     db, clock, settings, viewer, notifier = ctx.db, ctx.clock, ctx.settings, ctx.me, ctx.notifier
     data = await state.get_data()
     if await state.get_state() != ImportCsv.preview.state or data.get("import_token") != callback_data.token:
-        if callback_data.action == "cancel" and await state.get_state() == ImportCsv.waiting_file.state:
+        if callback_data.action == ImportAction.CANCEL and await state.get_state() == ImportCsv.waiting_file.state:
             await state.clear()
         await callback.answer(t.STALE)
         return
     await callback.answer()
-    if callback_data.action == "upd":
+    if callback_data.action == ImportAction.TOGGLE_UPDATE:
         await state.update_data(import_update=not data["import_update"])
         await show_preview(callback.message, state, db, clock, settings)
-    elif callback_data.action == "cancel":
+    elif callback_data.action == ImportAction.CANCEL:
         await forget_upload(state, settings)
         await state.clear()
         await safe_edit(callback.message, t.IMPORT_CANCELLED)
-    elif callback_data.action == "go":
+    elif callback_data.action == ImportAction.IMPORT:
         await run_import(callback.message, state, data, db, clock, settings, viewer, notifier)
 
 
-async def run_import(message: Message, state: FSMContext, data: dict, db: Db, clock: Clock,
-                     settings: Settings, viewer: Viewer, notifier: Notifier) -> None:
+async def run_import(
+    message: Message,
+    state: FSMContext,
+    data: dict,
+    db: Db,
+    clock: Clock,
+    settings: Settings,
+    viewer: Viewer,
+    notifier: Notifier,
+) -> None:
     path = upload_path(settings, data["import_token"])
     await safe_edit(message, t.WRITING.format(count=data.get("import_count", "")))
     try:
-        result = await db.run(apply_stored, path, data["import_update"], clock.today(), clock.now(),
-                              viewer.person_id, data.get("import_plan"))
+        result = await db.run(
+            apply_stored,
+            path,
+            data["import_update"],
+            clock.today(),
+            clock.now(),
+            viewer.person_id,
+            data.get("import_plan"),
+        )
     except Exception:  # the write is one transaction: nothing was written
         log.exception("import: writing %r failed", data.get("import_name"))
         await forget_upload(state, settings)
@@ -212,9 +225,11 @@ def plan_stored(path: Path, update_existing: bool, today) -> ImportPlan | None:
     return plan_import(path.read_bytes(), update_existing=update_existing, today=today)
 
 
-def apply_stored(path: Path, update_existing: bool, today, now, actor_id: int,
-                 expected: str | None) -> ImportResult | None:
+def apply_stored(
+    path: Path, update_existing: bool, today, now, actor_id: int, expected: str | None
+) -> ImportResult | None:
     if not path.exists():
         return None
-    return apply_import(path.read_bytes(), update_existing=update_existing, today=today, now=now,
-                        actor_id=actor_id, expected=expected)
+    return apply_import(
+        path.read_bytes(), update_existing=update_existing, today=today, now=now, actor_id=actor_id, expected=expected
+    )

@@ -44,8 +44,11 @@ def page_of(offset: str) -> int | None:
 async def find(query: InlineQuery, ctx: Context, bot: Bot) -> None:
     viewer = ctx.me
     page = page_of(query.offset)
-    found = (await ctx.db.run(service.find, query.query, viewer.person_id, page, PAGE_SIZE)
-             if page is not None else service.InlinePage([], None))
+    found = (
+        await ctx.db.run(service.find, query.query, viewer.person_id, page, PAGE_SIZE)
+        if page is not None
+        else service.InlinePage([], None)
+    )
     me = await bot.me()  # cached by aiogram after the first call
     results = views.results(found.items, viewer.person_id, me.username, ctx.settings.tz, ctx.clock.now())
     next_offset = str(found.next_page) if found.next_page is not None else ""

@@ -19,7 +19,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from cashbot import printing
-from cashbot.callbacks import LabelsCb
+from cashbot.callbacks import LabelsAction, LabelsCb
 from cashbot.context import Context
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers.card import safe_edit
@@ -71,24 +71,26 @@ async def sheet_for_numbers(message: Message, text: str, state: FSMContext, ctx:
     await send_sheet(message, devices, views.what_numbers(ranges), ctx)
 
 
-@router.callback_query(LabelsCb.filter(F.action.in_({"menu", "cats", "num"})))
+@router.callback_query(
+    LabelsCb.filter(F.action.in_({LabelsAction.MENU, LabelsAction.CATEGORIES, LabelsAction.NUMBERS}))
+)
 async def menu_button(callback: CallbackQuery, callback_data: LabelsCb, state: FSMContext, ctx: Context) -> None:
     await callback.answer()
-    if callback_data.action == "menu":
+    if callback_data.action == LabelsAction.MENU:
         await safe_edit(callback.message, *views.menu(ctx.settings.labels))
-    elif callback_data.action == "cats":
+    elif callback_data.action == LabelsAction.CATEGORIES:
         await safe_edit(callback.message, *views.category_picker(await ctx.db.run(catalog.categories_with_counts)))
     else:
         await state.set_state(Labels.numbers)
         await callback.message.answer(t.ASK_NUMBERS)
 
 
-@router.callback_query(LabelsCb.filter(F.action.in_({"all", "cat", "imp"})))
+@router.callback_query(LabelsCb.filter(F.action.in_({LabelsAction.ALL, LabelsAction.CATEGORY, LabelsAction.IMPORTED})))
 async def sheet_button(callback: CallbackQuery, callback_data: LabelsCb, state: FSMContext, ctx: Context) -> None:
     db = ctx.db
-    if callback_data.action == "all":
+    if callback_data.action == LabelsAction.ALL:
         devices, what = await db.run(selection.select_devices), views.what_all()
-    elif callback_data.action == "cat":
+    elif callback_data.action == LabelsAction.CATEGORY:
         name = await db.run(catalog.category_name, callback_data.ref)
         if name is None:
             await callback.answer(t.STALE, show_alert=True)
@@ -106,7 +108,7 @@ async def sheet_button(callback: CallbackQuery, callback_data: LabelsCb, state: 
     await send_sheet(callback.message, devices, what, ctx)
 
 
-@router.callback_query(LabelsCb.filter(F.action == "stk"))
+@router.callback_query(LabelsCb.filter(F.action == LabelsAction.STICKER))
 async def sticker(callback: CallbackQuery, callback_data: LabelsCb, ctx: Context) -> None:
     """The card's [🏷 Наклейка]: the PNG goes as a file, so Telegram does not recompress it."""
     device = await ctx.db.run(selection.device_label, callback_data.ref)
@@ -116,8 +118,10 @@ async def sticker(callback: CallbackQuery, callback_data: LabelsCb, ctx: Context
     await callback.answer()
     label = printing.labels_for([device], link_builder(ctx))[0]
     png = await asyncio.to_thread(printing.sticker_png, label)
-    await callback.message.answer_document(BufferedInputFile(png, t.STICKER_NAME.format(number=device.number)),
-                                           caption=views.sticker_caption(device.number, device.name))
+    await callback.message.answer_document(
+        BufferedInputFile(png, t.STICKER_NAME.format(number=device.number)),
+        caption=views.sticker_caption(device.number, device.name),
+    )
 
 
 def link_builder(ctx: Context):
@@ -134,8 +138,9 @@ async def send_sheet(message: Message, devices: list[LabelDevice], what: str, ct
     labels = printing.labels_for(devices, link_builder(ctx))
     status = await message.answer(views.rendering(len(labels)))
     done = [0]
-    drawing = asyncio.ensure_future(asyncio.to_thread(
-        printing.sheet_pdf, labels, settings.labels, lambda count, _total: done.__setitem__(0, count)))
+    drawing = asyncio.ensure_future(
+        asyncio.to_thread(printing.sheet_pdf, labels, settings.labels, lambda count, _total: done.__setitem__(0, count))
+    )
     shown = 0
     while not drawing.done():
         await asyncio.wait({drawing}, timeout=PROGRESS_EVERY)

@@ -12,7 +12,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from cashbot.callbacks import CategoryCb, DeviceCb, HereCb, MyHistoryCb, PageCb
+from cashbot.callbacks import CategoryCb, DeviceAction, DeviceCb, HereCb, MyHistoryCb, PageCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.context import Context
@@ -162,7 +162,7 @@ async def turn_page(callback: CallbackQuery, callback_data: PageCb, state: FSMCo
     await callback.answer()
 
 
-@router.callback_query(DeviceCb.filter(F.action == "hist"))
+@router.callback_query(DeviceCb.filter(F.action == DeviceAction.HISTORY))
 async def device_history(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
     db, settings = ctx.db, ctx.settings
     try:
@@ -170,8 +170,9 @@ async def device_history(callback: CallbackQuery, callback_data: DeviceCb, ctx: 
     except DeviceNotFound:
         await callback.answer(card_texts.DEVICE_GONE, show_alert=True)
         return
-    await safe_edit(callback.message, *views.device_history(h.number, h.name, h.device_id, h.holders,
-                                                             h.events, settings.tz))
+    await safe_edit(
+        callback.message, *views.device_history(h.number, h.name, h.device_id, h.holders, h.events, settings.tz)
+    )
     await callback.answer()
 
 

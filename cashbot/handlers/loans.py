@@ -15,21 +15,21 @@ from datetime import date, timedelta
 from functools import partial
 
 from aiogram import F
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
-from cashbot.callbacks import DeviceCb, DueCb
+from cashbot import turns
+from cashbot.callbacks import DeviceAction, DeviceCb, DueAction, DueCb
 from cashbot.context import Context
 from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
-from cashbot import turns
 from cashbot.handlers import card
 from cashbot.routing import Blueprint
 from cashbot.services import loans
 from cashbot.services.card import act_or_card, act_then_card
-from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.services.errors import BadDate, BadValue
+from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.states import ExtendDialog, TakeDialog
 from cashbot.texts import loans as t
 from cashbot.texts.common import STALE_BUTTON, esc
@@ -48,8 +48,7 @@ async def retire_prompt(message: Message, state: FSMContext) -> None:
     if prompt_id is None or prompt_id == message.message_id:
         return
     try:
-        await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=prompt_id,
-                                                    reply_markup=None)
+        await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=prompt_id, reply_markup=None)
     except TelegramBadRequest:  # deleted, too old, already without buttons: nothing to tidy
         pass
 
@@ -68,14 +67,16 @@ async def dialog_device(state: FSMContext, device_id: int, *states) -> int | Non
     return None if data is None else device_id
 
 
-async def open_dialog(callback: CallbackQuery, state: FSMContext, first_state, device_id: int,
-                      text: str, markup) -> None:
+async def open_dialog(
+    callback: CallbackQuery, state: FSMContext, first_state, device_id: int, text: str, markup
+) -> None:
     """Ask a dialog's first question; remember the card that started it (double clicks) and
     the question (its buttons are retired once answered)."""
     prompt = await callback.message.answer(text, reply_markup=markup)
     await state.set_state(first_state)
-    await state.set_data({"device_id": device_id, "prompt_id": prompt.message_id,
-                          "from_id": callback.message.message_id})
+    await state.set_data(
+        {"device_id": device_id, "prompt_id": prompt.message_id, "from_id": callback.message.message_id}
+    )
     await callback.answer()
 
 
@@ -103,19 +104,18 @@ async def start_take(callback: CallbackQuery, device_id: int, state: FSMContext,
         return
     checked = await ctx.db.run(act_or_card, loans.ensure_can_take, device_id, ctx.me.person_id)
     if checked.error is not None:
-        await card.show(ctx, callback.message, checked.card, v.refusal_note(checked.error, ctx.settings.tz),
-                        edit=True)
+        await card.show(ctx, callback.message, checked.card, v.refusal_note(checked.error, ctx.settings.tz), edit=True)
         await callback.answer()
         return
     await open_dialog(callback, state, TakeDialog.due, device_id, *v.ask_due_take(checked.result))
 
 
-@router.callback_query(DeviceCb.filter(F.action == "take"))
+@router.callback_query(DeviceCb.filter(F.action == DeviceAction.TAKE))
 async def take_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, ctx: Context) -> None:
     await start_take(callback, callback_data.device_id, state, ctx)
 
 
-@router.callback_query(DueCb.filter(F.action == "due"))
+@router.callback_query(DueCb.filter(F.action == DueAction.DUE))
 async def due_button(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, ctx: Context) -> None:
     device_id = await dialog_device(state, callback_data.device_id, TakeDialog.due, ExtendDialog.due)
     if device_id is None:
@@ -158,7 +158,7 @@ async def date_chosen(message: Message, due: date | None, state: FSMContext, ctx
     await state.update_data(due=due_iso, prompt_id=prompt.message_id)
 
 
-@router.callback_query(DueCb.filter(F.action == "skip"))
+@router.callback_query(DueCb.filter(F.action == DueAction.SKIP))
 async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, ctx: Context) -> None:
     if await dialog_device(state, callback_data.device_id, TakeDialog.location) is None:
         await callback.answer(STALE_BUTTON)
@@ -183,8 +183,7 @@ async def not_text_in_dialog(message: Message, raw_state: str | None) -> None:
     await message.answer(t.LOCATION_NOT_TEXT if raw_state == TakeDialog.location.state else t.DATE_NOT_TEXT)
 
 
-async def finish_take(message: Message, location: str | None, state: FSMContext, ctx: Context, *,
-                      edit: bool) -> None:
+async def finish_take(message: Message, location: str | None, state: FSMContext, ctx: Context, *, edit: bool) -> None:
     data = await state.get_data()
     device_id, due = data["device_id"], date.fromisoformat(data["due"]) if data.get("due") else None
     take = partial(loans.take, due_on=due, location=location, today=ctx.clock.today(), now=ctx.clock.now())
@@ -200,13 +199,12 @@ async def finish_take(message: Message, location: str | None, state: FSMContext,
     await card.show(ctx, message, done.card, note, edit=edit)
 
 
-@router.callback_query(DueCb.filter(F.action == "cancel"))
+@router.callback_query(DueCb.filter(F.action == DueAction.CANCEL))
 async def dialog_cancelled(callback: CallbackQuery, callback_data: DueCb, state: FSMContext) -> None:
-    await cancel_dialog(callback, state, callback_data.device_id, TakeDialog.due, TakeDialog.location,
-                        ExtendDialog.due)
+    await cancel_dialog(callback, state, callback_data.device_id, TakeDialog.due, TakeDialog.location, ExtendDialog.due)
 
 
-@router.callback_query(DeviceCb.filter(F.action.in_({"ret", "rret"})))
+@router.callback_query(DeviceCb.filter(F.action.in_({DeviceAction.RETURN, DeviceAction.REMINDER_RETURN})))
 async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Context) -> None:
     give_back = partial(loans.return_device, now=ctx.clock.now(), hold_hours=ctx.settings.queue.hold_hours)
     done = await ctx.db.run(act_then_card, give_back, callback_data.device_id, ctx.me.person_id)
@@ -219,11 +217,11 @@ async def return_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: 
         turns.offer_turn(done.result.offer, ctx.notifier, ctx.db, ctx.settings, ctx.clock)
     # From a reminder ("rret") the card comes as a new message: the reminder keeps the
     # buttons of the holder's other devices.
-    await card.show(ctx, callback.message, done.card, note, edit=callback_data.action == "ret")
+    await card.show(ctx, callback.message, done.card, note, edit=callback_data.action == DeviceAction.RETURN)
     await callback.answer()
 
 
-@router.callback_query(DeviceCb.filter(F.action.in_({"ext", "rext"})))
+@router.callback_query(DeviceCb.filter(F.action.in_({DeviceAction.EXTEND, DeviceAction.REMINDER_EXTEND})))
 async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: FSMContext, ctx: Context) -> None:
     device_id = callback_data.device_id
     if await pressed_again(callback, device_id, state, ExtendDialog.due):
@@ -233,15 +231,19 @@ async def extend_pressed(callback: CallbackQuery, callback_data: DeviceCb, state
     if checked.error is not None:
         # Refused from a reminder ("rext"): the card comes as a new message, like [Вернул]'s,
         # so the reminder keeps the buttons of the holder's other devices.
-        await card.show(ctx, callback.message, checked.card, v.refusal_note(checked.error, ctx.settings.tz),
-                        edit=callback_data.action == "ext")
+        await card.show(
+            ctx,
+            callback.message,
+            checked.card,
+            v.refusal_note(checked.error, ctx.settings.tz),
+            edit=callback_data.action == DeviceAction.EXTEND,
+        )
         await callback.answer()
         return
     await open_dialog(callback, state, ExtendDialog.due, device_id, *v.ask_due_extend(checked.result))
 
 
-async def finish_extend(message: Message, due: date | None, state: FSMContext, ctx: Context, *,
-                        edit: bool) -> None:
+async def finish_extend(message: Message, due: date | None, state: FSMContext, ctx: Context, *, edit: bool) -> None:
     device_id, me = (await state.get_data())["device_id"], ctx.me
     extend = partial(loans.extend, due_on=due, today=ctx.clock.today(), now=ctx.clock.now())
     done = await ctx.db.run(act_then_card, extend, device_id, me.person_id)
@@ -251,8 +253,11 @@ async def finish_extend(message: Message, due: date | None, state: FSMContext, c
         result = done.result
         note = v.extended_note(result.due_on)
         for person in result.waiting:
-            ctx.notifier.post(person.telegram_id, v.waiting_new_due(result.device, me.full_name, result.due_on),
-                              v.open_card_markup(device_id))
+            ctx.notifier.post(
+                person.telegram_id,
+                v.waiting_new_due(result.device, me.full_name, result.due_on),
+                v.open_card_markup(device_id),
+            )
     if not edit:
         await retire_prompt(message, state)
     await state.clear()

@@ -16,6 +16,8 @@ def pressed_message(callback: CallbackQuery) -> Message:
     """`callback.message`, narrowed to the `Message` a handler can edit or reply to."""
     message = callback.message
     if not isinstance(message, Message):
-        raise TypeError(f"callback {callback.id} reached a handler without an accessible message; "
-                        "middlewares.PrivateChatsOnly should have answered it as stale")
+        raise TypeError(
+            f"callback {callback.id} reached a handler without an accessible message; "
+            "middlewares.PrivateChatsOnly should have answered it as stale"
+        )
     return message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher, F
 from aiogram.fsm.context import FSMContext
@@ -11,8 +11,8 @@ from aiogram.types import CallbackQuery, Chat, Message, Update, User
 from cashbot.callbacks import ApprovalCb
 from cashbot.context import Context
 from cashbot.db.models import PersonStatus
-from cashbot.menus import set_admin_menu
 from cashbot.filters import Admin, Known, NotActive, OnLoop
+from cashbot.menus import set_admin_menu
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
 from cashbot.services import people
@@ -28,15 +28,17 @@ router = Blueprint(name="registration")
 router.message.filter(NotActive())
 router.callback_query.filter(NotActive())
 
-_STATUS_REPLY = {PersonStatus.PENDING: t.STILL_WAITING, PersonStatus.REJECTED: t.REJECTED,
-                 PersonStatus.BLOCKED: t.BLOCKED}
+_STATUS_REPLY = {
+    PersonStatus.PENDING: t.STILL_WAITING,
+    PersonStatus.REJECTED: t.REJECTED,
+    PersonStatus.BLOCKED: t.BLOCKED,
+}
 
 
 @router.callback_query()
 async def not_yet(callback: CallbackQuery, ctx: Context) -> None:
     viewer = ctx.viewer
-    await callback.answer(_STATUS_REPLY.get(viewer.status if viewer else "", t.ASK_EMAIL_AGAIN),
-                          show_alert=True)
+    await callback.answer(_STATUS_REPLY.get(viewer.status if viewer else "", t.ASK_EMAIL_AGAIN), show_alert=True)
 
 
 @router.message(Known())
@@ -46,16 +48,23 @@ async def known_but_inactive(message: Message, ctx: Context) -> None:
 
 
 @router.message(OnLoop(F.text.regexp(r"^\S*@\S*$")))
-async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher: Dispatcher,
-                      ctx: Context) -> None:
+async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher: Dispatcher, ctx: Context) -> None:
     db, settings, clock, notifier = ctx.db, ctx.settings, ctx.clock, ctx.notifier
     user = message.from_user
     first = (await state.get_data()).get("first_message")
     try:
         result = await db.run(
-            people.register, user.id, user.full_name, user.username, message.text, first,
-            open_access=settings.access.mode == "open", admin_ids=settings.admins,
-            allowed_domains=settings.access.email_domains, now=clock.now())
+            people.register,
+            user.id,
+            user.full_name,
+            user.username,
+            message.text,
+            first,
+            open_access=settings.access.mode == "open",
+            admin_ids=settings.admins,
+            allowed_domains=settings.access.email_domains,
+            now=clock.now(),
+        )
     except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
         await message.answer(email_problem(error, t))
         return
@@ -87,8 +96,10 @@ async def stranger(message: Message, state: FSMContext) -> None:
 
 def approval_request(viewer: Viewer, linked_devices: int):
     text = t.ADMIN_NEW_REQUEST.format(
-        name=esc(viewer.full_name), email=esc(viewer.email),
-        username="@" + esc(viewer.username) if viewer.username else t.NO_USERNAME)
+        name=esc(viewer.full_name),
+        email=esc(viewer.email),
+        username="@" + esc(viewer.username) if viewer.username else t.NO_USERNAME,
+    )
     if linked_devices:
         text += t.ADMIN_REQUEST_HAS_DEVICES.format(count=linked_devices)
     kb = InlineKeyboardBuilder()
@@ -99,9 +110,13 @@ def approval_request(viewer: Viewer, linked_devices: int):
 
 async def replay(dispatcher: Dispatcher, bot: Bot, telegram_id: int, full_name: str, text: str) -> None:
     """Answer the message that started registration as if it had just been sent."""
-    message = Message(message_id=0, date=datetime.now(timezone.utc), text=text,
-                      chat=Chat(id=telegram_id, type="private"),
-                      from_user=User(id=telegram_id, is_bot=False, first_name=full_name or "—"))
+    message = Message(
+        message_id=0,
+        date=datetime.now(UTC),
+        text=text,
+        chat=Chat(id=telegram_id, type="private"),
+        from_user=User(id=telegram_id, is_bot=False, first_name=full_name or "—"),
+    )
     await dispatcher.feed_update(bot, Update(update_id=0, message=message))
 
 
@@ -110,11 +125,13 @@ approval_router.callback_query.filter(Admin())
 
 
 @approval_router.callback_query(ApprovalCb.filter())
-async def decide(callback: CallbackQuery, callback_data: ApprovalCb, bot: Bot, dispatcher: Dispatcher,
-                 ctx: Context) -> None:
+async def decide(
+    callback: CallbackQuery, callback_data: ApprovalCb, bot: Bot, dispatcher: Dispatcher, ctx: Context
+) -> None:
     viewer, db, clock, notifier = ctx.me, ctx.db, ctx.clock, ctx.notifier
-    person, first, changed = await db.run(people.decide, callback_data.person_id,
-                                          callback_data.approve, viewer.person_id, clock.now())
+    person, first, changed = await db.run(
+        people.decide, callback_data.person_id, callback_data.approve, viewer.person_id, clock.now()
+    )
     if not changed:
         await callback.answer(t.ADMIN_ALREADY_DECIDED.format(status=person.status), show_alert=True)
         await callback.message.edit_reply_markup(reply_markup=None)
@@ -125,11 +142,13 @@ async def decide(callback: CallbackQuery, callback_data: ApprovalCb, bot: Bot, d
     await notify_decision(person, first, callback_data.approve, notifier, dispatcher, bot)
 
 
-async def notify_decision(person: PersonBrief, first: str | None, approved: bool, notifier: Notifier,
-                          dispatcher: Dispatcher, bot: Bot) -> None:
+async def notify_decision(
+    person: PersonBrief, first: str | None, approved: bool, notifier: Notifier, dispatcher: Dispatcher, bot: Bot
+) -> None:
     if not approved:
         notifier.post(person.telegram_id, t.REJECTED)
         return
+
     async def welcome() -> None:
         await notifier.deliver(person.telegram_id, t.APPROVED)
         if first:

@@ -26,6 +26,7 @@ router.message.filter(ActiveUser())
 first_router = Blueprint(name="search-first")
 first_router.message.filter(ActiveUser())
 
+
 @router.message(CommandStart())
 async def welcome(message: Message) -> None:
     """/start without a device link (those are answered by the card router)."""

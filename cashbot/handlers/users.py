@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from cashbot import turns
-from cashbot.callbacks import PersonAdminCb
+from cashbot.callbacks import PersonAdminAction, PersonAdminCb
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.context import Context
@@ -23,14 +23,20 @@ from cashbot.routing import Blueprint
 from cashbot.services import people
 from cashbot.services import users as users_service
 from cashbot.services.errors import (
-    BadValue, CannotChangeSelf, EmailDomainNotAllowed, EmailTaken, InvalidEmail, PersonHoldsDevices, PersonNotFound,
+    BadValue,
+    CannotChangeSelf,
+    EmailDomainNotAllowed,
+    EmailTaken,
+    InvalidEmail,
+    PersonHoldsDevices,
+    PersonNotFound,
 )
 from cashbot.services.queue import OfferChange
 from cashbot.states import EditPerson, UsersSearch
 from cashbot.texts import users as t
 from cashbot.texts.common import esc
-from cashbot.views.format import email_problem, field_problem
 from cashbot.views import users as v
+from cashbot.views.format import email_problem, field_problem
 
 router = Blueprint(name="users")
 router.message.filter(Admin())
@@ -50,8 +56,7 @@ async def _card(person_id: int, db: Db, settings: Settings, note: str | None = N
     return v.person_card(card, settings.tz, note, page)
 
 
-def tell_offers(offers: list[OfferChange], notifier: Notifier, db: Db, settings: Settings,
-                clock: Clock) -> None:
+def tell_offers(offers: list[OfferChange], notifier: Notifier, db: Db, settings: Settings, clock: Clock) -> None:
     """Reservations that moved on because someone lost their queue places."""
     for change in offers:
         turns.announce(change, notifier, db, settings, clock, timed_out=False)
@@ -75,9 +80,8 @@ async def search_text(message: Message, state: FSMContext, ctx: Context) -> None
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(PersonAdminCb.filter(F.action == "page"))
-async def page(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext,
-               ctx: Context) -> None:
+@router.callback_query(PersonAdminCb.filter(F.action == PersonAdminAction.PAGE))
+async def page(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext, ctx: Context) -> None:
     db, settings = ctx.db, ctx.settings
     if callback_data.page < 0:  # "all": forget the query
         await state.update_data({QUERY_KEY: None})
@@ -86,14 +90,14 @@ async def page(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSM
     await callback.answer()
 
 
-@router.callback_query(PersonAdminCb.filter(F.action == "find"))
+@router.callback_query(PersonAdminCb.filter(F.action == PersonAdminAction.FIND))
 async def find(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(UsersSearch.query)
     await callback.message.answer(t.ASK_QUERY)
     await callback.answer()
 
 
-@router.callback_query(PersonAdminCb.filter(F.action == "open"))
+@router.callback_query(PersonAdminCb.filter(F.action == PersonAdminAction.OPEN))
 async def open_person(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
     db, settings = ctx.db, ctx.settings
     try:
@@ -105,14 +109,16 @@ async def open_person(callback: CallbackQuery, callback_data: PersonAdminCb, ctx
     await callback.answer()
 
 
-@router.callback_query(PersonAdminCb.filter(F.action.in_({"ok", "no"})))
-async def decide(callback: CallbackQuery, callback_data: PersonAdminCb, bot: Bot, dispatcher: Dispatcher,
-                 ctx: Context) -> None:
+@router.callback_query(PersonAdminCb.filter(F.action.in_({PersonAdminAction.APPROVE, PersonAdminAction.REJECT})))
+async def decide(
+    callback: CallbackQuery, callback_data: PersonAdminCb, bot: Bot, dispatcher: Dispatcher, ctx: Context
+) -> None:
     viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
-    approve = callback_data.action == "ok"
+    approve = callback_data.action == PersonAdminAction.APPROVE
     try:
-        person, first, changed = await db.run(people.decide, callback_data.person_id, approve,
-                                              viewer.person_id, clock.now())
+        person, first, changed = await db.run(
+            people.decide, callback_data.person_id, approve, viewer.person_id, clock.now()
+        )
     except PersonNotFound:
         await callback.answer(t.PERSON_GONE, show_alert=True)
         return
@@ -123,16 +129,15 @@ async def decide(callback: CallbackQuery, callback_data: PersonAdminCb, bot: Bot
         await notify_decision(person, first, approve, notifier, dispatcher, bot)
 
 
-@router.callback_query(PersonAdminCb.filter(F.action.in_({"email", "comment"})))
-async def ask_edit(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext,
-                   ctx: Context) -> None:
+@router.callback_query(PersonAdminCb.filter(F.action.in_({PersonAdminAction.EMAIL, PersonAdminAction.COMMENT})))
+async def ask_edit(callback: CallbackQuery, callback_data: PersonAdminCb, state: FSMContext, ctx: Context) -> None:
     db = ctx.db
     try:
         person = await db.run(people.get_brief, callback_data.person_id)
     except PersonNotFound:
         await callback.answer(t.PERSON_GONE, show_alert=True)
         return
-    is_email = callback_data.action == "email"
+    is_email = callback_data.action == PersonAdminAction.EMAIL
     await state.set_state(EditPerson.email if is_email else EditPerson.comment)
     await state.update_data(person_id=person.person_id)
     await callback.message.answer((t.ASK_EMAIL if is_email else t.ASK_COMMENT).format(name=esc(v.display_name(person))))
@@ -144,8 +149,14 @@ async def email_given(message: Message, state: FSMContext, ctx: Context) -> None
     viewer, db, settings, clock = ctx.me, ctx.db, ctx.settings, ctx.clock
     person_id = (await state.get_data()).get("person_id", 0)
     try:
-        await db.run(users_service.set_email, person_id, message.text, settings.access.email_domains,
-                     actor_id=viewer.person_id, now=clock.now())
+        await db.run(
+            users_service.set_email,
+            person_id,
+            message.text,
+            settings.access.email_domains,
+            actor_id=viewer.person_id,
+            now=clock.now(),
+        )
     except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
         await message.answer(email_problem(error, t))
         return
@@ -183,16 +194,21 @@ async def send_text_please(message: Message) -> None:
     await message.answer(t.SEND_TEXT)
 
 
-@router.callback_query(PersonAdminCb.filter(F.action.in_({"block", "unblock"})))
+@router.callback_query(PersonAdminCb.filter(F.action.in_({PersonAdminAction.BLOCK, PersonAdminAction.UNBLOCK})))
 async def block(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
     viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
-    blocking = callback_data.action == "block"
+    blocking = callback_data.action == PersonAdminAction.BLOCK
     try:
-        change = await db.run(users_service.set_blocked, callback_data.person_id, blocking,
-                              actor_id=viewer.person_id, now=clock.now(), hold_hours=settings.queue.hold_hours)
+        change = await db.run(
+            users_service.set_blocked,
+            callback_data.person_id,
+            blocking,
+            actor_id=viewer.person_id,
+            now=clock.now(),
+            hold_hours=settings.queue.hold_hours,
+        )
     except (PersonNotFound, CannotChangeSelf) as error:
-        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
-                              show_alert=True)
+        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE, show_alert=True)
         return
     note = (t.BLOCKED if blocking else t.UNBLOCKED) if change.changed else t.NOTHING_CHANGED
     await safe_edit(callback.message, *await _card(change.person.person_id, db, settings, note))
@@ -202,18 +218,16 @@ async def block(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Cont
         tell_offers(change.offers, notifier, db, settings, clock)
 
 
-async def _refuse_delete(callback: CallbackQuery, error: Exception, person_id: int, db: Db,
-                         settings: Settings) -> None:
+async def _refuse_delete(callback: CallbackQuery, error: Exception, person_id: int, db: Db, settings: Settings) -> None:
     """The same refusal before the confirmation and on it (things may change in between)."""
     if isinstance(error, PersonHoldsDevices):
         await safe_edit(callback.message, *await _card(person_id, db, settings, v.holds_devices(error.devices)))
         await callback.answer()
     else:
-        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE,
-                              show_alert=True)
+        await callback.answer(t.CANNOT_SELF if isinstance(error, CannotChangeSelf) else t.PERSON_GONE, show_alert=True)
 
 
-@router.callback_query(PersonAdminCb.filter(F.action == "del"))
+@router.callback_query(PersonAdminCb.filter(F.action == PersonAdminAction.DELETE))
 async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
     """Refusals come before the confirmation: asking "delete?" only to say "no" after is a trap."""
     viewer, db, settings = ctx.me, ctx.db, ctx.settings
@@ -226,17 +240,23 @@ async def ask_delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx:
     await callback.answer()
 
 
-@router.callback_query(PersonAdminCb.filter(F.action == "delok"))
+@router.callback_query(PersonAdminCb.filter(F.action == PersonAdminAction.CONFIRM_DELETE))
 async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Context) -> None:
     viewer, db, clock, settings, notifier = ctx.me, ctx.db, ctx.clock, ctx.settings, ctx.notifier
     try:
-        change = await db.run(users_service.delete_person, callback_data.person_id, actor_id=viewer.person_id,
-                              now=clock.now(), hold_hours=settings.queue.hold_hours)
+        change = await db.run(
+            users_service.delete_person,
+            callback_data.person_id,
+            actor_id=viewer.person_id,
+            now=clock.now(),
+            hold_hours=settings.queue.hold_hours,
+        )
     except (PersonHoldsDevices, PersonNotFound, CannotChangeSelf) as error:
         await _refuse_delete(callback, error, callback_data.person_id, db, settings)
         return
-    await safe_edit(callback.message, t.PERSON_DELETED.format(name=esc(v.display_name(change.person))),
-                    v.back_to_list())
+    await safe_edit(
+        callback.message, t.PERSON_DELETED.format(name=esc(v.display_name(change.person))), v.back_to_list()
+    )
     await callback.answer()
     notifier.post(change.person.telegram_id, t.TOLD_DELETED)
     tell_offers(change.offers, notifier, db, settings, clock)

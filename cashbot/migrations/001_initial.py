@@ -160,6 +160,16 @@ def migrate(migrator, database, *, fake=False):
 
 
 def rollback(migrator, database, *, fake=False):
-    for table in ("fsm_state", "scheduled_runs", "reminder_deliveries", "events", "handovers",
-                  "queue_entries", "loans", "devices", "categories", "people"):
+    for table in (
+        "fsm_state",
+        "scheduled_runs",
+        "reminder_deliveries",
+        "events",
+        "handovers",
+        "queue_entries",
+        "loans",
+        "devices",
+        "categories",
+        "people",
+    ):
         migrator.sql(f"DROP TABLE IF EXISTS {table}")

@@ -24,11 +24,9 @@ Sharp edge: a future migration that rebuilds `devices` (new table, copy, DROP, R
 these triggers with the old table: it must create them again (TRIGGERS below) and refill.
 """
 
-TABLE = ("CREATE VIRTUAL TABLE devices_fts USING fts5("
-         "search_text, tokenize = 'trigram case_sensitive 1')")
+TABLE = "CREATE VIRTUAL TABLE devices_fts USING fts5(search_text, tokenize = 'trigram case_sensitive 1')"
 
-FILL = ("INSERT INTO devices_fts (rowid, search_text) "
-        "SELECT number, search_text FROM devices WHERE deleted_at IS NULL")
+FILL = "INSERT INTO devices_fts (rowid, search_text) SELECT number, search_text FROM devices WHERE deleted_at IS NULL"
 
 TRIGGERS = [
     """

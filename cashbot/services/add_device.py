@@ -51,12 +51,24 @@ def category_by_name(name: str) -> tuple[int, str] | None:
     return (category.id, category.name) if category else None
 
 
-def create_device(*, number: int | str, serial: str, name: str, category_id: int | None = None,
-                  new_category: str | None = None, firmware: str | None = None,
-                  registered_on: date | str | None = None, comment: str | None = None,
-                  location: str | None = None, holder_person_id: int | None = None,
-                  holder_email: str | None = None, due_on: date | str | None = None,
-                  today: date, now: datetime, actor_id: int | None) -> CreatedDevice:
+def create_device(
+    *,
+    number: int | str,
+    serial: str,
+    name: str,
+    category_id: int | None = None,
+    new_category: str | None = None,
+    firmware: str | None = None,
+    registered_on: date | str | None = None,
+    comment: str | None = None,
+    location: str | None = None,
+    holder_person_id: int | None = None,
+    holder_email: str | None = None,
+    due_on: date | str | None = None,
+    today: date,
+    now: datetime,
+    actor_id: int | None,
+) -> CreatedDevice:
     """Add a device (and its category, its holder's invitation, its loan) in one go.
 
     Every value is cleaned by services/fields.py (the dialog's answers were cleaned already;
@@ -79,15 +91,32 @@ def create_device(*, number: int | str, serial: str, name: str, category_id: int
             category = _category(category_id, new_category, now, actor_id)
             holder = _holder(holder_person_id, holder_email, now, actor_id)
             device = Device.create(
-                number=number, serial=serial, name=name, category=category, firmware=firmware,
-                registered_on=registered_on, comment=comment, location=location,
-                search_text=fold(name, serial, category.name), created_at=now, updated_at=now)
-            record("device_added", now, actor_id=actor_id, device_id=device.id, number=number,
-                   name=name, source="dialog")
+                number=number,
+                serial=serial,
+                name=name,
+                category=category,
+                firmware=firmware,
+                registered_on=registered_on,
+                comment=comment,
+                location=location,
+                search_text=fold(name, serial, category.name),
+                created_at=now,
+                updated_at=now,
+            )
+            record(
+                "device_added", now, actor_id=actor_id, device_id=device.id, number=number, name=name, source="dialog"
+            )
             if holder is not None:
                 start_loan(device.id, holder.id, due_on=due_on, location=None, now=now)
-                record("assigned", now, actor_id=actor_id, device_id=device.id, person_id=holder.id,
-                       due_on=due_on, source="dialog")
+                record(
+                    "assigned",
+                    now,
+                    actor_id=actor_id,
+                    device_id=device.id,
+                    person_id=holder.id,
+                    due_on=due_on,
+                    source="dialog",
+                )
     except IntegrityError:  # a writer outside this process won the race for the number/serial
         _check_unique(number, serial)
         raise

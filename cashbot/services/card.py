@@ -7,9 +7,10 @@ Drawing it for a viewer (text and keyboard, sent or edited) is handlers/card.py'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from cashbot.db.models import Device, Loan, QueueEntry, database_proxy
 from cashbot.services.catalog import SHOWN_NAME_SQL, device_id_by_number
@@ -55,9 +56,12 @@ class DeviceCard:
 # statements with peewee cost many times running them on the database thread (see
 # benchmarks/README.md, hot paths), so they are written once as SQL; values still go through
 # the models' own field converters.
-_CARD_SQL = """
+_CARD_SQL = (
+    """
 SELECT d.id, d.number, d.name, c.name, d.serial, d.firmware, d.registered_on, d.comment,
-       d.location, l.id, p.id, """ + SHOWN_NAME_SQL.format(p="p") + """, p.username, p.email,
+       d.location, l.id, p.id, """
+    + SHOWN_NAME_SQL.format(p="p")
+    + """, p.username, p.email,
        l.taken_at, l.due_on, l.location, p.status != 'invited',
        CASE WHEN l.id IS NOT NULL THEN
            (SELECT t.full_name FROM handovers h JOIN people t ON t.id = h.to_person_id
@@ -68,6 +72,7 @@ LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
 LEFT JOIN people p ON p.id = l.person_id
 WHERE d.id = ? AND d.deleted_at IS NULL
 """
+)
 _CARD_QUEUE_SQL = """
 SELECT q.person_id, q.offered_at, q.offer_expires_at, p.full_name
 FROM queue_entries q JOIN people p ON p.id = q.person_id
@@ -81,19 +86,54 @@ def device_card(device_id: int, viewer_person_id: int | None) -> DeviceCard:
     row = database_proxy.execute_sql(_CARD_SQL, (device_id,)).fetchone()
     if row is None:
         raise DeviceNotFound()
-    (_, number, name, category, serial, firmware, registered_on, comment, location,
-     loan_id, holder_id, holder_name, username, email, taken_at, due_on, loan_location, registered,
-     handover_to) = row
+    (
+        _,
+        number,
+        name,
+        category,
+        serial,
+        firmware,
+        registered_on,
+        comment,
+        location,
+        loan_id,
+        holder_id,
+        holder_name,
+        username,
+        email,
+        taken_at,
+        due_on,
+        loan_location,
+        registered,
+        handover_to,
+    ) = row
     queue = database_proxy.execute_sql(_CARD_QUEUE_SQL, (device_id,)).fetchall()
     offer = next((entry for entry in queue if entry[1] is not None), None)
     my_position = next((i for i, entry in enumerate(queue, 1) if entry[0] == viewer_person_id), None)
     holder = None
     if loan_id is not None:
-        holder = Holder(holder_id, holder_name, username, email, Loan.taken_at.python_value(taken_at),
-                        Loan.due_on.python_value(due_on), loan_location, bool(registered))
+        holder = Holder(
+            holder_id,
+            holder_name,
+            username,
+            email,
+            Loan.taken_at.python_value(taken_at),
+            Loan.due_on.python_value(due_on),
+            loan_location,
+            bool(registered),
+        )
     return DeviceCard(
-        device_id, number, name, category, serial, firmware, Device.registered_on.python_value(registered_on),
-        comment, location, holder, len(queue),
+        device_id,
+        number,
+        name,
+        category,
+        serial,
+        firmware,
+        Device.registered_on.python_value(registered_on),
+        comment,
+        location,
+        holder,
+        len(queue),
         offer[3] if offer else None,
         bool(offer and offer[0] == viewer_person_id),
         QueueEntry.offer_expires_at.python_value(offer[2]) if offer else None,
@@ -133,8 +173,7 @@ def act_or_card(action: Callable[[int, int], T], device_id: int, person_id: int)
     return _act(action, device_id, person_id, card_always=False)
 
 
-def _act(action: Callable[[int, int], T], device_id: int, person_id: int, *,
-         card_always: bool) -> AfterAction[T]:
+def _act(action: Callable[[int, int], T], device_id: int, person_id: int, *, card_always: bool) -> AfterAction[T]:
     result: T | None
     try:
         result, error = action(device_id, person_id), None

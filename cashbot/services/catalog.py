@@ -16,7 +16,6 @@ from cashbot.db.models import Category, Device, Event, Loan, Person, QueueEntry,
 from cashbot.services.common import clamp_page, fold
 from cashbot.services.errors import DeviceNotFound
 
-
 # How a person is named on screens: the name Telegram gave, else the e-mail (someone invited
 # by an import or an assignment has no name until they register). '' only if neither.
 SHOWN_NAME_SQL = "COALESCE(NULLIF({p}.full_name, ''), {p}.email, '')"
@@ -106,20 +105,27 @@ def paged(query, page: int, page_size: int, total: int, to_item) -> Page:
 # Lists (search results, /all, a category) are the busiest screens after the card: like the
 # card, their two statements are constant SQL, because building them with peewee cost about
 # as much as the search itself (benchmarks/README.md). `{where}` is one of _LIST_FILTERS.
-_LIST_COLUMNS = """
+_LIST_COLUMNS = (
+    """
 SELECT d.id, d.number, d.name, c.name,
-       CASE WHEN l.id IS NOT NULL THEN """ + SHOWN_NAME_SQL.format(p="p") + """ END, l.due_on, o.id
+       CASE WHEN l.id IS NOT NULL THEN """
+    + SHOWN_NAME_SQL.format(p="p")
+    + """ END, l.due_on, o.id
 FROM {source}
 JOIN categories c ON c.id = d.category_id
 LEFT JOIN loans l ON l.device_id = d.id AND l.returned_at IS NULL
 LEFT JOIN people p ON p.id = l.person_id
 LEFT JOIN queue_entries o ON o.device_id = d.id AND o.offered_at IS NOT NULL
 """
-_LIST_PAGE_SQL = _LIST_COLUMNS.format(source="devices d") + """
+)
+_LIST_PAGE_SQL = (
+    _LIST_COLUMNS.format(source="devices d")
+    + """
 WHERE d.deleted_at IS NULL AND {where}
 ORDER BY d.number
 LIMIT ? OFFSET ?
 """
+)
 _LIST_COUNT_SQL = "SELECT COUNT(*) FROM devices d WHERE d.deleted_at IS NULL AND {where}"
 _LIST_FILTERS = {
     "number": "d.number = ?",
@@ -136,14 +142,20 @@ _LIST_FILTERS = {
 # out one page of numbers in list order; only that page is joined back. `instr` read every
 # row for the count (see benchmarks/README.md, hot paths).
 _INDEX_COUNT_SQL = "SELECT COUNT(*) FROM devices_fts WHERE devices_fts MATCH ?"
-_INDEX_PAGE_SQL = """
+_INDEX_PAGE_SQL = (
+    """
 WITH hit AS (SELECT rowid AS number FROM devices_fts WHERE devices_fts MATCH ?
              ORDER BY rowid LIMIT ? OFFSET ?)
-""" + _LIST_COLUMNS.format(source="hit JOIN devices d ON d.number = hit.number AND d.deleted_at IS NULL") + """
+"""
+    + _LIST_COLUMNS.format(source="hit JOIN devices d ON d.number = hit.number AND d.deleted_at IS NULL")
+    + """
 ORDER BY d.number
 """
-_LIST_SQL = {kind: (_LIST_COUNT_SQL.format(where=where), _LIST_PAGE_SQL.format(where=where))
-             for kind, where in _LIST_FILTERS.items()}
+)
+_LIST_SQL = {
+    kind: (_LIST_COUNT_SQL.format(where=where), _LIST_PAGE_SQL.format(where=where))
+    for kind, where in _LIST_FILTERS.items()
+}
 _LIST_SQL["index"] = (_INDEX_COUNT_SQL, _INDEX_PAGE_SQL)
 INDEXED_NEEDLE = 3  # the trigram index finds nothing shorter: such needles use instr
 
@@ -153,8 +165,10 @@ def _items(kind: str, value: object, page: int, page_size: int) -> Page:
     total = database_proxy.execute_sql(count_sql, (value,)).fetchone()[0]
     page, pages = clamp_page(page, total, page_size)
     rows = database_proxy.execute_sql(page_sql, (value, page_size, page * page_size)).fetchall() if total else []
-    items = [DeviceItem(device_id, number, name, category, holder, _as_date(due_on), offer_id is not None)
-             for device_id, number, name, category, holder, due_on, offer_id in rows]
+    items = [
+        DeviceItem(device_id, number, name, category, holder, _as_date(due_on), offer_id is not None)
+        for device_id, number, name, category, holder, due_on, offer_id in rows
+    ]
     return Page(items, total, page, pages)
 
 
@@ -227,9 +241,12 @@ def list_devices(page: int, page_size: int, category_id: int | None = None) -> P
 
 def categories_with_counts() -> list[CategoryCount]:
     count = fn.COUNT(Device.id)
-    rows = (Category.select(Category.id, Category.name, count.alias("n"))
-            .join(Device, JOIN.LEFT_OUTER, on=(Device.category == Category.id) & Device.deleted_at.is_null())
-            .group_by(Category.id).order_by(Category.name))
+    rows = (
+        Category.select(Category.id, Category.name, count.alias("n"))
+        .join(Device, JOIN.LEFT_OUTER, on=(Device.category == Category.id) & Device.deleted_at.is_null())
+        .group_by(Category.id)
+        .order_by(Category.name)
+    )
     return [CategoryCount(r.id, r.name, r.n) for r in rows]
 
 
@@ -262,56 +279,88 @@ def my_loans(person_id: int) -> list[MyLoan]:
     """What I hold: those with a return date first, soonest first."""
     rows = database_proxy.execute_sql(_MY_LOANS_SQL, (person_id,)).fetchall()
     taken_at, due_on = Loan.taken_at.python_value, Loan.due_on.python_value
-    return [MyLoan(device_id, number, name, taken_at(since), due_on(due))
-            for device_id, number, name, since, due in rows]
+    return [
+        MyLoan(device_id, number, name, taken_at(since), due_on(due)) for device_id, number, name, since, due in rows
+    ]
 
 
 def my_queue(person_id: int) -> list[MyPlace]:
-    mine = list(QueueEntry.select(QueueEntry, Device.id, Device.number, Device.name).join(Device)
-                .where(QueueEntry.person == person_id, Device.deleted_at.is_null())
-                .order_by(QueueEntry.joined_at))
+    mine = list(
+        QueueEntry.select(QueueEntry, Device.id, Device.number, Device.name)
+        .join(Device)
+        .where(QueueEntry.person == person_id, Device.deleted_at.is_null())
+        .order_by(QueueEntry.joined_at)
+    )
     places = []
     for entry in mine:
-        ahead = QueueEntry.select().where(
-            QueueEntry.device == entry.device_id,
-            (QueueEntry.joined_at < entry.joined_at)
-            | ((QueueEntry.joined_at == entry.joined_at) & (QueueEntry.id < entry.id))).count()
-        places.append(MyPlace(entry.device_id, entry.device.number, entry.device.name, ahead + 1,
-                              entry.offer_expires_at if entry.offered_at else None))
+        ahead = (
+            QueueEntry.select()
+            .where(
+                QueueEntry.device == entry.device_id,
+                (QueueEntry.joined_at < entry.joined_at)
+                | ((QueueEntry.joined_at == entry.joined_at) & (QueueEntry.id < entry.id)),
+            )
+            .count()
+        )
+        places.append(
+            MyPlace(
+                entry.device_id,
+                entry.device.number,
+                entry.device.name,
+                ahead + 1,
+                entry.offer_expires_at if entry.offered_at else None,
+            )
+        )
     return places
 
 
-def history(*, device_id: int | None = None, person_id: int | None = None, limit: int = 10,
-            offset: int = 0) -> list[HistoryLine]:
+def history(
+    *, device_id: int | None = None, person_id: int | None = None, limit: int = 10, offset: int = 0
+) -> list[HistoryLine]:
     """Recent events about a device or a person (as actor or subject), newest first."""
     actor, subject = Person.alias(), Person.alias()
-    query = (Event.select(Event, actor.full_name, actor.email, subject.full_name, subject.email,
-                          Device.number, Device.name)
-             .join(actor, JOIN.LEFT_OUTER, on=(actor.id == Event.actor))
-             .switch(Event).join(subject, JOIN.LEFT_OUTER, on=(subject.id == Event.person))
-             .switch(Event).join(Device, JOIN.LEFT_OUTER, on=(Device.id == Event.device)))
+    query = (
+        Event.select(Event, actor.full_name, actor.email, subject.full_name, subject.email, Device.number, Device.name)
+        .join(actor, JOIN.LEFT_OUTER, on=(actor.id == Event.actor))
+        .switch(Event)
+        .join(subject, JOIN.LEFT_OUTER, on=(subject.id == Event.person))
+        .switch(Event)
+        .join(Device, JOIN.LEFT_OUTER, on=(Device.id == Event.device))
+    )
     if device_id is not None:
         query = query.where(Event.device == device_id)
     if person_id is not None:
         query = query.where((Event.person == person_id) | (Event.actor == person_id))
     lines = []
     for e in query.order_by(Event.id.desc()).limit(limit).offset(offset):
-        actor_row, subject_row, device_row = getattr(e, "actor", None), getattr(e, "person", None), getattr(e, "device", None)
-        lines.append(HistoryLine(
-            e.at, e.kind,
-            shown_name(actor_row.full_name, actor_row.email) if actor_row else None,
-            shown_name(subject_row.full_name, subject_row.email) if subject_row else None,
-            device_row.number if device_row else None,
-            device_row.name if device_row else None,
-            json.loads(e.details or "{}"),
-        ))
+        actor_row, subject_row, device_row = (
+            getattr(e, "actor", None),
+            getattr(e, "person", None),
+            getattr(e, "device", None),
+        )
+        lines.append(
+            HistoryLine(
+                e.at,
+                e.kind,
+                shown_name(actor_row.full_name, actor_row.email) if actor_row else None,
+                shown_name(subject_row.full_name, subject_row.email) if subject_row else None,
+                device_row.number if device_row else None,
+                device_row.name if device_row else None,
+                json.loads(e.details or "{}"),
+            )
+        )
     return lines
 
 
 def device_holders(device_id: int, limit: int = 5) -> list[PastHolder]:
     """Who held the device, from and to, newest first (the card's history)."""
-    rows = (Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name, Person.email).join(Person)
-            .where(Loan.device == device_id).order_by(Loan.taken_at.desc(), Loan.id.desc()).limit(limit))
+    rows = (
+        Loan.select(Loan.taken_at, Loan.returned_at, Person.full_name, Person.email)
+        .join(Person)
+        .where(Loan.device == device_id)
+        .order_by(Loan.taken_at.desc(), Loan.id.desc())
+        .limit(limit)
+    )
     return [PastHolder(shown_name(r.person.full_name, r.person.email) or "", r.taken_at, r.returned_at) for r in rows]
 
 
@@ -320,5 +369,10 @@ def device_history(device_id: int, limit: int = 10) -> DeviceHistory:
     device = Device.get_or_none((Device.id == device_id) & Device.deleted_at.is_null())
     if device is None:
         raise DeviceNotFound()
-    return DeviceHistory(device.id, device.number, device.name, device_holders(device_id, limit=5),
-                         history(device_id=device_id, limit=limit))
+    return DeviceHistory(
+        device.id,
+        device.number,
+        device.name,
+        device_holders(device_id, limit=5),
+        history(device_id=device_id, limit=limit),
+    )

@@ -35,10 +35,24 @@ def fold(*parts: object) -> str:
 _EVENT_SQL = "INSERT INTO events (at, kind, actor_id, device_id, person_id, details) VALUES (?, ?, ?, ?, ?, ?)"
 
 
-def record(kind: str, now: datetime, *, actor_id: int | None = None, device_id: int | None = None,
-           person_id: int | None = None, **details: object) -> int:
+def record(
+    kind: str,
+    now: datetime,
+    *,
+    actor_id: int | None = None,
+    device_id: int | None = None,
+    person_id: int | None = None,
+    **details: object,
+) -> int:
     """Append an event; returns its id."""
-    return database_proxy.execute_sql(_EVENT_SQL, (
-        Event.at.db_value(now), kind, actor_id, device_id, person_id,
-        json.dumps(details, ensure_ascii=False, default=str),
-    )).lastrowid
+    return database_proxy.execute_sql(
+        _EVENT_SQL,
+        (
+            Event.at.db_value(now),
+            kind,
+            actor_id,
+            device_id,
+            person_id,
+            json.dumps(details, ensure_ascii=False, default=str),
+        ),
+    ).lastrowid

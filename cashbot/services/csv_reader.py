@@ -107,7 +107,7 @@ def decode(data: bytes, score_header: HeaderScore) -> tuple[str, str]:
     """Decode a CSV file: returns (text, Python codec name)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom):].decode(encoding, errors="replace")
+            text = data[len(bom) :].decode(encoding, errors="replace")
             return text, ("utf-8-sig" if encoding == "utf-8" else encoding)
 
     first: tuple[str, str] | None = None
@@ -249,8 +249,7 @@ def protect_formula(text: str) -> str:
 def write_rows(header: list[str], lines: Iterable[list[str]]) -> bytes:
     """The export format: UTF-8 with BOM (Excel reads it), ``;``, CRLF."""
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, delimiter=";", quotechar='"', lineterminator="\r\n",
-                        quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buf, delimiter=";", quotechar='"', lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
     writer.writerows(lines)
     return codecs.BOM_UTF8 + buf.getvalue().encode("utf-8")

@@ -44,8 +44,9 @@ BACKUP_SUFFIX = ".sqlite3"
 SKIP_DUMP_TABLES = ("sqlite_sequence",)
 # Tables that hold data, not the search index: SQLite lists a virtual table (devices_fts) as
 # 'virtual' and the tables it keeps its index in (devices_fts_data, ...) as 'shadow'.
-_ORDINARY_TABLES = ("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%'")
+_ORDINARY_TABLES = (
+    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'"
+)
 
 
 # ------------------------------------------------------------------------------ logs
@@ -84,27 +85,41 @@ def log_tail(log_dir: Path, max_chars: int = 3500) -> str:
 def export_rows() -> list[DeviceRow]:
     """Live devices in number order, with the current holder's e-mail, due date and place."""
     open_loans = Loan.select().where(Loan.returned_at.is_null()).alias("open_loans")
-    query = (Device
-             .select(Device, Category.name.alias("category_name"), Person.email.alias("holder_email"),
-                     open_loans.c.due_on.alias("due_on"), open_loans.c.location.alias("loan_location"))
-             .join(Category, on=(Device.category == Category.id))
-             .switch(Device)
-             .join(open_loans, JOIN.LEFT_OUTER, on=(open_loans.c.device_id == Device.id))
-             .join(Person, JOIN.LEFT_OUTER, on=(Person.id == open_loans.c.person_id))
-             .where(Device.deleted_at.is_null())
-             .order_by(Device.number)
-             .objects())
+    query = (
+        Device.select(
+            Device,
+            Category.name.alias("category_name"),
+            Person.email.alias("holder_email"),
+            open_loans.c.due_on.alias("due_on"),
+            open_loans.c.location.alias("loan_location"),
+        )
+        .join(Category, on=(Device.category == Category.id))
+        .switch(Device)
+        .join(open_loans, JOIN.LEFT_OUTER, on=(open_loans.c.device_id == Device.id))
+        .join(Person, JOIN.LEFT_OUTER, on=(Person.id == open_loans.c.person_id))
+        .where(Device.deleted_at.is_null())
+        .order_by(Device.number)
+        .objects()
+    )
     rows = []
     for device in query:
         due = device.due_on
-        rows.append(DeviceRow(
-            line=0, number=device.number, name=device.name, category=device.category_name,
-            serial=device.serial, registered_on=device.registered_on, firmware=device.firmware,
-            comment=device.comment, holder_email=device.holder_email,
-            # Where a held device is: the holder's place when they gave one.
-            location=device.loan_location or device.location,
-            due_date=date.fromisoformat(due) if isinstance(due, str) else due,
-        ))
+        rows.append(
+            DeviceRow(
+                line=0,
+                number=device.number,
+                name=device.name,
+                category=device.category_name,
+                serial=device.serial,
+                registered_on=device.registered_on,
+                firmware=device.firmware,
+                comment=device.comment,
+                holder_email=device.holder_email,
+                # Where a held device is: the holder's place when they gave one.
+                location=device.loan_location or device.location,
+                due_date=date.fromisoformat(due) if isinstance(due, str) else due,
+            )
+        )
     return rows
 
 
@@ -135,10 +150,11 @@ def full_dump_zip(database: CashbotDatabase, now: datetime) -> tuple[bytes, dict
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, rows in tables.items():
-            archive.writestr(f"{name}.json", json.dumps(rows, ensure_ascii=False, indent=1,
-                                                        default=_json_value))
-        archive.writestr("README.txt", f"cashbot full dump, {now.isoformat()}\n"
-                         "One JSON file per table: a list of rows, every column as stored.\n")
+            archive.writestr(f"{name}.json", json.dumps(rows, ensure_ascii=False, indent=1, default=_json_value))
+        archive.writestr(
+            "README.txt",
+            f"cashbot full dump, {now.isoformat()}\nOne JSON file per table: a list of rows, every column as stored.\n",
+        )
     return buffer.getvalue(), {name: len(rows) for name, rows in tables.items()}
 
 
@@ -205,8 +221,7 @@ def daily_run_done(job: str, day: date) -> bool:
     return ScheduledRun.select().where(ScheduledRun.job == job, ScheduledRun.day == day).exists()
 
 
-def record_daily_run(job: str, day: date, started: datetime, finished: datetime,
-                     **details: object) -> None:
+def record_daily_run(job: str, day: date, started: datetime, finished: datetime, **details: object) -> None:
     """Mark (job, local day) as done, after the work succeeded: a failed run is retried on
     the next tick. The single background loop is the only caller, so no race to claim."""
     with database_proxy.atomic():
@@ -239,8 +254,15 @@ def delete_free_devices(now: datetime, actor_id: int | None, telegram_id: int | 
             QueueEntry.delete().where(QueueEntry.device.in_(ids)).execute()
             Device.update(deleted_at=now, updated_at=now).where(Device.id.in_(ids)).execute()
         for device in devices:
-            record("device_deleted", now, actor_id=actor_id, device_id=device.id,
-                   number=device.number, name=device.name, reason="dev_delete_free")
+            record(
+                "device_deleted",
+                now,
+                actor_id=actor_id,
+                device_id=device.id,
+                number=device.number,
+                name=device.name,
+                reason="dev_delete_free",
+            )
         record("dev_delete_free", now, actor_id=actor_id, telegram_id=telegram_id, count=len(ids))
     return len(ids)
 
@@ -254,8 +276,15 @@ class ResetResult:
     categories: int
 
 
-def reset_database(database: CashbotDatabase, backup_dir: Path, now: datetime, *,
-                   categories: list[str], admin_ids: list[int], actor_telegram_id: int | None) -> ResetResult:
+def reset_database(
+    database: CashbotDatabase,
+    backup_dir: Path,
+    now: datetime,
+    *,
+    categories: list[str],
+    admin_ids: list[int],
+    actor_telegram_id: int | None,
+) -> ResetResult:
     """Back up, then drop every table and migrate from scratch, in place, while running.
 
     Must run on the database thread: nothing else touches the connection meanwhile. The
@@ -272,9 +301,13 @@ def reset_database(database: CashbotDatabase, backup_dir: Path, now: datetime, *
     try:
         with database.atomic():
             # A virtual table (the search index) drops its shadow tables itself: not listed.
-            names = [row[0] for row in database.execute_sql(
-                "SELECT name FROM pragma_table_list WHERE schema = 'main' "
-                "AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%'")]
+            names = [
+                row[0]
+                for row in database.execute_sql(
+                    "SELECT name FROM pragma_table_list WHERE schema = 'main' "
+                    "AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
             for name in names:
                 database.execute_sql(f'DROP TABLE "{name}"')
             apply_migrations(database)
@@ -306,10 +339,15 @@ def _code_state(telegram_id: int, now: datetime) -> tuple[int, datetime | None]:
     Replays the developer's recent code attempts (events survive restarts): three wrong codes
     in a row lock for LOCKOUT; a right code, or the end of a lockout, starts the count again.
     """
-    attempts = (Event.select(Event.at, Event.kind)
-                .where(Event.kind.in_((CODE_WRONG, CODE_OK)), Event.at >= now - timedelta(days=1),
-                       fn.json_extract(Event.details, "$.telegram_id") == int(telegram_id))
-                .order_by(Event.id))
+    attempts = (
+        Event.select(Event.at, Event.kind)
+        .where(
+            Event.kind.in_((CODE_WRONG, CODE_OK)),
+            Event.at >= now - timedelta(days=1),
+            fn.json_extract(Event.details, "$.telegram_id") == int(telegram_id),
+        )
+        .order_by(Event.id)
+    )
     wrong, until = 0, None
     for attempt in attempts:
         if until is not None and attempt.at >= until:
@@ -337,24 +375,23 @@ class CodeCheck:
     locked_until: datetime | None = None
 
 
-def check_code(given: str, expected: str, telegram_id: int, action: str, now: datetime,
-               actor_id: int | None) -> CodeCheck:
+def check_code(
+    given: str, expected: str, telegram_id: int, action: str, now: datetime, actor_id: int | None
+) -> CodeCheck:
     """Record the attempt (never the text) and say whether the action may go ahead."""
     with database_proxy.atomic():
         until = locked_until(telegram_id, now)
         if until is not None:
             return CodeCheck(False, 0, until)
         ok = code_matches(given, expected)
-        record(CODE_OK if ok else CODE_WRONG, now, actor_id=actor_id, telegram_id=int(telegram_id),
-               action=action)
+        record(CODE_OK if ok else CODE_WRONG, now, actor_id=actor_id, telegram_id=int(telegram_id), action=action)
         if ok:
             return CodeCheck(True)
         wrong, until = _code_state(telegram_id, now)
         return CodeCheck(False, 0 if until else MAX_WRONG_CODES - wrong, until)
 
 
-def record_action(kind: str, now: datetime, actor_id: int | None, telegram_id: int | None,
-                  **details: object) -> None:
+def record_action(kind: str, now: datetime, actor_id: int | None, telegram_id: int | None, **details: object) -> None:
     """Every developer action lands in the event log (the person may not be registered)."""
     with database_proxy.atomic():
         record(kind, now, actor_id=actor_id, telegram_id=telegram_id, **details)

@@ -26,8 +26,8 @@ from cashbot.services.errors import (
 )
 from cashbot.services.inventory import DeviceRef, device_ref, live_device
 from cashbot.services.loans import ReturnResult, start_loan
-from cashbot.services.queue import Offer
 from cashbot.services.people import PersonBrief, brief
+from cashbot.services.queue import Offer
 
 # Editable fields, in the order the edit menu shows them; buttons carry the index.
 FIELDS = ("number", "serial", "name", "category", "firmware", "registered_on", "comment", "location")
@@ -91,8 +91,9 @@ def _clean(field: str, raw: str | int | None, device: Device, today: date):
     return text
 
 
-def edit_device(device_id: int, field: str, raw: str | int | None, *, actor_id: int, now: datetime,
-                today: date) -> EditResult:
+def edit_device(
+    device_id: int, field: str, raw: str | int | None, *, actor_id: int, now: datetime, today: date
+) -> EditResult:
     """Set one field (None or "" clears an optional one). Category takes a category id."""
     if field not in FIELDS:
         raise BadValue(field, "field")
@@ -121,8 +122,16 @@ def resolve_person(email: str, *, actor_id: int, now: datetime) -> PersonBrief:
         return brief(people.invite_by_email(email, now, actor_id=actor_id))
 
 
-def assign(device_id: int, person_id: int, *, due_on: date | None, location: str | None,
-           actor_id: int, today: date, now: datetime) -> AssignResult:
+def assign(
+    device_id: int,
+    person_id: int,
+    *,
+    due_on: date | None,
+    location: str | None,
+    actor_id: int,
+    today: date,
+    now: datetime,
+) -> AssignResult:
     """Record the device on a person (active, pending or invited by e-mail). An admin's
     assignment overrides a queue reservation: that person keeps their place in the queue."""
     due_on = fields.check_due_date(due_on, today)
@@ -144,8 +153,15 @@ def assign(device_id: int, person_id: int, *, due_on: date | None, location: str
             offer.offered_at = offer.offer_expires_at = None
             offer.save()
         start_loan(device_id, person_id, due_on=due_on, location=location, now=now)
-        record("assigned", now, actor_id=actor_id, device_id=device_id, person_id=person_id,
-               due_on=due_on, location=location)
+        record(
+            "assigned",
+            now,
+            actor_id=actor_id,
+            device_id=device_id,
+            person_id=person_id,
+            due_on=due_on,
+            location=location,
+        )
     return AssignResult(device_ref(device), brief(person), due_on, location, cancelled)
 
 
@@ -159,8 +175,8 @@ def unassign(device_id: int, *, actor_id: int, now: datetime, hold_hours: int) -
             raise DeviceFree()
         holder = brief(loan.person)
         result: ReturnResult = loans.return_device(
-            device_id, holder.person_id, now=now, hold_hours=hold_hours, actor_id=actor_id,
-            reason="unassigned")
+            device_id, holder.person_id, now=now, hold_hours=hold_hours, actor_id=actor_id, reason="unassigned"
+        )
     return UnassignResult(result.device, holder, result.offer)
 
 
@@ -174,8 +190,15 @@ def delete_device(device_id: int, *, actor_id: int, now: datetime) -> DeviceRef:
         QueueEntry.delete().where(QueueEntry.device == device_id).execute()
         device.deleted_at = device.updated_at = now
         device.save()
-        record("device_deleted", now, actor_id=actor_id, device_id=device.id, number=device.number,
-               name=device.name, serial=device.serial)
+        record(
+            "device_deleted",
+            now,
+            actor_id=actor_id,
+            device_id=device.id,
+            number=device.number,
+            name=device.name,
+            serial=device.serial,
+        )
     return device_ref(device)
 
 
@@ -186,4 +209,3 @@ def journal(device_id: int, page: int, page_size: int) -> tuple[DeviceRef, Page]
     page, pages = clamp_page(page, total, page_size)
     lines = catalog.history(device_id=device_id, limit=page_size, offset=page * page_size)
     return device_ref(device), Page(lines, total, page, pages)
-

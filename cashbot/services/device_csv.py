@@ -34,8 +34,8 @@ from datetime import date, timedelta
 from cashbot.services import csv_reader, fields
 from cashbot.services.csv_reader import norm_header
 from cashbot.services.errors import BadValue, InvalidEmail
-from cashbot.texts import import_csv as T
 from cashbot.texts import fields as field_texts
+from cashbot.texts import import_csv as T
 
 __all__ = [
     "COLUMNS",
@@ -66,36 +66,130 @@ def _column(key: str, en_title: str, required: bool, *aliases: str) -> Column:
 
 # Canonical order = export order. Aliases are matched after csv_reader.norm_header().
 COLUMNS: tuple[Column, ...] = (
-    _column("number", "Number", True,
-            "номер", "айди", "id", "№", "номер устройства", "инвентарный номер",
-            "number", "no", "num", "device number", "sticker"),
-    _column("name", "Name", True,
-            "название", "наименование", "модель", "устройство",
-            "name", "title", "model", "device", "device name"),
-    _column("category", "Category", True,
-            "категория", "тип", "вид", "category", "type", "kind"),
-    _column("serial", "Serial", True,
-            "серийный номер", "серийный", "серийник", "артикул", "заводской номер",
-            "зав номер", "серия", "serial", "serial number", "serial no", "sn", "s/n"),
-    _column("registered_on", "Registration date", False,
-            "дата регистрации", "зарегистрировано", "зарегистрирован", "регистрация",
-            "registration date", "registered", "registered on", "registration",
-            "date registered"),
-    _column("firmware", "Firmware", False,
-            "прошивка", "версия прошивки", "версия по", "firmware", "firmware version", "fw"),
-    _column("comment", "Comment", False,
-            "комментарий", "комментарии", "примечание", "примечания", "заметка",
-            "comment", "comments", "note", "notes", "remark"),
-    _column("holder_email", "Holder email", False,
-            "email держателя", "почта держателя", "электронная почта", "почта",
-            "email", "e-mail", "эл почта", "держатель", "holder email", "holder e-mail",
-            "holder", "mail"),
-    _column("location", "Location", False,
-            "местоположение", "место устройства", "место", "расположение", "где",
-            "location", "place", "where"),
-    _column("due_date", "Return date", False,
-            "дата возврата", "вернуть до", "срок возврата", "возврат",
-            "return date", "due date", "due", "return by", "return"),
+    _column(
+        "number",
+        "Number",
+        True,
+        "номер",
+        "айди",
+        "id",
+        "№",
+        "номер устройства",
+        "инвентарный номер",
+        "number",
+        "no",
+        "num",
+        "device number",
+        "sticker",
+    ),
+    _column(
+        "name",
+        "Name",
+        True,
+        "название",
+        "наименование",
+        "модель",
+        "устройство",
+        "name",
+        "title",
+        "model",
+        "device",
+        "device name",
+    ),
+    _column("category", "Category", True, "категория", "тип", "вид", "category", "type", "kind"),
+    _column(
+        "serial",
+        "Serial",
+        True,
+        "серийный номер",
+        "серийный",
+        "серийник",
+        "артикул",
+        "заводской номер",
+        "зав номер",
+        "серия",
+        "serial",
+        "serial number",
+        "serial no",
+        "sn",
+        "s/n",
+    ),
+    _column(
+        "registered_on",
+        "Registration date",
+        False,
+        "дата регистрации",
+        "зарегистрировано",
+        "зарегистрирован",
+        "регистрация",
+        "registration date",
+        "registered",
+        "registered on",
+        "registration",
+        "date registered",
+    ),
+    _column(
+        "firmware", "Firmware", False, "прошивка", "версия прошивки", "версия по", "firmware", "firmware version", "fw"
+    ),
+    _column(
+        "comment",
+        "Comment",
+        False,
+        "комментарий",
+        "комментарии",
+        "примечание",
+        "примечания",
+        "заметка",
+        "comment",
+        "comments",
+        "note",
+        "notes",
+        "remark",
+    ),
+    _column(
+        "holder_email",
+        "Holder email",
+        False,
+        "email держателя",
+        "почта держателя",
+        "электронная почта",
+        "почта",
+        "email",
+        "e-mail",
+        "эл почта",
+        "держатель",
+        "holder email",
+        "holder e-mail",
+        "holder",
+        "mail",
+    ),
+    _column(
+        "location",
+        "Location",
+        False,
+        "местоположение",
+        "место устройства",
+        "место",
+        "расположение",
+        "где",
+        "location",
+        "place",
+        "where",
+    ),
+    _column(
+        "due_date",
+        "Return date",
+        False,
+        "дата возврата",
+        "вернуть до",
+        "срок возврата",
+        "возврат",
+        "return date",
+        "due date",
+        "due",
+        "return by",
+        "return",
+    ),
 )
 _BY_KEY = {c.key: c for c in COLUMNS}
 _HOLDER_TITLE = _BY_KEY["holder_email"].ru_title
@@ -198,6 +292,7 @@ def _parse_serial(value: str, today: date) -> str:
 def _text_parser(key: str, required: bool):
     def parse(value: str, today: date) -> str | None:
         return _field(value, fields.clean_text, key, value, required)
+
     return parse
 
 
@@ -310,8 +405,11 @@ def parse_devices(
 
     width = len(keys)
     # (cell index, key, required, parser, title) for every recognised column.
-    plan = [(i, key, _BY_KEY[key].required, _PARSERS.get(key), _BY_KEY[key].ru_title)
-            for i, key in enumerate(keys) if key is not None]
+    plan = [
+        (i, key, _BY_KEY[key].required, _PARSERS.get(key), _BY_KEY[key].ru_title)
+        for i, key in enumerate(keys)
+        if key is not None
+    ]
     absent = [c.key for c in COLUMNS if c.key not in keys]  # optional, not in the file
     seen_numbers: dict[int, int] = {}
     seen_serials: dict[str, int] = {}
@@ -327,8 +425,13 @@ def parse_devices(
             continue
         ncells = len(cells)
         if ncells > width and any(c.strip() for c in cells[width:]):
-            problems.append(Problem(line, None, T.TOO_MANY_CELLS.format(
-                cells=ncells, columns=width, delimiter=_delimiter_name(delimiter))))
+            problems.append(
+                Problem(
+                    line,
+                    None,
+                    T.TOO_MANY_CELLS.format(cells=ncells, columns=width, delimiter=_delimiter_name(delimiter)),
+                )
+            )
             continue
         broken = _broken_record(cells, plan, encoding)
         if broken:
@@ -359,25 +462,23 @@ def parse_devices(
 
         registered = parsed["registered_on"]
         if registered and registered is not _INVALID and registered > today:
-            row_problems.append(Problem(line, t_registered,
-                                        T.REGISTERED_IN_FUTURE.format(value=_fmt_date(registered))))
+            row_problems.append(Problem(line, t_registered, T.REGISTERED_IN_FUTURE.format(value=_fmt_date(registered))))
         due = parsed["due_date"]
         if due is not None:  # a past date is an overdue loan (fields.clean_due_on)
             if parsed["holder_email"] is None:
-                row_problems.append(Problem(line, t_due, T.DUE_WITHOUT_HOLDER.format(
-                    holder_column=_HOLDER_TITLE)))
+                row_problems.append(Problem(line, t_due, T.DUE_WITHOUT_HOLDER.format(holder_column=_HOLDER_TITLE)))
 
         number, serial = parsed["number"], parsed["serial"]
         if number is not None and number is not _INVALID:
             first = seen_numbers.setdefault(number, line)
             if first != line:
-                row_problems.append(Problem(line, t_number, T.DUPLICATE_NUMBER.format(
-                    value=number, line=first)))
+                row_problems.append(Problem(line, t_number, T.DUPLICATE_NUMBER.format(value=number, line=first)))
         if serial is not None and serial is not _INVALID:
             first = seen_serials.setdefault(serial, line)
             if first != line:
-                row_problems.append(Problem(line, t_serial, T.DUPLICATE_SERIAL.format(
-                    value=field_texts.clip(serial), line=first)))
+                row_problems.append(
+                    Problem(line, t_serial, T.DUPLICATE_SERIAL.format(value=field_texts.clip(serial), line=first))
+                )
 
         if row_problems:
             problems.extend(row_problems)
@@ -393,8 +494,7 @@ def _broken_record(cells: list[str], plan: list, encoding: str):
     included) are the field rules' (services/fields.py), worded as in the dialogs."""
     for i, _, _, _, title in plan:
         if i < len(cells) and _UNREADABLE in cells[i]:
-            return lambda line: Problem(line, title, T.UNREADABLE_BYTES.format(
-                encoding=_encoding_name(encoding)))
+            return lambda line: Problem(line, title, T.UNREADABLE_BYTES.format(encoding=_encoding_name(encoding)))
     return None
 
 
@@ -402,8 +502,9 @@ def _encoding_name(encoding: str) -> str:
     """A codec name as people know it ("utf-8-sig" is UTF-8 with a BOM)."""
     if encoding.startswith(("utf-8", "utf-16", "utf-32")):
         return encoding[:6].rstrip("-").upper()
-    return {"cp1251": "Windows-1251", "koi8-r": "KOI8-R", "mac-cyrillic": "Mac Cyrillic",
-            "cp866": "DOS-866"}.get(encoding, encoding)
+    return {"cp1251": "Windows-1251", "koi8-r": "KOI8-R", "mac-cyrillic": "Mac Cyrillic", "cp866": "DOS-866"}.get(
+        encoding, encoding
+    )
 
 
 def _refusal(exc: Exception, value: str) -> str:
@@ -432,8 +533,13 @@ def _match_header(cells: list[str], line: int, result: ParsedFile) -> list[str |
             keys.append(None)
             continue
         if key in position:
-            result.problems.append(Problem(line, _BY_KEY[key].ru_title, T.DUPLICATE_COLUMN.format(
-                column=_BY_KEY[key].ru_title, first=position[key] + 1, second=i + 1)))
+            result.problems.append(
+                Problem(
+                    line,
+                    _BY_KEY[key].ru_title,
+                    T.DUPLICATE_COLUMN.format(column=_BY_KEY[key].ru_title, first=position[key] + 1, second=i + 1),
+                )
+            )
             keys.append(None)
             continue
         position[key] = i
@@ -476,13 +582,15 @@ def check_against_existing(
     problems: list[Problem] = []
     for row in rows:
         if row.number in existing_numbers and not update_existing:
-            problems.append(Problem(row.line, number_title,
-                                    T.NUMBER_EXISTS.format(number=row.number)))
+            problems.append(Problem(row.line, number_title, T.NUMBER_EXISTS.format(number=row.number)))
             continue
         owner = existing_serials.get(row.serial)
         if owner is not None and owner != row.number:
-            problems.append(Problem(row.line, serial_title,
-                                    T.SERIAL_EXISTS.format(serial=field_texts.clip(row.serial), number=owner)))
+            problems.append(
+                Problem(
+                    row.line, serial_title, T.SERIAL_EXISTS.format(serial=field_texts.clip(row.serial), number=owner)
+                )
+            )
     return problems
 
 

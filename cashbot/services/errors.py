@@ -95,9 +95,8 @@ class HandoverTargetUnavailable(DomainError):
     name: str
 
 
-
-
 # --- Admin: adding and managing people, devices, categories ---
+
 
 @dataclass
 class PersonHoldsDevices(DomainError):

@@ -54,6 +54,7 @@ def deep_link_payload(number: int) -> str:
     """The /start payload that opens this sticker number's card (matches DEEP_LINK)."""
     return f"d{number}"
 
+
 # Characters, after cleaning. Budgets: see the module docstring.
 MAX_LENGTH = {
     "name": 200,
@@ -189,8 +190,9 @@ def _validated(text: str) -> tuple[str, str] | None:
 
 # ------------------------------------------------------------------------------ dates
 
-_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$",
-                  re.ASCII)
+_DMY = re.compile(
+    r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII
+)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII)
 _WORDS = {"сегодня": 0, "today": 0, "завтра": 1, "tomorrow": 1, "послезавтра": 2}
 

@@ -49,6 +49,7 @@ class Assignment:
 @dataclass(frozen=True)
 class _Update:
     """An existing device whose fields change: the stored values after the change."""
+
     device_id: int
     number: int
     values: tuple  # in _UPDATABLE order, storage form
@@ -99,9 +100,17 @@ class ImportPlan:
     @property
     def fingerprint(self) -> str:
         """Short digest of everything the preview reports: equal plans, equal imports."""
-        summary = [self.to_add, self.to_update, self.unchanged, self.due_changes, self.overdue,
-                   [(a.email, a.name, a.devices) for a in self.assignments], self.invitations,
-                   self.new_categories, len(self.problems)]
+        summary = [
+            self.to_add,
+            self.to_update,
+            self.unchanged,
+            self.due_changes,
+            self.overdue,
+            [(a.email, a.name, a.devices) for a in self.assignments],
+            self.invitations,
+            self.new_categories,
+            len(self.problems),
+        ]
         return hashlib.sha256(json.dumps(summary, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -129,16 +138,26 @@ class ImportResult:
 def plan_import(data: bytes, *, update_existing: bool, today: date) -> ImportPlan:
     """What importing `data` would do; nothing is written."""
     parsed = device_csv.parse_devices(data, today=today)
-    plan = ImportPlan(problems=list(parsed.problems), warnings=list(parsed.warnings),
-                      unknown_columns=list(parsed.unknown_columns), encoding=parsed.encoding)
+    plan = ImportPlan(
+        problems=list(parsed.problems),
+        warnings=list(parsed.warnings),
+        unknown_columns=list(parsed.unknown_columns),
+        encoding=parsed.encoding,
+    )
     if plan.problems:
         return plan
-    existing = {number: (serial, device_id) for number, serial, device_id in
-                Device.select(Device.number, Device.serial, Device.id)
-                .where(Device.deleted_at.is_null()).tuples()}
+    existing = {
+        number: (serial, device_id)
+        for number, serial, device_id in Device.select(Device.number, Device.serial, Device.id)
+        .where(Device.deleted_at.is_null())
+        .tuples()
+    }
     plan.problems += device_csv.check_against_existing(
-        parsed.rows, existing_numbers={n: s for n, (s, _) in existing.items()},
-        existing_serials={s: n for n, (s, _) in existing.items()}, update_existing=update_existing)
+        parsed.rows,
+        existing_numbers={n: s for n, (s, _) in existing.items()},
+        existing_serials={s: n for n, (s, _) in existing.items()},
+        update_existing=update_existing,
+    )
     update_rows = []
     for row in parsed.rows:
         (update_rows if row.number in existing else plan.add_rows).append(row)
@@ -157,8 +176,9 @@ def plan_import(data: bytes, *, update_existing: bool, today: date) -> ImportPla
     return plan
 
 
-def apply_import(data: bytes, *, update_existing: bool, today: date, now: datetime,
-                 actor_id: int | None, expected: str | None = None) -> ImportResult:
+def apply_import(
+    data: bytes, *, update_existing: bool, today: date, now: datetime, actor_id: int | None, expected: str | None = None
+) -> ImportResult:
     """Re-plan and write everything in one transaction, or nothing if there is a problem.
 
     `expected`: the fingerprint of the plan the caller showed; if the register changed so that
@@ -186,9 +206,12 @@ def _open_loans_of(device_ids: list[int]) -> dict[int, list]:
     if not device_ids:
         return {}
     wanted = set(device_ids)
-    query = (Loan.select(Loan.device, Loan.id, Person.id, Person.email, Person.full_name, Loan.due_on,
-                         Loan.location)
-             .join(Person).where(Loan.returned_at.is_null()).tuples())  # all open loans: cheaper than IN (…)
+    query = (
+        Loan.select(Loan.device, Loan.id, Person.id, Person.email, Person.full_name, Loan.due_on, Loan.location)
+        .join(Person)
+        .where(Loan.returned_at.is_null())
+        .tuples()
+    )  # all open loans: cheaper than IN (…)
     return {d: rest for d, *rest in query if d in wanted}
 
 
@@ -198,8 +221,13 @@ def _holder_conflicts(rows: list[DeviceRow], device_ids: dict[int, int], open_lo
     for row in rows:
         holder = open_loans.get(device_ids[row.number]) if row.holder_email else None
         if holder is not None and holder[2] != row.holder_email:
-            problems.append(Problem(row.line, title, T.IMPORT_HELD_BY_OTHER.format(
-                number=row.number, holder=holder[3] or holder[2] or "—")))
+            problems.append(
+                Problem(
+                    row.line,
+                    title,
+                    T.IMPORT_HELD_BY_OTHER.format(number=row.number, holder=holder[3] or holder[2] or "—"),
+                )
+            )
     return problems
 
 
@@ -211,9 +239,16 @@ def _planned_updates(rows: list[DeviceRow], known_categories: set[str], open_loa
     if not rows:
         return []
     wanted = {r.number for r in rows}
-    stored = {r[1]: r for r in Device.select(Device.id, Device.number, Category.search_text, Category.name,
-                                             *(getattr(Device, k) for k in _UPDATABLE))
-              .join(Category).where(Device.deleted_at.is_null()).tuples() if r[1] in wanted}
+    stored = {
+        r[1]: r
+        for r in Device.select(
+            Device.id, Device.number, Category.search_text, Category.name, *(getattr(Device, k) for k in _UPDATABLE)
+        )
+        .join(Category)
+        .where(Device.deleted_at.is_null())
+        .tuples()
+        if r[1] in wanted
+    }
     updates = []
     for row in rows:
         device_id, _, category_key, category_name, *old = stored[row.number]
@@ -231,8 +266,9 @@ def _planned_updates(rows: list[DeviceRow], known_categories: set[str], open_loa
             changes["category"] = [category_name, row.category]
             category_name = row.category
         if changes:
-            updates.append(_Update(device_id, row.number, tuple(current[k] for k in _UPDATABLE),
-                                   category_name, changes))
+            updates.append(
+                _Update(device_id, row.number, tuple(current[k] for k in _UPDATABLE), category_name, changes)
+            )
     return updates
 
 
@@ -251,9 +287,12 @@ def _plan_loans(plan: ImportPlan, rows: list[DeviceRow], device_ids: dict[int, i
     if not held:
         return
     emails = sorted({r.holder_email for r in held})
-    people_by_email = {email: (name, status) for email, name, status in
-                       Person.select(Person.email, Person.full_name, Person.status)
-                       .where(Person.email.in_(emails), Person.status != PersonStatus.DELETED).tuples()}
+    people_by_email = {
+        email: (name, status)
+        for email, name, status in Person.select(Person.email, Person.full_name, Person.status)
+        .where(Person.email.in_(emails), Person.status != PersonStatus.DELETED)
+        .tuples()
+    }
     counts: Counter[str] = Counter()
     for row in held:
         loan = open_loans.get(device_ids.get(row.number, -1))
@@ -268,8 +307,9 @@ def _plan_loans(plan: ImportPlan, rows: list[DeviceRow], device_ids: dict[int, i
     plan.invitations = [e for e in emails if e not in people_by_email and counts[e]]
     for email in sorted(counts):
         name, status = people_by_email.get(email, (None, None))
-        plan.assignments.append(Assignment(
-            email, name if status not in (None, PersonStatus.INVITED) else None, counts[email]))
+        plan.assignments.append(
+            Assignment(email, name if status not in (None, PersonStatus.INVITED) else None, counts[email])
+        )
 
 
 def _as_date(value) -> date | None:
@@ -314,15 +354,15 @@ _INSERT_BATCH = 500
 def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """INSERT many rows, _INSERT_BATCH to a statement. peewee's insert_many spent most of a
     10,000-row import building SQL text; callers pass values already in storage form."""
-    _batched(f'INSERT INTO {table} ({", ".join(columns)}) VALUES {{values}}', len(columns), rows)
+    _batched(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {{values}}", len(columns), rows)
 
 
 def _batched(sql: str, width: int, rows: list[tuple]) -> None:
     """Run `sql` once per _INSERT_BATCH rows, its `{values}` replaced by that many (?, ...)."""
-    one = f'({", ".join("?" * width)})'
+    one = f"({', '.join('?' * width)})"
     connection = database_proxy.connection()
     for start in range(0, len(rows), _INSERT_BATCH):
-        batch = rows[start:start + _INSERT_BATCH]
+        batch = rows[start : start + _INSERT_BATCH]
         connection.execute(sql.format(values=", ".join([one] * len(batch))), [v for row in batch for v in row])
 
 
@@ -337,8 +377,9 @@ class _Events:
         self.at, self.actor_id, self.rows = _stored(now), actor_id, []
 
     def add(self, kind: str, device_id: int | None = None, person_id: int | None = None, **details) -> None:
-        self.rows.append((self.at, kind, self.actor_id, device_id, person_id,
-                          json.dumps(details, ensure_ascii=False, default=str)))
+        self.rows.append(
+            (self.at, kind, self.actor_id, device_id, person_id, json.dumps(details, ensure_ascii=False, default=str))
+        )
 
 
 def _iso(value: date | None) -> str | None:
@@ -350,14 +391,41 @@ def _insert_devices(rows: list[DeviceRow], categories: dict[str, int], now: date
     values = []
     for r in rows:
         key = folded.get(r.category) or folded.setdefault(r.category, fold(r.category))
-        values.append((r.number, r.serial, r.name, categories[key], r.firmware, _iso(r.registered_on),
-                       r.comment, r.location, fold(r.name, r.serial, r.category), at, at))
-    _bulk_insert("devices", ("number", "serial", "name", "category_id", "firmware", "registered_on",
-                             "comment", "location", "search_text", "created_at", "updated_at"), values)
+        values.append(
+            (
+                r.number,
+                r.serial,
+                r.name,
+                categories[key],
+                r.firmware,
+                _iso(r.registered_on),
+                r.comment,
+                r.location,
+                fold(r.name, r.serial, r.category),
+                at,
+                at,
+            )
+        )
+    _bulk_insert(
+        "devices",
+        (
+            "number",
+            "serial",
+            "name",
+            "category_id",
+            "firmware",
+            "registered_on",
+            "comment",
+            "location",
+            "search_text",
+            "created_at",
+            "updated_at",
+        ),
+        values,
+    )
 
 
-def _ensure_categories(plan: ImportPlan, now: datetime, actor_id: int | None,
-                       result: ImportResult) -> dict[str, int]:
+def _ensure_categories(plan: ImportPlan, now: datetime, actor_id: int | None, result: ImportResult) -> dict[str, int]:
     """fold(name) -> category id, creating the plan's new categories."""
     ids = {s: i for i, s in Category.select(Category.id, Category.search_text).tuples()}
     for name in plan.new_categories:
@@ -368,21 +436,22 @@ def _ensure_categories(plan: ImportPlan, now: datetime, actor_id: int | None,
     return ids
 
 
-def _ensure_holders(plan: ImportPlan, now: datetime, actor_id: int | None,
-                    result: ImportResult) -> dict[str, Person]:
+def _ensure_holders(plan: ImportPlan, now: datetime, actor_id: int | None, result: ImportResult) -> dict[str, Person]:
     """e-mail -> person of every new loan; the plan's invitations become invited people who
     claim the devices when they register."""
     emails = sorted({email for _, email in plan.loans})
-    holders = {p.email: p for p in Person.select().where(
-        Person.email.in_(emails), Person.status != PersonStatus.DELETED)} if emails else {}
+    holders = (
+        {p.email: p for p in Person.select().where(Person.email.in_(emails), Person.status != PersonStatus.DELETED)}
+        if emails
+        else {}
+    )
     for email in plan.invitations:
         holders[email] = people.invite_by_email(email, now, actor_id)
         result.invited += 1
     return holders
 
 
-def _update_devices(updates: list[_Update], categories: dict[str, int], now: datetime,
-                    events: _Events) -> int:
+def _update_devices(updates: list[_Update], categories: dict[str, int], now: datetime, events: _Events) -> int:
     """Write the planned field changes; returns how many devices changed.
 
     Plain tuples and a few statements of many rows each: model instances and per-row save()
@@ -396,9 +465,12 @@ def _update_devices(updates: list[_Update], categories: dict[str, int], now: dat
         events.add("device_updated", u.device_id, changes=u.changes, source="import")
     columns = (*_UPDATABLE, "category_id", "search_text", "updated_at")
     # Order-free: planning refused a serial still held by another device, numbers are the key.
-    _batched(f"WITH u ({', '.join(columns)}, id) AS (VALUES {{values}}) "
-             f"UPDATE devices SET {', '.join(f'{k} = u.{k}' for k in columns)} FROM u WHERE devices.id = u.id",
-             len(columns) + 1, rows)
+    _batched(
+        f"WITH u ({', '.join(columns)}, id) AS (VALUES {{values}}) "
+        f"UPDATE devices SET {', '.join(f'{k} = u.{k}' for k in columns)} FROM u WHERE devices.id = u.id",
+        len(columns) + 1,
+        rows,
+    )
     return len(rows)
 
 
@@ -414,8 +486,13 @@ def _live_device_ids() -> dict[int, int]:
     return dict(Device.select(Device.number, Device.id).where(Device.deleted_at.is_null()).tuples())
 
 
-def _open_loans(loans: list[tuple[DeviceRow, str]], device_ids: dict[int, int], holders: dict[str, Person],
-                now: datetime, events: _Events) -> list[tuple[DeviceRow, Person]]:
+def _open_loans(
+    loans: list[tuple[DeviceRow, str]],
+    device_ids: dict[int, int],
+    holders: dict[str, Person],
+    now: datetime,
+    events: _Events,
+) -> list[tuple[DeviceRow, Person]]:
     """The planned new loans (planning left out devices that already have one)."""
     created, new_loans = [], []
     for row, email in loans:

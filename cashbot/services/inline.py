@@ -59,9 +59,10 @@ def device_statuses(device_ids: list[int]) -> list[DeviceStatus]:
         return []
     rows = database_proxy.execute_sql(_STATUS_SQL, (json.dumps(device_ids),)).fetchall()
     due_on, expires = Loan.due_on.python_value, QueueEntry.offer_expires_at.python_value
-    by_id = {row[0]: DeviceStatus(*row[:8], due_on(row[8]), row[9], row[11] if row[10] else None,
-                                  expires(row[10]))
-             for row in rows}
+    by_id = {
+        row[0]: DeviceStatus(*row[:8], due_on(row[8]), row[9], row[11] if row[10] else None, expires(row[10]))
+        for row in rows
+    }
     return [by_id[i] for i in device_ids if i in by_id]
 
 
@@ -70,7 +71,7 @@ def find(query: str, person_id: int, page: int, page_size: int) -> InlinePage:
     query is empty. A page past the end is empty (Telegram asks for it only if told to)."""
     if not query.strip():
         mine = catalog.my_loans(person_id)
-        chunk = mine[page * page_size:(page + 1) * page_size]
+        chunk = mine[page * page_size : (page + 1) * page_size]
         more = (page + 1) * page_size < len(mine)
         return InlinePage(device_statuses([loan.device_id for loan in chunk]), page + 1 if more else None)
     found = catalog.search_devices(query, page, page_size)

@@ -41,19 +41,26 @@ def live_device(device_id: int) -> Device:
 
 def current_loan(device_id: int) -> Loan | None:
     """The device's open loan with its holder, None while the device is free."""
-    return (Loan.select(Loan, Person).join(Person)
-            .where(Loan.device == device_id, Loan.returned_at.is_null()).first())
+    return Loan.select(Loan, Person).join(Person).where(Loan.device == device_id, Loan.returned_at.is_null()).first()
 
 
 def current_offer(device_id: int) -> QueueEntry | None:
-    return (QueueEntry.select(QueueEntry, Person).join(Person)
-            .where(QueueEntry.device == device_id, QueueEntry.offered_at.is_null(False)).first())
+    return (
+        QueueEntry.select(QueueEntry, Person)
+        .join(Person)
+        .where(QueueEntry.device == device_id, QueueEntry.offered_at.is_null(False))
+        .first()
+    )
 
 
 def queue_entries(device_id: int) -> list[QueueEntry]:
     """The device's queue with each person, first in line first."""
-    return list(QueueEntry.select(QueueEntry, Person).join(Person)
-                .where(QueueEntry.device == device_id).order_by(QueueEntry.joined_at, QueueEntry.id))
+    return list(
+        QueueEntry.select(QueueEntry, Person)
+        .join(Person)
+        .where(QueueEntry.device == device_id)
+        .order_by(QueueEntry.joined_at, QueueEntry.id)
+    )
 
 
 def holder_name(loan: Loan | None) -> str:

@@ -39,7 +39,7 @@ class LabelDevice:
 
 
 def parse_numbers(text: str) -> Ranges:
-    """"1-200", "49", "1-10, 15, 20–25" -> [(1, 10), (15, 15), (20, 25)], merged and sorted."""
+    """ "1-200", "49", "1-10, 15, 20–25" -> [(1, 10), (15, 15), (20, 25)], merged and sorted."""
     parts = [p for p in _SEPARATORS.split(_DASHES.sub("-", text.strip())) if p]
     if not parts:
         raise BadNumbers("empty")
@@ -76,7 +76,7 @@ def ranges_of(numbers: list[int]) -> Ranges:
 
 
 def format_ranges(ranges: Ranges) -> str:
-    """"1-3, 7": what parse_numbers reads back."""
+    """ "1-3, 7": what parse_numbers reads back."""
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
 
 
@@ -103,8 +103,12 @@ def select_devices(category_id: int | None = None, ranges: Ranges | None = None)
 
 def device_label(device_id: int) -> LabelDevice | None:
     """One live device's sticker (the card's button)."""
-    row = (Device.select(Device.number, Device.name)
-           .where((Device.id == device_id) & Device.deleted_at.is_null()).tuples().first())
+    row = (
+        Device.select(Device.number, Device.name)
+        .where((Device.id == device_id) & Device.deleted_at.is_null())
+        .tuples()
+        .first()
+    )
     return LabelDevice(*row) if row else None
 
 

@@ -60,13 +60,20 @@ def _forget(telegram_id: int | None) -> None:
 
 
 def _viewer(person: Person) -> Viewer:
-    return Viewer(person.id, person.telegram_id, person.full_name, person.username, person.email,
-                  person.status, bool(person.is_admin), person.unreachable_at is not None)
+    return Viewer(
+        person.id,
+        person.telegram_id,
+        person.full_name,
+        person.username,
+        person.email,
+        person.status,
+        bool(person.is_admin),
+        person.unreachable_at is not None,
+    )
 
 
 def brief(person: Person) -> PersonBrief:
-    return PersonBrief(person.id, person.telegram_id, person.full_name, person.username,
-                       person.email, person.status)
+    return PersonBrief(person.id, person.telegram_id, person.full_name, person.username, person.email, person.status)
 
 
 def _search_text(person: Person) -> str:
@@ -79,9 +86,7 @@ def normalize_email(raw: str, allowed_domains: list[str]) -> str:
 
 
 def live_person_by_telegram_id(telegram_id: int) -> Person | None:
-    return (Person.select()
-            .where(Person.telegram_id == telegram_id, Person.status != PersonStatus.DELETED)
-            .first())
+    return Person.select().where(Person.telegram_id == telegram_id, Person.status != PersonStatus.DELETED).first()
 
 
 def load_viewer(telegram_id: int) -> Viewer | None:
@@ -110,9 +115,18 @@ def touch_profile(telegram_id: int, full_name: str, username: str | None, now: d
     return load_viewer(telegram_id)
 
 
-def register(telegram_id: int, full_name: str, username: str | None, raw_email: str,
-             first_message: str | None, *, open_access: bool, admin_ids: list[int],
-             allowed_domains: list[str], now: datetime) -> RegistrationResult:
+def register(
+    telegram_id: int,
+    full_name: str,
+    username: str | None,
+    raw_email: str,
+    first_message: str | None,
+    *,
+    open_access: bool,
+    admin_ids: list[int],
+    allowed_domains: list[str],
+    now: datetime,
+) -> RegistrationResult:
     """A newcomer gives a work e-mail. An e-mail an import attached devices to is claimed."""
     email = normalize_email(raw_email, allowed_domains)
     is_admin = telegram_id in admin_ids
@@ -136,11 +150,9 @@ def register(telegram_id: int, full_name: str, username: str | None, raw_email: 
         person.updated_at = now
         person.save()
         linked = Loan.select().where(Loan.person == person, Loan.returned_at.is_null()).count()
-        record("registered", now, actor_id=person.id, person_id=person.id, email=email,
-               status=person.status)
+        record("registered", now, actor_id=person.id, person_id=person.id, email=email, status=person.status)
     _forget(telegram_id)
-    return RegistrationResult(load_viewer(telegram_id), activated, linked,
-                              [] if activated else list(admin_ids))
+    return RegistrationResult(load_viewer(telegram_id), activated, linked, [] if activated else list(admin_ids))
 
 
 def decide(person_id: int, approve: bool, admin_person_id: int, now: datetime) -> tuple[PersonBrief, str | None, bool]:
@@ -167,19 +179,23 @@ def sync_admins(admin_ids: list[int], now: datetime) -> None:
     """Config is the source of truth for who is an admin; mirror it into people.is_admin."""
     with database_proxy.atomic():
         Person.update(is_admin=False, updated_at=now).where(
-            Person.is_admin, Person.telegram_id.not_in(admin_ids) if admin_ids else True).execute()
+            Person.is_admin, Person.telegram_id.not_in(admin_ids) if admin_ids else True
+        ).execute()
         if admin_ids:
             Person.update(is_admin=True, updated_at=now).where(
-                Person.telegram_id.in_(admin_ids), ~Person.is_admin).execute()
+                Person.telegram_id.in_(admin_ids), ~Person.is_admin
+            ).execute()
             # An admin who registered before being listed needs no approval.
             Person.update(status=PersonStatus.ACTIVE, updated_at=now).where(
-                Person.telegram_id.in_(admin_ids), Person.status == PersonStatus.PENDING).execute()
+                Person.telegram_id.in_(admin_ids), Person.status == PersonStatus.PENDING
+            ).execute()
     _cache().clear()
 
 
 def mark_unreachable(telegram_id: int, now: datetime) -> None:
     Person.update(unreachable_at=now).where(
-        Person.telegram_id == telegram_id, Person.unreachable_at.is_null()).execute()
+        Person.telegram_id == telegram_id, Person.unreachable_at.is_null()
+    ).execute()
     _forget(telegram_id)  # the cached viewer must show it, so their next message clears it
 
 
@@ -188,8 +204,7 @@ def find_people(query: str, *, limit: int = 10, active_only: bool = True) -> lis
     needle = fold(query.lstrip("@") if query.strip().startswith("@") else query)
     if not needle:
         return []
-    q = Person.select().where(Person.status != PersonStatus.DELETED,
-                              fn.instr(Person.search_text, needle) > 0)
+    q = Person.select().where(Person.status != PersonStatus.DELETED, fn.instr(Person.search_text, needle) > 0)
     if active_only:
         q = q.where(Person.status == PersonStatus.ACTIVE)
     return [brief(p) for p in q.order_by(Person.full_name).limit(limit)]
@@ -210,8 +225,14 @@ def invite_by_email(email: str, now: datetime, actor_id: int | None = None) -> P
     email = fields.clean_email(email)
     person = Person.get_or_none((Person.email == email) & (Person.status != PersonStatus.DELETED))
     if person is None:
-        person = Person.create(email=email, status=PersonStatus.INVITED, full_name="",
-                               search_text=fold(email), created_at=now, updated_at=now)
+        person = Person.create(
+            email=email,
+            status=PersonStatus.INVITED,
+            full_name="",
+            search_text=fold(email),
+            created_at=now,
+            updated_at=now,
+        )
         record("invited", now, actor_id=actor_id, person_id=person.id, email=email)
     return person
 
@@ -219,4 +240,3 @@ def invite_by_email(email: str, now: datetime, actor_id: int | None = None) -> P
 def refresh_viewer(telegram_id: int | None) -> None:
     """For services elsewhere that change a person: drop the cached copy."""
     _forget(telegram_id)
-

@@ -82,6 +82,7 @@ class OverdueLine:
 
 # ------------------------------------------------------------------ schedule (pure)
 
+
 def weekday_numbers(days: list[str]) -> set[int]:
     return {WEEKDAYS.index(d) for d in days}
 
@@ -114,6 +115,7 @@ def classify(due_on: date, today: date) -> tuple[str, int]:
 
 # ------------------------------------------------------------------ runs
 
+
 def begin_run(job: str, day: date, now: datetime) -> bool:
     """Start (or resume) `job` for `day`. False when that day's run has already finished."""
     with database_proxy.atomic():
@@ -143,25 +145,36 @@ def claim_once(job: str, day: date, now: datetime) -> bool:
 
 # ------------------------------------------------------------------ reminders
 
+
 def _due_loans_query(today: date, horizon: date):
     """Open loans with a due date up to `horizon` held by reachable, active people, on live
     devices, not yet claimed today."""
     # Correlated NOT EXISTS: answered by the UNIQUE (loan_id, day) index however long the
     # deliveries table grows (a NOT IN over "day = ?" would scan it).
     claimed = ReminderDelivery.select(ReminderDelivery.id).where(
-        ReminderDelivery.loan == Loan.id, ReminderDelivery.day == today)
-    return (Loan.select(Loan, Device, Person)
-            .join(Device).switch(Loan).join(Person)
-            .where(Loan.returned_at.is_null(), Loan.due_on.is_null(False), Loan.due_on <= horizon,
-                   Device.deleted_at.is_null(), Person.status == PersonStatus.ACTIVE,
-                   Person.telegram_id.is_null(False), Person.unreachable_at.is_null(),
-                   ~fn.EXISTS(claimed)))
+        ReminderDelivery.loan == Loan.id, ReminderDelivery.day == today
+    )
+    return (
+        Loan.select(Loan, Device, Person)
+        .join(Device)
+        .switch(Loan)
+        .join(Person)
+        .where(
+            Loan.returned_at.is_null(),
+            Loan.due_on.is_null(False),
+            Loan.due_on <= horizon,
+            Device.deleted_at.is_null(),
+            Person.status == PersonStatus.ACTIVE,
+            Person.telegram_id.is_null(False),
+            Person.unreachable_at.is_null(),
+            ~fn.EXISTS(claimed),
+        )
+    )
 
 
 def recipients(today: date, horizon: date) -> list[Recipient]:
     """Everyone who should get a reminder today and has not been claimed yet."""
-    query = (_due_loans_query(today, horizon)
-             .select(Person.id, Person.telegram_id).distinct().order_by(Person.id))
+    query = _due_loans_query(today, horizon).select(Person.id, Person.telegram_id).distinct().order_by(Person.id)
     return [Recipient(row.person.id, row.person.telegram_id) for row in query]
 
 
@@ -171,17 +184,16 @@ def claim(person_id: int, today: date, horizon: date, now: datetime) -> PersonRe
     Whatever was already claimed (by an earlier or an overlapping run) is left out; None when
     nothing is left to say."""
     with database_proxy.atomic():
-        loans = list(_due_loans_query(today, horizon).where(Loan.person == person_id)
-                     .order_by(Loan.due_on, Device.number))
+        loans = list(
+            _due_loans_query(today, horizon).where(Loan.person == person_id).order_by(Loan.due_on, Device.number)
+        )
         if not loans:
             return None
         due = []
         for loan in loans:
             kind, days = classify(loan.due_on, today)
-            ReminderDelivery.create(loan=loan.id, person=person_id, device=loan.device.id,
-                                    day=today, kind=kind)
-            due.append(DueLoan(loan.id, loan.device.id, loan.device.number, loan.device.name,
-                               loan.due_on, kind, days))
+            ReminderDelivery.create(loan=loan.id, person=person_id, device=loan.device.id, day=today, kind=kind)
+            due.append(DueLoan(loan.id, loan.device.id, loan.device.number, loan.device.name, loan.due_on, kind, days))
         person = loans[0].person
         return PersonReminder(person.id, person.telegram_id, person.full_name, tuple(due))
 
@@ -189,8 +201,8 @@ def claim(person_id: int, today: date, horizon: date, now: datetime) -> PersonRe
 def mark_sent(person_id: int, loan_ids: list[int], today: date, now: datetime) -> None:
     with database_proxy.atomic():
         ReminderDelivery.update(sent_at=now).where(
-            ReminderDelivery.person == person_id, ReminderDelivery.day == today,
-            ReminderDelivery.loan.in_(loan_ids)).execute()
+            ReminderDelivery.person == person_id, ReminderDelivery.day == today, ReminderDelivery.loan.in_(loan_ids)
+        ).execute()
 
 
 def release(person_id: int, loan_ids: list[int], today: date) -> None:
@@ -198,35 +210,62 @@ def release(person_id: int, loan_ids: list[int], today: date) -> None:
     the same day claims them again. Rows already confirmed sent are never touched."""
     with database_proxy.atomic():
         ReminderDelivery.delete().where(
-            ReminderDelivery.person == person_id, ReminderDelivery.day == today,
-            ReminderDelivery.loan.in_(loan_ids), ReminderDelivery.sent_at.is_null()).execute()
+            ReminderDelivery.person == person_id,
+            ReminderDelivery.day == today,
+            ReminderDelivery.loan.in_(loan_ids),
+            ReminderDelivery.sent_at.is_null(),
+        ).execute()
 
 
 # ------------------------------------------------------------------ admin digest
 
+
 def overdue_loans(today: date) -> list[OverdueLine]:
     """Every open loan past its due date on a live device, most overdue first, each marked
     when today's reminder did not reach its holder (blocked the bot, or not delivered)."""
-    query = (Loan.select(Loan, Device, Person)
-             .join(Device).switch(Loan).join(Person)
-             .where(Loan.returned_at.is_null(), Loan.due_on < today, Device.deleted_at.is_null())
-             .order_by(Loan.due_on, Device.number))
-    reached = {row.loan_id for row in ReminderDelivery.select(ReminderDelivery.loan).where(
-        ReminderDelivery.day == today, ReminderDelivery.sent_at.is_null(False))}
+    query = (
+        Loan.select(Loan, Device, Person)
+        .join(Device)
+        .switch(Loan)
+        .join(Person)
+        .where(Loan.returned_at.is_null(), Loan.due_on < today, Device.deleted_at.is_null())
+        .order_by(Loan.due_on, Device.number)
+    )
+    reached = {
+        row.loan_id
+        for row in ReminderDelivery.select(ReminderDelivery.loan).where(
+            ReminderDelivery.day == today, ReminderDelivery.sent_at.is_null(False)
+        )
+    }
     lines = []
     for loan in query:
         holder = loan.person
-        not_reached = (None if loan.id in reached else
-                       BLOCKED if holder.unreachable_at is not None else UNDELIVERED)
-        lines.append(OverdueLine(loan.device.number, loan.device.name, holder.full_name or holder.email or "—",
-                                 holder.username, holder.email, loan.due_on, (today - loan.due_on).days,
-                                 not_reached))
+        not_reached = None if loan.id in reached else BLOCKED if holder.unreachable_at is not None else UNDELIVERED
+        lines.append(
+            OverdueLine(
+                loan.device.number,
+                loan.device.name,
+                holder.full_name or holder.email or "—",
+                holder.username,
+                holder.email,
+                loan.due_on,
+                (today - loan.due_on).days,
+                not_reached,
+            )
+        )
     return lines
 
 
 def digest_recipients() -> list[int]:
     """Telegram ids of active, reachable admins (config admins are mirrored into people)."""
-    query = Person.select(Person.telegram_id).where(
-        Person.is_admin, Person.status == PersonStatus.ACTIVE, Person.telegram_id.is_null(False),
-        Person.unreachable_at.is_null()).order_by(Person.id)
+    query = (
+        Person.select(Person.telegram_id)
+        .where(
+            Person.is_admin,
+            Person.status == PersonStatus.ACTIVE,
+            Person.telegram_id.is_null(False),
+            Person.unreachable_at.is_null(),
+        )
+        .order_by(Person.id)
+    )
     return [p.telegram_id for p in query]

@@ -16,8 +16,8 @@ from cashbot.services import catalog, fields, people, queue
 from cashbot.services.catalog import HistoryLine, MyLoan, MyPlace, Page
 from cashbot.services.common import DeviceLabel, fold, record
 from cashbot.services.errors import CannotChangeSelf, EmailTaken, PersonHoldsDevices, PersonNotFound
-from cashbot.services.queue import OfferChange
 from cashbot.services.people import PersonBrief, brief
+from cashbot.services.queue import OfferChange
 
 HISTORY_LINES = 5
 
@@ -59,21 +59,29 @@ def list_people(query: str | None, page: int, page_size: int) -> Page:
         where &= fn.instr(Person.search_text, needle) > 0
     total = Person.select().where(where).count()
     pending_first = Case(None, [(Person.status == PersonStatus.PENDING, 0)], 1)
-    rows = (Person.select(Person.id, Person.telegram_id, Person.full_name, Person.username,
-                          Person.email, Person.status)
-            .where(where).order_by(pending_first, fn.lower(Person.full_name), Person.email, Person.id))
+    rows = (
+        Person.select(Person.id, Person.telegram_id, Person.full_name, Person.username, Person.email, Person.status)
+        .where(where)
+        .order_by(pending_first, fn.lower(Person.full_name), Person.email, Person.id)
+    )
     return catalog.paged(rows, page, page_size, total, brief)
 
 
 def person_card(person_id: int, admin_ids: list[int]) -> PersonCard:
     person = _live(person_id)
-    return PersonCard(brief(person), person.comment, person.telegram_id in admin_ids,
-                      catalog.my_loans(person_id), catalog.my_queue(person_id),
-                      catalog.history(person_id=person_id, limit=HISTORY_LINES))
+    return PersonCard(
+        brief(person),
+        person.comment,
+        person.telegram_id in admin_ids,
+        catalog.my_loans(person_id),
+        catalog.my_queue(person_id),
+        catalog.history(person_id=person_id, limit=HISTORY_LINES),
+    )
 
 
-def set_email(person_id: int, raw_email: str, allowed_domains: list[str], *, actor_id: int,
-              now: datetime) -> PersonBrief:
+def set_email(
+    person_id: int, raw_email: str, allowed_domains: list[str], *, actor_id: int, now: datetime
+) -> PersonBrief:
     """Fix a person's e-mail: validated like registration, unique among live people."""
     email = people.normalize_email(raw_email, allowed_domains)
     with database_proxy.atomic():
@@ -118,8 +126,7 @@ def _drop_queue_places(person_id: int, now: datetime, hold_hours: int) -> list[O
     return changes
 
 
-def set_blocked(person_id: int, blocked: bool, *, actor_id: int, now: datetime,
-                hold_hours: int) -> StatusChange:
+def set_blocked(person_id: int, blocked: bool, *, actor_id: int, now: datetime, hold_hours: int) -> StatusChange:
     """Block: the person can't use the bot; devices stay recorded on them; queue places go.
     Unblock: active again."""
     if person_id == actor_id:
@@ -127,8 +134,9 @@ def set_blocked(person_id: int, blocked: bool, *, actor_id: int, now: datetime,
     with database_proxy.atomic():
         person = _live(person_id)
         target = PersonStatus.BLOCKED if blocked else PersonStatus.ACTIVE
-        allowed_from = ({PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED} if blocked
-                        else {PersonStatus.BLOCKED})
+        allowed_from = (
+            {PersonStatus.ACTIVE, PersonStatus.PENDING, PersonStatus.INVITED} if blocked else {PersonStatus.BLOCKED}
+        )
         if person.status not in allowed_from:
             return StatusChange(brief(person), False, [])
         old = person.status
@@ -152,9 +160,12 @@ def deletion_target(person_id: int, *, actor_id: int) -> PersonBrief:
 
 
 def _refuse_if_holding(person_id: int) -> None:
-    held = list(Device.select(Device.number, Device.name).join(Loan)
-                .where(Loan.person == person_id, Loan.returned_at.is_null())
-                .order_by(Device.number))
+    held = list(
+        Device.select(Device.number, Device.name)
+        .join(Loan)
+        .where(Loan.person == person_id, Loan.returned_at.is_null())
+        .order_by(Device.number)
+    )
     if held:
         raise PersonHoldsDevices([DeviceLabel(d.number, d.name) for d in held])
 
@@ -169,11 +180,19 @@ def delete_person(person_id: int, *, actor_id: int, now: datetime, hold_hours: i
         _refuse_if_holding(person.id)
         offers = _drop_queue_places(person.id, now, hold_hours)
         Handover.update(resolved_at=now, outcome="cancelled").where(
-            Handover.to_person == person.id, Handover.resolved_at.is_null()).execute()
+            Handover.to_person == person.id, Handover.resolved_at.is_null()
+        ).execute()
         old = person.status
         person.status, person.updated_at = PersonStatus.DELETED, now
         person.save()
-        record("person_deleted", now, actor_id=actor_id, person_id=person.id, old=old,
-               name=person.full_name, email=person.email)
+        record(
+            "person_deleted",
+            now,
+            actor_id=actor_id,
+            person_id=person.id,
+            old=old,
+            name=person.full_name,
+            email=person.email,
+        )
     people.refresh_viewer(person.telegram_id)
     return StatusChange(brief(person), True, offers)

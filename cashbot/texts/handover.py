@@ -4,9 +4,7 @@ Placeholders marked as user-provided are escaped by the caller (texts.common.esc
 
 from cashbot.texts.loans import BTN_CANCEL  # noqa: F401  (the same Отмена as the date dialog)
 
-ASK_HANDOVER = (
-    "🤝 Кому передать <b>{device}</b>? Выберите человека или напишите имя, @username или почту."
-)
+ASK_HANDOVER = "🤝 Кому передать <b>{device}</b>? Выберите человека или напишите имя, @username или почту."
 ASK_HANDOVER_QUEUE = "\nВ очереди первыми: кнопки ниже."
 HANDOVER_DIALOG_OPEN = "Уже спрашиваю — выберите коллегу в сообщении выше или напишите имя."
 HANDOVER_FOUND = "Нашёл — выберите, кому передать <b>{device}</b>:"

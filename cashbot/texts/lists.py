@@ -17,9 +17,7 @@ WELCOME_ACTIVE = (
 NOT_FOUND_NUMBER = "Устройства с номером {number} нет в учёте."
 NOT_FOUND_DIGITS = "Устройства с номером {digits} нет в учёте, серийного номера {digits} — тоже."
 NOT_FOUND_TEXT = "По запросу «{query}» ничего не нашлось."
-NOT_FOUND_HINT = (
-    "\nПроверьте номер или название. Все устройства — /all, по категориям — /categories."
-)
+NOT_FOUND_HINT = "\nПроверьте номер или название. Все устройства — /all, по категориям — /categories."
 
 SEARCH_TITLE = "🔎 По запросу «{query}» найдено: {total}"
 ALL_TITLE = "📋 Все устройства: {total}"
@@ -46,10 +44,7 @@ ITEM_RESERVED_NOTE = " — забронировано"
 LIST_LEGEND = "🟢 свободно · 🔴 на руках · ⏳ забронировано"
 
 MINE_TITLE = "📦 <b>У вас на руках: {total}</b>"
-MINE_EMPTY = (
-    "📦 У вас на руках нет устройств.\n"
-    "Чтобы найти нужное, напишите номер или название, или откройте /all."
-)
+MINE_EMPTY = "📦 У вас на руках нет устройств.\nЧтобы найти нужное, напишите номер или название, или откройте /all."
 MINE_LINE = "<b>№{number}</b> · {name}\n    взято {since}, {due}"
 MINE_DUE = "вернуть до {due}"
 MINE_NO_DUE = "срок не указан"
@@ -58,10 +53,7 @@ BTN_MY_HISTORY = "📜 Моя история"
 BTN_BACK_TO_MINE = "⬅️ Мои устройства"
 
 WISHLIST_TITLE = "🕒 <b>Ваши очереди: {total}</b>"
-WISHLIST_EMPTY = (
-    "🕒 Вы не стоите ни в одной очереди.\n"
-    "Встать в очередь можно в карточке занятого устройства."
-)
+WISHLIST_EMPTY = "🕒 Вы не стоите ни в одной очереди.\nВстать в очередь можно в карточке занятого устройства."
 WISHLIST_LINE = "<b>№{number}</b> · {name}\n    {place}"
 WISHLIST_POSITION = "вы {position}-й в очереди"
 WISHLIST_YOUR_TURN = "⏳ <b>ваша очередь!</b> Устройство ждёт вас до {until}"

@@ -15,8 +15,7 @@ from cashbot.views.format import fmt_date
 from cashbot.views.keyboard import InlineKeyboardBuilder
 
 # The dialog, in order; "confirm" (the preview) comes after the last one.
-STEPS = ("number", "serial", "name", "category", "firmware", "registered_on", "comment",
-         "holder", "location", "due_on")
+STEPS = ("number", "serial", "name", "category", "firmware", "registered_on", "comment", "holder", "location", "due_on")
 OPTIONAL = frozenset({"firmware", "registered_on", "comment", "holder", "location", "due_on"})
 CONFIRM = len(STEPS)
 
@@ -41,21 +40,24 @@ def _nav(kb: InlineKeyboardBuilder, step: int, optional: bool) -> None:
         kb.button(text=text, callback_data=AddCb(action=action, step=step))
 
 
-def step_prompt(name: str, categories: list[CategoryCount] = (), people: list[PersonBrief] = (),
-                new_category: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+def step_prompt(
+    name: str, categories: list[CategoryCount] = (), people: list[PersonBrief] = (), new_category: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
     """The question of one step with its buttons (categories or found people first)."""
     step = STEPS.index(name)
     kb = InlineKeyboardBuilder()
     widths: list[int] = []
     for category in categories:
-        kb.button(text=category.name,
-                  callback_data=AddCb(action=AddAction.CATEGORY, step=step, value=category.category_id))
+        kb.button(
+            text=category.name, callback_data=AddCb(action=AddAction.CATEGORY, step=step, value=category.category_id)
+        )
     if name == "category" and not new_category:
         kb.button(text=t.BTN_NEW_CATEGORY, callback_data=AddCb(action=AddAction.NEW_CATEGORY, step=step))
     widths += [2] * (-(-(len(categories) + (name == "category")) // 2))
     for person in people:
-        kb.button(text=holder_label(person),
-                  callback_data=AddCb(action=AddAction.HOLDER, step=step, value=person.person_id))
+        kb.button(
+            text=holder_label(person), callback_data=AddCb(action=AddAction.HOLDER, step=step, value=person.person_id)
+        )
     widths += [1] * len(people)
     _nav(kb, step, name in OPTIONAL)
     kb.adjust(*widths, 3)

@@ -18,12 +18,13 @@ from cashbot.views.keyboard import callback_button
 from cashbot.views.labels import card_link_line
 
 
-def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = None,
-              link: str | None = None) -> str:
+def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = None, link: str | None = None) -> str:
     """`link`: the card's deep link (views/links.py), shown last: the sticker's QR opens it."""
-    lines = [t.TITLE.format(number=card.number, name=esc(card.name)),
-             t.CATEGORY.format(category=esc(card.category)),
-             t.SERIAL.format(serial=esc(card.serial))]
+    lines = [
+        t.TITLE.format(number=card.number, name=esc(card.name)),
+        t.CATEGORY.format(category=esc(card.category)),
+        t.SERIAL.format(serial=esc(card.serial)),
+    ]
     if card.firmware:
         lines.append(t.FIRMWARE.format(firmware=esc(card.firmware)))
     if card.registered_on:
@@ -38,8 +39,9 @@ def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = No
     if holder is None:
         lines.append(t.FREE)
     else:
-        lines.append(t.HELD_BY_ME if card.is_mine else t.HELD_BY.format(
-            holder=person_link(holder.full_name, holder.username)))
+        lines.append(
+            t.HELD_BY_ME if card.is_mine else t.HELD_BY.format(holder=person_link(holder.full_name, holder.username))
+        )
         if not card.is_mine and holder.email and holder.email != holder.full_name:
             lines.append(t.HOLDER_EMAIL.format(email=esc(holder.email)))
         if not holder.registered:
@@ -53,8 +55,7 @@ def card_text(card: DeviceCard, tz: ZoneInfo, today: date, note: str | None = No
     if card.reserved_for_me:
         lines.append(t.RESERVED_FOR_ME.format(until=fmt_datetime(card.reserved_until, tz)))
     elif card.reserved_for:
-        lines.append(t.RESERVED_FOR.format(name=esc(card.reserved_for),
-                                           until=fmt_datetime(card.reserved_until, tz)))
+        lines.append(t.RESERVED_FOR.format(name=esc(card.reserved_for), until=fmt_datetime(card.reserved_until, tz)))
     if card.waiting:
         lines.append(t.WAITING.format(count=card.waiting))
     if card.my_position:
@@ -88,7 +89,7 @@ def card_keyboard(card: DeviceCard, is_admin: bool = False) -> InlineKeyboardMar
         button(t.BTN_QUEUE, DeviceAction.JOIN_QUEUE)
     button(t.BTN_HISTORY, DeviceAction.HISTORY)
     button(t.BTN_REFRESH, DeviceAction.REFRESH)
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if is_admin:  # two rows of two
         rows += [list(row) for row in device_admin.admin_rows(card)]
     return InlineKeyboardMarkup(inline_keyboard=rows)

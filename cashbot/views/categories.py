@@ -18,9 +18,11 @@ def categories_list(categories: list[CategoryCount], note: str | None = None) ->
         lines += ["", f"<i>{note}</i>"]
     kb = InlineKeyboardBuilder()
     for c in categories:
-        kb.row(callback_button(f"✏️ {c.name}"[:60], CategoryAdminCb(
-                   action=CategoryAdminAction.RENAME, category_id=c.category_id).pack()),
-               callback_button("🗑", CategoryAdminCb(
-                   action=CategoryAdminAction.DELETE, category_id=c.category_id).pack()))
+        kb.row(
+            callback_button(
+                f"✏️ {c.name}"[:60], CategoryAdminCb(action=CategoryAdminAction.RENAME, category_id=c.category_id).pack()
+            ),
+            callback_button("🗑", CategoryAdminCb(action=CategoryAdminAction.DELETE, category_id=c.category_id).pack()),
+        )
     kb.row(callback_button(t.BTN_ADD_CATEGORY, CategoryAdminCb(action=CategoryAdminAction.ADD).pack()))
     return "\n".join(lines), kb.as_markup()

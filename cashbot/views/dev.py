@@ -18,10 +18,16 @@ DANGEROUS = (DevAction.DUMP, DevAction.DELETE_FREE, DevAction.RESET)
 
 def menu() -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    for text, action in ((t.BTN_LOG_FILE, DevAction.LOG_FILE), (t.BTN_LOG_TAIL, DevAction.LOG_TAIL),
-                         (t.BTN_EXPORT, DevAction.EXPORT), (t.BTN_BACKUP, DevAction.BACKUP),
-                         (t.BTN_MIGRATIONS, DevAction.MIGRATIONS), (t.BTN_DUMP, DevAction.DUMP),
-                         (t.BTN_DELETE_FREE, DevAction.DELETE_FREE), (t.BTN_RESET, DevAction.RESET)):
+    for text, action in (
+        (t.BTN_LOG_FILE, DevAction.LOG_FILE),
+        (t.BTN_LOG_TAIL, DevAction.LOG_TAIL),
+        (t.BTN_EXPORT, DevAction.EXPORT),
+        (t.BTN_BACKUP, DevAction.BACKUP),
+        (t.BTN_MIGRATIONS, DevAction.MIGRATIONS),
+        (t.BTN_DUMP, DevAction.DUMP),
+        (t.BTN_DELETE_FREE, DevAction.DELETE_FREE),
+        (t.BTN_RESET, DevAction.RESET),
+    ):
         kb.button(text=text, callback_data=DevCb(action=action))
     kb.adjust(2, 2, 1, 1, 2)
     return t.MENU, kb.as_markup()
@@ -32,8 +38,7 @@ def log_tail(lines: str) -> str:
 
 
 def migrations(applied: list[str], pending: list[str]) -> str:
-    return t.MIGRATIONS.format(applied=esc(", ".join(applied)) or t.NONE,
-                               pending=esc(", ".join(pending)) or t.NONE)
+    return t.MIGRATIONS.format(applied=esc(", ".join(applied)) or t.NONE, pending=esc(", ".join(pending)) or t.NONE)
 
 
 def ask_code(action: str, free_count: int = 0) -> str:

@@ -30,11 +30,16 @@ def _button(text: str, action: DeviceAdminAction, device_id: int, arg: int = 0) 
 def admin_rows(card: DeviceCard) -> list[list[InlineKeyboardButton]]:
     """The extra rows admins see on every device card."""
     d = card.device_id
-    give_or_take = (_button(t.BTN_TAKE_BACK, DeviceAdminAction.TAKE_BACK, d) if card.holder is not None
-                    else _button(t.BTN_GIVE, DeviceAdminAction.GIVE, d))
-    return [[_button(t.BTN_EDIT, DeviceAdminAction.EDIT, d), _button(t.BTN_JOURNAL, DeviceAdminAction.JOURNAL, d)],
-            [give_or_take, _button(t.BTN_DELETE_DEVICE, DeviceAdminAction.DELETE, d)],
-            sticker_row(d)]
+    give_or_take = (
+        _button(t.BTN_TAKE_BACK, DeviceAdminAction.TAKE_BACK, d)
+        if card.holder is not None
+        else _button(t.BTN_GIVE, DeviceAdminAction.GIVE, d)
+    )
+    return [
+        [_button(t.BTN_EDIT, DeviceAdminAction.EDIT, d), _button(t.BTN_JOURNAL, DeviceAdminAction.JOURNAL, d)],
+        [give_or_take, _button(t.BTN_DELETE_DEVICE, DeviceAdminAction.DELETE, d)],
+        sticker_row(d),
+    ]
 
 
 def back_to_card(device_id: int) -> InlineKeyboardMarkup:
@@ -82,16 +87,25 @@ def journal(device: DeviceRef, page: Page, tz: ZoneInfo) -> tuple[str, InlineKey
     lines += [history_line(line, tz) for line in page.items] or [t.JOURNAL_EMPTY]
     text = fit_lines(lines)  # a guard: a large page of long lines never overflows a message
     kb = InlineKeyboardBuilder()
-    if pager := page_buttons(page.page, page.pages, lambda p: pack_device_admin(
-            action=DeviceAdminAction.JOURNAL, device_id=device.device_id, arg=p)):
+    if pager := page_buttons(
+        page.page,
+        page.pages,
+        lambda p: pack_device_admin(action=DeviceAdminAction.JOURNAL, device_id=device.device_id, arg=p),
+    ):
         kb.row(*pager)
     kb.row(_button(t.BTN_BACK_TO_CARD, DeviceAdminAction.CARD, device.device_id))
     return text, kb.as_markup()
 
 
 def skip_keyboard(device_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(t.BTN_SKIP, DeviceAdminAction.SKIP, device_id),
-                                                  _button(t.BTN_CANCEL, DeviceAdminAction.CARD, device_id)]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _button(t.BTN_SKIP, DeviceAdminAction.SKIP, device_id),
+                _button(t.BTN_CANCEL, DeviceAdminAction.CARD, device_id),
+            ]
+        ]
+    )
 
 
 def assignee_choice(device_id: int, candidates: list[PersonBrief]) -> tuple[str, InlineKeyboardMarkup]:
@@ -105,14 +119,19 @@ def assignee_choice(device_id: int, candidates: list[PersonBrief]) -> tuple[str,
 
 def confirm_delete(card: DeviceCard) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.add(_button(t.BTN_CONFIRM_DELETE, DeviceAdminAction.CONFIRM_DELETE, card.device_id),
-           _button(t.BTN_CANCEL, DeviceAdminAction.CARD, card.device_id))
+    kb.add(
+        _button(t.BTN_CONFIRM_DELETE, DeviceAdminAction.CONFIRM_DELETE, card.device_id),
+        _button(t.BTN_CANCEL, DeviceAdminAction.CARD, card.device_id),
+    )
     return t.CONFIRM_DELETE_DEVICE.format(number=card.number, name=esc(card.name)), kb.as_markup()
 
 
 def _open_card(device_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        callback_button(t.BTN_OPEN_CARD, DeviceCb(action=DeviceAction.OPEN, device_id=device_id).pack())]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [callback_button(t.BTN_OPEN_CARD, DeviceCb(action=DeviceAction.OPEN, device_id=device_id).pack())]
+        ]
+    )
 
 
 def told_assigned(device: DeviceRef, admin_name: str, due_on: date | None) -> tuple[str, InlineKeyboardMarkup]:
@@ -123,10 +142,14 @@ def told_assigned(device: DeviceRef, admin_name: str, due_on: date | None) -> tu
 
 
 def told_unassigned(device: DeviceRef, admin_name: str) -> tuple[str, InlineKeyboardMarkup]:
-    return (t.TOLD_UNASSIGNED.format(admin=esc(admin_name), number=device.number, name=esc(device.name)),
-            _open_card(device.device_id))
+    return (
+        t.TOLD_UNASSIGNED.format(admin=esc(admin_name), number=device.number, name=esc(device.name)),
+        _open_card(device.device_id),
+    )
 
 
 def told_reservation_cancelled(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
-    return (t.TOLD_RESERVATION_CANCELLED.format(number=device.number, name=esc(device.name)),
-            _open_card(device.device_id))
+    return (
+        t.TOLD_RESERVATION_CANCELLED.format(number=device.number, name=esc(device.name)),
+        _open_card(device.device_id),
+    )

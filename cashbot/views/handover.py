@@ -43,6 +43,7 @@ def handover_request(request: HandoverRequest) -> tuple[str, InlineKeyboardMarku
     kb.button(text=t.BTN_ACCEPT, callback_data=HandoverCb(action=HandoverAction.ACCEPT, ref=request.handover_id))
     kb.button(text=t.BTN_DECLINE, callback_data=HandoverCb(action=HandoverAction.DECLINE, ref=request.handover_id))
     due = t.HANDOVER_REQUEST_DUE.format(due=fmt_date(request.due_on)) if request.due_on else ""
-    text = t.HANDOVER_REQUEST.format(name=esc(request.from_person.full_name),
-                                     device=device_label(request.device), due=due)
+    text = t.HANDOVER_REQUEST.format(
+        name=esc(request.from_person.full_name), device=device_label(request.device), due=due
+    )
     return text, kb.as_markup()

@@ -33,8 +33,9 @@ class Attachment:
     text: str
 
 
-def import_preview(plan: ImportPlan, file_name: str, update_existing: bool, token: str,
-                   note: str | None = None) -> tuple[str, InlineKeyboardMarkup, Attachment | None]:
+def import_preview(
+    plan: ImportPlan, file_name: str, update_existing: bool, token: str, note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup, Attachment | None]:
     """(text, keyboard, a text file to send after it or None)."""
     text, details = _preview_text(plan, file_name, update_existing, note, summarise=False)
     if len(text) > PREVIEW_LIMIT:
@@ -45,15 +46,18 @@ def import_preview(plan: ImportPlan, file_name: str, update_existing: bool, toke
     kb = InlineKeyboardBuilder()
     if plan.ok and plan.has_work:
         kb.button(text=t.BTN_IMPORT, callback_data=ImportCb(action=ImportAction.IMPORT, token=token))
-    kb.button(text=t.BTN_UPDATE_ON if update_existing else t.BTN_UPDATE_OFF,
-              callback_data=ImportCb(action=ImportAction.TOGGLE_UPDATE, token=token))
+    kb.button(
+        text=t.BTN_UPDATE_ON if update_existing else t.BTN_UPDATE_OFF,
+        callback_data=ImportCb(action=ImportAction.TOGGLE_UPDATE, token=token),
+    )
     kb.button(text=t.BTN_CANCEL, callback_data=ImportCb(action=ImportAction.CANCEL, token=token))
     kb.adjust(1)
     return text, kb.as_markup(), attachment
 
 
-def _preview_text(plan: ImportPlan, file_name: str, update_existing: bool, note: str | None,
-                  summarise: bool) -> tuple[str, list[str]]:
+def _preview_text(
+    plan: ImportPlan, file_name: str, update_existing: bool, note: str | None, summarise: bool
+) -> tuple[str, list[str]]:
     """The preview's text and the sections of the file that carries what it only counts."""
     lines = [t.PREVIEW_TITLE.format(name=esc(_cut(file_name)))]
     if note:
@@ -89,8 +93,9 @@ def _preview_text(plan: ImportPlan, file_name: str, update_existing: bool, note:
         who = [f"{a.name} ({a.email})" if a.name else f"{a.email} — {t.NOT_REGISTERED}" for a in plan.assignments]
         if summarise or len(who) > LIST_INLINE_MAX:
             lines.append(t.ASSIGNMENTS_COUNT.format(devices=plan.assigned, people=len(who)))
-            details.append(t.DETAILS_ASSIGNMENTS + "\n" + "\n".join(
-                f"{w}: {a.devices}" for w, a in zip(who, plan.assignments)))
+            details.append(
+                t.DETAILS_ASSIGNMENTS + "\n" + "\n".join(f"{w}: {a.devices}" for w, a in zip(who, plan.assignments))
+            )
         else:
             lines.append(t.ASSIGNMENTS)
             lines += [t.ASSIGNMENT.format(count=a.devices, who=esc(w)) for w, a in zip(who, plan.assignments)]
@@ -113,7 +118,7 @@ def _preview_text(plan: ImportPlan, file_name: str, update_existing: bool, note:
 
 
 def _cut(value: str, limit: int = 80) -> str:
-    return value if len(value) <= limit else value[:limit - 1] + "…"
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def import_done(result: ImportResult) -> str:
@@ -126,8 +131,9 @@ def import_done(result: ImportResult) -> str:
 
 
 def import_notice(devices: list[DeviceLabel]) -> str:
-    return t.IMPORT_NOTICE.format(devices="\n".join(
-        t.IMPORT_NOTICE_LINE.format(number=d.number, name=esc(d.name)) for d in devices))
+    return t.IMPORT_NOTICE.format(
+        devices="\n".join(t.IMPORT_NOTICE_LINE.format(number=d.number, name=esc(d.name)) for d in devices)
+    )
 
 
 def format_problems(problems: Iterable[Problem], limit: int | None = None) -> str:
@@ -152,6 +158,7 @@ def format_problems(problems: Iterable[Problem], limit: int | None = None) -> st
 
 # --- The command line (`cashbot import`): plain English, not bot texts
 
+
 def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
     """Plain-text summary of a plan for the command line (the bot has its own view)."""
     lines = [f"encoding: {plan.encoding or '-'}"]
@@ -169,8 +176,10 @@ def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
     else:
         lines.append("existing devices: not updated")
     lines.append(f"to assign: {plan.assigned}")
-    lines += [f"  {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
-              for a in plan.assignments]
+    lines += [
+        f"  {a.email}{' (' + a.name + ')' if a.name else ' (not registered yet)'}: {a.devices}"
+        for a in plan.assignments
+    ]
     lines.append(f"return dates to change: {plan.due_changes}")
     lines.append(f"overdue (return date already past): {plan.overdue}")
     lines.append(f"to invite: {len(plan.invitations)}")
@@ -181,7 +190,9 @@ def describe_plan(plan: ImportPlan, *, update_existing: bool) -> str:
 
 def describe_result(result: ImportResult) -> str:
     """The CLI's line after a write: the same counts, in the same words, as the dry run."""
-    return (f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-            f"assigned {result.assigned}, return dates changed {result.due_changed}, "
-            f"invited {result.invited}, new categories {result.categories_added} "
-            "(holders are not notified from the command line)")
+    return (
+        f"applied: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
+        f"assigned {result.assigned}, return dates changed {result.due_changed}, "
+        f"invited {result.invited}, new categories {result.categories_added} "
+        "(holders are not notified from the command line)"
+    )

@@ -31,22 +31,23 @@ def register_button() -> InlineQueryResultsButton:
     return InlineQueryResultsButton(text=t.REGISTER_FIRST, start_parameter=t.REGISTER_START_PARAMETER)
 
 
-def results(items: list[DeviceStatus], sender_person_id: int, bot_username: str, tz: ZoneInfo,
-            now: datetime) -> list[InlineQueryResultArticle]:
+def results(
+    items: list[DeviceStatus], sender_person_id: int, bot_username: str, tz: ZoneInfo, now: datetime
+) -> list[InlineQueryResultArticle]:
     today = now.astimezone(tz).date()
     return [_article(item, sender_person_id, bot_username, tz, today, now) for item in items]
 
 
-def _article(item: DeviceStatus, sender_person_id: int, bot_username: str, tz: ZoneInfo, today: date,
-             now: datetime) -> InlineQueryResultArticle:
+def _article(
+    item: DeviceStatus, sender_person_id: int, bot_username: str, tz: ZoneInfo, today: date, now: datetime
+) -> InlineQueryResultArticle:
     open_in_bot = InlineKeyboardButton(text=t.BTN_OPEN_IN_BOT, url=device_link(bot_username, item.number))
     return InlineQueryResultArticle(
         id=f"d{item.device_id}",
         title=t.RESULT_TITLE.format(number=item.number, name=shorten(item.name, NAME_IN_TEXT)),
         description=status_line(item, sender_person_id, tz, today)
         + t.STATUS_CATEGORY.format(category=shorten(item.category, NAME_IN_TEXT)),
-        input_message_content=InputTextMessageContent(
-            message_text=posted_card(item, sender_person_id, tz, today, now)),
+        input_message_content=InputTextMessageContent(message_text=posted_card(item, sender_person_id, tz, today, now)),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[open_in_bot]]),
     )
 
@@ -64,12 +65,19 @@ def status_line(item: DeviceStatus, sender_person_id: int, tz: ZoneInfo, today: 
     """Plain text for the result's description: free / held by whom until when / overdue /
     reserved, and the queue."""
     if item.holder_id is None:
-        line = (t.STATUS_RESERVED.format(until=fmt_datetime(item.reserved_until, tz),
-                                         name=shorten(item.reserved_for, PERSON_IN_TEXT))
-                if item.reserved_for is not None else t.STATUS_FREE)
+        line = (
+            t.STATUS_RESERVED.format(
+                until=fmt_datetime(item.reserved_until, tz), name=shorten(item.reserved_for, PERSON_IN_TEXT)
+            )
+            if item.reserved_for is not None
+            else t.STATUS_FREE
+        )
     else:
-        line = (t.STATUS_HELD_BY_YOU if item.holder_id == sender_person_id
-                else t.STATUS_HELD.format(holder=shorten(holder_shown(item, sender_person_id), PERSON_IN_TEXT)))
+        line = (
+            t.STATUS_HELD_BY_YOU
+            if item.holder_id == sender_person_id
+            else t.STATUS_HELD.format(holder=shorten(holder_shown(item, sender_person_id), PERSON_IN_TEXT))
+        )
         line += t.STATUS_DUE.format(due=fmt_date(item.due_on)) if item.due_on else t.STATUS_NO_DUE
         if days := overdue_days(item.due_on, today):
             line += t.STATUS_OVERDUE.format(days=count(days, DAYS))
@@ -80,8 +88,11 @@ def status_line(item: DeviceStatus, sender_person_id: int, tz: ZoneInfo, today: 
 
 def posted_card(item: DeviceStatus, sender_person_id: int, tz: ZoneInfo, today: date, now: datetime) -> str:
     """The compact card a chosen result posts (HTML), in the card's own words."""
-    lines = [card_t.TITLE.format(number=item.number, name=esc(shorten(item.name, NAME_IN_TEXT))),
-             card_t.CATEGORY.format(category=esc(shorten(item.category, NAME_IN_TEXT))), ""]
+    lines = [
+        card_t.TITLE.format(number=item.number, name=esc(shorten(item.name, NAME_IN_TEXT))),
+        card_t.CATEGORY.format(category=esc(shorten(item.category, NAME_IN_TEXT))),
+        "",
+    ]
     if item.holder_id is None:
         lines.append(card_t.FREE)
     else:
@@ -91,8 +102,11 @@ def posted_card(item: DeviceStatus, sender_person_id: int, tz: ZoneInfo, today: 
         if days := overdue_days(item.due_on, today):
             lines.append(card_t.OVERDUE.format(days=count(days, DAYS)))
     if item.reserved_for is not None:
-        lines.append(card_t.RESERVED_FOR.format(name=esc(shorten(item.reserved_for, PERSON_IN_TEXT)),
-                                                until=fmt_datetime(item.reserved_until, tz)))
+        lines.append(
+            card_t.RESERVED_FOR.format(
+                name=esc(shorten(item.reserved_for, PERSON_IN_TEXT)), until=fmt_datetime(item.reserved_until, tz)
+            )
+        )
     if item.waiting:
         lines.append(card_t.WAITING.format(count=item.waiting))
     lines += ["", t.STATUS_AT.format(at=fmt_datetime(now, tz))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from cashbot.callbacks import LabelsCb
+from cashbot.callbacks import LabelsAction, LabelsCb
 from cashbot.config import LabelsSettings
 from cashbot.services.catalog import CategoryCount
 from cashbot.services.labels import Ranges, format_ranges
@@ -15,13 +15,13 @@ from cashbot.texts.plural import DEVICES, count
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 
 
-def _button(text: str, action: str, ref: int = 0) -> InlineKeyboardButton:
+def _button(text: str, action: LabelsAction, ref: int = 0) -> InlineKeyboardButton:
     return callback_button(text, LabelsCb(action=action, ref=ref).pack())
 
 
 def sticker_row(device_id: int) -> list[InlineKeyboardButton]:
     """The admins' [🏷 Наклейка] row on a device card."""
-    return [_button(t.BTN_STICKER, "stk", device_id)]
+    return [_button(t.BTN_STICKER, LabelsAction.STICKER, device_id)]
 
 
 def card_link_line(link: str) -> str:
@@ -29,10 +29,15 @@ def card_link_line(link: str) -> str:
 
 
 def menu(layout: LabelsSettings) -> tuple[str, InlineKeyboardMarkup]:
-    text = t.MENU.format(columns=layout.columns, rows=layout.rows, width=_mm(layout.label_width),
-                         height=_mm(layout.label_height))
+    text = t.MENU.format(
+        columns=layout.columns, rows=layout.rows, width=_mm(layout.label_width), height=_mm(layout.label_height)
+    )
     kb = InlineKeyboardBuilder()
-    kb.add(_button(t.BTN_ALL, "all"), _button(t.BTN_CATEGORY, "cats"), _button(t.BTN_NUMBERS, "num"))
+    kb.add(
+        _button(t.BTN_ALL, LabelsAction.ALL),
+        _button(t.BTN_CATEGORY, LabelsAction.CATEGORIES),
+        _button(t.BTN_NUMBERS, LabelsAction.NUMBERS),
+    )
     kb.adjust(1)
     return text, kb.as_markup()
 
@@ -41,9 +46,11 @@ def category_picker(categories: list[CategoryCount]) -> tuple[str, InlineKeyboar
     kb = InlineKeyboardBuilder()
     for c in categories:
         if c.devices:
-            kb.add(_button(t.CATEGORY_BUTTON.format(name=c.name, count=c.devices), "cat", c.category_id))
+            kb.add(
+                _button(t.CATEGORY_BUTTON.format(name=c.name, count=c.devices), LabelsAction.CATEGORY, c.category_id)
+            )
     kb.adjust(2)
-    kb.row(_button(t.BTN_BACK, "menu"))
+    kb.row(_button(t.BTN_BACK, LabelsAction.MENU))
     has_any = any(c.devices for c in categories)
     return (t.PICK_CATEGORY if has_any else t.NO_CATEGORIES), kb.as_markup()
 
@@ -51,7 +58,7 @@ def category_picker(categories: list[CategoryCount]) -> tuple[str, InlineKeyboar
 def after_import(markup: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup:
     """The import's result with a button for the added devices' sheet."""
     rows = list(markup.inline_keyboard) if markup else []
-    return InlineKeyboardMarkup(inline_keyboard=rows + [[_button(t.BTN_IMPORTED, "imp")]])
+    return InlineKeyboardMarkup(inline_keyboard=rows + [[_button(t.BTN_IMPORTED, LabelsAction.IMPORTED)]])
 
 
 def bad_numbers(reason: str, part: str, limit: int) -> str:
@@ -96,4 +103,4 @@ def _mm(value: float) -> str:
 
 def _short(text: str, limit: int = 200) -> str:
     """A caption stays short whatever the ranges (Telegram: 1024 characters)."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -42,7 +42,7 @@ QUERY_SHOWN = 60
 
 def shorten(value: str | None, limit: int) -> str:
     value = " ".join((value or "").split())
-    return value if len(value) <= limit else value[:limit - 1].rstrip() + "…"
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def device_button_text(number: int, name: str) -> str:
@@ -55,8 +55,11 @@ def not_found(query: str) -> str:
     query = query.strip()
     digits = query.lstrip("№#").strip()
     if digits.isascii() and digits.isdigit() and len(digits) <= QUERY_SHOWN:
-        head = (t.NOT_FOUND_NUMBER.format(number=digits) if digits != query  # "№50": a sticker
-                else t.NOT_FOUND_DIGITS.format(digits=digits))
+        head = (
+            t.NOT_FOUND_NUMBER.format(number=digits)
+            if digits != query  # "№50": a sticker
+            else t.NOT_FOUND_DIGITS.format(digits=digits)
+        )
     else:
         head = t.NOT_FOUND_TEXT.format(query=esc(shorten(query, QUERY_SHOWN)))
     return head + t.NOT_FOUND_HINT
@@ -77,8 +80,9 @@ def _item_line(item: DeviceItem, today: date) -> str:
     return t.ITEM_LINE.format(mark=mark, number=item.number, name=esc(shorten(item.name, NAME_IN_TEXT))) + tail
 
 
-def device_list(title: str, page: Page, kind: PageKind, ref: int, today: date,
-                extra: Iterable[tuple[str, str]] = ()) -> tuple[str, InlineKeyboardMarkup]:
+def device_list(
+    title: str, page: Page, kind: PageKind, ref: int, today: date, extra: Iterable[tuple[str, str]] = ()
+) -> tuple[str, InlineKeyboardMarkup]:
     """A page of devices: a line per device, a button per device opening its card, the
     navigation row, then `extra` (text, callback_data) buttons one per row."""
     lines = [title]
@@ -117,16 +121,26 @@ def category_devices(name: str, category_id: int, page: Page, today: date) -> tu
         kb = InlineKeyboardBuilder()
         kb.button(text=back[0][0], callback_data=back[0][1])
         return t.CATEGORY_EMPTY.format(category=shown), kb.as_markup()
-    return device_list(t.CATEGORY_TITLE.format(category=f"<b>{shown}</b>", total=page.total),
-                       page, PageKind.CATEGORY, category_id, today, back)
+    return device_list(
+        t.CATEGORY_TITLE.format(category=f"<b>{shown}</b>", total=page.total),
+        page,
+        PageKind.CATEGORY,
+        category_id,
+        today,
+        back,
+    )
 
 
 def categories(page: Page, is_admin: bool) -> tuple[str, InlineKeyboardMarkup | None]:
     """Category buttons with counts (a page of them), then the admins' management button."""
     kb = InlineKeyboardBuilder()
     for c in page.items:
-        kb.row(_button(t.CATEGORY_BUTTON.format(name=shorten(c.name, NAME_IN_BUTTON), count=c.devices),
-                       CategoryCb(category_id=c.category_id).pack()))
+        kb.row(
+            _button(
+                t.CATEGORY_BUTTON.format(name=shorten(c.name, NAME_IN_BUTTON), count=c.devices),
+                CategoryCb(category_id=c.category_id).pack(),
+            )
+        )
     add_nav(kb, PageKind.CATEGORIES, 0, page.page, page.pages)
     if is_admin:
         kb.row(_button(t.BTN_MANAGE_CATEGORIES, CategoryAdminCb(action=CategoryAdminAction.LIST).pack()))
@@ -155,8 +169,9 @@ def _mine_line(loan: MyLoan, today: date, tz: ZoneInfo) -> str:
     due = t.MINE_DUE.format(due=fmt_date(loan.due_on)) if loan.due_on else t.MINE_NO_DUE
     if days := overdue_days(loan.due_on, today):
         due += t.MINE_OVERDUE.format(days=count(days, DAYS))
-    return t.MINE_LINE.format(number=loan.number, name=esc(shorten(loan.name, NAME_IN_TEXT)),
-                              since=fmt_datetime(loan.since, tz), due=due)
+    return t.MINE_LINE.format(
+        number=loan.number, name=esc(shorten(loan.name, NAME_IN_TEXT)), since=fmt_datetime(loan.since, tz), due=due
+    )
 
 
 def wishlist(page: Page, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -174,8 +189,11 @@ def wishlist(page: Page, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None
 
 
 def _wish_line(place: MyPlace, tz: ZoneInfo) -> str:
-    where = (t.WISHLIST_YOUR_TURN.format(until=fmt_datetime(place.offered_until, tz)) if place.offered_until
-             else t.WISHLIST_POSITION.format(position=place.position))
+    where = (
+        t.WISHLIST_YOUR_TURN.format(until=fmt_datetime(place.offered_until, tz))
+        if place.offered_until
+        else t.WISHLIST_POSITION.format(position=place.position)
+    )
     return t.WISHLIST_LINE.format(number=place.number, name=esc(shorten(place.name, NAME_IN_TEXT)), place=where)
 
 
@@ -202,7 +220,9 @@ def event_phrase(line: HistoryLine, *, staff: bool = True) -> str | None:
         to_name=name(details.get("to_name") or line.person_name),
         due=events_t.DUE_UNTIL.format(due=fmt_date(date.fromisoformat(due))) if due else events_t.DUE_NONE,
         field=esc(card_t.FIELD_NAMES.get(field, field)),
-        category=value("name"), old=value("old"), new=value("new"),
+        category=value("name"),
+        old=value("old"),
+        new=value("new"),
     )
 
 
@@ -213,21 +233,28 @@ def _event_lines(events: list[HistoryLine], tz: ZoneInfo, with_device: bool) -> 
         if what is None:
             continue
         if with_device and event.device_number is not None:
-            what = t.EVENT_DEVICE.format(number=event.device_number,
-                                         name=esc(shorten(event.device_name, NAME_IN_BUTTON))) + what
+            what = (
+                t.EVENT_DEVICE.format(number=event.device_number, name=esc(shorten(event.device_name, NAME_IN_BUTTON)))
+                + what
+            )
         lines.append(t.EVENT_LINE.format(at=fmt_datetime(event.at, tz), what=what))
     return lines
 
 
-def device_history(number: int, name: str, device_id: int, holders: list[PastHolder],
-                   events: list[HistoryLine], tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+def device_history(
+    number: int, name: str, device_id: int, holders: list[PastHolder], events: list[HistoryLine], tz: ZoneInfo
+) -> tuple[str, InlineKeyboardMarkup]:
     lines = [t.DEVICE_HISTORY_TITLE.format(number=number, name=esc(shorten(name, NAME_IN_TEXT)))]
     if holders:
         lines += ["", t.HOLDERS_TITLE]
-        lines += [t.HOLDER_LINE.format(name=esc(shorten(h.full_name, PERSON_IN_TEXT)),
-                                       since=fmt_datetime(h.since, tz),
-                                       until=fmt_datetime(h.until, tz) if h.until else t.HOLDER_NOW)
-                  for h in holders]
+        lines += [
+            t.HOLDER_LINE.format(
+                name=esc(shorten(h.full_name, PERSON_IN_TEXT)),
+                since=fmt_datetime(h.since, tz),
+                until=fmt_datetime(h.until, tz) if h.until else t.HOLDER_NOW,
+            )
+            for h in holders
+        ]
     event_lines = _event_lines(events, tz, with_device=False)
     if event_lines:
         lines += ["", t.EVENTS_TITLE, *event_lines]

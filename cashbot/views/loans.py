@@ -49,8 +49,9 @@ def _due_button(text: str, action: DueAction, device_id: int, days: int = -1) ->
 def due_keyboard(device_id: int) -> InlineKeyboardMarkup:
     """Quick dates two a row, then Cancel (built directly: every take and extend shows it)."""
     quick = [_due_button(label, DueAction.DUE, device_id, days) for label, days in QUICK_DUE_DAYS]
-    return InlineKeyboardMarkup(inline_keyboard=[quick[:2], quick[2:],
-                                                 [_due_button(t.BTN_CANCEL, DueAction.CANCEL, device_id)]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[quick[:2], quick[2:], [_due_button(t.BTN_CANCEL, DueAction.CANCEL, device_id)]]
+    )
 
 
 def ask_due_take(device: DeviceRef) -> tuple[str, InlineKeyboardMarkup]:
@@ -101,5 +102,10 @@ def refusal_note(error: DomainError, tz: ZoneInfo) -> str:
         return t.ALREADY_TAKEN_BY.format(name=esc(error.holder_name))
     if isinstance(error, DeviceReserved):
         return reserved_note(error.for_name, error.until, tz)
-    return {AlreadyHolder: t.ALREADY_YOURS, NotHolder: t.NOT_HOLDER, DeviceFree: t.DEVICE_FREE,
-            AlreadyQueued: t.ALREADY_QUEUED, NotQueued: t.NOT_QUEUED}.get(type(error), t.STATE_CHANGED)
+    return {
+        AlreadyHolder: t.ALREADY_YOURS,
+        NotHolder: t.NOT_HOLDER,
+        DeviceFree: t.DEVICE_FREE,
+        AlreadyQueued: t.ALREADY_QUEUED,
+        NotQueued: t.NOT_QUEUED,
+    }.get(type(error), t.STATE_CHANGED)

@@ -25,7 +25,7 @@ def page_of(items: Sequence, page: int, page_size: int) -> Page:
     0-based page clamped into range."""
     total = len(items)
     page, pages = clamp_page(page, total, page_size)
-    return Page(list(items[page * page_size:(page + 1) * page_size]), total, page, pages)
+    return Page(list(items[page * page_size : (page + 1) * page_size]), total, page, pages)
 
 
 def page_window(page: int, pages: int, width: int = WINDOW) -> list[int]:
@@ -49,8 +49,9 @@ def page_buttons(page: int, pages: int, pack: Callable[[int], str]) -> list[Inli
         return callback_button(text, pack(target))
 
     row = [button(PREV, page - 1)] if page > 0 else []
-    row += [callback_button(f"· {n + 1} ·", HERE) if n == page else button(str(n + 1), n)
-            for n in page_window(page, pages)]
+    row += [
+        callback_button(f"· {n + 1} ·", HERE) if n == page else button(str(n + 1), n) for n in page_window(page, pages)
+    ]
     if page < pages - 1:
         row.append(button(NEXT, page + 1))
     return row

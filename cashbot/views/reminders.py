@@ -12,10 +12,10 @@ from cashbot.services.reminders import (
     DUE_TODAY,
     MAX_DEVICES_PER_MESSAGE,
     OVERDUE,
+    UNDELIVERED,
     DueLoan,
     OverdueLine,
     PersonReminder,
-    UNDELIVERED,
 )
 from cashbot.texts import reminders as t
 from cashbot.texts.common import esc
@@ -29,8 +29,12 @@ MAX_TEXT = 3900  # under Telegram's 4096, with room for the header
 
 
 def _line(loan: DueLoan, today: date) -> str:
-    values = dict(number=loan.number, name=esc(shorten(loan.name, NAME_IN_TEXT)), due=fmt_date(loan.due_on),
-                  days=count(loan.days_overdue, DAYS))
+    values = dict(
+        number=loan.number,
+        name=esc(shorten(loan.name, NAME_IN_TEXT)),
+        due=fmt_date(loan.due_on),
+        days=count(loan.days_overdue, DAYS),
+    )
     if loan.kind == OVERDUE:
         return (t.LINE_LONG_OVERDUE if loan.days_overdue > LONG_OVERDUE_DAYS else t.LINE_OVERDUE).format(**values)
     if loan.kind == DUE_TODAY:
@@ -55,10 +59,14 @@ def reminder_message(reminder: PersonReminder, today: date) -> tuple[str, Inline
     lines += ["", footer]
     keyboard = InlineKeyboardBuilder()
     for loan in shown:
-        keyboard.button(text=t.BTN_RETURNED.format(number=loan.number),
-                        callback_data=DeviceCb(action=DeviceAction.REMINDER_RETURN, device_id=loan.device_id))
-        keyboard.button(text=t.BTN_EXTEND.format(number=loan.number),
-                        callback_data=DeviceCb(action=DeviceAction.REMINDER_EXTEND, device_id=loan.device_id))
+        keyboard.button(
+            text=t.BTN_RETURNED.format(number=loan.number),
+            callback_data=DeviceCb(action=DeviceAction.REMINDER_RETURN, device_id=loan.device_id),
+        )
+        keyboard.button(
+            text=t.BTN_EXTEND.format(number=loan.number),
+            callback_data=DeviceCb(action=DeviceAction.REMINDER_EXTEND, device_id=loan.device_id),
+        )
     keyboard.adjust(2)
     return "\n".join(lines), keyboard.as_markup()
 
@@ -68,10 +76,17 @@ def digest_messages(lines: list[OverdueLine], today: date) -> list[str]:
     if not lines:
         return []
     marks = {BLOCKED: t.DIGEST_BLOCKED, UNDELIVERED: t.DIGEST_UNDELIVERED, None: ""}
-    items = [t.DIGEST_LINE.format(number=line.number, name=esc(line.name),
-                                  holder=person_link(line.holder_name, line.holder_username),
-                                  days=count(line.days_overdue, DAYS), due=fmt_date(line.due_on)) + marks[line.not_reached]
-             for line in lines]
+    items = [
+        t.DIGEST_LINE.format(
+            number=line.number,
+            name=esc(line.name),
+            holder=person_link(line.holder_name, line.holder_username),
+            days=count(line.days_overdue, DAYS),
+            due=fmt_date(line.due_on),
+        )
+        + marks[line.not_reached]
+        for line in lines
+    ]
     if not_reached := sum(1 for line in lines if line.not_reached):
         items += ["", t.DIGEST_NOT_REACHED.format(count=not_reached)]
     messages, current = [], [t.DIGEST_HEADER.format(day=fmt_date(today), count=len(lines)), ""]

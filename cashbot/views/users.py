@@ -29,8 +29,11 @@ def display_name(person: PersonBrief) -> str:
 
 
 def people_list(page: Page, query: str | None) -> tuple[str, InlineKeyboardMarkup]:
-    title = (t.USERS_TITLE_QUERY.format(query=esc(query), total=page.total) if query
-             else t.USERS_TITLE.format(total=page.total))
+    title = (
+        t.USERS_TITLE_QUERY.format(query=esc(query), total=page.total)
+        if query
+        else t.USERS_TITLE.format(total=page.total)
+    )
     lines = [title]
     if not page.items:
         lines.append(t.USERS_EMPTY)
@@ -42,10 +45,15 @@ def people_list(page: Page, query: str | None) -> tuple[str, InlineKeyboardMarku
         label = f"{t.STATUS_ICON.get(person.status, '')} {display_name(person)}"
         if person.username:
             label += f" @{person.username}"
-        kb.row(callback_button(label[:60], PersonAdminCb(
-            action=PersonAdminAction.OPEN, person_id=person.person_id, page=page.page).pack()))
-    if pager := page_buttons(page.page, page.pages,
-                             lambda p: PersonAdminCb(action=PersonAdminAction.PAGE, page=p).pack()):
+        kb.row(
+            callback_button(
+                label[:60],
+                PersonAdminCb(action=PersonAdminAction.OPEN, person_id=person.person_id, page=page.page).pack(),
+            )
+        )
+    if pager := page_buttons(
+        page.page, page.pages, lambda p: PersonAdminCb(action=PersonAdminAction.PAGE, page=p).pack()
+    ):
         kb.row(*pager)
     kb.row(callback_button(t.BTN_SEARCH, PersonAdminCb(action=PersonAdminAction.FIND).pack()))
     if query:
@@ -93,14 +101,17 @@ def _username_link(username: str) -> str:
     return f'<a href="https://t.me/{esc(username)}">@{esc(username)}</a>'
 
 
-def person_card(card: PersonCard, tz: ZoneInfo, note: str | None = None,
-                page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+def person_card(
+    card: PersonCard, tz: ZoneInfo, note: str | None = None, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
     p = card.person
-    lines = [t.PERSON_TITLE.format(name=esc(display_name(p))),
-             t.PERSON_USERNAME.format(username=_username_link(p.username) if p.username else t.NO_USERNAME),
-             t.PERSON_EMAIL.format(email=esc(p.email or t.NO_EMAIL)),
-             t.PERSON_STATUS.format(status=t.STATUS.get(p.status, p.status)),
-             t.PERSON_ROLE_ADMIN if card.is_admin else t.PERSON_ROLE_STAFF]
+    lines = [
+        t.PERSON_TITLE.format(name=esc(display_name(p))),
+        t.PERSON_USERNAME.format(username=_username_link(p.username) if p.username else t.NO_USERNAME),
+        t.PERSON_EMAIL.format(email=esc(p.email or t.NO_EMAIL)),
+        t.PERSON_STATUS.format(status=t.STATUS.get(p.status, p.status)),
+        t.PERSON_ROLE_ADMIN if card.is_admin else t.PERSON_ROLE_STAFF,
+    ]
     if card.comment:
         lines.append(t.PERSON_COMMENT.format(comment=esc(card.comment)))
     lines.append("")
@@ -143,8 +154,10 @@ def person_keyboard(card: PersonCard, page: int = 0) -> InlineKeyboardMarkup:
 
 def confirm_delete(person: PersonBrief) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t.BTN_CONFIRM_DELETE,
-              callback_data=PersonAdminCb(action=PersonAdminAction.CONFIRM_DELETE, person_id=person.person_id))
+    kb.button(
+        text=t.BTN_CONFIRM_DELETE,
+        callback_data=PersonAdminCb(action=PersonAdminAction.CONFIRM_DELETE, person_id=person.person_id),
+    )
     kb.button(text=t.BTN_CANCEL, callback_data=PersonAdminCb(action=PersonAdminAction.OPEN, person_id=person.person_id))
     return t.CONFIRM_DELETE_PERSON.format(name=esc(display_name(person))), kb.as_markup()
 
@@ -154,5 +167,6 @@ def holds_devices(devices: list[DeviceLabel]) -> str:
 
 
 def back_to_list() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        callback_button(t.BTN_BACK_TO_LIST, PersonAdminCb(action=PersonAdminAction.PAGE).pack())]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[callback_button(t.BTN_BACK_TO_LIST, PersonAdminCb(action=PersonAdminAction.PAGE).pack())]]
+    )

@@ -6,7 +6,13 @@ webhook.py (setWebhook and delivery). Fronts: server.py (HTTP), recording_sessio
 docstring shows its use."""
 
 from .core import (
-    DEFAULT_TOKEN, BotMessage, Button, Call, FakeTelegram, SentDocument, TelegramError,
+    DEFAULT_TOKEN,
+    BotMessage,
+    Button,
+    Call,
+    FakeTelegram,
+    SentDocument,
+    TelegramError,
 )
 from .process import ECHO_BOT_COMMAND, BotProcess
 from .recording_session import RecordingSession
@@ -14,6 +20,17 @@ from .server import BotApiDouble
 from .users import Group, User
 
 __all__ = [
-    "DEFAULT_TOKEN", "ECHO_BOT_COMMAND", "BotApiDouble", "BotMessage", "BotProcess", "Button",
-    "Call", "FakeTelegram", "Group", "RecordingSession", "SentDocument", "TelegramError", "User",
+    "DEFAULT_TOKEN",
+    "ECHO_BOT_COMMAND",
+    "BotApiDouble",
+    "BotMessage",
+    "BotProcess",
+    "Button",
+    "Call",
+    "FakeTelegram",
+    "Group",
+    "RecordingSession",
+    "SentDocument",
+    "TelegramError",
+    "User",
 ]

@@ -142,8 +142,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
 
     # ------------------------------------------------------------------ bots & tokens
 
-    def register_bot(self, token: str, *, username: str | None = None,
-                     first_name: str | None = None) -> None:
+    def register_bot(self, token: str, *, username: str | None = None, first_name: str | None = None) -> None:
         """Make a token valid (needed only with accept_any_token=False or to name the bot)."""
         m = _TOKEN_RE.match(token)
         if not m:
@@ -152,8 +151,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
             bot_id = int(m.group(1))
             bot = self._bots.get(bot_id)
             if bot is None:
-                bot = _Bot(bot_id, token, username or self._username,
-                           first_name or self._first_name)
+                bot = _Bot(bot_id, token, username or self._username, first_name or self._first_name)
                 self._bots[bot_id] = bot
             else:
                 bot.username = username or bot.username
@@ -229,8 +227,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
             d["username"] = user.username
         return d
 
-    def _parse_text(self, text: Any, parse_mode: Any, entities: Any,
-                    *, caption: bool = False) -> tuple[str, list]:
+    def _parse_text(self, text: Any, parse_mode: Any, entities: Any, *, caption: bool = False) -> tuple[str, list]:
         text = "" if text is None else str(text)
         parse_mode = getattr(parse_mode, "value", parse_mode)  # an enum from the in-process front
         if parse_mode and str(parse_mode).lower() == "html":
@@ -258,39 +255,46 @@ class FakeTelegram(LimitsAndFaults, Waits):
         if "inline_keyboard" in markup:
             rows = markup["inline_keyboard"]
             if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                raise _bad("can't parse inline keyboard button: InlineKeyboardButton must be "
-                           "an Object")
+                raise _bad("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
             for row in rows:
                 for b in row:
                     if not isinstance(b, dict) or "text" not in b:
                         raise _bad("can't parse inline keyboard button: Text must be a String")
                     if "callback_data" in b:
                         data = b["callback_data"]
-                        if not isinstance(data, str) or not data or \
-                                len(data.encode("utf-8")) > MAX_CALLBACK_DATA:
+                        if not isinstance(data, str) or not data or len(data.encode("utf-8")) > MAX_CALLBACK_DATA:
                             raise _bad("BUTTON_DATA_INVALID")
                     elif "url" in b:
                         if not re.match(r"^(https?|tg)://\S+$", str(b["url"])):
                             raise _bad("BUTTON_URL_INVALID")
-                    elif not any(k in b for k in (
-                            "switch_inline_query", "switch_inline_query_current_chat",
-                            "web_app", "login_url", "pay", "callback_game", "copy_text",
-                            "switch_inline_query_chosen_chat")):
+                    elif not any(
+                        k in b
+                        for k in (
+                            "switch_inline_query",
+                            "switch_inline_query_current_chat",
+                            "web_app",
+                            "login_url",
+                            "pay",
+                            "callback_game",
+                            "copy_text",
+                            "switch_inline_query_chosen_chat",
+                        )
+                    ):
                         raise _bad("text buttons are unallowed in the inline keyboard")
         elif "keyboard" in markup:
             if not isinstance(markup["keyboard"], list):
                 raise _bad("can't parse reply keyboard markup JSON object")
         return markup
 
-    def _new_message(self, bot: _Bot, chat: _Chat, *, outgoing: bool, body: dict,
-                     sender: dict | None = None) -> _Message:
+    def _new_message(
+        self, bot: _Bot, chat: _Chat, *, outgoing: bool, body: dict, sender: dict | None = None
+    ) -> _Message:
         mid = chat.next_message_id
         chat.next_message_id += 1
         date = int(self._wall())
         if sender is None:
             sender = bot.user_dict if outgoing else self._users[chat.user_id].user_dict
-        raw = {"message_id": mid, "from": sender, "chat": self._chat_dict(chat), "date": date,
-               **body}
+        raw = {"message_id": mid, "from": sender, "chat": self._chat_dict(chat), "date": date, **body}
         if chat.kind == "channel":
             del raw["from"]  # channel posts have no sender
             raw["sender_chat"] = raw["chat"]
@@ -302,11 +306,18 @@ class FakeTelegram(LimitsAndFaults, Waits):
     def _snapshot(self, chat: _Chat, msg: _Message) -> BotMessage:
         markup = msg.reply_markup or {}
         return BotMessage(
-            message_id=msg.message_id, chat_id=chat.user_id, outgoing=msg.outgoing,
-            text=msg.text, html=msg.html, buttons=_norm_buttons(markup),
+            message_id=msg.message_id,
+            chat_id=chat.user_id,
+            outgoing=msg.outgoing,
+            text=msg.text,
+            html=msg.html,
+            buttons=_norm_buttons(markup),
             reply_keyboard=_norm_keyboard(markup),
             remove_keyboard=bool(markup.get("remove_keyboard")),
-            document=msg.document, edited=msg.edited, deleted=msg.deleted, date=msg.date,
+            document=msg.document,
+            edited=msg.edited,
+            deleted=msg.deleted,
+            date=msg.date,
         )
 
     def _emit(self, chat: _Chat, kind: str, msg: _Message) -> None:
@@ -343,9 +354,14 @@ class FakeTelegram(LimitsAndFaults, Waits):
     # -- methods (listed in METHODS below)
 
     def _m_getMe(self, bot: _Bot, p: dict) -> dict:
-        return {**bot.user_dict, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False,
-                "has_main_web_app": False}
+        return {
+            **bot.user_dict,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     def _m_logOut(self, bot: _Bot, p: dict) -> bool:
         return True
@@ -409,8 +425,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
         if not isinstance(scope, dict) or "type" not in scope:
             raise _bad("can't parse BotCommandScope JSON object")
         kind = scope["type"]
-        if kind in ("default", "all_private_chats", "all_group_chats",
-                    "all_chat_administrators"):
+        if kind in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
             key: tuple = (kind,)
         elif kind in ("chat", "chat_administrators", "chat_member"):
             try:
@@ -457,8 +472,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
 
     def _m_sendMessage(self, bot: _Bot, p: dict) -> dict:
         chat = self._chat_for_send(bot, p)
-        visible, entities = self._parse_text(p.get("text"), p.get("parse_mode"),
-                                             p.get("entities"))
+        visible, entities = self._parse_text(p.get("text"), p.get("parse_mode"), p.get("entities"))
         markup = self._check_markup(p.get("reply_markup"))
         body: dict = {"text": visible}
         if entities:
@@ -466,14 +480,22 @@ class FakeTelegram(LimitsAndFaults, Waits):
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
         msg = self._new_message(bot, chat, outgoing=True, body=body)
-        msg.text, msg.html, msg.entities, msg.reply_markup = (
-            visible, str(p.get("text")), entities, markup)
+        msg.text, msg.html, msg.entities, msg.reply_markup = (visible, str(p.get("text")), entities, markup)
         self._apply_keyboard(chat, markup)
         self._emit(chat, "sent", msg)
         return msg.raw
 
-    def _edit(self, chat: _Chat, msg: _Message, *, text: str | None, html: str | None,
-              entities: list | None, markup: dict | None, caption: bool = False) -> dict:
+    def _edit(
+        self,
+        chat: _Chat,
+        msg: _Message,
+        *,
+        text: str | None,
+        html: str | None,
+        entities: list | None,
+        markup: dict | None,
+        caption: bool = False,
+    ) -> dict:
         if not msg.outgoing:
             raise _bad("message can't be edited")
         new_text = msg.text if text is None else text
@@ -482,8 +504,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
         if new_text == msg.text and new_entities == msg.entities and markup == old_markup:
             raise TelegramError(400, NOT_MODIFIED)
         msg.history.append(self._snapshot(chat, msg))
-        msg.text, msg.entities, msg.reply_markup, msg.edited = (
-            new_text, new_entities, markup, True)
+        msg.text, msg.entities, msg.reply_markup, msg.edited = (new_text, new_entities, markup, True)
         if html is not None:
             msg.html = html
         raw = dict(msg.raw)
@@ -505,23 +526,21 @@ class FakeTelegram(LimitsAndFaults, Waits):
         chat, msg = self._find_own_message(bot, p, what="edit")
         if msg.document is not None:
             raise _bad("there is no text in the message to edit")
-        visible, entities = self._parse_text(p.get("text"), p.get("parse_mode"),
-                                             p.get("entities"))
+        visible, entities = self._parse_text(p.get("text"), p.get("parse_mode"), p.get("entities"))
         markup = self._check_markup(p.get("reply_markup"))
         if markup is not None and "inline_keyboard" not in markup:
             raise _bad("inline keyboard expected")
-        return self._edit(chat, msg, text=visible, html=str(p.get("text")), entities=entities,
-                          markup=markup)
+        return self._edit(chat, msg, text=visible, html=str(p.get("text")), entities=entities, markup=markup)
 
     def _m_editMessageCaption(self, bot: _Bot, p: dict) -> dict:
         chat, msg = self._find_own_message(bot, p, what="edit")
         if msg.document is None:
             raise _bad("there is no caption in the message to edit")
-        visible, entities = self._parse_text(p.get("caption"), p.get("parse_mode"),
-                                             p.get("caption_entities"), caption=True)
+        visible, entities = self._parse_text(
+            p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True
+        )
         markup = self._check_markup(p.get("reply_markup"))
-        return self._edit(chat, msg, text=visible, html=str(p.get("caption") or ""),
-                          entities=entities, markup=markup)
+        return self._edit(chat, msg, text=visible, html=str(p.get("caption") or ""), entities=entities, markup=markup)
 
     def _m_editMessageReplyMarkup(self, bot: _Bot, p: dict) -> dict:
         chat, msg = self._find_own_message(bot, p, what="edit")
@@ -553,8 +572,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
         if query is None or query["answered"] or query["bot_id"] != bot.id:
             raise TelegramError(400, QUERY_TOO_OLD)
         query["answered"] = True
-        query["answer"] = {"text": p.get("text"), "show_alert": bool(p.get("show_alert")),
-                           "url": p.get("url")}
+        query["answer"] = {"text": p.get("text"), "show_alert": bool(p.get("show_alert")), "url": p.get("url")}
         self._cond.notify_all()
         return True
 
@@ -564,16 +582,19 @@ class FakeTelegram(LimitsAndFaults, Waits):
             raise _bad("wrong parameter action in request")
         return True
 
-    def _store_file(self, data: bytes, file_name: str | None, mime_type: str | None,
-                    kind: str = "documents") -> _File:
+    def _store_file(self, data: bytes, file_name: str | None, mime_type: str | None, kind: str = "documents") -> _File:
         n = next(self._ids)
         ext = ""
         if file_name and "." in file_name:
             ext = "." + file_name.rsplit(".", 1)[1]
-        f = _File(file_id="BQACAgIAAxkBAAI" + secrets.token_urlsafe(24),
-                  file_unique_id="AgAD" + secrets.token_urlsafe(8),
-                  file_path=f"{kind}/file_{n}{ext}", data=data, file_name=file_name,
-                  mime_type=mime_type)
+        f = _File(
+            file_id="BQACAgIAAxkBAAI" + secrets.token_urlsafe(24),
+            file_unique_id="AgAD" + secrets.token_urlsafe(8),
+            file_path=f"{kind}/file_{n}{ext}",
+            data=data,
+            file_name=file_name,
+            mime_type=mime_type,
+        )
         self._files[f.file_id] = f
         self._files_by_path[f.file_path] = f
         return f
@@ -599,11 +620,11 @@ class FakeTelegram(LimitsAndFaults, Waits):
                 raise _bad("wrong file identifier/HTTP URL specified")
         else:
             raise _bad("there is no document in the request")
-        visible, entities = self._parse_text(p.get("caption"), p.get("parse_mode"),
-                                             p.get("caption_entities"), caption=True)
+        visible, entities = self._parse_text(
+            p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True
+        )
         markup = self._check_markup(p.get("reply_markup"))
-        document = {"file_id": f.file_id, "file_unique_id": f.file_unique_id,
-                    "file_size": len(f.data)}
+        document = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_size": len(f.data)}
         if f.file_name:
             document["file_name"] = f.file_name
         if f.mime_type:
@@ -616,8 +637,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
         msg = self._new_message(bot, chat, outgoing=True, body=body)
-        msg.text, msg.html, msg.entities, msg.reply_markup = (
-            visible, str(p.get("caption") or ""), entities, markup)
+        msg.text, msg.html, msg.entities, msg.reply_markup = (visible, str(p.get("caption") or ""), entities, markup)
         msg.document = SentDocument(f.file_name or "document", f.data, f.mime_type, f.file_id)
         self._apply_keyboard(chat, markup)
         self._emit(chat, "sent", msg)
@@ -629,8 +649,12 @@ class FakeTelegram(LimitsAndFaults, Waits):
             raise _bad("invalid file_id")
         if len(f.data) > MAX_DOWNLOAD:
             raise _bad("file is too big")
-        return {"file_id": f.file_id, "file_unique_id": f.file_unique_id,
-                "file_size": len(f.data), "file_path": f.file_path}
+        return {
+            "file_id": f.file_id,
+            "file_unique_id": f.file_unique_id,
+            "file_size": len(f.data),
+            "file_path": f.file_path,
+        }
 
     def download(self, token: str, file_path: str) -> bytes:
         """Bytes behind `/file/bot<token>/<file_path>`; TelegramError 401/404 otherwise."""
@@ -643,9 +667,16 @@ class FakeTelegram(LimitsAndFaults, Waits):
 
     # ------------------------------------------------------------------ test-facing API
 
-    def user(self, user_id: int, first_name: str = "User", last_name: str | None = None,
-             *, username: str | None = None, language_code: str | None = "ru",
-             token: str | None = None) -> User:
+    def user(
+        self,
+        user_id: int,
+        first_name: str = "User",
+        last_name: str | None = None,
+        *,
+        username: str | None = None,
+        language_code: str | None = "ru",
+        token: str | None = None,
+    ) -> User:
         """A simulated person (created once; later calls return the same handle)."""
         with self._cond:
             existing = self._users.get(user_id)
@@ -657,8 +688,9 @@ class FakeTelegram(LimitsAndFaults, Waits):
             self._chats[(bot.id, user_id)] = _Chat(bot.id, user_id)
             return u
 
-    def group(self, chat_id: int, title: str = "Команда", *, kind: str = "supergroup",
-              token: str | None = None) -> Group:
+    def group(
+        self, chat_id: int, title: str = "Команда", *, kind: str = "supergroup", token: str | None = None
+    ) -> Group:
         """A group, supergroup or channel the bot is a member of (chat ids are negative)."""
         if chat_id >= 0 or kind not in ("group", "supergroup", "channel"):
             raise ValueError("a group chat needs a negative id and a group kind")
@@ -670,8 +702,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
                 self._chats[(bot.id, chat_id)] = chat
             return Group(self, chat)
 
-    def calls(self, method: str | None = None, *, chat_id: int | None = None,
-              ok: bool | None = None) -> list[Call]:
+    def calls(self, method: str | None = None, *, chat_id: int | None = None, ok: bool | None = None) -> list[Call]:
         """Recorded calls, oldest first, optionally filtered."""
         with self._cond:
             return [c for c in self._calls if call_matches(c, method, chat_id, ok)]
@@ -684,8 +715,9 @@ class FakeTelegram(LimitsAndFaults, Waits):
         with self._cond:
             return len(self._calls)
 
-    def commands(self, scope: str | dict | None = None, language_code: str = "", *,
-                 token: str | None = None) -> list[dict]:
+    def commands(
+        self, scope: str | dict | None = None, language_code: str = "", *, token: str | None = None
+    ) -> list[dict]:
         """What setMyCommands stored for exactly this scope: [{"command", "description"}]."""
         if scope is None:
             scope = {"type": "default"}
@@ -693,8 +725,7 @@ class FakeTelegram(LimitsAndFaults, Waits):
             scope = {"type": scope}
         with self._cond:
             bot = self._bot_for_token(token or self.default_token)
-            key = self._scope_key(bot, {"scope": scope, "language_code": language_code},
-                                  check_chat=False)
+            key = self._scope_key(bot, {"scope": scope, "language_code": language_code}, check_chat=False)
             return [dict(c) for c in bot.commands.get(key, [])]
 
     def all_commands(self, *, token: str | None = None) -> dict[tuple, list[dict]]:

@@ -18,9 +18,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-KEYBOARD = InlineKeyboardMarkup(
-    inline_keyboard=[[InlineKeyboardButton(text="Ещё", callback_data="again")]]
-)
+KEYBOARD = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Ещё", callback_data="again")]])
 
 dp = Dispatcher()
 
@@ -39,11 +37,8 @@ async def again(query: CallbackQuery) -> None:
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    session = AiohttpSession(
-        api=TelegramAPIServer.from_base(os.environ["CASHBOT_TELEGRAM__API_BASE"])
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["CASHBOT_TELEGRAM__API_BASE"]))
     bot = Bot(os.environ["CASHBOT_TELEGRAM__TOKEN"], session=session)
     await dp.start_polling(bot)
 

@@ -36,8 +36,7 @@ def api() -> Iterator[BotApiDouble]:
 
 
 @pytest.fixture
-def bot_factory(api: BotApiDouble, tmp_path: Any,
-                telegram_mode: str) -> Iterator[Callable[..., BotProcess]]:
+def bot_factory(api: BotApiDouble, tmp_path: Any, telegram_mode: str) -> Iterator[Callable[..., BotProcess]]:
     processes: list[BotProcess] = []
 
     def make(*, start: bool = True, **kwargs: Any) -> BotProcess:

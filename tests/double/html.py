@@ -89,9 +89,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
         if ch == "&":
             m = _ENTITY_RE.match(text, i)
             if not m:
-                raise HtmlParseError(
-                    f'Unsupported HTML entity or bare "&" at byte offset {byte_offset(i)}'
-                )
+                raise HtmlParseError(f'Unsupported HTML entity or bare "&" at byte offset {byte_offset(i)}')
             s = _decode_entity(m)
             out.append(s)
             pos16 += utf16_len(s)
@@ -116,7 +114,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             open_name, open_at, template = stack.pop()
             if name != open_name:
                 raise HtmlParseError(
-                    f'Unmatched end tag at byte offset {byte_offset(start)}, '
+                    f"Unmatched end tag at byte offset {byte_offset(start)}, "
                     f'expected "</{open_name}>", found "</{name}>"'
                 )
             length = pos16 - open_at
@@ -129,9 +127,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
         m = _always(_NAME_RE.match(text, i + 1))
         name = m.group(0).lower()
         if name not in _TAGS:
-            raise HtmlParseError(
-                f'Unsupported start tag "{name}" at byte offset {byte_offset(start)}'
-            )
+            raise HtmlParseError(f'Unsupported start tag "{name}" at byte offset {byte_offset(start)}')
         i = m.end()
         attrs: dict[str, str] = {}
         while True:
@@ -160,9 +156,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
         template = {"type": _TAGS[name]}
         if name == "span":
             if attrs.get("class") != "tg-spoiler":
-                raise HtmlParseError(
-                    f'Tag "span" must have class "tg-spoiler" at byte offset {byte_offset(start)}'
-                )
+                raise HtmlParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {byte_offset(start)}')
         elif name == "a":
             href = attrs.get("href", "")
             if href:
@@ -171,9 +165,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
                 template = {}  # <a> without href is plain text
         elif name == "tg-emoji":
             if not attrs.get("emoji-id", "").isdigit():
-                raise HtmlParseError(
-                    f'Custom emoji identifier must be specified at byte offset {byte_offset(start)}'
-                )
+                raise HtmlParseError(f"Custom emoji identifier must be specified at byte offset {byte_offset(start)}")
             template["custom_emoji_id"] = attrs["emoji-id"]
         elif name == "code" and stack and stack[-1][0] == "pre":
             lang = attrs.get("class", "")

@@ -43,8 +43,19 @@ QUERY_TTL = 15.0  # seconds Telegram waits for an answer (about 10-15 s)
 _START_PARAMETER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _CHAT_TYPES = {"sender", "private", "group", "supergroup", "channel"}
 _RESULT_TYPES = {
-    "article", "photo", "gif", "mpeg4_gif", "video", "audio", "voice", "document",
-    "location", "venue", "contact", "game", "sticker",
+    "article",
+    "photo",
+    "gif",
+    "mpeg4_gif",
+    "video",
+    "audio",
+    "voice",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "game",
+    "sticker",
 }
 
 
@@ -106,9 +117,11 @@ class InlineMode:
             bot = tg._bots[user.bot_id]
             qid = str(secrets.randbits(63))
             self._queries[qid] = _Query(qid, bot.id, user.id, text, offset, tg._clock())
-            tg._push_update(bot, "inline_query", {
-                "id": qid, "from": user.user_dict, "query": text, "offset": offset,
-                "chat_type": chat_type})
+            tg._push_update(
+                bot,
+                "inline_query",
+                {"id": qid, "from": user.user_dict, "query": text, "offset": offset, "chat_type": chat_type},
+            )
             return qid
 
     def answer(self, qid: str) -> InlineAnswer | None:
@@ -124,8 +137,9 @@ class InlineMode:
 
     def wait_answer(self, qid: str, timeout: float | None = None) -> InlineAnswer:
 
-        return self._tg.wait_until(lambda: self._queries[qid].answer, timeout or DEFAULT_TIMEOUT,
-                                   f"inline query {qid} was not answered")
+        return self._tg.wait_until(
+            lambda: self._queries[qid].answer, timeout or DEFAULT_TIMEOUT, f"inline query {qid} was not answered"
+        )
 
     def choose(self, user: User, qid: str, result_id: str, group: Group | None = None) -> BotMessage:
         """`user` picks result `result_id` of the answered query `qid` in `group` (None: in the
@@ -153,8 +167,7 @@ class InlineMode:
             if markup:
                 body["reply_markup"] = markup
             msg = tg._new_message(bot, chat, outgoing=False, body=body, sender=user.user_dict)
-            msg.text, msg.html, msg.entities, msg.reply_markup = (
-                visible, content["message_text"], entities, markup)
+            msg.text, msg.html, msg.entities, msg.reply_markup = (visible, content["message_text"], entities, markup)
             snapshot = tg._snapshot(chat, msg)
             self.posted.append(snapshot)
             tg._push_update(bot, "message", msg.raw)  # a bot gets the messages sent via it
@@ -165,9 +178,12 @@ class InlineMode:
     def answer_inline_query(self, bot: Any, p: dict) -> bool:
         """`answerInlineQuery`, validated like Telegram."""
         query = self._queries.get(str(p.get("inline_query_id") or ""))
-        if (query is None or query.bot_id != bot.id or query.answer is not None
-                or self._tg._clock() - query.asked_at > QUERY_TTL):
-
+        if (
+            query is None
+            or query.bot_id != bot.id
+            or query.answer is not None
+            or self._tg._clock() - query.asked_at > QUERY_TTL
+        ):
             raise TelegramError(400, QUERY_TOO_OLD)
         results = p.get("results")
         if not isinstance(results, list):

@@ -81,8 +81,10 @@ class LimitsAndFaults:
         assert self._flood is not None  # call() checks only while flood control is on
         (chat_rate, chat_burst), (glob_rate, glob_burst) = self._flood
         now = self._clock()
-        keys = [((bot.id, "chat", str(params.get("chat_id"))), chat_rate, chat_burst),
-                ((bot.id, "global"), glob_rate, glob_burst)]
+        keys = [
+            ((bot.id, "chat", str(params.get("chat_id"))), chat_rate, chat_burst),
+            ((bot.id, "global"), glob_rate, glob_burst),
+        ]
         for key, rate, burst in keys:
             bucket = self._buckets.get(key)
             if bucket is None:
@@ -92,29 +94,45 @@ class LimitsAndFaults:
                 retry = max(1, math.ceil(wait))
                 raise TelegramError(429, f"Too Many Requests: retry after {retry}", retry)
 
-    def set_flood_control(self, enabled: bool = True, *, per_chat: tuple[float, float] = (1.0, 3),
-                          global_: tuple[float, float] = (30.0, 30)) -> None:
+    def set_flood_control(
+        self,
+        enabled: bool = True,
+        *,
+        per_chat: tuple[float, float] = (1.0, 3),
+        global_: tuple[float, float] = (30.0, 30),
+    ) -> None:
         """Turn Telegram-like flood limits on: (rate per second, burst) per chat and per bot."""
         with self._cond:
             self._flood = (per_chat, global_) if enabled else None
             self._buckets.clear()
 
-    def inject_error(self, method: str, *, chat_id: int | None = None, times: int = 1,
-                     error_code: int = 500, description: str | None = None,
-                     retry_after: int | None = None) -> None:
+    def inject_error(
+        self,
+        method: str,
+        *,
+        chat_id: int | None = None,
+        times: int = 1,
+        error_code: int = 500,
+        description: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         """The next `times` calls of `method` (to `chat_id`, if given) fail with this error."""
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after or 1}",
-                500: "Internal Server Error", 502: "Bad Gateway",
-                400: "Bad Request", 403: "Forbidden", 409: CONFLICT,
+                500: "Internal Server Error",
+                502: "Bad Gateway",
+                400: "Bad Request",
+                403: "Forbidden",
+                409: CONFLICT,
             }.get(error_code, "Error")
         if error_code == 429 and retry_after is None:
             retry_after = 1
         with self._cond:
             canonical = self._canonical_name(method)
-            self._faults.append(_Fault(canonical.lower(), chat_id, times,
-                                       TelegramError(error_code, description, retry_after)))
+            self._faults.append(
+                _Fault(canonical.lower(), chat_id, times, TelegramError(error_code, description, retry_after))
+            )
 
     def inject_stall(self, method: str, seconds: float, *, chat_id: int | None = None) -> None:
         """The next call of `method` (to `chat_id`, if given) hangs for `seconds` and then fails
@@ -122,8 +140,9 @@ class LimitsAndFaults:
         HTTP front (BotApiDouble) honours it."""
         with self._cond:
             canonical = self._canonical_name(method)
-            self._stalls.append(_Fault(canonical.lower(), chat_id, 1, TelegramError(504, "Gateway Timeout"),
-                                       until=seconds))
+            self._stalls.append(
+                _Fault(canonical.lower(), chat_id, 1, TelegramError(504, "Gateway Timeout"), until=seconds)
+            )
 
     def take_stall(self, method: str, params: dict) -> tuple[float, TelegramError] | None:
         """For the HTTP front: how long to hold this request, and the error to answer then."""
@@ -131,7 +150,8 @@ class LimitsAndFaults:
             canonical = self._canonical_name(method).lower()
             for stall in self._stalls:
                 if stall.method == canonical and (
-                        stall.chat_id is None or str(params.get("chat_id")) == str(stall.chat_id)):
+                    stall.chat_id is None or str(params.get("chat_id")) == str(stall.chat_id)
+                ):
                     self._stalls.remove(stall)
                     self.stalled.append((canonical, dict(params)))
                     self._cond.notify_all()
@@ -139,11 +159,15 @@ class LimitsAndFaults:
                     return stall.until, stall.error
             return None
 
-    def inject_outage(self, method: str, seconds: float, *, error_code: int = 502,
-                      description: str = "Bad Gateway") -> None:
+    def inject_outage(
+        self, method: str, seconds: float, *, error_code: int = 502, description: str = "Bad Gateway"
+    ) -> None:
         """Every call of `method` fails with this error for the next `seconds` (a short
         Telegram outage; a 5xx is what clients see of one)."""
         with self._cond:
             canonical = self._canonical_name(method)
-            self._faults.append(_Fault(canonical.lower(), None, 0, TelegramError(error_code, description),
-                                       until=self._clock() + seconds))
+            self._faults.append(
+                _Fault(
+                    canonical.lower(), None, 0, TelegramError(error_code, description), until=self._clock() + seconds
+                )
+            )

@@ -83,27 +83,31 @@ class BotProcess:
 
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CASHBOT_")}
-        env.update({
-            "PYTHONUNBUFFERED": "1",
-            "CASHBOT_TELEGRAM__TOKEN": self.token,
-            "CASHBOT_TELEGRAM__API_BASE": self.api.base_url,
-            "CASHBOT_DATABASE__PATH": str(self.db_path),
-            "CASHBOT_LOGGING__DIR": str(self.log_dir),
-            "CASHBOT_ADMINS": json.dumps(self.admins),
-            "CASHBOT_DEVELOPERS": json.dumps(self.developers),
-            "CASHBOT_ACCESS__MODE": self.access_mode,
-            "CASHBOT_CLOCK_FILE": str(self.clock_file),
-        })
+        env.update(
+            {
+                "PYTHONUNBUFFERED": "1",
+                "CASHBOT_TELEGRAM__TOKEN": self.token,
+                "CASHBOT_TELEGRAM__API_BASE": self.api.base_url,
+                "CASHBOT_DATABASE__PATH": str(self.db_path),
+                "CASHBOT_LOGGING__DIR": str(self.log_dir),
+                "CASHBOT_ADMINS": json.dumps(self.admins),
+                "CASHBOT_DEVELOPERS": json.dumps(self.developers),
+                "CASHBOT_ACCESS__MODE": self.access_mode,
+                "CASHBOT_CLOCK_FILE": str(self.clock_file),
+            }
+        )
         if self.config is not None:
             env["CASHBOT_CONFIG"] = str(self.config)
         if self.mode == "webhook":
-            env.update({
-                "CASHBOT_TELEGRAM__MODE": "webhook",
-                "CASHBOT_TELEGRAM__WEBHOOK__URL": self.webhook_url,
-                "CASHBOT_TELEGRAM__WEBHOOK__LISTEN_HOST": "127.0.0.1",
-                "CASHBOT_TELEGRAM__WEBHOOK__LISTEN_PORT": str(self.webhook_port),
-                "CASHBOT_TELEGRAM__WEBHOOK__SECRET": self.webhook_secret,
-            })
+            env.update(
+                {
+                    "CASHBOT_TELEGRAM__MODE": "webhook",
+                    "CASHBOT_TELEGRAM__WEBHOOK__URL": self.webhook_url,
+                    "CASHBOT_TELEGRAM__WEBHOOK__LISTEN_HOST": "127.0.0.1",
+                    "CASHBOT_TELEGRAM__WEBHOOK__LISTEN_PORT": str(self.webhook_port),
+                    "CASHBOT_TELEGRAM__WEBHOOK__SECRET": self.webhook_secret,
+                }
+            )
         env.update(self.extra_env)
         return env
 
@@ -144,8 +148,14 @@ class BotProcess:
             log.write(f"=== start #{self._starts}: {' '.join(self.command)}\n".encode())
             log.flush()
             proc = subprocess.Popen(
-                self.command, cwd=REPO_ROOT, env=self.environment(), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                self.command,
+                cwd=REPO_ROOT,
+                env=self.environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self._proc = proc
         telegram = self.api.telegram if hasattr(self.api, "telegram") else self.api
 
@@ -155,17 +165,22 @@ class BotProcess:
 
         threading.Thread(target=watch, name=f"watch-bot-{proc.pid}", daemon=True).start()
         started = telegram.wait(
-            lambda: "polling" if (telegram.poll_count(self.token) > since
-                                  or telegram.webhook_set_count(self.token) > hooks_since)
-            else ("exited" if proc.poll() is not None else None),
-            timeout)
+            lambda: (
+                "polling"
+                if (telegram.poll_count(self.token) > since or telegram.webhook_set_count(self.token) > hooks_since)
+                else ("exited" if proc.poll() is not None else None)
+            ),
+            timeout,
+        )
         if started != "polling":
-            what = (f"exited with code {proc.returncode}" if started == "exited"
-                    else f"did not call getUpdates or setWebhook within {timeout:g} s")
+            what = (
+                f"exited with code {proc.returncode}"
+                if started == "exited"
+                else f"did not call getUpdates or setWebhook within {timeout:g} s"
+            )
             if started != "exited":
                 self.kill()
-            raise AssertionError(
-                f"bot process {what}: {' '.join(self.command)}\n--- output ---\n{self.tail()}")
+            raise AssertionError(f"bot process {what}: {' '.join(self.command)}\n--- output ---\n{self.tail()}")
         return self
 
     def stop(self, timeout: float = 10.0) -> int | None:

@@ -55,8 +55,9 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         pass
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
-                           timeout: int | None = None) -> TelegramType:
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
         files: dict[str, InputFile] = {}
         params: dict[str, Any] = {}
         for key, value in method.model_dump(warnings=False).items():
@@ -69,7 +70,7 @@ class RecordingSession(BaseSession):
         if files:
             for key, value in list(params.items()):
                 if isinstance(value, str) and value.startswith("attach://"):
-                    f = files[value[len("attach://"):]]
+                    f = files[value[len("attach://") :]]
                     data = b"".join([chunk async for chunk in f.read(bot)])
                     params[key] = InputFileData(f.filename or key, data, None)
         api_method = method.__api_method__
@@ -80,16 +81,21 @@ class RecordingSession(BaseSession):
                 result = self.telegram.call(bot.token, api_method, params)
         except TelegramError as e:
             # raises TelegramBadRequest / TelegramForbiddenError / TelegramRetryAfter / ...
-            self.check_response(bot=bot, method=method, status_code=e.error_code,
-                                content=json.dumps(e.to_response()))
+            self.check_response(bot=bot, method=method, status_code=e.error_code, content=json.dumps(e.to_response()))
             raise  # not reached
         response = Response[method.__returning__].model_validate(  # type: ignore[name-defined]
-            {"ok": True, "result": result}, context={"bot": bot})
+            {"ok": True, "result": result}, context={"bot": bot}
+        )
         return response.result  # type: ignore[return-value]
 
-    async def stream_content(self, url: str, headers: dict[str, Any] | None = None,
-                             timeout: int = 30, chunk_size: int = 65536,
-                             raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
         m = _FILE_URL_RE.search(url)
         if not m:
             raise FileNotFoundError(url)
@@ -116,49 +122,74 @@ class RecordingSession(BaseSession):
                 count += 1
         return count
 
-    async def _act(self, dp: Dispatcher, bot: Bot, user: User, action: Any,
-                   **kwargs: Any) -> list[BotMessage]:
+    async def _act(self, dp: Dispatcher, bot: Bot, user: User, action: Any, **kwargs: Any) -> list[BotMessage]:
         with self.telegram._cond:
             chat = user._chat
             before = chat.events[-1][0] if chat.events else 0
         action()
         await self.feed_pending(dp, bot, **kwargs)
         with self.telegram._cond:
-            return [snap for seq, kind, snap in chat.events
-                    if seq > before and kind in ("sent", "edited")]
+            return [snap for seq, kind, snap in chat.events if seq > before and kind in ("sent", "edited")]
 
-    async def send_text(self, dp: Dispatcher, bot: Bot, user: User, text: str,
-                        **kwargs: Any) -> list[BotMessage]:
+    async def send_text(self, dp: Dispatcher, bot: Bot, user: User, text: str, **kwargs: Any) -> list[BotMessage]:
         """`user` sends `text`, handlers run to completion; returns the bot messages sent or
         edited in that user's chat meanwhile (oldest first)."""
         return await self._act(dp, bot, user, lambda: user.send(text), **kwargs)
 
-    async def press(self, dp: Dispatcher, bot: Bot, user: User,
-                    message: BotMessage | int | str | None = None, label: str | None = None, *,
-                    data: str | None = None, **kwargs: Any) -> list[BotMessage]:
+    async def press(
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        user: User,
+        message: BotMessage | int | str | None = None,
+        label: str | None = None,
+        *,
+        data: str | None = None,
+        **kwargs: Any,
+    ) -> list[BotMessage]:
         """`user` presses an inline button (see `User.press`); returns new/edited bot
         messages. The callback answer is at `session.telegram.callback_answer(qid)` /
         `session.last_query_id`."""
+
         def action() -> None:
             self.last_query_id = user.press(message, label, data=data)
+
         return await self._act(dp, bot, user, action, **kwargs)
 
-    async def forge_press(self, dp: Dispatcher, bot: Bot, user: User, data: str,
-                          message: BotMessage | int | None = None, *, inline: bool = False,
-                          **kwargs: Any) -> list[BotMessage]:
+    async def forge_press(
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        user: User,
+        data: str,
+        message: BotMessage | int | None = None,
+        *,
+        inline: bool = False,
+        **kwargs: Any,
+    ) -> list[BotMessage]:
         """`user` sends callback `data` that no button has to carry (see `User.forge_press`;
         inline=True: under an inline-mode message); handlers run to completion; returns
         new/edited bot messages. The query id is `session.last_query_id`."""
+
         def action() -> None:
-            self.last_query_id = (user.forge_inline_press(data) if inline
-                                  else user.forge_press(data, message))
+            self.last_query_id = user.forge_inline_press(data) if inline else user.forge_press(data, message)
+
         return await self._act(dp, bot, user, action, **kwargs)
 
-    async def send_document(self, dp: Dispatcher, bot: Bot, user: User, file_name: str,
-                            data: bytes, mime_type: str | None = None, *,
-                            caption: str | None = None, **kwargs: Any) -> list[BotMessage]:
+    async def send_document(
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        user: User,
+        file_name: str,
+        data: bytes,
+        mime_type: str | None = None,
+        *,
+        caption: str | None = None,
+        **kwargs: Any,
+    ) -> list[BotMessage]:
         return await self._act(
-            dp, bot, user,
-            lambda: user.send_document(file_name, data, mime_type, caption=caption), **kwargs)
+            dp, bot, user, lambda: user.send_document(file_name, data, mime_type, caption=caption), **kwargs
+        )
 
     last_query_id: str | None = None

@@ -35,8 +35,15 @@ def _dumps(body: dict) -> str:
 class BotApiDouble:
     """A local Telegram Bot API server backed by a `FakeTelegram`."""
 
-    def __init__(self, telegram: FakeTelegram | None = None, *, token: str = DEFAULT_TOKEN,
-                 host: str = "127.0.0.1", port: int = 0, **core_options: Any) -> None:
+    def __init__(
+        self,
+        telegram: FakeTelegram | None = None,
+        *,
+        token: str = DEFAULT_TOKEN,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        **core_options: Any,
+    ) -> None:
         self.telegram = telegram or FakeTelegram(token=token, **core_options)
         self.token = self.telegram.default_token
         self._host = host
@@ -47,8 +54,7 @@ class BotApiDouble:
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         # long polls block in the core; they wait here, not on the event loop
-        self._pollers = concurrent.futures.ThreadPoolExecutor(
-            max_workers=32, thread_name_prefix="bot-api-double-poll")
+        self._pollers = concurrent.futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="bot-api-double-poll")
         self.port: int | None = None
         # posts updates once a bot sets a webhook (workers start on the first setWebhook)
         self.telegram.on_webhook = WebhookDelivery(self.telegram).start
@@ -128,10 +134,10 @@ class BotApiDouble:
     @staticmethod
     def _reply(result: Any = None, error: TelegramError | None = None) -> web.Response:
         if error is not None:
-            return web.Response(text=_dumps(error.to_response()), status=error.error_code,
-                                content_type="application/json")
-        return web.Response(text=_dumps({"ok": True, "result": result}),
-                            content_type="application/json")
+            return web.Response(
+                text=_dumps(error.to_response()), status=error.error_code, content_type="application/json"
+            )
+        return web.Response(text=_dumps({"ok": True, "result": result}), content_type="application/json")
 
     async def _read_params(self, request: web.Request) -> dict:
         params: dict[str, Any] = dict(request.query)
@@ -151,14 +157,13 @@ class BotApiDouble:
             files: dict[str, InputFileData] = {}
             for key, value in form.items():
                 if isinstance(value, web.FileField):
-                    files[key] = InputFileData(value.filename, value.file.read(),
-                                               value.content_type)
+                    files[key] = InputFileData(value.filename, value.file.read(), value.content_type)
                 else:
                     params[key] = value
             # "attach://<name>" refers to a part of the same request
             for key, value in list(params.items()):
                 if isinstance(value, str) and value.startswith("attach://"):
-                    part = files.get(value[len("attach://"):])
+                    part = files.get(value[len("attach://") :])
                     if part is not None:
                         params[key] = part
             for key, part in files.items():  # file sent directly as the parameter
@@ -176,14 +181,12 @@ class BotApiDouble:
             stall = self.telegram.take_stall(method, params)
             if stall is not None:  # until the time is up or the bot hangs up (killed)
                 deadline = loop_time() + stall[0]
-                while loop_time() < deadline and request.transport is not None \
-                        and not request.transport.is_closing():
+                while loop_time() < deadline and request.transport is not None and not request.transport.is_closing():
                     await asyncio.sleep(0.05)
                 raise stall[1]
             if method.lower() == "getupdates" and params.get("timeout") not in (None, "", 0, "0"):
                 loop = asyncio.get_running_loop()
-                result = await loop.run_in_executor(
-                    self._pollers, self.telegram.call, token, method, params)
+                result = await loop.run_in_executor(self._pollers, self.telegram.call, token, method, params)
             else:
                 result = self.telegram.call(token, method, params)
         except TelegramError as e:
@@ -200,7 +203,8 @@ class BotApiDouble:
     async def _wait_if_held(self, method: str, params: dict) -> None:
         for held in self._holds:
             if held.method == method.lower() and (
-                    held.chat_id is None or str(params.get("chat_id")) == str(held.chat_id)):
+                held.chat_id is None or str(params.get("chat_id")) == str(held.chat_id)
+            ):
                 self._holds.remove(held)
                 held.reached.set()
                 await asyncio.get_running_loop().run_in_executor(None, held.released.wait, 60)

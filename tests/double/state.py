@@ -33,28 +33,57 @@ NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-CONFLICT = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
-)
+CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 # Parameter coercion: form-encoded requests carry every value as a string.
 _INT_PARAMS = {
-    "chat_id", "message_id", "offset", "limit", "timeout", "user_id", "from_chat_id",
-    "reply_to_message_id", "message_thread_id", "cache_time", "until_date",
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "user_id",
+    "from_chat_id",
+    "reply_to_message_id",
+    "message_thread_id",
+    "cache_time",
+    "until_date",
 }
 _BOOL_PARAMS = {
-    "disable_notification", "protect_content", "show_alert", "drop_pending_updates",
-    "disable_web_page_preview", "allow_sending_without_reply", "disable_content_type_detection",
+    "disable_notification",
+    "protect_content",
+    "show_alert",
+    "drop_pending_updates",
+    "disable_web_page_preview",
+    "allow_sending_without_reply",
+    "disable_content_type_detection",
     "is_personal",
 }
 _JSON_PARAMS = {
-    "reply_markup", "scope", "commands", "allowed_updates", "entities", "caption_entities",
-    "link_preview_options", "reply_parameters", "message_ids", "media", "results", "button",
+    "reply_markup",
+    "scope",
+    "commands",
+    "allowed_updates",
+    "entities",
+    "caption_entities",
+    "link_preview_options",
+    "reply_parameters",
+    "message_ids",
+    "media",
+    "results",
+    "button",
 }
 _CHAT_ACTIONS = {
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note",
+    "typing",
+    "upload_photo",
+    "record_video",
+    "upload_video",
+    "record_voice",
+    "upload_voice",
+    "upload_document",
+    "choose_sticker",
+    "find_location",
+    "record_video_note",
     "upload_video_note",
 }
 # Update types delivered when allowed_updates is empty / never set (Telegram's default).
@@ -83,8 +112,6 @@ class TelegramError(Exception):
 
 def _bad(description: str) -> TelegramError:
     return TelegramError(400, f"Bad Request: {description}")
-
-
 
 
 @dataclass(frozen=True)
@@ -116,10 +143,8 @@ class Call:
         return self.params.get("chat_id")
 
     def __repr__(self) -> str:
-        outcome = ("ok" if self.error is None
-                   else f"{self.error.error_code} {self.error.description}")
-        shown = {k: (f"<{len(v.data)} bytes>" if isinstance(v, InputFileData) else v)
-                 for k, v in self.params.items()}
+        outcome = "ok" if self.error is None else f"{self.error.error_code} {self.error.description}"
+        shown = {k: (f"<{len(v.data)} bytes>" if isinstance(v, InputFileData) else v) for k, v in self.params.items()}
         return f"<Call {self.method} {shown} -> {outcome}>"
 
 
@@ -178,33 +203,25 @@ class BotMessage:
             found = [b for b in buttons if b.callback_data == data]
         else:
             assert label is not None, "give a button label or data="
-            found = [b for b in buttons if b.text == label] or [
-                b for b in buttons if label.lower() in b.text.lower()
-            ]
+            found = [b for b in buttons if b.text == label] or [b for b in buttons if label.lower() in b.text.lower()]
         what = f"data={data!r}" if data is not None else repr(label)
         if not found:
-            raise AssertionError(
-                f"message #{self.message_id} has no button {what}; buttons: {self._rows()}"
-            )
+            raise AssertionError(f"message #{self.message_id} has no button {what}; buttons: {self._rows()}")
         if len(found) > 1 and data is None:
-            raise AssertionError(
-                f"button {what} is ambiguous in message #{self.message_id}: {self._rows()}"
-            )
+            raise AssertionError(f"button {what} is ambiguous in message #{self.message_id}: {self._rows()}")
         return found[0]
 
     def has_button(self, label: str) -> bool:
         return any(label.lower() in t.lower() for t in self.button_texts)
 
     def _rows(self) -> str:
-        return " / ".join(
-            " | ".join(f"{b.text!r}→{b.callback_data or b.url}" for b in row)
-            for row in self.buttons
-        ) or "(none)"
+        return (
+            " / ".join(" | ".join(f"{b.text!r}→{b.callback_data or b.url}" for b in row) for row in self.buttons)
+            or "(none)"
+        )
 
     def describe(self) -> str:
-        flags = "".join(
-            f" [{f}]" for f, on in (("edited", self.edited), ("deleted", self.deleted)) if on
-        )
+        flags = "".join(f" [{f}]" for f, on in (("edited", self.edited), ("deleted", self.deleted)) if on)
         arrow = "bot →" if self.outgoing else "user→"
         line = f"{arrow} #{self.message_id}{flags}: "
         if self.document:
@@ -271,8 +288,7 @@ class _Bot:
 
     @property
     def user_dict(self) -> dict:
-        return {"id": self.id, "is_bot": True, "first_name": self.first_name,
-                "username": self.username}
+        return {"id": self.id, "is_bot": True, "first_name": self.first_name, "username": self.username}
 
 
 @dataclass
@@ -319,14 +335,13 @@ def _norm_buttons(markup: dict | None) -> tuple[tuple[Button, ...], ...]:
 def _norm_keyboard(markup: dict | None) -> tuple[tuple[str, ...], ...] | None:
     if not markup or "keyboard" not in markup:
         return None
-    return tuple(
-        tuple(b if isinstance(b, str) else b.get("text", "") for b in row)
-        for row in markup["keyboard"]
-    )
+    return tuple(tuple(b if isinstance(b, str) else b.get("text", "") for b in row) for row in markup["keyboard"])
 
 
 def call_matches(c: Call, method: str | None, chat_id: Any, ok: bool | None) -> bool:
     """The filter of `FakeTelegram.calls` and `wait_call`."""
-    return ((method is None or c.method.lower() == method.lower())
-            and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
-            and (ok is None or c.ok == ok))
+    return (
+        (method is None or c.method.lower() == method.lower())
+        and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        and (ok is None or c.ok == ok)
+    )

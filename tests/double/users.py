@@ -25,8 +25,7 @@ def _text_body(text: str) -> dict:
     body: dict = {"text": text}
     if text.startswith("/"):
         command = text.split(maxsplit=1)[0]
-        body["entities"] = [{"type": "bot_command", "offset": 0,
-                             "length": len(command.encode("utf-16-le")) // 2}]
+        body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
     return body
 
 
@@ -37,8 +36,16 @@ class User:
     action (send / press / send_document / block / unblock) or after the previous match.
     """
 
-    def __init__(self, tg: FakeTelegram, user_id: int, first_name: str, last_name: str | None,
-                 username: str | None, language_code: str | None, bot_id: int) -> None:
+    def __init__(
+        self,
+        tg: FakeTelegram,
+        user_id: int,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        language_code: str | None,
+        bot_id: int,
+    ) -> None:
         self._tg = tg
         self.id = user_id
         self.first_name = first_name
@@ -96,21 +103,28 @@ class User:
             body = _text_body(text)
             return self._incoming(body).message_id
 
-    def send_document(self, file_name: str, data: bytes, mime_type: str | None = None, *,
-                      caption: str | None = None) -> int:
+    def send_document(
+        self, file_name: str, data: bytes, mime_type: str | None = None, *, caption: str | None = None
+    ) -> int:
         """Send a file; the bot can getFile + download it. Returns the message_id."""
         with self._tg._cond:
             mime = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
             f = self._tg._store_file(data, file_name, mime)
-            document = {"file_name": file_name, "mime_type": mime, "file_id": f.file_id,
-                        "file_unique_id": f.file_unique_id, "file_size": len(data)}
+            document = {
+                "file_name": file_name,
+                "mime_type": mime,
+                "file_id": f.file_id,
+                "file_unique_id": f.file_unique_id,
+                "file_size": len(data),
+            }
             body: dict = {"document": document}
             if caption:
                 body["caption"] = caption
             return self._incoming(body).message_id
 
-    def press(self, message: BotMessage | int | str | None = None, label: str | None = None, *,
-              data: str | None = None) -> str:
+    def press(
+        self, message: BotMessage | int | str | None = None, label: str | None = None, *, data: str | None = None
+    ) -> str:
         """Press an inline button on a bot message (by exact or unique partial text, or by
         callback data). `message` defaults to the latest bot message that has buttons.
         Returns the callback query id (see `wait_answer`)."""
@@ -124,11 +138,9 @@ class User:
                 raise AssertionError(f"{self!r} has blocked the bot; call unblock() first")
             msg: _Message | None
             if message is None:
-                candidates = [m for m in chat.order
-                              if m.outgoing and not m.deleted and _norm_buttons(m.reply_markup)]
+                candidates = [m for m in chat.order if m.outgoing and not m.deleted and _norm_buttons(m.reply_markup)]
                 if not candidates:
-                    raise AssertionError(
-                        "no bot message with inline buttons\n" + self._tg.report(chat))
+                    raise AssertionError("no bot message with inline buttons\n" + self._tg.report(chat))
                 msg = candidates[-1]
             else:
                 mid = message if isinstance(message, int) else message.message_id
@@ -136,8 +148,7 @@ class User:
                 if msg is None or not msg.outgoing:
                     raise AssertionError(f"no bot message #{mid}\n" + self._tg.report(chat))
                 if msg.deleted:
-                    raise AssertionError(f"bot message #{mid} was deleted; cannot press\n"
-                                         + self._tg.report(chat))
+                    raise AssertionError(f"bot message #{mid} was deleted; cannot press\n" + self._tg.report(chat))
             snap = self._tg._snapshot(chat, msg)
             try:
                 button = snap.find_button(label, data=data)
@@ -159,8 +170,7 @@ class User:
             if message is None:
                 mine = [m for m in chat.order if m.outgoing and not m.deleted]
                 if not mine:
-                    raise AssertionError("a forged press needs a bot message in the chat\n"
-                                         + self._tg.report(chat))
+                    raise AssertionError("a forged press needs a bot message in the chat\n" + self._tg.report(chat))
                 msg = mine[-1]
             else:
                 mid = message if isinstance(message, int) else message.message_id
@@ -211,10 +221,17 @@ class User:
                 old_m["until_date"] = 0
             self._mark_action()
             if chat.started:
-                self._tg._push_update(self._bot, "my_chat_member", {
-                    "chat": self._tg._chat_dict(chat), "from": self.user_dict,
-                    "date": int(self._tg._wall()), "old_chat_member": old_m,
-                    "new_chat_member": new_m})
+                self._tg._push_update(
+                    self._bot,
+                    "my_chat_member",
+                    {
+                        "chat": self._tg._chat_dict(chat),
+                        "from": self.user_dict,
+                        "date": int(self._tg._wall()),
+                        "old_chat_member": old_m,
+                        "new_chat_member": new_m,
+                    },
+                )
 
     # -- what the user sees
 
@@ -222,8 +239,9 @@ class User:
         """Bot messages in this chat, current versions, oldest first."""
         with self._tg._cond:
             chat = self._chat
-            return [self._tg._snapshot(chat, m) for m in chat.order
-                    if m.outgoing and (include_deleted or not m.deleted)]
+            return [
+                self._tg._snapshot(chat, m) for m in chat.order if m.outgoing and (include_deleted or not m.deleted)
+            ]
 
     def transcript(self) -> list[BotMessage]:
         """Every message both ways (deleted ones flagged), oldest first."""
@@ -247,8 +265,7 @@ class User:
     def last_message(self) -> BotMessage:
         msgs = self.messages()
         if not msgs:
-            raise AssertionError(f"{self!r} has no messages from the bot\n"
-                                 + self._tg.report(self._chat))
+            raise AssertionError(f"{self!r} has no messages from the bot\n" + self._tg.report(self._chat))
         return msgs[-1]
 
     def keyboard(self) -> tuple[tuple[str, ...], ...] | None:
@@ -263,8 +280,13 @@ class User:
     def report(self) -> str:
         return self._tg.report(self._chat)
 
-    def wait_for(self, predicate: Callable[[BotMessage], bool] | str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT, *, include_edits: bool = True) -> BotMessage:
+    def wait_for(
+        self,
+        predicate: Callable[[BotMessage], bool] | str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        *,
+        include_edits: bool = True,
+    ) -> BotMessage:
         """Wait for a NEW bot message (or edit, unless include_edits=False) matching
         `predicate` (a callable on BotMessage, or a substring of its visible text; None:
         anything). Returns the snapshot as it was when sent/edited. timeout=0 checks once."""
@@ -289,20 +311,21 @@ class User:
 
         return self._tg.wait_until(probe, timeout, f"{self!r} did not get {what}", self._chat)
 
-    def wait_deleted(self, message: BotMessage | int,
-                     timeout: float = DEFAULT_TIMEOUT) -> None:
+    def wait_deleted(self, message: BotMessage | int, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until a message (bot's or user's own) is deleted."""
         mid = message if isinstance(message, int) else message.message_id
-        self._tg.wait_until(lambda: self._chat.messages[mid].deleted, timeout,
-                            f"message #{mid} was not deleted", self._chat)
+        self._tg.wait_until(
+            lambda: self._chat.messages[mid].deleted, timeout, f"message #{mid} was not deleted", self._chat
+        )
 
     def wait_answer(self, query_id: str, timeout: float = DEFAULT_TIMEOUT) -> dict:
         """Wait until the bot answered this callback query; returns {"text", "show_alert"}."""
+
         def probe():
             q = self._tg._callbacks[query_id]
             return q["answer"] if q["answered"] else None
-        return self._tg.wait_until(probe, timeout,
-                                   f"callback query {query_id} was not answered", self._chat)
+
+        return self._tg.wait_until(probe, timeout, f"callback query {query_id} was not answered", self._chat)
 
     # -- raw update builders (for feeding a Dispatcher directly)
 
@@ -326,8 +349,7 @@ class Group:
         with self._tg._cond:
             body = _text_body(text)
             bot = self._tg._bots[self._chat.bot_id]
-            msg = self._tg._new_message(bot, self._chat, outgoing=False, body=body,
-                                        sender=user.user_dict)
+            msg = self._tg._new_message(bot, self._chat, outgoing=False, body=body, sender=user.user_dict)
             msg.text = msg.html = text
             kind = "channel_post" if self.kind == "channel" else "message"
             self._tg._push_update(bot, kind, msg.raw)
@@ -338,10 +360,8 @@ class Group:
         version of the bot, say); returns its message_id. No API call is recorded."""
         with self._tg._cond:
             bot = self._tg._bots[self._chat.bot_id]
-            markup = {"inline_keyboard": [[{"text": label, "callback_data": data}]
-                                          for label, data in buttons]}
-            msg = self._tg._new_message(bot, self._chat, outgoing=True,
-                                        body={"text": text, "reply_markup": markup})
+            markup = {"inline_keyboard": [[{"text": label, "callback_data": data}] for label, data in buttons]}
+            msg = self._tg._new_message(bot, self._chat, outgoing=True, body={"text": text, "reply_markup": markup})
             msg.text, msg.html, msg.reply_markup = text, text, markup
             return msg.message_id
 
@@ -352,10 +372,14 @@ class Group:
             msg = self._chat.messages[message_id]
             assert msg.outgoing, "only bot messages have inline buttons"
             qid = str(secrets.randbits(63))
-            self._tg._callbacks[qid] = {"answered": False, "answer": None,
-                                        "bot_id": self._chat.bot_id}
-            query = {"id": qid, "from": user.user_dict, "message": msg.raw,
-                     "chat_instance": self._chat.chat_instance, "data": data}
+            self._tg._callbacks[qid] = {"answered": False, "answer": None, "bot_id": self._chat.bot_id}
+            query = {
+                "id": qid,
+                "from": user.user_dict,
+                "message": msg.raw,
+                "chat_instance": self._chat.chat_instance,
+                "data": data,
+            }
             self._tg._push_update(self._tg._bots[self._chat.bot_id], "callback_query", query)
             return qid
 

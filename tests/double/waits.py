@@ -35,35 +35,44 @@ class Waits:
     def _snapshot(self, chat: _Chat, msg: _Message) -> BotMessage:
         raise NotImplementedError  # core.FakeTelegram
 
-    def wait_call(self, method: str, predicate: Callable[[Call], bool] | None = None, *,
-                  chat_id: int | None = None, ok: bool | None = None,
-                  after: int = 0, timeout: float = DEFAULT_TIMEOUT) -> Call:
+    def wait_call(
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] | None = None,
+        *,
+        chat_id: int | None = None,
+        ok: bool | None = None,
+        after: int = 0,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> Call:
         """Wait for a recorded call (index >= after) of `method` matching `predicate`."""
+
         def find():
             for c in self._calls[after:]:
-                if call_matches(c, method, chat_id, ok) and (
-                        predicate is None or predicate(c)):
+                if call_matches(c, method, chat_id, ok) and (predicate is None or predicate(c)):
                     return c
             return None
+
         return self.wait_until(find, timeout, lambda: f"no {method} call matched")
 
-    def wait_polling(self, token: str | None = None, timeout: float = DEFAULT_TIMEOUT, *,
-                     since: int = 0) -> None:
+    def wait_polling(self, token: str | None = None, timeout: float = DEFAULT_TIMEOUT, *, since: int = 0) -> None:
         """Wait until the bot has called getUpdates more than `since` times in total."""
         bot = self._bot_for_token(token or self.default_token)
-        self.wait_until(lambda: bot.poll_count > since or None, timeout,
-                        lambda: f"bot {bot.id} did not call getUpdates")
+        self.wait_until(
+            lambda: bot.poll_count > since or None, timeout, lambda: f"bot {bot.id} did not call getUpdates"
+        )
 
-    def wait_updates_taken(self, token: str | None = None,
-                           timeout: float = DEFAULT_TIMEOUT) -> None:
+    def wait_updates_taken(self, token: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until every update created so far was confirmed by the bot (offset moved on).
         Says the bot *received* them, not that its handlers have finished."""
         bot = self._bot_for_token(token or self.default_token)
         with self._cond:
             last = bot.next_update_id - 1
         self.wait_until(
-            lambda: all(u["update_id"] > last for u in bot.updates) or None, timeout,
-            lambda: f"bot did not confirm updates up to {last}")
+            lambda: all(u["update_id"] > last for u in bot.updates) or None,
+            timeout,
+            lambda: f"bot did not confirm updates up to {last}",
+        )
 
     def add_diagnostic(self, name: str, provider: Callable[[], str]) -> None:
         """Text appended to every wait failure (e.g. the bot process log tail)."""
@@ -90,8 +99,9 @@ class Waits:
                     return None
                 self._cond.wait(remaining)
 
-    def wait_until(self, probe: Callable[[], Any], timeout: float,
-                   describe: Callable[[], str] | str, chat: _Chat | None = None) -> Any:
+    def wait_until(
+        self, probe: Callable[[], Any], timeout: float, describe: Callable[[], str] | str, chat: _Chat | None = None
+    ) -> Any:
         """Call `probe()` under the lock until it returns something truthy; event-driven."""
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -102,8 +112,7 @@ class Waits:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     what = describe() if callable(describe) else describe
-                    raise AssertionError(
-                        f"{what} within {timeout:g} s\n" + self.report(chat))
+                    raise AssertionError(f"{what} within {timeout:g} s\n" + self.report(chat))
                 self._cond.wait(remaining)
 
     def report(self, chat: _Chat | None = None) -> str:
@@ -112,12 +121,18 @@ class Waits:
             parts = []
             if chat is not None:
                 parts.append(self._describe_chat(chat))
-            errors = [c for c in self._calls if c.error is not None
-                      and (chat is None or str(c.params.get("chat_id")) == str(chat.user_id)
-                           or c.method in ("answerCallbackQuery", "getUpdates"))]
+            errors = [
+                c
+                for c in self._calls
+                if c.error is not None
+                and (
+                    chat is None
+                    or str(c.params.get("chat_id")) == str(chat.user_id)
+                    or c.method in ("answerCallbackQuery", "getUpdates")
+                )
+            ]
             if errors:
-                parts.append("--- failed API calls (last 10) ---\n" +
-                             "\n".join(f"  {c!r}" for c in errors[-10:]))
+                parts.append("--- failed API calls (last 10) ---\n" + "\n".join(f"  {c!r}" for c in errors[-10:]))
             for name, provider in self._diagnostics:
                 try:
                     parts.append(f"--- {name} ---\n{provider()}")

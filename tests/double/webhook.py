@@ -50,8 +50,7 @@ class WebhookDelivery:
             if self._threads:
                 return
             for n in range(self.workers):
-                thread = threading.Thread(target=self._work, name=f"bot-api-double-webhook-{n}",
-                                          daemon=True)
+                thread = threading.Thread(target=self._work, name=f"bot-api-double-webhook-{n}", daemon=True)
                 thread.start()
                 self._threads.append(thread)
 
@@ -73,8 +72,7 @@ def post(url: str, secret: str | None, update: dict) -> str | None:
     headers = {"Content-Type": "application/json"}
     if secret:
         headers[SECRET_HEADER] = secret
-    request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers,
-                                     method="POST")
+    request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers, method="POST")
     try:
         with _OPENER.open(request, timeout=POST_TIMEOUT) as response:
             response.read()
@@ -88,8 +86,9 @@ def post(url: str, secret: str | None, update: dict) -> str | None:
 
 # itself is in webhook.py (threads started by the server on the first setWebhook).
 
-WEBHOOK_CONFLICT = ("Conflict: can't use getUpdates method while webhook is active; "
-                    "use deleteWebhook to delete the webhook first")
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 _WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _LOCAL_HTTP_RE = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?(/|$)")
 WEBHOOK_RETRY = (0.2, 2.0)  # first retry delay and the longest (Telegram's are longer)
@@ -130,8 +129,7 @@ def set_webhook(tg: FakeTelegram, bot: _Bot, p: dict) -> bool:
     bot.webhook = _Webhook(url, str(secret) if secret else None, max(1, min(100, max_connections)))
     if old is not None:  # posts already under way stay in flight; the last error stays visible
         bot.webhook.in_flight = old.in_flight
-        bot.webhook.last_error_date, bot.webhook.last_error_message = (
-            old.last_error_date, old.last_error_message)
+        bot.webhook.last_error_date, bot.webhook.last_error_message = (old.last_error_date, old.last_error_message)
     bot.webhook_set_count += 1
     tg._cond.notify_all()  # a waiting long poll now gets 409
     if tg.on_webhook is not None:
@@ -141,8 +139,11 @@ def set_webhook(tg: FakeTelegram, bot: _Bot, p: dict) -> bool:
 
 def get_webhook_info(tg: FakeTelegram, bot: _Bot, p: dict) -> dict:
     hook = bot.webhook
-    info: dict[str, Any] = {"url": hook.url if hook else "", "has_custom_certificate": False,
-                            "pending_update_count": len(bot.updates)}
+    info: dict[str, Any] = {
+        "url": hook.url if hook else "",
+        "has_custom_certificate": False,
+        "pending_update_count": len(bot.updates),
+    }
     if hook is not None:
         info["max_connections"] = hook.max_connections
         if hook.last_error_date is not None:
@@ -190,8 +191,7 @@ def next_webhook_delivery(tg: FakeTelegram) -> tuple[_Bot, _Webhook, dict] | Non
         return None
 
 
-def webhook_delivered(tg: FakeTelegram, bot: _Bot, hook: _Webhook, update: dict,
-                      error: str | None) -> None:
+def webhook_delivered(tg: FakeTelegram, bot: _Bot, hook: _Webhook, update: dict, error: str | None) -> None:
     """A post ended: 2xx confirms the update, anything else schedules it again."""
     update_id = update["update_id"]
     with tg._cond:
@@ -204,8 +204,7 @@ def webhook_delivered(tg: FakeTelegram, bot: _Bot, hook: _Webhook, update: dict,
             hook.failures.pop(update_id, None)
         else:
             failures = hook.failures[update_id] = hook.failures.get(update_id, 0) + 1
-            hook.retry_at[update_id] = tg._clock() + min(
-                WEBHOOK_RETRY[1], WEBHOOK_RETRY[0] * 2 ** (failures - 1))
+            hook.retry_at[update_id] = tg._clock() + min(WEBHOOK_RETRY[1], WEBHOOK_RETRY[0] * 2 ** (failures - 1))
             hook.last_error_date, hook.last_error_message = int(tg._wall()), error
             if bot.webhook is not hook and bot.webhook is not None:  # replaced meanwhile
                 bot.webhook.last_error_date = hook.last_error_date
