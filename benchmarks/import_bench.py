@@ -15,6 +15,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from benchmarks.loop_stall import longest_stall
 from cashbot.db.database import Db, apply_migrations, open_database
 from cashbot.services.import_csv import apply_import, plan_import
 
@@ -53,27 +54,15 @@ def make_csv(rows: int = ROWS) -> bytes:
 
 
 async def _measure(data: bytes, db: Db) -> tuple[float, float, int]:
-    stall = 0.0
-    done = asyncio.Event()
-
-    async def ticker() -> None:
-        nonlocal stall
-        while not done.is_set():
-            before = time.perf_counter()
-            await asyncio.sleep(0.001)
-            stall = max(stall, time.perf_counter() - before - 0.001)
-
-    task = asyncio.create_task(ticker())
-    await asyncio.sleep(0.01)
-    started = time.perf_counter()
-    plan = await db.run(plan_import, data, update_existing=False, today=TODAY)
-    assert plan.ok, plan.report
-    result = await db.run(apply_import, data, update_existing=False, today=TODAY, now=NOW, actor_id=None)
-    seconds = time.perf_counter() - started
-    done.set()
-    await task
+    async with longest_stall() as stall:
+        await asyncio.sleep(0.01)
+        started = time.perf_counter()
+        plan = await db.run(plan_import, data, update_existing=False, today=TODAY)
+        assert plan.ok, plan.report
+        result = await db.run(apply_import, data, update_existing=False, today=TODAY, now=NOW, actor_id=None)
+        seconds = time.perf_counter() - started
     assert result.applied and result.added == ROWS, result
-    return seconds, stall * 1000, result.added
+    return seconds, stall.ms, result.added
 
 
 def run() -> dict:

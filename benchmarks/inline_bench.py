@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import Update
 
 from benchmarks import seed as seeding
+from benchmarks.loop_stall import longest_stall
 from benchmarks.throughput import BOT_DEFAULTS, ErrorCounter, percentile, run_paced, run_people
 from cashbot.app import build_app, prepare_database
 from cashbot.clock import FixedClock
@@ -79,15 +80,6 @@ class InlineFeeder:
             self.results += len(answer.results)
 
 
-async def _longest_stall(done: asyncio.Event) -> float:
-    stall = 0.0
-    while not done.is_set():
-        before = time.perf_counter()
-        await asyncio.sleep(0.001)
-        stall = max(stall, time.perf_counter() - before - 0.001)
-    return stall
-
-
 async def measure(
     workdir: Path, *, people: int = 200, rate: float = 50.0, seconds: float = 10.0, saturated_each: int = 5
 ) -> dict:
@@ -122,11 +114,8 @@ async def measure(
         saturated = len(feeder.samples)
         feeder.samples.clear()
 
-        done = asyncio.Event()
-        ticker = asyncio.create_task(_longest_stall(done))
-        await run_paced(users, feeder.act, round(rate * seconds), rate, 3)
-        done.set()
-        stall = await ticker
+        async with longest_stall() as stall:
+            await run_paced(users, feeder.act, round(rate * seconds), rate, 3)
     finally:
         await app.dispatcher.storage.close()
         app.db.close()
@@ -140,7 +129,7 @@ async def measure(
         "p50_ms": round(percentile(latencies, 50) * 1000, 1),
         "p99_ms": round(percentile(latencies, 99) * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
-        "max_loop_stall_ms": round(stall * 1000, 1),
+        "max_loop_stall_ms": round(stall.ms, 1),
         "saturated_per_second": round(saturated / saturated_seconds, 1),
         "cpu_ms_per_query": round(saturated_cpu / saturated * 1000, 2),
         "unanswered": feeder.unanswered + errors.count,

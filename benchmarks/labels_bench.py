@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from benchmarks.loop_stall import longest_stall
 from cashbot.config import LabelsSettings
 from cashbot.printing import Label, sheet_pdf, sticker_png
 from cashbot.views.links import device_link
@@ -28,23 +29,11 @@ def labels(count: int = LABELS) -> list[Label]:
 
 
 async def _measure(items: list[Label]) -> tuple[float, float, int]:
-    stall = 0.0
-    done = asyncio.Event()
-
-    async def ticker() -> None:
-        nonlocal stall
-        while not done.is_set():
-            before = time.perf_counter()
-            await asyncio.sleep(0.001)
-            stall = max(stall, time.perf_counter() - before - 0.001)
-
-    task = asyncio.create_task(ticker())
-    start = time.perf_counter()
-    pdf = await asyncio.to_thread(sheet_pdf, items, LabelsSettings())
-    elapsed = time.perf_counter() - start
-    done.set()
-    await task
-    return elapsed, stall, len(pdf)
+    async with longest_stall() as stall:
+        start = time.perf_counter()
+        pdf = await asyncio.to_thread(sheet_pdf, items, LabelsSettings())
+        elapsed = time.perf_counter() - start
+    return elapsed, stall.seconds, len(pdf)
 
 
 def run() -> dict:

@@ -28,11 +28,10 @@ from cashbot.services.people import PersonBrief, brief
 from cashbot.services.queue import Offer, offer_next, waiting_count
 
 # Take and return are the busiest writes, and building their statements with peewee cost far
-# more than running them: per call on the database thread (seeded 10,000-device register),
-# ensure_can_take 1.15 ms of CPU with peewee against 0.014 ms as constant SQL, a take and its
-# return 4.0 ms against 0.3 ms (compare catalog.device_card). So ensure_can_take, take,
-# return_device and the offer to the next in line use these statements; values go through the
-# models' field converters. The rarer paths (queue, extend, hand-over, admin) keep peewee.
+# more than running them on the database thread (see benchmarks/README.md, hot paths; compare
+# card.device_card). So ensure_can_take, take, return_device and the offer to the next in line
+# use these statements; values go through the models' field converters. The rarer paths
+# (queue, extend, hand-over, admin) keep peewee.
 _STATE_SQL = """
 SELECT d.number, d.name, l.id, l.person_id, COALESCE(NULLIF(lp.full_name, ''), lp.email, ''),
        o.person_id, op.full_name, o.offer_expires_at
