@@ -60,8 +60,8 @@ def is_spreadsheet(data: bytes) -> bool:
 
 def norm_header(name: str) -> str:
     """A header cell as matched against a schema's names: case, spaces, punctuation and ё/е
-    ignored, «№» read as «номер»."""
-    name = name.replace("№", "номер").casefold().replace("ё", "е")
+    ignored, «№» read as «номер» and «#» as "number" (else both would vanish as punctuation)."""
+    name = name.replace("№", "номер").replace("#", "number").casefold().replace("ё", "е")
     return _NON_ALNUM.sub("", name)
 
 
