@@ -112,8 +112,11 @@ COLUMNS: tuple[Column, ...] = (
         "num",
         "#",
         "device number",
+        "device no",
         "inventory number",
+        "inventory no",
         "asset number",
+        "asset no",
         "sticker",
     ),
     _column(
