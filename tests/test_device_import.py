@@ -340,7 +340,7 @@ def test_english_header_import_keeps_categories_as_typed(database, now):
         "2,PAX S300,Card terminal,S2,olga@example.com,10.12.2026\n"
         "3,Zebra DS2208,Сканер штрихкодов,S3,,\n"
         "4,Zebra DS2278,card TERMINAL,S4,,\n"
-    ).encode("utf-8")
+    ).encode()
     plan = plan_import(data, update_existing=False, today=TODAY)
     assert plan.ok, format_problems(plan.problems)
     assert plan.new_categories == ["Card terminal", "Сканер штрихкодов"]
