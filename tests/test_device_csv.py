@@ -1,6 +1,7 @@
 """The device CSV format: decoding, parsing, validation, writing."""
 
 import codecs
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -457,6 +458,24 @@ def test_every_report_title_is_a_header_the_import_accepts():
         title = device_csv.report_title(column.key)
         result = parse(";".join(title if c is column else c.en_title for c in COLUMNS if c.required), "1;POS;Till;001")
         assert result.problems == [], (title, result.problems)
+
+
+def test_the_docs_column_table_is_what_the_import_accepts():
+    """docs/admin-adding-devices.md lists the header names; each must land on its column, and
+    the first two of each row are the columns' Russian and English headers."""
+    doc = (Path(__file__).parent.parent / "docs" / "admin-adding-devices.md").read_text(encoding="utf-8")
+    lines = doc.split("| Column | Russian header | English header | Also accepted |\n", 1)[1].splitlines()[1:]
+    table = lines[: [line.startswith("|") for line in lines].index(False)]
+    assert len(table) == len(COLUMNS)
+    for column, line in zip(COLUMNS, table):
+        cells = line.split(" | ")
+        ru, en = (cell.strip("` ") for cell in cells[1:3])
+        assert (ru, en) == (column.ru_title, column.en_title)
+        for name in [ru, en, *(n.strip("` ") for n in re.split(r",| / ", cells[3].rstrip(" |")))]:
+            header = [name if c is column else c.en_title for c in COLUMNS if c.required or c is column]
+            result = parse(";".join(header))  # a header that matches completely leaves only this:
+            assert [p.message for p in result.problems] == [T.HEADER_ONLY], (name, result.problems)
+            assert result.unknown_columns == [], name
 
 
 # ---------------------------------------------------------------------------------
