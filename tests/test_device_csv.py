@@ -174,6 +174,24 @@ def test_decode_short_russian_samples(text, data, encoding):
     assert decode_bytes(data) == (text, encoding)
 
 
+WESTERN = "Number,Name,Category,Serial number\r\n1,Café POS,Caisse – Café,S1\r\n2,Kassen-Gerät,Gerät,S2\r\n"
+GLUED = "number;name;category;serial\r\n1;MSPOS-Nкасса;POS;1\r\n2;ККТ Эвотор;Касса;2\r\n"
+
+
+def test_an_english_excel_file_in_windows_1252_keeps_its_accents():
+    """Excel in a Western locale writes Windows-1252; read as Cyrillic, «Café» would be
+    stored as «Cafй» (category names must stay as the team typed them)."""
+    assert decode_bytes(WESTERN.encode("cp1252")) == (WESTERN, "cp1252")
+    result = parse_devices(WESTERN.encode("cp1252"), today=TODAY)
+    assert result.problems == []
+    assert [(r.name, r.category) for r in result.rows] == [("Café POS", "Caisse – Café"), ("Kassen-Gerät", "Gerät")]
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r"])
+def test_russian_words_outweigh_a_latin_word_with_a_cyrillic_letter_inside(encoding):
+    assert decode_bytes(GLUED.encode(encoding)) == (GLUED, encoding)
+
+
 def test_decode_ascii_only():
     assert decode_bytes(b"number;name\r\n") == ("number;name\r\n", "utf-8")
 

@@ -7,7 +7,7 @@ holds); the export calls ``write_devices``.
 Reading the file (encoding, delimiter, header line, records) is services/csv_reader.py.
 Rules in short (see DESIGN.md, "CSV import: encodings"):
 - encoding: BOM -> BOM-less UTF-16 by zero bytes -> strict UTF-8 -> charset-normalizer
-  limited to Cyrillic code pages -> cp1251; then the header must make sense, else another
+  limited to Cyrillic code pages -> cp1251 (Windows-1252 if that reading looks Western); then the header must make sense, else another
   candidate whose header does wins;
 - delimiter: whichever of ``;`` ``,`` tab splits the header line into the most cells (read
   as csv reads it, so a stray quote hides nothing); an Excel ``sep=;`` first line is honoured;
@@ -568,9 +568,13 @@ def _encoding_name(encoding: str) -> str:
     """A codec name as people know it ("utf-8-sig" is UTF-8 with a BOM)."""
     if encoding.startswith(("utf-8", "utf-16", "utf-32")):
         return encoding[:6].rstrip("-").upper()
-    return {"cp1251": "Windows-1251", "koi8-r": "KOI8-R", "mac-cyrillic": "Mac Cyrillic", "cp866": "DOS-866"}.get(
-        encoding, encoding
-    )
+    return {
+        "cp1251": "Windows-1251",
+        "cp1252": "Windows-1252",
+        "koi8-r": "KOI8-R",
+        "mac-cyrillic": "Mac Cyrillic",
+        "cp866": "DOS-866",
+    }.get(encoding, encoding)
 
 
 def _refusal(exc: Exception, value: str) -> str:
