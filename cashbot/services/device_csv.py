@@ -7,8 +7,8 @@ holds); the export calls ``write_devices``.
 Reading the file (encoding, delimiter, header line, records) is services/csv_reader.py.
 Rules in short (see DESIGN.md, "CSV import: encodings"):
 - encoding: BOM -> BOM-less UTF-16 by zero bytes -> strict UTF-8 -> charset-normalizer
-  limited to Cyrillic code pages -> cp1251 (Windows-1252 if that reading looks Western); then the header must make sense, else another
-  candidate whose header does wins;
+  limited to Cyrillic code pages -> cp1251 (Windows-1252 if that reading looks Western);
+  then the header must make sense, else another candidate whose header does wins;
 - delimiter: whichever of ``;`` ``,`` tab splits the header line into the most cells (read
   as csv reads it, so a stray quote hides nothing); an Excel ``sep=;`` first line is honoured;
 - header: matched by name (Russian, English, the original cashbox-zoo bot's names), any
@@ -682,8 +682,8 @@ def _write(lines: Iterable[list[str]], language: str) -> bytes:
 
 def write_devices(rows: Iterable[DeviceRow], language: str = DEFAULT_FILE_LANGUAGE) -> bytes:
     """Export: the header in ``language`` (``FILE_LANGUAGES``), UTF-8 with BOM, ``;``, CRLF,
-    dates dd.mm.yyyy in every language (Excel keeps them as text, where it would turn an ISO
-    date into a locale date that reads back differently)."""
+    dates dd.mm.yyyy in every language (Excel in a US locale keeps them as text, where it
+    would re-save an ISO date as m/d/yyyy, which reads back as another day)."""
     keys = [c.key for c in COLUMNS]
     return _write(([_cell(getattr(row, k)) for k in keys] for row in rows), language)
 
