@@ -150,14 +150,19 @@ def _existing_database(settings: Settings):
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from cashbot.db.database import migration_status
     from cashbot.services import dev
+    from cashbot.services.device_csv import FILE_LANGUAGES
 
+    language = args.language or settings.language
+    if language not in FILE_LANGUAGES:
+        print(f"cashbot: --language {language}: the CSV header is {' or '.join(FILE_LANGUAGES)}", file=sys.stderr)
+        return 2
     database = _existing_database(settings)
     if database is None:
         return 1
     if migration_status(database)[1]:
         print("cashbot: the database has pending migrations; run `python -m cashbot migrate` first", file=sys.stderr)
         return 1
-    data, count = dev.export_devices_csv()
+    data, count = dev.export_devices_csv(language)
     if args.file in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -389,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
         elif name == "export":
             command.add_argument(
                 "file", nargs="?", metavar="FILE", help="where to write the CSV (default or '-': standard output)"
+            )
+            command.add_argument(
+                "--language",
+                metavar="LANG",
+                help="the header's language, ru or en (default: the config's language); both import back",
             )
         elif name == "backup":
             command.add_argument(

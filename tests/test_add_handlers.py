@@ -240,3 +240,46 @@ async def test_mine_help_and_cancel_work_inside_the_add_dialog(env):
     [search] = await env.send(admin, "SN-49")  # no dialog any more: a search
     assert "ничего не нашлось" in search.text
     assert not await env.app.db.run(lambda: Device.select().where(Device.number == 49).exists())
+
+
+async def test_csv_with_english_headers_through_the_add_menu(env):
+    admin = await register(env, 101, "Админ", "admin@example.ru")
+    olga = await register(env, 102, "Ольга", "olga@example.ru")
+    await env.press(admin, (await env.send(admin, "/add"))[-1], "Загрузить CSV")
+    text = (
+        "sep=,\n"
+        "No.,Device,Category,S/N,Holder e-mail,Due date,Colour\n"
+        "1,Evotor 7.3,Online till,S1,olga@example.ru,10.12.2026,white\n"
+        "2,PAX S300,Терминал эквайринга,S2,,,black\n"
+    )
+    replies = await env.session.send_document(env.app.dispatcher, env.app.bot, admin, "devices.csv", text.encode())
+    preview = replies[-1]
+    assert "Будет добавлено: 2" in preview.text and "«Colour»" in preview.text
+    assert "Новые категории: Online till\n" in preview.text + "\n"  # «Терминал эквайринга» is a stock category
+    done = (await env.press(admin, preview, "Импортировать"))[-1]
+    assert "добавлено 2, обновлено 0, закреплено за людьми 1" in done.text
+    stored = await env.app.db.run(lambda: sorted((d.number, d.name, d.category.name) for d in Device.select()))
+    assert stored == [(1, "Evotor 7.3", "Online till"), (2, "PAX S300", "Терминал эквайринга")]
+    await env.app.notifier.drain(5)
+    assert "№1 · Evotor 7.3" in olga.last_message().text
+
+
+async def test_csv_header_problems_in_english_and_mixed_files(env):
+    admin = await register(env, 101, "Админ", "admin@example.ru")
+    cases = {
+        # a required column missing from an English header
+        "Number;Name;Serial number\n1;POS;S1\n": "В файле нет обязательного столбца «Категория»",
+        # one column named in both languages
+        "Number;Name;Category;Serial number;Номер\n1;POS;Till;S1;2\n": "Столбец «Номер» указан в заголовке дважды",
+        # nothing recognisable
+        "Colour;Price\nblue;100\n": "не нашёл ни одного известного столбца",
+    }
+    for text, message in cases.items():
+        replies = await env.session.send_document(env.app.dispatcher, env.app.bot, admin, "bad.csv", text.encode())
+        preview = replies[-1]
+        assert message in preview.text, preview.text
+        assert "Импортировать" not in " ".join(preview.button_texts)
+    mixed = "Номер;Name;Категория;S/N\n1;POS;Касса;S1\n"
+    replies = await env.session.send_document(env.app.dispatcher, env.app.bot, admin, "mixed.csv", mixed.encode())
+    assert "Будет добавлено: 1" in replies[-1].text and replies[-1].has_button("Импортировать")
+    assert await env.app.db.run(lambda: Device.select().count()) == 0

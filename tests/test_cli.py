@@ -92,6 +92,23 @@ def test_export_to_a_file_and_to_stdout(cli, tmp_path):
     assert result.stdout == (tmp_path / "devices.csv").read_bytes()
 
 
+def test_export_header_language(cli, tmp_path):
+    _seed_two_devices(tmp_path / "data" / "cashbot.sqlite3")
+    for language, first in (("en", b"Number;Name;Category;"), ("ru", "Номер;Название;".encode())):
+        target = tmp_path / f"devices-{language}.csv"
+        code, _, err = cli("export", "--language", language, str(target))
+        assert code == 0, err
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf" + first)
+        parsed = parse_devices(data, today=date(2026, 11, 27))
+        assert parsed.ok and [(r.number, r.holder_email) for r in parsed.rows] == [(1, "alice@example.ru"), (2, None)]
+    default = tmp_path / "devices.csv"
+    assert cli("export", str(default))[0] == 0
+    assert default.read_bytes() == (tmp_path / "devices-ru.csv").read_bytes()  # the config's language
+    code, _, err = cli("export", "--language", "de")
+    assert code == 2 and "ru or en" in err
+
+
 def test_export_without_a_database_fails(cli, tmp_path):
     code, _, err = cli("export")
     assert code == 1 and "does not exist" in one_line(err)

@@ -77,6 +77,7 @@ def _bases() -> list[bytes]:
         (DATA / "devices_cp1251_semicolon.csv").read_bytes(),
         (DATA / "devices_original_format_utf8.csv").read_bytes(),
         exported,
+        write_devices(rows, "en"),  # the English header
     ]
 
 

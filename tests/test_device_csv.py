@@ -1,6 +1,7 @@
 """The device CSV format: decoding, parsing, validation, writing."""
 
 import codecs
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,6 +27,8 @@ DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 11, 1)  # the samples' return dates are in December 2026
 
 HEADER_RU = "Номер;Название;Категория;Серийный номер;Дата регистрации;Прошивка;Комментарий;Email держателя;Местоположение;Дата возврата"
+HEADER_EN = "Number;Name;Category;Serial number;Registered on;Firmware;Comment;Holder email;Location;Due date"
+HEADERS = {"ru": HEADER_RU, "en": HEADER_EN}
 
 
 def csv_bytes(*lines: str, encoding: str = "utf-8", eol: str = "\r\n") -> bytes:
@@ -169,6 +172,24 @@ MOSTLY_LATIN = (
 )
 def test_decode_short_russian_samples(text, data, encoding):
     assert decode_bytes(data) == (text, encoding)
+
+
+WESTERN = "Number,Name,Category,Serial number\r\n1,Café POS,Caisse – Café,S1\r\n2,Kassen-Gerät,Gerät,S2\r\n"
+GLUED = "number;name;category;serial\r\n1;MSPOS-Nкасса;POS;1\r\n2;ККТ Эвотор;Касса;2\r\n"
+
+
+def test_an_english_excel_file_in_windows_1252_keeps_its_accents():
+    """Excel in a Western locale writes Windows-1252; read as Cyrillic, «Café» would be
+    stored as «Cafй» (category names must stay as the team typed them)."""
+    assert decode_bytes(WESTERN.encode("cp1252")) == (WESTERN, "cp1252")
+    result = parse_devices(WESTERN.encode("cp1252"), today=TODAY)
+    assert result.problems == []
+    assert [(r.name, r.category) for r in result.rows] == [("Café POS", "Caisse – Café"), ("Kassen-Gerät", "Gerät")]
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r"])
+def test_russian_words_outweigh_a_latin_word_with_a_cyrillic_letter_inside(encoding):
+    assert decode_bytes(GLUED.encode(encoding)) == (GLUED, encoding)
 
 
 def test_decode_ascii_only():
@@ -382,6 +403,97 @@ def test_duplicate_column():
     problem = one_problem(result)
     assert problem.column == "Серийный номер"
     assert "4 и 5" in problem.message
+
+
+def test_english_headers_as_the_docs_list_them():
+    names = [
+        "No.",
+        "Device",
+        "Type",
+        "S/N",
+        "Registration date",
+        "FW version",
+        "Notes",
+        "Holder e-mail",
+        "Place",
+        "Return by",
+    ]
+    result = parse(";".join(names), "7;POS 1;Cash register;001;01.01.2024;1.0;ok;a@b.ru;office;10.12.2026")
+    assert result.problems == [] and result.unknown_columns == []
+    assert result.rows == [
+        DeviceRow(
+            2, 7, "POS 1", "Cash register", "001", date(2024, 1, 1), "1.0", "ok", "a@b.ru", "office", date(2026, 12, 10)
+        )
+    ]
+
+
+@pytest.mark.parametrize("number", ["#", "Device #", "Nr", "Asset number", "Inventory No."])
+def test_number_column_in_english(number):
+    result = parse(f"{number};Name;Category;Serial", "7;POS;Till;001")
+    assert result.problems == [], result.problems
+    assert result.rows[0].number == 7
+
+
+def test_a_header_may_mix_languages_each_cell_matched_on_its_own():
+    result = parse("Номер;Name;Категория;S/N;Holder email;Дата возврата", "7;POS;Касса;001;a@b.ru;10.12.2026")
+    assert result.problems == [] and result.unknown_columns == []
+    assert (result.rows[0].holder_email, result.rows[0].due_date) == ("a@b.ru", date(2026, 12, 10))
+
+
+def test_one_column_named_in_both_languages_is_a_duplicate():
+    result = parse("Number;Name;Category;Serial number;Номер", "7;POS;Till;001;8")
+    problem = one_problem(result)
+    assert problem.column == device_csv.report_title("number")
+    assert problem.message == T.DUPLICATE_COLUMN.format(column=device_csv.report_title("number"), first=1, second=5)
+
+
+def test_english_header_with_unknown_and_missing_columns():
+    result = parse("Number;Name;Colour;Serial number;Price", "7;POS;blue;001;100")
+    problem = one_problem(result)
+    title = device_csv.report_title("category")
+    assert (problem.line, problem.column, problem.message) == (1, title, T.MISSING_COLUMN.format(column=title))
+    unknown = parse("Number;Name;Colour;Category;Serial number;Price", "7;POS;blue;Till;001;100")
+    assert unknown.problems == [] and unknown.unknown_columns == ["Colour", "Price"]
+
+
+def test_english_words_that_name_no_column_are_no_header():
+    result = parse("Colour;Price;Weight", "blue;100;2")
+    problem = one_problem(result)
+    assert problem.message == T.NO_HEADER.format(columns="; ".join(device_csv.report_title(c.key) for c in COLUMNS))
+
+
+@pytest.mark.parametrize("category", ["Онлайн-касса", "POS terminal", "pos TERMINAL", "Kassen-Gerät", "ККТ / POS"])
+def test_category_is_kept_exactly_as_typed_under_an_english_header(category):
+    text = f"Number;Name;Category;Serial number\n1;POS;{category};001\n"
+    result = parse_devices(text.encode("utf-8"), today=TODAY)
+    assert result.problems == []
+    assert result.rows[0].category == category
+
+
+def test_every_report_title_is_a_header_the_import_accepts():
+    """A report naming a column names something the user can type in the header."""
+    for column in COLUMNS:
+        title = device_csv.report_title(column.key)
+        result = parse(";".join(title if c is column else c.en_title for c in COLUMNS if c.required), "1;POS;Till;001")
+        assert result.problems == [], (title, result.problems)
+
+
+def test_the_docs_column_table_is_what_the_import_accepts():
+    """docs/admin-adding-devices.md lists the header names; each must land on its column, and
+    the first two of each row are the columns' Russian and English headers."""
+    doc = (Path(__file__).parent.parent / "docs" / "admin-adding-devices.md").read_text(encoding="utf-8")
+    lines = doc.split("| Column | Russian header | English header | Also accepted |\n", 1)[1].splitlines()[1:]
+    table = lines[: [line.startswith("|") for line in lines].index(False)]
+    assert len(table) == len(COLUMNS)
+    for column, line in zip(COLUMNS, table):
+        cells = line.split(" | ")
+        ru, en = (cell.strip("` ") for cell in cells[1:3])
+        assert (ru, en) == (column.ru_title, column.en_title)
+        for name in [ru, en, *(n.strip("` ") for n in re.split(r",| / ", cells[3].rstrip(" |")))]:
+            header = [name if c is column else c.en_title for c in COLUMNS if c.required or c is column]
+            result = parse(";".join(header))  # a header that matches completely leaves only this:
+            assert [p.message for p in result.problems] == [T.HEADER_ONLY], (name, result.problems)
+            assert result.unknown_columns == [], name
 
 
 # ---------------------------------------------------------------------------------
@@ -733,8 +845,43 @@ def test_template_parses_cleanly(today):
     assert data.startswith(b"\xef\xbb\xbf" + HEADER_RU.encode() + b"\r\n")
 
 
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_export_in_each_language_imports_back_unchanged(language):
+    data = write_devices(ROUND_TRIP_ROWS, language)
+    assert data.startswith(b"\xef\xbb\xbf" + HEADERS[language].encode() + b"\r\n")
+    result = parse_devices(data, today=TODAY)
+    assert result.problems == [] and result.unknown_columns == []
+    assert [r.__dict__ | {"line": 0} for r in result.rows] == [r.__dict__ | {"line": 0} for r in ROUND_TRIP_ROWS]
+    # Only the header differs between the languages; the rows (dates included) are the same.
+    other = write_devices(ROUND_TRIP_ROWS, "ru" if language == "en" else "en")
+    assert data.split(b"\r\n", 1)[1] == other.split(b"\r\n", 1)[1]
+
+
+def test_export_default_is_russian():
+    assert write_devices(SAMPLE_ROWS) == write_devices(SAMPLE_ROWS, "ru")
+    assert template_file(TODAY) == template_file(TODAY, language="ru")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_template_in_each_language_parses_cleanly(language):
+    data = template_file(TODAY, language=language)
+    assert data.startswith(b"\xef\xbb\xbf" + HEADERS[language].encode() + b"\r\n")
+    result = parse_devices(data, today=TODAY)
+    assert result.problems == [] and result.warnings == [] and result.unknown_columns == []
+    assert [r.category for r in result.rows] == [r["category"] for r in T.TEMPLATE_ROWS]
+
+
+@pytest.mark.parametrize("language", ["de", "", "EN"])
+def test_a_language_without_a_header_is_refused(language):
+    with pytest.raises(ValueError, match="no CSV header"):
+        write_devices([], language)
+    with pytest.raises(ValueError, match="no CSV header"):
+        template_file(TODAY, language=language)
+
+
 def test_columns_canonical_order():
     assert ";".join(c.ru_title for c in COLUMNS) == HEADER_RU
+    assert ";".join(c.en_title for c in COLUMNS) == HEADER_EN
     assert [c.key for c in COLUMNS if c.required] == ["number", "name", "category", "serial"]
 
 

@@ -234,12 +234,14 @@ def _every_state(now):
     Loan.create(device=by_email, person=invited, taken_at=now, due_on=TODAY - timedelta(days=1))
 
 
-def test_export_import_export_is_byte_identical_for_every_state(database, now, tmp_path):
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_export_import_export_is_byte_identical_for_every_state(database, now, tmp_path, language):
     from cashbot.db.database import apply_migrations, open_database
     from cashbot.services.dev import export_devices_csv
 
     _every_state(now)
-    exported, count = export_devices_csv()
+    exported, count = export_devices_csv(language)
+    other_language = export_devices_csv("ru" if language == "en" else "en")[0]
     assert count == 5
     second = open_database(tmp_path / "second.sqlite3")
     apply_migrations(second)
@@ -247,7 +249,8 @@ def test_export_import_export_is_byte_identical_for_every_state(database, now, t
         result = apply_import(exported, update_existing=False, today=TODAY, now=now, actor_id=None)
         assert result.applied, format_problems(result.plan.problems)
         assert result.plan.overdue == 2 and (result.added, result.assigned, result.invited) == (5, 4, 2)
-        assert export_devices_csv()[0] == exported
+        assert export_devices_csv(language)[0] == exported
+        assert export_devices_csv("ru" if language == "en" else "en")[0] == other_language
     finally:
         second.close()
         open_database(database.database)  # rebind the models for the fixture's teardown
@@ -325,3 +328,24 @@ def test_apply_refuses_when_the_register_changed_since_the_preview(database, now
     Device.update(name="Новое имя").where(Device.number == 8).execute()  # another admin was faster
     result = apply_import(data, update_existing=True, today=TODAY, now=now, actor_id=None, expected=plan.fingerprint)
     assert not result.applied and result.changed and result.plan.to_update == 0
+
+
+def test_english_header_import_keeps_categories_as_typed(database, now):
+    """Category names are the team's data: neither the header's language nor the interface
+    translates them; an existing category is matched as /add matches it (case-insensitive)."""
+    Category.create(name="Онлайн-касса", search_text="онлайн-касса", created_at=now)
+    data = (
+        "Number,Name,Category,Serial number,Holder e-mail,Due date\n"
+        "1,Evotor 7.3,ОНЛАЙН-КАССА,S1,,\n"
+        "2,PAX S300,Card terminal,S2,olga@example.com,10.12.2026\n"
+        "3,Zebra DS2208,Сканер штрихкодов,S3,,\n"
+        "4,Zebra DS2278,card TERMINAL,S4,,\n"
+    ).encode()
+    plan = plan_import(data, update_existing=False, today=TODAY)
+    assert plan.ok, format_problems(plan.problems)
+    assert plan.new_categories == ["Card terminal", "Сканер штрихкодов"]
+    result = apply_import(data, update_existing=False, today=TODAY, now=now, actor_id=None)
+    assert result.applied and (result.added, result.assigned, result.categories_added) == (4, 1, 2)
+    names = {d.number: d.category.name for d in Device.select()}
+    assert names == {1: "Онлайн-касса", 2: "Card terminal", 3: "Сканер штрихкодов", 4: "Card terminal"}
+    assert sorted(c.name for c in Category.select()) == ["Card terminal", "Онлайн-касса", "Сканер штрихкодов"]

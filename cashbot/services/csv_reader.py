@@ -5,8 +5,10 @@ Pure functions over bytes and text; what the columns mean is the schema's busine
 (services/device_csv.py), which also words every problem.
 
 - encoding: BOM -> BOM-less UTF-16 by zero bytes -> strict UTF-8 -> charset-normalizer
-  limited to Cyrillic code pages -> cp1251; then the header must make sense to the schema
-  (`score_header`), else another candidate whose header does wins;
+  limited to Cyrillic code pages -> cp1251, or Windows-1252 when that Cyrillic reading makes
+  Latin words with Cyrillic letters inside (`western_instead`: an English team's Excel file
+  with «Café» in it); then the header must make sense to the schema (`score_header`), else
+  another candidate whose header does wins;
 - delimiter: whichever of ``;`` ``,`` tab splits the header line into the most cells (read
   as csv reads it, so a stray quote hides nothing); an Excel ``sep=;`` first line is honoured.
 """
@@ -60,8 +62,8 @@ def is_spreadsheet(data: bytes) -> bool:
 
 def norm_header(name: str) -> str:
     """A header cell as matched against a schema's names: case, spaces, punctuation and ё/е
-    ignored, «№» read as «номер»."""
-    name = name.replace("№", "номер").casefold().replace("ё", "е")
+    ignored, «№» read as «номер» and «#» as "number" (else both would vanish as punctuation)."""
+    name = name.replace("№", "номер").replace("#", "number").casefold().replace("ё", "е")
     return _NON_ALNUM.sub("", name)
 
 
@@ -121,7 +123,7 @@ def decode(data: bytes, score_header: HeaderScore) -> tuple[str, str]:
         if text is not None:
             first = (text, "utf-8")
     if first is None:
-        first = detect_cyrillic(data)
+        first = western_instead(data, detect_cyrillic(data))
 
     ok, _ = score_header(first_record_cells(first[0][:HEADER_SAMPLE]))
     if ok:
@@ -149,6 +151,32 @@ def detect_cyrillic(data: bytes) -> tuple[str, str]:
         if text is not None:
             return text, encoding
     return data.decode("cp1251", errors="replace"), "cp1251"
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _is_cyrillic(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff"
+
+
+def western_instead(data: bytes, cyrillic: tuple[str, str]) -> tuple[str, str]:
+    """Windows-1252 (Excel in an English or other Western locale) instead of the Cyrillic
+    guess when the text reads as Western: decoded as Cyrillic, Western accents land inside
+    Latin words ("Café" becomes "Cafй", "Gerät" "Gerдt"), while Russian text makes whole
+    Cyrillic words. So: more words mixing both scripts than purely Cyrillic words -> 1252."""
+    mixed = pure = 0
+    for word in _LETTERS.findall(cyrillic[0][:_DETECT_SAMPLE]):
+        letters = sum(1 for char in word if _is_cyrillic(char))
+        if letters == len(word):
+            pure += 1
+        elif letters:
+            mixed += 1
+    if mixed > pure:
+        text = _try_decode(data, "cp1252")
+        if text is not None:
+            return text, "cp1252"
+    return cyrillic
 
 
 # --------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from cashbot.db.models import (
 )
 from cashbot.services import people, setup
 from cashbot.services.common import record
-from cashbot.services.device_csv import DeviceRow, write_devices
+from cashbot.services.device_csv import DEFAULT_FILE_LANGUAGE, DeviceRow, write_devices
 
 LOG_FILE_NAME = "cashbot.log"
 MAX_WRONG_CODES = 3
@@ -123,10 +123,10 @@ def export_rows() -> list[DeviceRow]:
     return rows
 
 
-def export_devices_csv() -> tuple[bytes, int]:
-    """(the CSV in the import format, number of devices)."""
+def export_devices_csv(language: str = DEFAULT_FILE_LANGUAGE) -> tuple[bytes, int]:
+    """(the CSV in the import format with its header in `language`, number of devices)."""
     rows = export_rows()
-    return write_devices(rows), len(rows)
+    return write_devices(rows, language), len(rows)
 
 
 # ------------------------------------------------------------------------------ full dump

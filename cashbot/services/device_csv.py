@@ -7,12 +7,13 @@ holds); the export calls ``write_devices``.
 Reading the file (encoding, delimiter, header line, records) is services/csv_reader.py.
 Rules in short (see DESIGN.md, "CSV import: encodings"):
 - encoding: BOM -> BOM-less UTF-16 by zero bytes -> strict UTF-8 -> charset-normalizer
-  limited to Cyrillic code pages -> cp1251; then the header must make sense, else another
-  candidate whose header does wins;
+  limited to Cyrillic code pages -> cp1251 (Windows-1252 if that reading looks Western);
+  then the header must make sense, else another candidate whose header does wins;
 - delimiter: whichever of ``;`` ``,`` tab splits the header line into the most cells (read
   as csv reads it, so a stray quote hides nothing); an Excel ``sep=;`` first line is honoured;
 - header: matched by name (Russian, English, the original cashbox-zoo bot's names), any
-  order, ignoring case, spaces, punctuation and ё/е;
+  order, ignoring case, spaces, punctuation and ё/е; each cell on its own, so one file may
+  mix languages; the same column named twice (say «Номер» and «Number») is a problem;
 - every problem is collected (the file is not rejected at the first one); rows with a
   problem are left out of ``ParsedFile.rows``;
 - no file makes it raise: a record with bytes the encoding could not read is refused whole,
@@ -20,8 +21,9 @@ Rules in short (see DESIGN.md, "CSV import: encodings"):
   whatever a value rule raises refuses that cell (tests/test_csv_fuzz.py);
 - a return date in the past is an overdue loan, not a mistake.
 
-``Problem.column`` holds the column's Russian title (``Column.ru_title``), as shown in
-the report.
+``Problem.column`` holds the column's ``report_title`` (an interface text), as shown in the
+report. The header a written file gets is ``Column.title(language)``: Russian (the default)
+or English; see ``Column``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from cashbot.texts import import_csv as T
 
 __all__ = [
     "COLUMNS",
+    "DEFAULT_FILE_LANGUAGE",
+    "FILE_LANGUAGES",
     "Column",
     "DeviceRow",
     "ParsedFile",
@@ -46,28 +50,54 @@ __all__ = [
     "check_against_existing",
     "decode_bytes",
     "parse_devices",
+    "report_title",
     "template_file",
     "write_devices",
 ]
 
 
+FILE_LANGUAGES = ("ru", "en")  # languages a written file's header can be in
+DEFAULT_FILE_LANGUAGE = "ru"  # what the export and the template wrote before there was a choice
+
+
 @dataclass(frozen=True)
 class Column:
+    """One column of the file. ``ru_title``/``en_title`` are the header the export and the
+    template write in that language; the import accepts them, ``key`` and every alias, in
+    any mix of languages (each header cell is matched on its own).
+
+    The headers are the file format, not interface texts: they are fixed here so that what
+    one installation exports another imports, whatever its translations say. The names a
+    report gives a column are interface texts (``report_title``)."""
+
     key: str
     ru_title: str
     en_title: str
     required: bool
     aliases: tuple[str, ...] = ()
 
+    def title(self, language: str) -> str:
+        """The header this column gets in a file written in ``language``."""
+        return self.en_title if _file_language(language) == "en" else self.ru_title
 
-def _column(key: str, en_title: str, required: bool, *aliases: str) -> Column:
-    return Column(key, T.COLUMN_TITLES[key], en_title, required, aliases)
+
+def _file_language(language: str) -> str:
+    if language not in FILE_LANGUAGES:
+        raise ValueError(f"no CSV header for language {language!r}; known: {', '.join(FILE_LANGUAGES)}")
+    return language
 
 
-# Canonical order = export order. Aliases are matched after csv_reader.norm_header().
+def _column(key: str, ru_title: str, en_title: str, required: bool, *aliases: str) -> Column:
+    return Column(key, ru_title, en_title, required, aliases)
+
+
+# Canonical order = export order. Aliases are matched after csv_reader.norm_header(), which
+# ignores case, spaces and punctuation and reads «№» and «#» as a number ("Device #" is
+# "device number"). docs/admin-adding-devices.md lists the names; keep it in step.
 COLUMNS: tuple[Column, ...] = (
     _column(
         "number",
+        "Номер",
         "Number",
         True,
         "номер",
@@ -78,12 +108,20 @@ COLUMNS: tuple[Column, ...] = (
         "инвентарный номер",
         "number",
         "no",
+        "nr",
         "num",
+        "#",
         "device number",
+        "device no",
+        "inventory number",
+        "inventory no",
+        "asset number",
+        "asset no",
         "sticker",
     ),
     _column(
         "name",
+        "Название",
         "Name",
         True,
         "название",
@@ -96,10 +134,11 @@ COLUMNS: tuple[Column, ...] = (
         "device",
         "device name",
     ),
-    _column("category", "Category", True, "категория", "тип", "вид", "category", "type", "kind"),
+    _column("category", "Категория", "Category", True, "категория", "тип", "вид", "category", "type", "kind"),
     _column(
         "serial",
-        "Serial",
+        "Серийный номер",
+        "Serial number",
         True,
         "серийный номер",
         "серийный",
@@ -116,7 +155,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
     _column(
         "registered_on",
-        "Registration date",
+        "Дата регистрации",
+        "Registered on",
         False,
         "дата регистрации",
         "зарегистрировано",
@@ -127,12 +167,24 @@ COLUMNS: tuple[Column, ...] = (
         "registered on",
         "registration",
         "date registered",
+        "date of registration",
     ),
     _column(
-        "firmware", "Firmware", False, "прошивка", "версия прошивки", "версия по", "firmware", "firmware version", "fw"
+        "firmware",
+        "Прошивка",
+        "Firmware",
+        False,
+        "прошивка",
+        "версия прошивки",
+        "версия по",
+        "firmware",
+        "firmware version",
+        "fw",
+        "fw version",
     ),
     _column(
         "comment",
+        "Комментарий",
         "Comment",
         False,
         "комментарий",
@@ -145,9 +197,11 @@ COLUMNS: tuple[Column, ...] = (
         "note",
         "notes",
         "remark",
+        "remarks",
     ),
     _column(
         "holder_email",
+        "Email держателя",
         "Holder email",
         False,
         "email держателя",
@@ -161,10 +215,13 @@ COLUMNS: tuple[Column, ...] = (
         "holder email",
         "holder e-mail",
         "holder",
+        "holder's email",
+        "email of holder",
         "mail",
     ),
     _column(
         "location",
+        "Местоположение",
         "Location",
         False,
         "местоположение",
@@ -178,7 +235,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
     _column(
         "due_date",
-        "Return date",
+        "Дата возврата",
+        "Due date",
         False,
         "дата возврата",
         "вернуть до",
@@ -187,12 +245,19 @@ COLUMNS: tuple[Column, ...] = (
         "return date",
         "due date",
         "due",
+        "due on",
         "return by",
         "return",
     ),
 )
 _BY_KEY = {c.key: c for c in COLUMNS}
-_HOLDER_TITLE = _BY_KEY["holder_email"].ru_title
+
+
+def report_title(key: str) -> str:
+    """What problem reports call a column: an interface text (texts/import_csv.py), looked
+    up when the report is made rather than frozen at import, so it can follow the reader's
+    language. Not necessarily the header the file used."""
+    return T.COLUMN_TITLES[key]
 
 
 @dataclass(frozen=True)
@@ -213,8 +278,8 @@ class DeviceRow:
 @dataclass(frozen=True)
 class Problem:
     line: int | None
-    column: str | None  # Russian column title, as in the report
-    message: str  # Russian, says what to fix
+    column: str | None  # the column's report_title(), as in the report
+    message: str  # says what to fix (texts/import_csv.py)
 
 
 @dataclass
@@ -406,17 +471,18 @@ def parse_devices(
     width = len(keys)
     # (cell index, key, required, parser, title) for every recognised column.
     plan = [
-        (i, key, _BY_KEY[key].required, _PARSERS.get(key), _BY_KEY[key].ru_title)
+        (i, key, _BY_KEY[key].required, _PARSERS.get(key), report_title(key))
         for i, key in enumerate(keys)
         if key is not None
     ]
     absent = [c.key for c in COLUMNS if c.key not in keys]  # optional, not in the file
     seen_numbers: dict[int, int] = {}
     seen_serials: dict[str, int] = {}
-    t_registered = _BY_KEY["registered_on"].ru_title
-    t_due = _BY_KEY["due_date"].ru_title
-    t_number = _BY_KEY["number"].ru_title
-    t_serial = _BY_KEY["serial"].ru_title
+    t_registered = report_title("registered_on")
+    t_due = report_title("due_date")
+    t_number = report_title("number")
+    t_serial = report_title("serial")
+    t_holder = report_title("holder_email")
     rows = result.rows
 
     for line, cells, error in raw:
@@ -466,7 +532,7 @@ def parse_devices(
         due = parsed["due_date"]
         if due is not None:  # a past date is an overdue loan (fields.clean_due_on)
             if parsed["holder_email"] is None:
-                row_problems.append(Problem(line, t_due, T.DUE_WITHOUT_HOLDER.format(holder_column=_HOLDER_TITLE)))
+                row_problems.append(Problem(line, t_due, T.DUE_WITHOUT_HOLDER.format(holder_column=t_holder)))
 
         number, serial = parsed["number"], parsed["serial"]
         if number is not None and number is not _INVALID:
@@ -502,9 +568,13 @@ def _encoding_name(encoding: str) -> str:
     """A codec name as people know it ("utf-8-sig" is UTF-8 with a BOM)."""
     if encoding.startswith(("utf-8", "utf-16", "utf-32")):
         return encoding[:6].rstrip("-").upper()
-    return {"cp1251": "Windows-1251", "koi8-r": "KOI8-R", "mac-cyrillic": "Mac Cyrillic", "cp866": "DOS-866"}.get(
-        encoding, encoding
-    )
+    return {
+        "cp1251": "Windows-1251",
+        "cp1252": "Windows-1252",
+        "koi8-r": "KOI8-R",
+        "mac-cyrillic": "Mac Cyrillic",
+        "cp866": "DOS-866",
+    }.get(encoding, encoding)
 
 
 def _refusal(exc: Exception, value: str) -> str:
@@ -516,7 +586,7 @@ def _refusal(exc: Exception, value: str) -> str:
 
 
 def _delimiter_name(delimiter: str) -> str:
-    return "табуляция" if delimiter == "\t" else delimiter
+    return T.DELIMITER_TAB if delimiter == "\t" else delimiter
 
 
 def _match_header(cells: list[str], line: int, result: ParsedFile) -> list[str | None] | None:
@@ -536,8 +606,8 @@ def _match_header(cells: list[str], line: int, result: ParsedFile) -> list[str |
             result.problems.append(
                 Problem(
                     line,
-                    _BY_KEY[key].ru_title,
-                    T.DUPLICATE_COLUMN.format(column=_BY_KEY[key].ru_title, first=position[key] + 1, second=i + 1),
+                    report_title(key),
+                    T.DUPLICATE_COLUMN.format(column=report_title(key), first=position[key] + 1, second=i + 1),
                 )
             )
             keys.append(None)
@@ -546,12 +616,12 @@ def _match_header(cells: list[str], line: int, result: ParsedFile) -> list[str |
         keys.append(key)
 
     if not position:
-        titles = "; ".join(c.ru_title for c in COLUMNS)
+        titles = "; ".join(report_title(c.key) for c in COLUMNS)
         result.problems.append(Problem(line, None, T.NO_HEADER.format(columns=titles)))
         return None
     for key in _REQUIRED_KEYS:
         if key not in position:
-            title = _BY_KEY[key].ru_title
+            title = report_title(key)
             result.problems.append(Problem(line, title, T.MISSING_COLUMN.format(column=title)))
     result.unknown_columns = unknown
     return None if result.problems else keys
@@ -577,8 +647,8 @@ def check_against_existing(
     a conflict even if the same file gives that device a new serial (two devices
     swapping serials must be done in two steps).
     """
-    number_title = _BY_KEY["number"].ru_title
-    serial_title = _BY_KEY["serial"].ru_title
+    number_title = report_title("number")
+    serial_title = report_title("serial")
     problems: list[Problem] = []
     for row in rows:
         if row.number in existing_numbers and not update_existing:
@@ -606,21 +676,24 @@ def _cell(value: object) -> str:
     return csv_reader.protect_formula(str(value))
 
 
-def _write(lines: Iterable[list[str]]) -> bytes:
-    return csv_reader.write_rows([c.ru_title for c in COLUMNS], lines)
+def _write(lines: Iterable[list[str]], language: str) -> bytes:
+    return csv_reader.write_rows([c.title(language) for c in COLUMNS], lines)
 
 
-def write_devices(rows: Iterable[DeviceRow]) -> bytes:
-    """Export: Russian header, UTF-8 with BOM, ``;``, CRLF, dates dd.mm.yyyy."""
+def write_devices(rows: Iterable[DeviceRow], language: str = DEFAULT_FILE_LANGUAGE) -> bytes:
+    """Export: the header in ``language`` (``FILE_LANGUAGES``), UTF-8 with BOM, ``;``, CRLF,
+    dates dd.mm.yyyy in every language (Excel in a US locale keeps them as text, where it
+    would re-save an ISO date as m/d/yyyy, which reads back as another day)."""
     keys = [c.key for c in COLUMNS]
-    return _write([_cell(getattr(row, k)) for k in keys] for row in rows)
+    return _write(([_cell(getattr(row, k)) for k in keys] for row in rows), language)
 
 
 _TEMPLATE_LOAN_DAYS = 14
 
 
-def template_file(today: date | None = None) -> bytes:
-    """Header and two example rows, in the ``write_devices`` format."""
+def template_file(today: date | None = None, language: str = DEFAULT_FILE_LANGUAGE) -> bytes:
+    """Header in ``language`` and two example rows, in the ``write_devices`` format. The rows'
+    words are interface texts (texts/import_csv.py), in the current locale."""
     today = today or date.today()
     examples = []
     for example in T.TEMPLATE_ROWS:
@@ -629,4 +702,4 @@ def template_file(today: date | None = None) -> bytes:
         if values.get("holder_email"):
             values.setdefault("due_date", _fmt_date(today + timedelta(days=_TEMPLATE_LOAN_DAYS)))
         examples.append([values.get(c.key, "") for c in COLUMNS])
-    return _write(examples)
+    return _write(examples, language)

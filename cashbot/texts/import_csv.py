@@ -185,3 +185,8 @@ IMPORT_HELD_BY_OTHER = (
     "Устройство № {number} сейчас на руках (держатель: «{holder}»). Уберите почту держателя из строки "
     "или сначала верните устройство."
 )
+
+
+# --- Added for issue 15 by the CSV layer (i18n-csv); kept at the end for a clean merge ----
+# The tab delimiter's name in TOO_MANY_CELLS (other delimiters are shown as themselves).
+DELIMITER_TAB = "табуляция"
