@@ -22,7 +22,8 @@ from cashbot.context import Context
 from cashbot.db.database import Db
 from cashbot.notify import Notifier
 from cashbot.services import people
-from cashbot.texts.common import STALE_BUTTON, plain_text
+from cashbot.texts import common
+from cashbot.texts.common import plain_text
 
 
 class InFlight(BaseMiddleware):
@@ -70,7 +71,7 @@ class PrivateChatsOnly(BaseMiddleware):
         private = chat is not None and chat.type == ChatType.PRIVATE
         query = event.callback_query
         if query is not None and (query.message is None or isinstance(query.message, InaccessibleMessage)):
-            await _answer_quietly(data["bot"], query.id, STALE_BUTTON if private or chat is None else None)
+            await _answer_quietly(data["bot"], query.id, common.STALE_BUTTON if private or chat is None else None)
             return UNHANDLED
         if not private:
             if query is not None:

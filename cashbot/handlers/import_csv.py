@@ -37,7 +37,6 @@ from cashbot.states import ImportCsv
 from cashbot.texts import import_csv as ci
 from cashbot.texts import import_csv as t
 from cashbot.texts.common import esc
-from cashbot.texts.import_csv import SIZE_MB
 from cashbot.views import import_csv as views
 from cashbot.views import labels as labels_views
 
@@ -60,7 +59,7 @@ def upload_path(settings: Settings, token: str) -> Path:
 
 
 def limit_text() -> str:
-    return SIZE_MB.format(value=MAX_BYTES // 1_000_000)
+    return t.SIZE_MB.format(value=MAX_BYTES // 1_000_000)
 
 
 @router.callback_query(AddCb.filter(F.action == AddAction.TEMPLATE))
@@ -85,7 +84,7 @@ async def receive_file(message: Message, state: FSMContext, bot: Bot, ctx: Conte
     db, clock, settings = ctx.db, ctx.clock, ctx.settings
     document = message.document
     if document.file_size and document.file_size > MAX_BYTES:
-        size = SIZE_MB.format(value=f"{document.file_size / 1_000_000:.1f}".replace(".", ","))
+        size = t.SIZE_MB.format(value=f"{document.file_size / 1_000_000:.1f}".replace(".", ","))
         await message.answer(t.FILE_TOO_BIG.format(size=size, limit=limit_text()))
         return
     progress = await message.answer(t.CHECKING.format(name=esc(document.file_name or "")))

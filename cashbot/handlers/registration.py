@@ -28,23 +28,26 @@ router = Blueprint(name="registration")
 router.message.filter(NotActive())
 router.callback_query.filter(NotActive())
 
+# Names of texts, read in the asker's language when answering.
 _STATUS_REPLY = {
-    PersonStatus.PENDING: t.STILL_WAITING,
-    PersonStatus.REJECTED: t.REJECTED,
-    PersonStatus.BLOCKED: t.BLOCKED,
+    PersonStatus.PENDING: "STILL_WAITING",
+    PersonStatus.REJECTED: "REJECTED",
+    PersonStatus.BLOCKED: "BLOCKED",
 }
 
 
 @router.callback_query()
 async def not_yet(callback: CallbackQuery, ctx: Context) -> None:
     viewer = ctx.viewer
-    await callback.answer(_STATUS_REPLY.get(viewer.status if viewer else "", t.ASK_EMAIL_AGAIN), show_alert=True)
+    await callback.answer(
+        getattr(t, _STATUS_REPLY.get(viewer.status if viewer else "", "ASK_EMAIL_AGAIN")), show_alert=True
+    )
 
 
 @router.message(Known())
 async def known_but_inactive(message: Message, ctx: Context) -> None:
     viewer = ctx.me
-    await message.answer(_STATUS_REPLY.get(viewer.status, t.STILL_WAITING))
+    await message.answer(getattr(t, _STATUS_REPLY.get(viewer.status, "STILL_WAITING")))
 
 
 @router.message(OnLoop(F.text.regexp(r"^\S*@\S*$")))

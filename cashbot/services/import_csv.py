@@ -34,7 +34,6 @@ from cashbot.services import device_csv, people
 from cashbot.services.common import DeviceLabel, fold, record
 from cashbot.services.device_csv import DeviceRow, Problem
 from cashbot.texts import import_csv as T
-from cashbot.texts.import_csv import COLUMN_TITLES
 
 _UPDATABLE = ("name", "serial", "firmware", "registered_on", "comment", "location")
 
@@ -216,7 +215,7 @@ def _open_loans_of(device_ids: list[int]) -> dict[int, list]:
 
 
 def _holder_conflicts(rows: list[DeviceRow], device_ids: dict[int, int], open_loans: dict) -> list[Problem]:
-    title = COLUMN_TITLES["holder_email"]
+    title = T.COLUMN_TITLES["holder_email"]
     problems = []
     for row in rows:
         holder = open_loans.get(device_ids[row.number]) if row.holder_email else None
