@@ -28,6 +28,7 @@ from cashbot.db.database import Db
 from cashbot.filters import Admin, OnLoop
 from cashbot.handlers import labels
 from cashbot.handlers.card import safe_edit
+from cashbot.i18n import use_locale
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
 from cashbot.services import device_csv
@@ -195,7 +196,8 @@ async def run_import(
     await safe_edit(message, views.import_done(result), labels_views.after_import() if offer else None)
     for notice in result.notices:
         if notice.telegram_id != viewer.telegram_id:
-            notifier.post(notice.telegram_id, views.import_notice(notice.devices))
+            with use_locale(notice.language):
+                notifier.post(notice.telegram_id, views.import_notice(notice.devices))
 
 
 async def forget_upload(state: FSMContext, settings: Settings) -> None:

@@ -25,6 +25,7 @@ from cashbot.callbacks import DeviceAction, DeviceCb, DueAction, DueCb
 from cashbot.context import Context
 from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
 from cashbot.handlers import card
+from cashbot.i18n import use_locale
 from cashbot.routing import Blueprint
 from cashbot.services import loans
 from cashbot.services.card import act_or_card, act_then_card
@@ -254,11 +255,12 @@ async def finish_extend(message: Message, due: date | None, state: FSMContext, c
         result = done.result
         note = v.extended_note(result.due_on)
         for person in result.waiting:
-            ctx.notifier.post(
-                person.telegram_id,
-                v.waiting_new_due(result.device, me.full_name, result.due_on),
-                v.open_card_markup(device_id),
-            )
+            with use_locale(person.language):
+                ctx.notifier.post(
+                    person.telegram_id,
+                    v.waiting_new_due(result.device, me.full_name, result.due_on),
+                    v.open_card_markup(device_id),
+                )
     if not edit:
         await retire_prompt(message, state)
     await state.clear()

@@ -12,6 +12,7 @@ from cashbot.callbacks import ApprovalCb
 from cashbot.context import Context
 from cashbot.db.models import PersonStatus
 from cashbot.filters import Admin, Known, NotActive, OnLoop
+from cashbot.i18n import use_locale
 from cashbot.menus import set_admin_menu
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
@@ -67,6 +68,7 @@ async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher:
             admin_ids=settings.admins,
             allowed_domains=settings.access.email_domains,
             now=clock.now(),
+            language=ctx.language,  # from Telegram's language_code (LocaleMiddleware)
         )
     except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
         await message.answer(email_problem(error, t))
@@ -74,9 +76,10 @@ async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher:
     await state.set_data({})
     if not result.activated:
         await message.answer(t.WAITING_APPROVAL)
-        text, markup = approval_request(result.viewer, result.linked_devices)
+        languages = await db.run(people.languages, result.admin_telegram_ids)
         for admin_id in result.admin_telegram_ids:
-            notifier.post(admin_id, text, markup)
+            with use_locale(languages.get(admin_id)):  # each admin reads it in their language
+                notifier.post(admin_id, *approval_request(result.viewer, result.linked_devices))
         return
     await message.answer(t.ACTIVATED)
     if result.viewer.is_admin:
@@ -148,12 +151,14 @@ async def decide(
 async def notify_decision(
     person: PersonBrief, first: str | None, approved: bool, notifier: Notifier, dispatcher: Dispatcher, bot: Bot
 ) -> None:
+    with use_locale(person.language):  # the applicant's language, not the admin's
+        rejected, approved_text = t.REJECTED, t.APPROVED
     if not approved:
-        notifier.post(person.telegram_id, t.REJECTED)
+        notifier.post(person.telegram_id, rejected)
         return
 
     async def welcome() -> None:
-        await notifier.deliver(person.telegram_id, t.APPROVED)
+        await notifier.deliver(person.telegram_id, approved_text)
         if first:
             await replay(dispatcher, bot, person.telegram_id, person.full_name, first)
 
