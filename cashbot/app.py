@@ -240,7 +240,7 @@ async def run(settings: Settings) -> int:
     if bot is None:
         return 0
     app = build_app(settings, bot=bot, clock=clock, database=database)
-    await set_menus(app.bot, settings.admins)
+    await set_menus(app.bot, settings.admins, await app.db.run(people.languages, settings.admins))
     # Everything loaded so far (aiogram's models, the app) lives as long as the process: keep
     # it out of the garbage collector's full passes, which otherwise walk all of it and stall
     # the event loop under load (see benchmarks/README.md, hot paths).

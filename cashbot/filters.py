@@ -34,6 +34,13 @@ class Developer(Filter):
         return ctx is not None and ctx.is_developer
 
 
+class Registered(Filter):
+    """A person the bot knows who may still use it: active, or waiting for approval."""
+
+    async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
+        return ctx is not None and ctx.viewer is not None and ctx.viewer.status in ("active", "pending")
+
+
 class NotActive(Filter):
     """Strangers, pending, rejected and blocked people: registration and /help only."""
 

@@ -65,10 +65,12 @@ def language_of(stored: str | None) -> str:
     return stored if stored in LANGUAGES else i18n.default_locale
 
 
-def language_from_telegram(language_code: str | None) -> str:
-    """The language for a newcomer, from Telegram's `language_code` ("en-US" counts as en)."""
+def language_from_telegram(language_code: str | None) -> str | None:
+    """A newcomer's language from Telegram's `language_code` ("en-US" counts as en); None for
+    any other language: they read the configured default (stored as NULL, so it follows the
+    config)."""
     base = (language_code or "").split("-")[0].lower()
-    return _FROM_TELEGRAM.get(base, i18n.default_locale)
+    return _FROM_TELEGRAM.get(base)
 
 
 @contextmanager

@@ -141,7 +141,7 @@ class LocaleMiddleware(I18nMiddleware):
     def language(ctx: Context, user: User | None) -> str:
         if ctx.viewer is not None:
             return language_of(ctx.viewer.language)
-        return language_from_telegram(user.language_code if user is not None else None)
+        return language_of(language_from_telegram(user.language_code if user is not None else None))
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         ctx: Context | None = data.get("ctx")

@@ -12,7 +12,7 @@ from cashbot.callbacks import ApprovalCb
 from cashbot.context import Context
 from cashbot.db.models import PersonStatus
 from cashbot.filters import Admin, Known, NotActive, OnLoop
-from cashbot.i18n import use_locale
+from cashbot.i18n import language_from_telegram, use_locale
 from cashbot.menus import set_admin_menu
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
@@ -68,7 +68,7 @@ async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher:
             admin_ids=settings.admins,
             allowed_domains=settings.access.email_domains,
             now=clock.now(),
-            language=ctx.language,  # from Telegram's language_code (LocaleMiddleware)
+            language=language_from_telegram(user.language_code),  # None: the configured default
         )
     except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
         await message.answer(email_problem(error, t))
@@ -83,7 +83,7 @@ async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher:
         return
     await message.answer(t.ACTIVATED)
     if result.viewer.is_admin:
-        await set_admin_menu(bot, user.id)
+        await set_admin_menu(bot, user.id, ctx.language)
     if result.linked_devices:
         await message.answer(t.LINKED_DEVICES.format(count=result.linked_devices))
     if first:  # after this handler releases the user's event lock
