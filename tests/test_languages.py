@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cashbot.db.models import Person
+from cashbot.db.models import Loan, Person
 from cashbot.i18n import language_from_telegram, set_default_language, use_locale
 from cashbot.menus import set_menus
 from cashbot.texts import card as card_texts
@@ -22,6 +22,7 @@ from cashbot.texts.common import plain_text
 from cashbot.texts.plural import DAYS, DEVICES, count
 from cashbot.views.format import fmt_date, fmt_datetime
 from tests.seed import device, person
+from tests.support import DEFAULT_NOW
 
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 
@@ -92,6 +93,24 @@ async def test_your_turn_sent_by_a_russian_return_reaches_an_english_person_in_e
         take, skip = queue_texts.BTN_OFFER_TAKE, queue_texts.BTN_OFFER_PASS
     assert turn.has_button(take) and turn.has_button(skip)
     assert not CYRILLIC.search(turn.text) and "Evotor" in turn.text and "Nov 28, 2026" in turn.text
+
+
+async def test_reminders_and_the_admin_digest_are_written_in_each_recipients_language(make_env):
+    env = make_env(admins=[102], reminders={"per_chat_interval": 0})
+    evotor = device(49, "Evotor", category_name="POS")
+    alice = person(101, "Alice", "alice@example.ru")
+    person(102, "Boris", "boris@example.ru", is_admin=True)
+    speaks(101, "en")
+    speaks(102, "en")
+    Loan.create(device=evotor, person=alice, taken_at=DEFAULT_NOW, due_on=date(2026, 11, 24))
+    for user in (env.user(101, "Alice"), env.user(102, "Boris")):
+        await env.send(user, "/help")  # chats the bot may write to
+    await env.app.loop.tick()  # Friday 10:00: the daily run, then the digest
+    await settled(env)
+    reminder, digest = env.user(101, "Alice").last_message(), env.user(102, "Boris").last_message()
+    assert "Evotor" in reminder.text and "3 days" in reminder.text and not CYRILLIC.search(reminder.text)
+    assert "Alice" in digest.text and "3 days" in digest.text and "Nov 24, 2026" in digest.text
+    assert not CYRILLIC.search(digest.text)
 
 
 async def test_language_switches_answers_in_the_new_language_and_persists(env):
