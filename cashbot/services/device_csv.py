@@ -516,7 +516,7 @@ def _refusal(exc: Exception, value: str) -> str:
 
 
 def _delimiter_name(delimiter: str) -> str:
-    return "табуляция" if delimiter == "\t" else delimiter
+    return T.DELIMITER_TAB if delimiter == "\t" else delimiter
 
 
 def _match_header(cells: list[str], line: int, result: ParsedFile) -> list[str | None] | None:

@@ -121,6 +121,8 @@ REPORT_COLUMN = N_("«{column}»: {message}")
 REPORT_MORE = N_("…и ещё {count} {noun}.")
 PROBLEM_NOUN = plural_forms("ошибка", "ошибки")
 
+DELIMITER_TAB = N_("табуляция")  # the tab character, as a report names the delimiter
+
 # --- file sizes -----------------------------------------------------------------
 SIZE_MB = N_("{value} МБ")
 SIZE_KB = N_("{value} КБ")
@@ -130,7 +132,7 @@ SIZE_B = N_("{value} байт")
 TEMPLATE_ROWS = (
     {
         "number": "1",
-        "name": "Эвотор 7.3",
+        "name": N_("Эвотор 7.3"),
         "category": N_("Онлайн-касса"),
         "serial": "00106707012345",
         "firmware": "4.9.2",
