@@ -16,6 +16,7 @@ from cashbot.db.models import Loan, Person
 from cashbot.i18n import language_from_telegram, set_default_language, use_locale
 from cashbot.menus import set_menus
 from cashbot.texts import card as card_texts
+from cashbot.texts import common as common_texts
 from cashbot.texts import loans as loan_texts
 from cashbot.texts import queue as queue_texts
 from cashbot.texts.common import plain_text
@@ -111,6 +112,27 @@ async def test_reminders_and_the_admin_digest_are_written_in_each_recipients_lan
     assert "Evotor" in reminder.text and "3 days" in reminder.text and not CYRILLIC.search(reminder.text)
     assert "Alice" in digest.text and "3 days" in digest.text and "Nov 24, 2026" in digest.text
     assert not CYRILLIC.search(digest.text)
+
+
+async def test_an_access_request_reaches_an_english_admin_in_english_and_the_answer_the_russian_applicant_in_russian(
+    make_env,
+):
+    env = make_env(admins=[900])
+    person(900, "Admin", "admin@example.ru", is_admin=True)
+    speaks(900, "en")
+    admin, newcomer = env.user(900, "Admin"), env.user(301, "Newcomer", username="newcomer")
+    await env.send(admin, "/help")
+    await env.send(newcomer, "/start")
+    await env.send(newcomer, "newcomer@example.ru")
+    await settled(env)
+    request = admin.last_message()
+    with use_locale("en"):
+        approve = common_texts.ADMIN_APPROVE
+    assert "newcomer@example.ru" in request.text and not CYRILLIC.search(request.text)
+    decided = (await env.press(admin, request, approve))[-1]
+    assert not CYRILLIC.search(decided.text)
+    await settled(env)
+    assert "Доступ открыт" in newcomer.last_message().text
 
 
 async def test_language_switches_answers_in_the_new_language_and_persists(env):
