@@ -20,6 +20,7 @@ from pathlib import Path
 from peewee import DatabaseError
 
 from cashbot.config import ConfigError, Settings, load_settings
+from cashbot.i18n import set_default_language
 
 
 class PathProblem(ConfigError):
@@ -437,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = None
     try:
         settings = load_settings(args.config)
+        set_default_language(settings.language)  # reports and sheets of the CLI too
         return COMMANDS[command][0](settings, args)
     except ConfigError as error:
         return _fatal(f"cashbot: {error}", 2)

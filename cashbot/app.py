@@ -36,8 +36,16 @@ from cashbot.db.database import CashbotDatabase, Db, apply_migrations, open_data
 from cashbot.fsm_storage import SQLiteStorage
 from cashbot.handlers import build_routers
 from cashbot.health import Heartbeat, SeenGetUpdates, heartbeat_path
+from cashbot.i18n import set_default_language
 from cashbot.menus import set_menus
-from cashbot.middlewares import InFlight, PinResponseTypes, PlainCallbackAnswers, PrivateChatsOnly, ViewerMiddleware
+from cashbot.middlewares import (
+    InFlight,
+    LocaleMiddleware,
+    PinResponseTypes,
+    PlainCallbackAnswers,
+    PrivateChatsOnly,
+    ViewerMiddleware,
+)
 from cashbot.notify import Notifier
 from cashbot.polling import ConfirmingPoller
 from cashbot.services import people, setup
@@ -133,9 +141,10 @@ def build_dispatcher(storage, viewer: ViewerMiddleware) -> tuple[Dispatcher, InF
     in_flight = InFlight()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(PrivateChatsOnly())  # after InFlight: dropped updates count as done
-    dispatcher.message.outer_middleware(viewer)
-    dispatcher.callback_query.outer_middleware(viewer)
-    dispatcher.inline_query.outer_middleware(viewer)
+    locale = LocaleMiddleware()  # after the viewer: it reads the viewer's language
+    for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.inline_query):
+        observer.outer_middleware(viewer)
+        observer.outer_middleware(locale)
     dispatcher.include_routers(*build_routers())  # fresh routers: tests build many apps
     return dispatcher, in_flight
 
@@ -145,6 +154,7 @@ def build_app(
 ) -> App:
     """Everything but polling; tests and benchmarks build the same app around their own bot."""
     clock = clock or make_clock(settings.tz)
+    set_default_language(settings.language)
     database = database or prepare_database(settings, clock)
     db = Db(database)
     bot = bot or build_bot(settings)
@@ -230,7 +240,7 @@ async def run(settings: Settings) -> int:
     if bot is None:
         return 0
     app = build_app(settings, bot=bot, clock=clock, database=database)
-    await set_menus(app.bot, settings.admins)
+    await set_menus(app.bot, settings.admins, await app.db.run(people.languages, settings.admins))
     # Everything loaded so far (aiogram's models, the app) lives as long as the process: keep
     # it out of the garbage collector's full passes, which otherwise walk all of it and stall
     # the event loop under load (see benchmarks/README.md, hot paths).

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import annotated_types
 from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
@@ -27,6 +27,12 @@ MAX_DUE_DAYS = 366  # quick date buttons offer a week at most
 
 Id = Annotated[int, Field(ge=0, le=SQLITE_MAX_INT)]  # a row id (0 = none, where a class says so)
 Page = Annotated[int, Field(ge=0, le=MAX_PAGE)]
+
+
+class LanguageCb(CallbackData, prefix="lg"):
+    """/language: the language chosen (one of cashbot.i18n.LANGUAGES)."""
+
+    language: Literal["ru", "en"]
 
 
 class ApprovalCb(CallbackData, prefix="ap"):

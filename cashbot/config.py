@@ -307,7 +307,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     timezone: str = "Europe/Moscow"
-    language: Literal["ru"] = "ru"
+    language: Literal["ru", "en"] = "ru"  # the default for people who chose none (cashbot/i18n.py)
     admins: list[int] = []
     developers: list[int] = []
     dev_code: SecretStr | None = None

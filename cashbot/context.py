@@ -27,6 +27,7 @@ class Context:
     is_admin: bool  # by config (Telegram ids); the Admin filter also wants an active person
     is_developer: bool
     bot_username: str | None = None  # for links that open the bot (cards, stickers); getMe, cached
+    language: str = "ru"  # what the viewer reads (LocaleMiddleware; cashbot/i18n.py)
 
     @property
     def me(self) -> Viewer:

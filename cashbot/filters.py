@@ -15,6 +15,7 @@ from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
 from cashbot.context import Context
+from cashbot.db.models import PersonStatus
 
 
 class ActiveUser(Filter):
@@ -32,6 +33,13 @@ class Admin(Filter):
 class Developer(Filter):
     async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
         return ctx is not None and ctx.is_developer
+
+
+class Registered(Filter):
+    """A person the bot knows who may still use it: active, or waiting for approval."""
+
+    async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
+        return ctx is not None and ctx.viewer is not None and ctx.viewer.status in (PersonStatus.ACTIVE, PersonStatus.PENDING)
 
 
 class NotActive(Filter):

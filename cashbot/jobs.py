@@ -20,8 +20,9 @@ from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
 from cashbot.health import Heartbeat
+from cashbot.i18n import use_locale
 from cashbot.notify import Delivery, Notifier
-from cashbot.services import dev, queue, reminders
+from cashbot.services import dev, people, queue, reminders
 from cashbot.turns import announce
 from cashbot.views.reminders import digest_messages, reminder_message
 
@@ -173,7 +174,10 @@ class DailyReminders:
             if self.loop.stopping:  # shutting down: leave this person for the resumed run
                 return None
             claimed = await db.run(reminders.claim, recipient.person_id, today, horizon, clock.now())
-            return reminder_message(claimed, today) if claimed else None
+            if not claimed:
+                return None
+            with use_locale(recipient.language):
+                return reminder_message(claimed, today)
 
         outcome = await self.notifier.deliver(recipient.telegram_id, prepare=prepare, temporary_retries=0)
         loan_ids = [loan.loan_id for loan in claimed.loans] if claimed else []
@@ -190,10 +194,14 @@ class DailyReminders:
         db = self.db
         if not await db.run(reminders.claim_once, reminders.DIGEST_JOB, today, self.clock.now()):
             return
-        messages = digest_messages(await db.run(reminders.overdue_loans, today), today)
-        if not messages:  # nothing overdue: no digest at all
+        overdue = await db.run(reminders.overdue_loans, today)
+        if not overdue:  # nothing overdue: no digest at all
             return
-        for admin_id in await db.run(reminders.digest_recipients):
+        admin_ids = await db.run(reminders.digest_recipients)
+        languages = await db.run(people.languages, admin_ids)
+        for admin_id in admin_ids:
+            with use_locale(languages.get(admin_id)):  # each admin reads it in their language
+                messages = digest_messages(overdue, today)
             for text in messages:  # a long digest is several messages; stop at the first failure
                 if await self.notifier.deliver(admin_id, text, temporary_retries=3) is not Delivery.SENT:
                     break

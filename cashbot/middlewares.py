@@ -5,6 +5,7 @@ parsing)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,14 +16,17 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.types import Chat, InaccessibleMessage, TelegramObject, Update, User
+from aiogram.utils.i18n import I18nMiddleware
 
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.context import Context
 from cashbot.db.database import Db
+from cashbot.i18n import i18n, language_from_telegram, language_of
 from cashbot.notify import Notifier
 from cashbot.services import people
-from cashbot.texts.common import STALE_BUTTON, plain_text
+from cashbot.texts import common
+from cashbot.texts.common import plain_text
 
 
 class InFlight(BaseMiddleware):
@@ -70,7 +74,7 @@ class PrivateChatsOnly(BaseMiddleware):
         private = chat is not None and chat.type == ChatType.PRIVATE
         query = event.callback_query
         if query is not None and (query.message is None or isinstance(query.message, InaccessibleMessage)):
-            await _answer_quietly(data["bot"], query.id, STALE_BUTTON if private or chat is None else None)
+            await _answer_quietly(data["bot"], query.id, common.STALE_BUTTON if private or chat is None else None)
             return UNHANDLED
         if not private:
             if query is not None:
@@ -115,6 +119,33 @@ class ViewerMiddleware(BaseMiddleware):
         username = (await bot.me()).username if bot is not None else None  # cached on the bot
         data["ctx"] = Context(db, settings, self.clock, self.notifier, viewer, is_admin, is_developer, username)
         return await handler(event, data)
+
+
+class LocaleMiddleware(I18nMiddleware):
+    """After ViewerMiddleware: every text of the update is read in the viewer's language (their
+    stored choice, else the configured default); a stranger's comes from Telegram's
+    language_code. `ctx.language` says which, for what is stored or sent on."""
+
+    def __init__(self) -> None:
+        super().__init__(i18n)
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
+        ctx: Context | None = data.get("ctx")
+        if ctx is not None:
+            data["ctx"] = dataclasses.replace(ctx, language=self.language(ctx, data.get("event_from_user")))
+        return await super().__call__(handler, event, data)
+
+    @staticmethod
+    def language(ctx: Context, user: User | None) -> str:
+        if ctx.viewer is not None:
+            return language_of(ctx.viewer.language)
+        return language_of(language_from_telegram(user.language_code if user is not None else None))
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        ctx: Context | None = data.get("ctx")
+        return ctx.language if ctx is not None else i18n.default_locale
 
 
 class PlainCallbackAnswers(BaseRequestMiddleware):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from cashbot.clock import Clock
 from cashbot.config import Settings
 from cashbot.db.database import Db
+from cashbot.i18n import use_locale
 from cashbot.notify import Delivery, Notifier
 from cashbot.services import queue
 from cashbot.services.errors import NoOffer
@@ -20,12 +21,13 @@ def announce(
     """An offer moved on: the next in line gets their turn; on a timeout, the one whose time
     ran out is told."""
     if timed_out:
-        text = t.OFFER_EXPIRED if change.offer else t.OFFER_EXPIRED_FREE
-        notifier.post(
-            change.previous.telegram_id,
-            text.format(device=v.device_label(change.device)),
-            v.open_card_markup(change.device.device_id),
-        )
+        with use_locale(change.previous.language):
+            text = t.OFFER_EXPIRED if change.offer else t.OFFER_EXPIRED_FREE
+            notifier.post(
+                change.previous.telegram_id,
+                text.format(device=v.device_label(change.device)),
+                v.open_card_markup(change.device.device_id),
+            )
     if change.offer is not None:
         offer_turn(change.offer, notifier, db, settings, clock)
 
@@ -35,7 +37,9 @@ def offer_turn(offer: Offer, notifier: Notifier, db: Db, settings: Settings, clo
     bot passes for them at once instead of holding the device for `hold_hours`."""
 
     async def send() -> None:
-        delivery = await notifier.deliver(offer.person.telegram_id, *v.your_turn(offer, settings.tz))
+        with use_locale(offer.person.language):  # theirs, whoever freed the device
+            message = v.your_turn(offer, settings.tz)
+        delivery = await notifier.deliver(offer.person.telegram_id, *message)
         if delivery is not Delivery.BLOCKED:
             return
         try:

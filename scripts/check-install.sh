@@ -47,5 +47,13 @@ from cashbot.printing import Label, sheet_pdf, sticker_png
 label = Label(49, "Касса «Эвотор»", "https://t.me/cashbot_bot?start=d49")
 assert sticker_png(label).startswith(b"\x89PNG") and sheet_pdf([label], LabelsSettings()).startswith(b"%PDF-")'
 
+# The translation catalogs are in the wheel: English texts and plural forms resolve.
+run python -c 'from cashbot.i18n import use_locale
+from cashbot.texts import card
+from cashbot.texts.plural import DAYS, count
+assert count(5, DAYS) == "5 дней"
+with use_locale("en"):
+    assert count(5, DAYS) == "5 days" and card.BTN_TAKE != card.MSGIDS["BTN_TAKE"]'
+
 test -f data/cashbot.sqlite3
 echo "check-install: the wheel installs into a clean venv and migrates from $work/site: ok"

@@ -56,6 +56,13 @@ def test_the_wheel_carries_the_migrations_and_no_tests(wheel):
         "cashbot/assets/fonts/DejaVuSans-Bold.ttf",
         "cashbot/assets/fonts/LICENSE",
     } <= set(names)
+    # Every language's catalog: the compiled .mo the bot reads, the .po it comes from.
+    catalogs = {
+        f"cashbot/locales/{p.relative_to(REPO_ROOT / 'cashbot' / 'locales').as_posix()}"
+        for p in (REPO_ROOT / "cashbot" / "locales").glob("*/LC_MESSAGES/cashbot.*")
+    }
+    assert {"cashbot/locales/en/LC_MESSAGES/cashbot.mo", "cashbot/locales/ru/LC_MESSAGES/cashbot.mo"} <= catalogs
+    assert catalogs <= set(names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cashbot = cashbot.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

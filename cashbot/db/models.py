@@ -73,6 +73,8 @@ class Person(BaseModel):
     first_message = TextField(null=True)
     # Set when Telegram answered 403 (the person blocked the bot); cleared when they write.
     unreachable_at = UtcDateTimeField(null=True)
+    # "ru" or "en" (cashbot/i18n.py); NULL: the configured default language.
+    language = TextField(null=True)
     search_text = TextField(default="")
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()

@@ -21,6 +21,7 @@ from cashbot.handlers import (
     import_csv,
     inline,
     labels,
+    language,
     lists,
     loans,
     queue,
@@ -69,6 +70,7 @@ def build_routers() -> list[Router]:
     return [
         common.errors_router.build(),
         common.router.build(),  # /help and /cancel work for everyone, in any state
+        language.router.build(),  # /language: every registered person, in any state
         dev.router.build(),  # hidden developer role: config ids, no registration needed
         inline.router.build(),  # inline queries (no chat, no state): results for active people, else the register button
         registration.approval_router.build(),

@@ -21,6 +21,7 @@ from cashbot.db.database import Db
 from cashbot.db.models import PersonStatus
 from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers import card as cards
+from cashbot.i18n import use_locale
 from cashbot.routing import Blueprint
 from cashbot.services import add_device, catalog, fields, people
 from cashbot.services.errors import (
@@ -305,9 +306,9 @@ async def save(callback: CallbackQuery, callback_data: AddCb, state: FSMContext,
     await cards.show(ctx, callback.message, created.device_id)
     holder = created.holder
     if holder and holder.telegram_id and holder.status == PersonStatus.ACTIVE and holder.person_id != me.person_id:
-        ctx.notifier.post(
-            holder.telegram_id, views.holder_notice(me.full_name, created.number, created.name, created.due_on)
-        )
+        with use_locale(holder.language):
+            notice = views.holder_notice(me.full_name, created.number, created.name, created.due_on)
+        ctx.notifier.post(holder.telegram_id, notice)
 
 
 def device_fields(data: dict) -> dict:

@@ -13,6 +13,7 @@ from cashbot.handlers.dev import close_code_prompt
 from cashbot.routing import Blueprint
 from cashbot.states import DevConfirm
 from cashbot.texts import common as t
+from cashbot.texts import language as language_texts
 
 log = logging.getLogger(__name__)
 router = Blueprint(name="common")
@@ -24,7 +25,7 @@ async def show_help(message: Message, ctx: Context) -> None:
     if viewer is None or not viewer.is_active:
         await message.answer(t.HELP_UNREGISTERED)
         return
-    await message.answer(t.HELP_STAFF + (t.HELP_ADMIN if is_admin else ""))
+    await message.answer(t.HELP_STAFF + (t.HELP_ADMIN if is_admin else "") + language_texts.HELP)
 
 
 @router.message(Command("cancel"))

@@ -19,6 +19,7 @@ from cashbot.db.database import Db
 from cashbot.filters import TYPED, Admin
 from cashbot.handlers import card as cards
 from cashbot.handlers.card import safe_edit
+from cashbot.i18n import use_locale
 from cashbot.routing import Blueprint
 from cashbot.services import catalog, device_admin, fields, people
 from cashbot.services.card import device_card
@@ -327,9 +328,11 @@ async def _assign(message: Message, state: FSMContext, location: str | None, ctx
         return
     else:
         note = t.ASSIGNED.format(name=esc(display_name(result.person)))
-        notifier.post(result.person.telegram_id, *v.told_assigned(result.device, viewer.full_name, result.due_on))
+        with use_locale(result.person.language):
+            notifier.post(result.person.telegram_id, *v.told_assigned(result.device, viewer.full_name, result.due_on))
         if result.cancelled_offer is not None:
-            notifier.post(result.cancelled_offer.telegram_id, *v.told_reservation_cancelled(result.device))
+            with use_locale(result.cancelled_offer.language):
+                notifier.post(result.cancelled_offer.telegram_id, *v.told_reservation_cancelled(result.device))
     await cards.show(ctx, message, data.get("device_id", 0), note)
 
 
@@ -359,7 +362,8 @@ async def take_back(callback: CallbackQuery, callback_data: DeviceAdminCb, ctx: 
         return
     else:
         note = t.UNASSIGNED.format(name=esc(display_name(result.holder)))
-        notifier.post(result.holder.telegram_id, *v.told_unassigned(result.device, viewer.full_name))
+        with use_locale(result.holder.language):
+            notifier.post(result.holder.telegram_id, *v.told_unassigned(result.device, viewer.full_name))
         if result.offer is not None:
             turns.offer_turn(result.offer, notifier, db, settings, clock)
     await cards.show(ctx, callback.message, callback_data.device_id, note, edit=True)

@@ -19,6 +19,7 @@ from cashbot.db.database import Db
 from cashbot.filters import TYPED, ActiveUser
 from cashbot.handlers import card
 from cashbot.handlers.loans import cancel_dialog, pressed_again
+from cashbot.i18n import use_locale
 from cashbot.notify import Delivery, Notifier
 from cashbot.routing import Blueprint
 from cashbot.services import handover, loans, people
@@ -109,7 +110,9 @@ async def colleague_chosen(callback: CallbackQuery, callback_data: HandoverCb, s
 async def send_request(request: HandoverRequest, holder_chat_id: int, notifier: Notifier, db: Db, clock: Clock) -> None:
     """Deliver the request; if it cannot reach the colleague (blocked the bot, never started
     it), close it and tell the holder, who keeps the device and can choose someone else."""
-    delivery = await notifier.deliver(request.to_person.telegram_id, *v.handover_request(request))
+    with use_locale(request.to_person.language):  # the colleague's language, not the holder's
+        message = v.handover_request(request)
+    delivery = await notifier.deliver(request.to_person.telegram_id, *message)
     if delivery is Delivery.SENT:
         return
     if await db.run(handover.cancel_handover, request.handover_id, now=clock.now()):
@@ -143,12 +146,14 @@ async def handover_answered(callback: CallbackQuery, callback_data: HandoverCb, 
         await card.show(
             ctx, callback.message, outcome.device.device_id, t.HANDOVER_ACCEPTED_YOU.format(device=device), edit=True
         )
-        notifier.post(outcome.from_person.telegram_id, t.HANDOVER_ACCEPTED_GIVER.format(name=name, device=device))
+        with use_locale(outcome.from_person.language):
+            notifier.post(outcome.from_person.telegram_id, t.HANDOVER_ACCEPTED_GIVER.format(name=name, device=device))
     else:
         await card.safe_edit(callback.message, t.HANDOVER_DECLINED_YOU.format(device=device))
-        notifier.post(
-            outcome.from_person.telegram_id,
-            t.HANDOVER_DECLINED_GIVER.format(name=name, device=device),
-            v.open_card_markup(outcome.device.device_id),
-        )
+        with use_locale(outcome.from_person.language):
+            notifier.post(
+                outcome.from_person.telegram_id,
+                t.HANDOVER_DECLINED_GIVER.format(name=name, device=device),
+                v.open_card_markup(outcome.device.device_id),
+            )
     await callback.answer()

@@ -28,6 +28,7 @@ from cashbot.db.database import Db
 from cashbot.filters import Admin, OnLoop
 from cashbot.handlers import labels
 from cashbot.handlers.card import safe_edit
+from cashbot.i18n import use_locale
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
 from cashbot.services import device_csv
@@ -37,7 +38,6 @@ from cashbot.states import ImportCsv
 from cashbot.texts import import_csv as ci
 from cashbot.texts import import_csv as t
 from cashbot.texts.common import esc
-from cashbot.texts.import_csv import SIZE_MB
 from cashbot.views import import_csv as views
 from cashbot.views import labels as labels_views
 
@@ -60,7 +60,7 @@ def upload_path(settings: Settings, token: str) -> Path:
 
 
 def limit_text() -> str:
-    return SIZE_MB.format(value=MAX_BYTES // 1_000_000)
+    return t.SIZE_MB.format(value=MAX_BYTES // 1_000_000)
 
 
 @router.callback_query(AddCb.filter(F.action == AddAction.TEMPLATE))
@@ -85,7 +85,7 @@ async def receive_file(message: Message, state: FSMContext, bot: Bot, ctx: Conte
     db, clock, settings = ctx.db, ctx.clock, ctx.settings
     document = message.document
     if document.file_size and document.file_size > MAX_BYTES:
-        size = SIZE_MB.format(value=f"{document.file_size / 1_000_000:.1f}".replace(".", ","))
+        size = t.SIZE_MB.format(value=f"{document.file_size / 1_000_000:.1f}".replace(".", ","))
         await message.answer(t.FILE_TOO_BIG.format(size=size, limit=limit_text()))
         return
     progress = await message.answer(t.CHECKING.format(name=esc(document.file_name or "")))
@@ -196,7 +196,8 @@ async def run_import(
     await safe_edit(message, views.import_done(result), labels_views.after_import() if offer else None)
     for notice in result.notices:
         if notice.telegram_id != viewer.telegram_id:
-            notifier.post(notice.telegram_id, views.import_notice(notice.devices))
+            with use_locale(notice.language):
+                notifier.post(notice.telegram_id, views.import_notice(notice.devices))
 
 
 async def forget_upload(state: FSMContext, settings: Settings) -> None:

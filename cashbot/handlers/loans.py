@@ -25,14 +25,16 @@ from cashbot.callbacks import DeviceAction, DeviceCb, DueAction, DueCb
 from cashbot.context import Context
 from cashbot.filters import NOT_TEXT, TYPED, ActiveUser
 from cashbot.handlers import card
+from cashbot.i18n import use_locale
 from cashbot.routing import Blueprint
 from cashbot.services import loans
 from cashbot.services.card import act_or_card, act_then_card
 from cashbot.services.errors import BadDate, BadValue
 from cashbot.services.fields import check_due_date, clean_text, parse_date
 from cashbot.states import ExtendDialog, TakeDialog
+from cashbot.texts import common
 from cashbot.texts import loans as t
-from cashbot.texts.common import STALE_BUTTON, esc
+from cashbot.texts.common import esc
 from cashbot.views import loans as v
 from cashbot.views.format import field_problem
 
@@ -83,7 +85,7 @@ async def open_dialog(
 async def cancel_dialog(callback: CallbackQuery, state: FSMContext, device_id: int, *states) -> None:
     """[Отмена] in a dialog about `device_id`; a button of a dialog no longer open is stale."""
     if await dialog_device(state, device_id, *states) is None:
-        await callback.answer(STALE_BUTTON)
+        await callback.answer(common.STALE_BUTTON)
         return
     await state.clear()
     await card.safe_edit(callback.message, t.DIALOG_CANCELLED)
@@ -119,7 +121,7 @@ async def take_pressed(callback: CallbackQuery, callback_data: DeviceCb, state: 
 async def due_button(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, ctx: Context) -> None:
     device_id = await dialog_device(state, callback_data.device_id, TakeDialog.due, ExtendDialog.due)
     if device_id is None:
-        await callback.answer(STALE_BUTTON)
+        await callback.answer(common.STALE_BUTTON)
         return
     days = callback_data.days
     due = ctx.clock.today() + timedelta(days=days) if days >= 0 else None
@@ -161,7 +163,7 @@ async def date_chosen(message: Message, due: date | None, state: FSMContext, ctx
 @router.callback_query(DueCb.filter(F.action == DueAction.SKIP))
 async def location_skipped(callback: CallbackQuery, callback_data: DueCb, state: FSMContext, ctx: Context) -> None:
     if await dialog_device(state, callback_data.device_id, TakeDialog.location) is None:
-        await callback.answer(STALE_BUTTON)
+        await callback.answer(common.STALE_BUTTON)
         return
     await callback.answer()
     await finish_take(callback.message, None, state, ctx, edit=True)
@@ -253,11 +255,12 @@ async def finish_extend(message: Message, due: date | None, state: FSMContext, c
         result = done.result
         note = v.extended_note(result.due_on)
         for person in result.waiting:
-            ctx.notifier.post(
-                person.telegram_id,
-                v.waiting_new_due(result.device, me.full_name, result.due_on),
-                v.open_card_markup(device_id),
-            )
+            with use_locale(person.language):
+                ctx.notifier.post(
+                    person.telegram_id,
+                    v.waiting_new_due(result.device, me.full_name, result.due_on),
+                    v.open_card_markup(device_id),
+                )
     if not edit:
         await retire_prompt(message, state)
     await state.clear()

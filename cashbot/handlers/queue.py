@@ -20,6 +20,7 @@ from cashbot.context import Context
 from cashbot.filters import ActiveUser
 from cashbot.handlers import card
 from cashbot.handlers.loans import start_take
+from cashbot.i18n import use_locale
 from cashbot.routing import Blueprint
 from cashbot.services import queue
 from cashbot.services.errors import DomainError, NoOffer
@@ -54,11 +55,12 @@ async def join_pressed(callback: CallbackQuery, callback_data: DeviceCb, ctx: Co
     else:
         note = t.QUEUED.format(position=result.position)
         if result.holder_to_notify is not None:
-            ctx.notifier.post(
-                result.holder_to_notify.telegram_id,
-                t.HOLDER_SOMEONE_WAITS.format(name=esc(me.full_name), device=v.device_label(result.device)),
-                v.open_card_markup(device_id),
-            )
+            with use_locale(result.holder_to_notify.language):
+                ctx.notifier.post(
+                    result.holder_to_notify.telegram_id,
+                    t.HOLDER_SOMEONE_WAITS.format(name=esc(me.full_name), device=v.device_label(result.device)),
+                    v.open_card_markup(device_id),
+                )
     await card.show(ctx, callback.message, device_id, note, edit=True)
     await callback.answer()
 

@@ -12,6 +12,7 @@ from cashbot.callbacks import ApprovalCb
 from cashbot.context import Context
 from cashbot.db.models import PersonStatus
 from cashbot.filters import Admin, Known, NotActive, OnLoop
+from cashbot.i18n import language_from_telegram, use_locale
 from cashbot.menus import set_admin_menu
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
@@ -28,23 +29,26 @@ router = Blueprint(name="registration")
 router.message.filter(NotActive())
 router.callback_query.filter(NotActive())
 
+# Names of texts, read in the asker's language when answering.
 _STATUS_REPLY = {
-    PersonStatus.PENDING: t.STILL_WAITING,
-    PersonStatus.REJECTED: t.REJECTED,
-    PersonStatus.BLOCKED: t.BLOCKED,
+    PersonStatus.PENDING: "STILL_WAITING",
+    PersonStatus.REJECTED: "REJECTED",
+    PersonStatus.BLOCKED: "BLOCKED",
 }
 
 
 @router.callback_query()
 async def not_yet(callback: CallbackQuery, ctx: Context) -> None:
     viewer = ctx.viewer
-    await callback.answer(_STATUS_REPLY.get(viewer.status if viewer else "", t.ASK_EMAIL_AGAIN), show_alert=True)
+    await callback.answer(
+        getattr(t, _STATUS_REPLY.get(viewer.status if viewer else "", "ASK_EMAIL_AGAIN")), show_alert=True
+    )
 
 
 @router.message(Known())
 async def known_but_inactive(message: Message, ctx: Context) -> None:
     viewer = ctx.me
-    await message.answer(_STATUS_REPLY.get(viewer.status, t.STILL_WAITING))
+    await message.answer(getattr(t, _STATUS_REPLY.get(viewer.status, "STILL_WAITING")))
 
 
 @router.message(OnLoop(F.text.regexp(r"^\S*@\S*$")))
@@ -64,6 +68,7 @@ async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher:
             admin_ids=settings.admins,
             allowed_domains=settings.access.email_domains,
             now=clock.now(),
+            language=language_from_telegram(user.language_code),  # None: the configured default
         )
     except (InvalidEmail, EmailDomainNotAllowed, EmailTaken) as error:
         await message.answer(email_problem(error, t))
@@ -71,13 +76,14 @@ async def email_given(message: Message, state: FSMContext, bot: Bot, dispatcher:
     await state.set_data({})
     if not result.activated:
         await message.answer(t.WAITING_APPROVAL)
-        text, markup = approval_request(result.viewer, result.linked_devices)
+        languages = await db.run(people.languages, result.admin_telegram_ids)
         for admin_id in result.admin_telegram_ids:
-            notifier.post(admin_id, text, markup)
+            with use_locale(languages.get(admin_id)):  # each admin reads it in their language
+                notifier.post(admin_id, *approval_request(result.viewer, result.linked_devices))
         return
     await message.answer(t.ACTIVATED)
     if result.viewer.is_admin:
-        await set_admin_menu(bot, user.id)
+        await set_admin_menu(bot, user.id, ctx.language)
     if result.linked_devices:
         await message.answer(t.LINKED_DEVICES.format(count=result.linked_devices))
     if first:  # after this handler releases the user's event lock
@@ -145,12 +151,14 @@ async def decide(
 async def notify_decision(
     person: PersonBrief, first: str | None, approved: bool, notifier: Notifier, dispatcher: Dispatcher, bot: Bot
 ) -> None:
+    with use_locale(person.language):  # the applicant's language, not the admin's
+        rejected, approved_text = t.REJECTED, t.APPROVED
     if not approved:
-        notifier.post(person.telegram_id, t.REJECTED)
+        notifier.post(person.telegram_id, rejected)
         return
 
     async def welcome() -> None:
-        await notifier.deliver(person.telegram_id, t.APPROVED)
+        await notifier.deliver(person.telegram_id, approved_text)
         if first:
             await replay(dispatcher, bot, person.telegram_id, person.full_name, first)
 

@@ -18,6 +18,7 @@ from cashbot.db.database import Db
 from cashbot.filters import NOT_TEXT, TYPED, Admin
 from cashbot.handlers.card import safe_edit
 from cashbot.handlers.registration import notify_decision
+from cashbot.i18n import use_locale
 from cashbot.notify import Notifier
 from cashbot.routing import Blueprint
 from cashbot.services import people
@@ -214,7 +215,8 @@ async def block(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Cont
     await safe_edit(callback.message, *await _card(change.person.person_id, db, settings, note))
     await callback.answer(note)
     if change.changed:
-        notifier.post(change.person.telegram_id, t.TOLD_BLOCKED if blocking else t.TOLD_UNBLOCKED)
+        with use_locale(change.person.language):
+            notifier.post(change.person.telegram_id, t.TOLD_BLOCKED if blocking else t.TOLD_UNBLOCKED)
         tell_offers(change.offers, notifier, db, settings, clock)
 
 
@@ -258,5 +260,6 @@ async def delete(callback: CallbackQuery, callback_data: PersonAdminCb, ctx: Con
         callback.message, t.PERSON_DELETED.format(name=esc(v.display_name(change.person))), v.back_to_list()
     )
     await callback.answer()
-    notifier.post(change.person.telegram_id, t.TOLD_DELETED)
+    with use_locale(change.person.language):
+        notifier.post(change.person.telegram_id, t.TOLD_DELETED)
     tell_offers(change.offers, notifier, db, settings, clock)

@@ -117,6 +117,7 @@ class ImportPlan:
 class HolderNotice:
     telegram_id: int
     devices: list[DeviceLabel]
+    language: str | None = None  # the notice is written in it (None: the default)
 
 
 @dataclass
@@ -336,10 +337,12 @@ def _write(plan: ImportPlan, now: datetime, actor_id: int | None) -> ImportResul
     result.assigned = len(loans)
     _bulk_insert("events", ("at", "kind", "actor_id", "device_id", "person_id", "details"), events.rows)
     by_person: dict[int, list[DeviceLabel]] = {}
+    language: dict[int, str | None] = {}
     for row, person in loans:
         if person.telegram_id is not None and person.status == PersonStatus.ACTIVE:
             by_person.setdefault(person.telegram_id, []).append(DeviceLabel(row.number, row.name))
-    result.notices = [HolderNotice(tid, devices) for tid, devices in by_person.items()]
+            language[person.telegram_id] = person.language
+    result.notices = [HolderNotice(tid, devices, language[tid]) for tid, devices in by_person.items()]
     return result
 
 

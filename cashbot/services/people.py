@@ -26,6 +26,7 @@ class Viewer:
     is_admin: bool
     # Telegram answered 403 to us earlier; writing to the bot makes them reachable again.
     unreachable: bool = False
+    language: str | None = None  # the stored choice; None: the configured default
 
     @property
     def is_active(self) -> bool:
@@ -40,6 +41,7 @@ class PersonBrief:
     username: str | None
     email: str | None
     status: str
+    language: str | None = None  # what messages to them are written in (None: the default)
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,14 @@ def _viewer(person: Person) -> Viewer:
         person.status,
         bool(person.is_admin),
         person.unreachable_at is not None,
+        person.language,
     )
 
 
 def brief(person: Person) -> PersonBrief:
-    return PersonBrief(person.id, person.telegram_id, person.full_name, person.username, person.email, person.status)
+    return PersonBrief(
+        person.id, person.telegram_id, person.full_name, person.username, person.email, person.status, person.language
+    )
 
 
 def _search_text(person: Person) -> str:
@@ -126,6 +131,7 @@ def register(
     admin_ids: list[int],
     allowed_domains: list[str],
     now: datetime,
+    language: str | None = None,
 ) -> RegistrationResult:
     """A newcomer gives a work e-mail. An e-mail an import attached devices to is claimed."""
     email = normalize_email(raw_email, allowed_domains)
@@ -144,6 +150,8 @@ def register(
             person = Person(created_at=now)
         person.telegram_id, person.full_name, person.username = telegram_id, full_name, username
         person.email, person.is_admin = email, is_admin
+        if language is not None:  # from Telegram's language_code; an earlier /language choice stays
+            person.language = person.language or language
         person.status = PersonStatus.ACTIVE if activated else PersonStatus.PENDING
         person.first_message = None if activated else first_message
         person.search_text = _search_text(person)
@@ -173,6 +181,28 @@ def decide(person_id: int, approve: bool, admin_person_id: int, now: datetime) -
         record("approved" if approve else "rejected", now, actor_id=admin_person_id, person_id=person.id)
     _forget(person.telegram_id)
     return brief(person), first_message, True
+
+
+def set_language(telegram_id: int, language: str, now: datetime) -> Viewer | None:
+    """Store the language a person chose with /language."""
+    with database_proxy.atomic():
+        person = live_person_by_telegram_id(telegram_id)
+        if person is None:
+            return None
+        person.language, person.updated_at = language, now
+        person.save()
+    _forget(telegram_id)
+    return load_viewer(telegram_id)
+
+
+def languages(telegram_ids: list[int]) -> dict[int, str | None]:
+    """The stored language of each of these people (admins told about a request, a digest)."""
+    if not telegram_ids:
+        return {}
+    query = Person.select(Person.telegram_id, Person.language).where(
+        Person.telegram_id.in_(telegram_ids), Person.status != PersonStatus.DELETED
+    )
+    return {p.telegram_id: p.language for p in query}
 
 
 def sync_admins(admin_ids: list[int], now: datetime) -> None:

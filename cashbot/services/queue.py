@@ -23,7 +23,7 @@ from cashbot.services.inventory import (
 from cashbot.services.people import PersonBrief, brief
 
 _QUEUE_SQL = """
-SELECT q.id, p.id, p.telegram_id, p.full_name, p.username, p.email, p.status
+SELECT q.id, p.id, p.telegram_id, p.full_name, p.username, p.email, p.status, p.language
 FROM queue_entries q JOIN people p ON p.id = q.person_id
 WHERE q.device_id = ?
 ORDER BY q.joined_at, q.id

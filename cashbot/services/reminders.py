@@ -58,6 +58,7 @@ class DueLoan:
 class Recipient:
     person_id: int
     telegram_id: int
+    language: str | None = None  # the reminder is written in it (None: the default)
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,9 @@ def _due_loans_query(today: date, horizon: date):
 
 def recipients(today: date, horizon: date) -> list[Recipient]:
     """Everyone who should get a reminder today and has not been claimed yet."""
-    query = _due_loans_query(today, horizon).select(Person.id, Person.telegram_id).distinct().order_by(Person.id)
-    return [Recipient(row.person.id, row.person.telegram_id) for row in query]
+    query = _due_loans_query(today, horizon).select(Person.id, Person.telegram_id, Person.language).distinct()
+    query = query.order_by(Person.id)
+    return [Recipient(row.person.id, row.person.telegram_id, row.person.language) for row in query]
 
 
 def claim(person_id: int, today: date, horizon: date, now: datetime) -> PersonReminder | None:

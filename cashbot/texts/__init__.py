@@ -1,5 +1,6 @@
 """Everything a bot user reads, in one folder, one module per flow.
 
-The interface is Russian. An English set would mirror these modules under the same names and
-be selected by `language` in the config.
+Written in Russian, which is also each text's msgid: a module's constants are marked with
+`N_` and resolve in the current language on every read (cashbot/i18n.py; the English is in
+cashbot/locales/en). docs/architecture.md "Languages" says how to add a text.
 """

@@ -1,53 +1,56 @@
 """The device card. Russian, HTML."""
 
+from cashbot.i18n import N_, Joined, localize, msgids
 from cashbot.texts import lists as _lists
 
-TITLE = "<b>№{number} · {name}</b>"
-CATEGORY = "Категория: {category}"
-SERIAL = "Серийный номер: <code>{serial}</code>"
-FIRMWARE = "Прошивка: {firmware}"
-REGISTERED = "Дата регистрации: {date}"
-COMMENT = "Комментарий: {comment}"
-LOCATION = "Где: {location}"
-FREE = "🟢 <b>Свободно</b>"
-HELD_BY = "🔴 <b>Держатель: {holder}</b>"  # names stay in the nominative
-HELD_BY_ME = "🔵 <b>У вас</b>"
-HOLDER_EMAIL = "Почта: {email}"
-HOLDER_NOT_REGISTERED = "Держатель ещё не зарегистрирован в боте: записан по почте."
-SINCE = "С {since}"
-DUE = "До {due}"
-NO_DUE = "Срок возврата не указан"
-OVERDUE = "⚠️ Просрочено на {days}"  # {days}: «3 дня» (texts/plural.py)
-RESERVED_FOR = "⏳ Бронь до {until}: {name}"
-RESERVED_FOR_ME = "⏳ <b>Ваша очередь!</b> Устройство ждёт вас до {until}"
-WAITING = "В очереди: {count}"
-MY_POSITION = "Вы в очереди: {position}-й"
-HANDOVER_PENDING = "Ждёт подтверждения передачи: {name}"
+TITLE = N_("<b>№{number} · {name}</b>")
+CATEGORY = N_("Категория: {category}")
+SERIAL = N_("Серийный номер: <code>{serial}</code>")
+FIRMWARE = N_("Прошивка: {firmware}")
+REGISTERED = N_("Дата регистрации: {date}")
+COMMENT = N_("Комментарий: {comment}")
+LOCATION = N_("Где: {location}")
+FREE = N_("🟢 <b>Свободно</b>")
+HELD_BY = N_("🔴 <b>Держатель: {holder}</b>")  # names stay in the nominative
+HELD_BY_ME = N_("🔵 <b>У вас</b>")
+HOLDER_EMAIL = N_("Почта: {email}")
+HOLDER_NOT_REGISTERED = N_("Держатель ещё не зарегистрирован в боте: записан по почте.")
+SINCE = N_("С {since}")
+DUE = N_("До {due}")
+NO_DUE = N_("Срок возврата не указан")
+OVERDUE = N_("⚠️ Просрочено на {days}")  # {days}: «3 дня» (texts/plural.py)
+RESERVED_FOR = N_("⏳ Бронь до {until}: {name}")
+RESERVED_FOR_ME = N_("⏳ <b>Ваша очередь!</b> Устройство ждёт вас до {until}")
+WAITING = N_("В очереди: {count}")
+MY_POSITION = N_("Вы в очереди: {position}-й")
+HANDOVER_PENDING = N_("Ждёт подтверждения передачи: {name}")
 
-BTN_TAKE = "✋ Взять"
-BTN_RETURN = "↩️ Вернуть"
-BTN_EXTEND = "📅 Продлить"
-BTN_HANDOVER = "🤝 Передать"
-BTN_QUEUE = "🕒 Встать в очередь"
-BTN_UNQUEUE = "🚶 Выйти из очереди"
-BTN_HISTORY = "📜 История"
-BTN_REFRESH = "🔄 Обновить"
+BTN_TAKE = N_("✋ Взять")
+BTN_RETURN = N_("↩️ Вернуть")
+BTN_EXTEND = N_("📅 Продлить")
+BTN_HANDOVER = N_("🤝 Передать")
+BTN_QUEUE = N_("🕒 Встать в очередь")
+BTN_UNQUEUE = N_("🚶 Выйти из очереди")
+BTN_HISTORY = N_("📜 История")
+BTN_REFRESH = N_("🔄 Обновить")
 
 # The same words a failed search by number gives (texts/lists.py).
-NO_SUCH_NUMBER = _lists.NOT_FOUND_NUMBER + _lists.NOT_FOUND_HINT
-DEVICE_GONE = "Этого устройства больше нет в учёте."
-REFRESHED = "Карточка обновлена."
+NO_SUCH_NUMBER = Joined(*msgids(_lists, "NOT_FOUND_NUMBER", "NOT_FOUND_HINT"))
+DEVICE_GONE = N_("Этого устройства больше нет в учёте.")
+REFRESHED = N_("Карточка обновлена.")
 
 # Device fields as every dialog names them (add, edit, history).
 FIELD_NAMES = {
-    "number": "Номер",
-    "serial": "Серийный номер",
-    "name": "Название",
-    "category": "Категория",
-    "firmware": "Прошивка",
-    "registered_on": "Дата регистрации",
-    "comment": "Комментарий",
-    "holder": "Держатель",
-    "location": "Где находится",
-    "due_on": "Вернуть до",
+    "number": N_("Номер"),
+    "serial": N_("Серийный номер"),
+    "name": N_("Название"),
+    "category": N_("Категория"),
+    "firmware": N_("Прошивка"),
+    "registered_on": N_("Дата регистрации"),
+    "comment": N_("Комментарий"),
+    "holder": N_("Держатель"),
+    "location": N_("Где находится"),
+    "due_on": N_("Вернуть до"),
 }
+
+__getattr__ = localize(globals())

@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date
+
+from cashbot.i18n import current_language
 from cashbot.services.errors import BadValue, EmailDomainNotAllowed, InvalidEmail
 from cashbot.texts import fields as field_texts
 from cashbot.texts.common import esc
 
 
 def fmt_date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    """A day as the current language writes it: 03.12.2026 in Russian (what every date prompt
+    accepts back), Babel's medium form elsewhere ("Dec 3, 2026")."""
+    if not value:
+        return "—"
+    language = current_language()
+    if language == "ru":
+        return value.strftime("%d.%m.%Y")
+    return format_date(value, "medium", locale=_babel_locale(language))
 
 
 def fmt_datetime(value: datetime | None, tz: ZoneInfo) -> str:
-    return value.astimezone(tz).strftime("%d.%m.%Y %H:%M") if value else "—"
+    """The day (fmt_date) and the 24-hour time in the team's time zone."""
+    if not value:
+        return "—"
+    local = value.astimezone(tz)
+    return f"{fmt_date(local.date())} {local:%H:%M}"
+
+
+@cache
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(language)
 
 
 def person_link(full_name: str, username: str | None) -> str:

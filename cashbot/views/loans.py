@@ -28,7 +28,8 @@ from cashbot.texts.plural import PEOPLE, count
 from cashbot.views.format import fmt_date, fmt_datetime
 from cashbot.views.keyboard import InlineKeyboardBuilder, callback_button
 
-QUICK_DUE_DAYS = ((t.BTN_TODAY, 0), (t.BTN_TOMORROW, 1), (t.BTN_WEEK, 7), (t.BTN_NO_DUE, -1))
+# The quick due-date buttons: a text's name (read in the viewer's language) and days from today.
+QUICK_DUE_DAYS = (("BTN_TODAY", 0), ("BTN_TOMORROW", 1), ("BTN_WEEK", 7), ("BTN_NO_DUE", -1))
 
 
 def device_label(device: DeviceRef) -> str:
@@ -48,7 +49,7 @@ def _due_button(text: str, action: DueAction, device_id: int, days: int = -1) ->
 
 def due_keyboard(device_id: int) -> InlineKeyboardMarkup:
     """Quick dates two a row, then Cancel (built directly: every take and extend shows it)."""
-    quick = [_due_button(label, DueAction.DUE, device_id, days) for label, days in QUICK_DUE_DAYS]
+    quick = [_due_button(getattr(t, label), DueAction.DUE, device_id, days) for label, days in QUICK_DUE_DAYS]
     return InlineKeyboardMarkup(
         inline_keyboard=[quick[:2], quick[2:], [_due_button(t.BTN_CANCEL, DueAction.CANCEL, device_id)]]
     )
