@@ -37,6 +37,10 @@ def catalog():
         return read_po(f, locale="en", domain="cashbot")
 
 
+def _msgid(message):
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
 def _entries(catalog):
     """(msgid, msgstr) pairs: a plural entry gives one pair per English form."""
     for message in catalog:
@@ -90,6 +94,14 @@ def test_every_russian_text_has_an_entry(catalog):
         elif text.plural is not None and (not message.pluralizable or message.id[1] != text.plural):
             missing.append(f"{text.msgid} (plural: {text.plural})")
     assert missing == []
+
+
+def test_every_entry_is_a_text_still_in_use(catalog):
+    """An entry whose Russian text changed or went away fails here (scripts/texts_to_po.py
+    marks it obsolete)."""
+    texts = {text.msgid for text in _extraction().extract(ROOT)}
+    unused = [message.id for message in catalog if message.id and _msgid(message) not in texts]
+    assert unused == []
 
 
 def test_the_extraction_sees_constants_dict_values_nouns_and_joined_literals():
