@@ -39,7 +39,11 @@ class Registered(Filter):
     """A person the bot knows who may still use it: active, or waiting for approval."""
 
     async def __call__(self, event: TelegramObject, ctx: Context | None = None) -> bool:
-        return ctx is not None and ctx.viewer is not None and ctx.viewer.status in (PersonStatus.ACTIVE, PersonStatus.PENDING)
+        return (
+            ctx is not None
+            and ctx.viewer is not None
+            and ctx.viewer.status in (PersonStatus.ACTIVE, PersonStatus.PENDING)
+        )
 
 
 class NotActive(Filter):

@@ -237,3 +237,19 @@ def test_texts_resolve_when_read_not_when_imported():
     with use_locale("en"):
         assert card_texts.FREE != FREE and not CYRILLIC.search(card_texts.FREE)
     assert card_texts.FREE == FREE == "🟢 <b>Свободно</b>"
+
+
+async def test_the_template_an_admin_downloads_has_headers_in_their_language(make_env):
+    env = make_env(admins=[101])
+    person(101, "Alice", "alice@example.ru", username="alice")
+    alice = env.user(101, "Alice", username="alice")
+    templates = {}
+    for language in ("ru", "en"):
+        speaks(101, language)
+        env.app.db.database.viewer_cache.clear()
+        menu = (await env.send(alice, "/add"))[-1]
+        replies = await env.press(alice, menu, data="aa:tpl:0:0")
+        document = next(r for r in replies if r.document)
+        templates[language] = document.document.text.lstrip("\ufeff").splitlines()[0]
+    assert templates["ru"].startswith("Номер;Название;Категория")
+    assert templates["en"].startswith("Number;Name;Category") and not CYRILLIC.search(templates["en"])

@@ -136,7 +136,7 @@ async def log_tail(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
 async def export_devices(callback: CallbackQuery, bot: Bot, ctx: Context) -> None:
     db, clock, viewer = ctx.db, ctx.clock, ctx.viewer
     await callback.answer()
-    data, count = await db.run(dev.export_devices_csv)
+    data, count = await db.run(dev.export_devices_csv, ctx.language)  # headers the developer reads
     await _record(db, clock, "dev_export", callback.from_user.id, viewer, devices=count)
     name = f"devices-{clock.local_now():%Y%m%d-%H%M}.csv"
     await _send_file(bot, callback.from_user.id, data, name, t.EXPORT_CAPTION.format(count=count))

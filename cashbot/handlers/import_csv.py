@@ -65,8 +65,7 @@ def limit_text() -> str:
 
 @router.callback_query(AddCb.filter(F.action == AddAction.TEMPLATE))
 async def send_template(callback: CallbackQuery, ctx: Context) -> None:
-    clock = ctx.clock
-    data = device_csv.template_file(clock.today())
+    data = device_csv.template_file(ctx.clock.today(), language=ctx.language)  # headers the admin reads
     await callback.message.answer_document(BufferedInputFile(data, t.TEMPLATE_NAME), caption=t.TEMPLATE_CAPTION)
     await callback.answer()
 
