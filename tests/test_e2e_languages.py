@@ -1,4 +1,4 @@
-"""End to end, once per language (issue 15): the core flows through the real process:
+"""End to end, once per language: the core flows through the real process:
 register, search, take, queue, return ("your turn" to the one waiting), the daily reminder.
 
 The run in English is marked `english` (`pytest -m english` runs it alone). Every label and

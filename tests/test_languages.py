@@ -1,4 +1,4 @@
-"""Languages per person (issue 15): what an English-speaking person reads, /language, the
+"""Languages per person: what an English-speaking person reads, /language, the
 language taken at registration, messages built in the recipient's language, menus, dates and
 plurals per language.
 

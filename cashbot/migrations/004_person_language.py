@@ -1,4 +1,4 @@
-"""Each person's language (issue 15): "ru" or "en", chosen with /language or taken from
+"""Each person's language: "ru" or "en", chosen with /language or taken from
 Telegram's language_code at registration. NULL: the configured default (`language`), so
 people who registered before this migration keep reading what they read.
 """
