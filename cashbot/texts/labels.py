@@ -1,7 +1,7 @@
 """Stickers and label sheets (/labels, the card's [🏷 Наклейка]). Russian, HTML; values are
 escaped by callers. LABEL_NUMBER and SHEET_TITLE are printed on the stickers themselves."""
 
-from cashbot.i18n import N_, localize
+from cashbot.i18n import N_, Joined, localize
 
 LABEL_NUMBER = N_("№{number}")  # the big number on a sticker
 SHEET_TITLE = N_("Наклейки cashbot")
@@ -37,7 +37,7 @@ BAD_NUMBERS = {
     "shape": N_("«{part}» — не диапазон. Диапазон пишется так: 1-200."),
     "too_many": N_("Слишком много частей ({part}): не больше {limit}. Объедините номера в диапазоны."),
 }
-TRY_AGAIN = "\n" + ASK_NUMBERS
+TRY_AGAIN = Joined("\n", ASK_NUMBERS)
 
 NOTHING_SELECTED = N_("Под выбор не попало ни одного устройства — листа не будет.")
 RENDERING = N_("⏳ Готовлю лист наклеек: {count}…")
