@@ -133,22 +133,7 @@ class User:
                 raise TypeError("press(label) or press(message, label), not two labels")
             message, label = None, message
         with self._tg._cond:
-            chat = self._chat
-            if chat.blocked:
-                raise AssertionError(f"{self!r} has blocked the bot; call unblock() first")
-            msg: _Message | None
-            if message is None:
-                candidates = [m for m in chat.order if m.outgoing and not m.deleted and _norm_buttons(m.reply_markup)]
-                if not candidates:
-                    raise AssertionError("no bot message with inline buttons\n" + self._tg.report(chat))
-                msg = candidates[-1]
-            else:
-                mid = message if isinstance(message, int) else message.message_id
-                msg = chat.messages.get(mid)
-                if msg is None or not msg.outgoing:
-                    raise AssertionError(f"no bot message #{mid}\n" + self._tg.report(chat))
-                if msg.deleted:
-                    raise AssertionError(f"bot message #{mid} was deleted; cannot press\n" + self._tg.report(chat))
+            chat, msg = self._chat, self._pressed_message(message, forged=False)
             snap = self._tg._snapshot(chat, msg)
             try:
                 button = snap.find_button(label, data=data)
@@ -163,21 +148,31 @@ class User:
         can send any callback_data on any bot message in its chat. `message` defaults to the
         latest bot message. Returns the callback query id (see `wait_answer`)."""
         with self._tg._cond:
-            chat = self._chat
-            if chat.blocked:
-                raise AssertionError(f"{self!r} has blocked the bot; call unblock() first")
-            msg: _Message | None
-            if message is None:
-                mine = [m for m in chat.order if m.outgoing and not m.deleted]
-                if not mine:
-                    raise AssertionError("a forged press needs a bot message in the chat\n" + self._tg.report(chat))
-                msg = mine[-1]
-            else:
-                mid = message if isinstance(message, int) else message.message_id
-                msg = chat.messages.get(mid)
-                if msg is None or not msg.outgoing:
-                    raise AssertionError(f"no bot message #{mid}\n" + self._tg.report(chat))
-            return self._push_callback(data, message=msg.raw)
+            return self._push_callback(data, message=self._pressed_message(message, forged=True).raw)
+
+    def _pressed_message(self, message: BotMessage | int | None, *, forged: bool) -> _Message:
+        """The bot message a press lands on: `message`, else the latest bot message. A real
+        press needs one with buttons that is not deleted; a forged one any bot message."""
+        chat = self._chat
+        if chat.blocked:
+            raise AssertionError(f"{self!r} has blocked the bot; call unblock() first")
+        if message is None:
+            latest = [
+                m for m in chat.order if m.outgoing and not m.deleted and (forged or _norm_buttons(m.reply_markup))
+            ]
+            if not latest:
+                why = (
+                    "a forged press needs a bot message in the chat" if forged else "no bot message with inline buttons"
+                )
+                raise AssertionError(why + "\n" + self._tg.report(chat))
+            return latest[-1]
+        mid = message if isinstance(message, int) else message.message_id
+        msg = chat.messages.get(mid)
+        if msg is None or not msg.outgoing:
+            raise AssertionError(f"no bot message #{mid}\n" + self._tg.report(chat))
+        if msg.deleted and not forged:
+            raise AssertionError(f"bot message #{mid} was deleted; cannot press\n" + self._tg.report(chat))
+        return msg
 
     def forge_inline_press(self, data: str) -> str:
         """Press a button under an inline-mode message: the query has an inline_message_id
