@@ -72,3 +72,17 @@ def one_line(err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     return lines[0]
+
+
+# Every event the developer role writes to the journal (what the dev tests expect to find).
+DEV_KINDS = (
+    "dev_logs",
+    "dev_export",
+    "dev_backup",
+    "dev_migrations",
+    "dev_dump",
+    "dev_delete_free",
+    "dev_reset",
+    "dev_code_wrong",
+    "dev_code_ok",
+)

@@ -13,19 +13,9 @@ import pytest
 from cashbot.db.models import Category, Device, Event, Loan, Person
 from cashbot.services.device_csv import parse_devices
 from tests.seed import device
+from tests.support import DEV_KINDS
 
 DEV, CODE = 900, "s3cret-42"
-DEV_KINDS = (
-    "dev_logs",
-    "dev_export",
-    "dev_backup",
-    "dev_migrations",
-    "dev_dump",
-    "dev_delete_free",
-    "dev_reset",
-    "dev_code_wrong",
-    "dev_code_ok",
-)
 
 
 @pytest.fixture

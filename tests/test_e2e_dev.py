@@ -16,22 +16,12 @@ from cashbot.db.models import Loan
 from cashbot.services.device_csv import parse_devices
 from tests.double.process import REPO_ROOT
 from tests.seed import device, person, seed_file
+from tests.support import DEV_KINDS
 
 pytestmark = pytest.mark.e2e
 
 DEV, CODE = 900, "k9-Lm2-Qx7"
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
-DEV_KINDS = (
-    "dev_logs",
-    "dev_export",
-    "dev_backup",
-    "dev_migrations",
-    "dev_dump",
-    "dev_delete_free",
-    "dev_reset",
-    "dev_code_wrong",
-    "dev_code_ok",
-)
 
 
 def _fleet():
