@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 import random
 import tempfile
 import time
@@ -31,7 +30,7 @@ from aiogram.types import Update
 
 from benchmarks import seed as seeding
 from benchmarks.loop_stall import longest_stall
-from benchmarks.throughput import BOT_DEFAULTS, ErrorCounter, percentile, run_paced, run_people
+from benchmarks.throughput import BOT_DEFAULTS, ErrorCounter, counting_errors, percentile, run_paced, run_people
 from cashbot.app import build_app, prepare_database
 from cashbot.clock import FixedClock
 from cashbot.db.models import database_proxy
@@ -83,11 +82,13 @@ class InlineFeeder:
 async def measure(
     workdir: Path, *, people: int = 200, rate: float = 50.0, seconds: float = 10.0, saturated_each: int = 5
 ) -> dict:
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    errors = ErrorCounter()
-    root.handlers[:] = [errors]
-    root.setLevel(logging.ERROR)
+    with counting_errors() as errors:
+        return await _measure(workdir, errors, people, rate, seconds, saturated_each)
+
+
+async def _measure(
+    workdir: Path, errors: ErrorCounter, people: int, rate: float, seconds: float, saturated_each: int
+) -> dict:
     settings = make_settings(workdir)
     clock = FixedClock(ZoneInfo(settings.timezone), seeding.SEED_NOW)
     telegram = FakeTelegram()
@@ -119,8 +120,6 @@ async def measure(
     finally:
         await app.dispatcher.storage.close()
         app.db.close()
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
     latencies = [s for _, s in feeder.samples]
     by_kind = {kind: percentile([s for k, s in feeder.samples if k == kind], 99) * 1000 for kind, _ in MIX}
     return {

@@ -35,7 +35,8 @@ import random
 import re
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -461,6 +462,22 @@ class ErrorCounter(logging.Handler):
             self.first = self.format(record)
 
 
+@contextmanager
+def counting_errors() -> Iterator[ErrorCounter]:
+    """Errors logged meanwhile are counted instead of printed (the root logger's handlers and
+    level are put back after)."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    errors = ErrorCounter()
+    root.handlers[:] = [errors]
+    root.setLevel(logging.ERROR)
+    try:
+        yield errors
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+
+
 async def measure(
     workdir: Path,
     *,
@@ -471,12 +488,19 @@ async def measure(
     paced_seconds: float = 10.0,
 ) -> dict:
     """The whole in-process benchmark; see the module docstring."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    errors = ErrorCounter()
-    root.handlers[:] = [errors]
-    root.setLevel(logging.ERROR)
+    with counting_errors() as errors:
+        return await _measure(workdir, errors, people, rounds, actions_each, paced_rate, paced_seconds)
 
+
+async def _measure(
+    workdir: Path,
+    errors: ErrorCounter,
+    people: int,
+    rounds: int,
+    actions_each: int,
+    paced_rate: float,
+    paced_seconds: float,
+) -> dict:
     settings = make_settings(workdir)
     clock = FixedClock(ZoneInfo(settings.timezone), seeding.SEED_NOW)
     telegram = FakeTelegram()
@@ -527,8 +551,6 @@ async def measure(
     finally:
         await app.dispatcher.storage.close()
         app.db.close()
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
     return {
         "people": people,
         "seed_seconds": seed_seconds,
